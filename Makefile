@@ -1,0 +1,96 @@
+# sockfam: one non-recursive Makefile.
+#
+#   make          every program into bin/
+#   make demo     install what is missing, build, run the main demo
+#   make test     build and run the Criterion tests
+#   make deps     install the Debian packages a fresh machine lacks
+#   make install  bin/* into $(DESTDIR)$(PREFIX)/bin
+#   make clean
+#
+# Sources are found by directory: common/ and families/ make the library,
+# each demos/NAME.c is the program bin/NAME, tests/test_*.c are linked into
+# one Criterion runner and tests/tool_*.c are helper programs for the tests.
+
+PREFIX ?= /usr/local
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+# The Debian packages the build, the tests and the demos need.
+DEB_PACKAGES := build-essential pkg-config libmnl-dev libcriterion-dev strace iproute2 python3
+
+MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
+MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
+CRIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
+CRIT_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -MMD -MP
+CPPFLAGS += $(MNL_CFLAGS)
+LDLIBS += $(MNL_LIBS)
+
+LIB_SRC := $(sort $(wildcard common/*.c families/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=build/%.o)
+LIB := build/libsockfam.a
+
+DEMO_SRC := $(sort $(wildcard demos/*.c))
+PROGS := $(DEMO_SRC:demos/%.c=bin/%)
+
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_OBJ := $(TEST_SRC:%.c=build/%.o)
+TEST_RUNNER := build/tests/run
+TOOL_SRC := $(sort $(wildcard tests/tool_*.c))
+TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
+
+# Criterion's own parallelism; each test runs in its own process.
+TEST_JOBS ?= 2
+
+.PHONY: all demo test deps install clean check-deps
+all: $(PROGS)
+
+build/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+bin/%: build/demos/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+build/tests/%.o: CPPFLAGS += $(CRIT_CFLAGS)
+$(TEST_RUNNER): $(TEST_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS) $(CRIT_LIBS)
+
+build/tests/tool_%: build/tests/tool_%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+test: all $(TEST_RUNNER) $(TOOLS)
+	$(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
+
+demo: deps all
+	@sh demos/demo.sh
+
+# Installs only what is missing; needs root (or sudo) the first time.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build bin
+
+-include $(wildcard build/*/*.d build/*/*/*.d)

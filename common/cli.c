@@ -1,0 +1,226 @@
+/* cli: shared option parsing (see cli.h). */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "trace.h"
+
+void cli_usage_error(const struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", s->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see --help)\n", stderr);
+	exit(2);
+}
+
+int cli_number(const char *text, long lo, long hi, long *out)
+{
+	if (!text || !*text || strlen(text) > 9)
+		return -1;
+	for (const char *p = text; *p; p++)
+		if (*p < '0' || *p > '9')
+			return -1;
+	long v = strtol(text, NULL, 10);
+	if (v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Long-option codes above the char range. */
+enum { OPT_HELP = 256, OPT_TIMESTAMPS, OPT_FAMILY_BASE = 512 };
+
+static void usage(const struct session *s, const struct family *f)
+{
+	int server = s->role == ROLE_SERVER;
+	printf("Usage: %s [OPTION]...%s\n", s->prog, server ? "" : " [MESSAGE]...");
+	if (server)
+		printf("An %s server that answers every message upper-cased, printing each socket\n"
+		       "system call it makes as strace would.\n\n", f->title);
+	else
+		printf("An %s client: sends each MESSAGE (each line of standard input when there\n"
+		       "is none) to the server and prints the answer, and each socket system call\n"
+		       "it makes as strace would.\n\n", f->title);
+	puts("Endpoint:");
+	printf("  -a ADDRESS          %s\n", f->addr_help);
+	if (f->default_port >= 0)
+		printf("  -p PORT             port (default %d)%s\n", f->default_port,
+		       server ? "; 0 lets the kernel pick one" : "");
+	if (f->kinds[1].name) {
+		if (f->kind_takes_name) {
+			printf("  -%c, --%s TYPE     socket type:", f->kind_opt, f->kind_long);
+			for (const struct sock_kind *k = f->kinds; k->name; k++)
+				printf(" %s", k->name);
+			printf(" (default %s)\n", f->kinds[0].name);
+		} else {
+			printf("  -%c, --%-14s use %s instead of %s\n", f->kind_opt, f->kind_long,
+			       f->kinds[1].label, f->kinds[0].label);
+		}
+	}
+	if (server)
+		puts("  -n COUNT            exit after COUNT clients (datagrams for datagram sockets)");
+	else
+		puts("  -w MS               how long to wait for a datagram answer (default 2000)");
+	for (const struct fam_option *o = f->options; o && o->name; o++) {
+		if (!(o->roles & s->role))
+			continue;
+		char left[64];
+		snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg_name ? " " : "",
+			 o->arg_name ? o->arg_name : "");
+		printf("  %-19s %s\n", left, o->help);
+	}
+	puts("\nTrace (as strace names them):");
+	puts("  -q                  do not print system calls");
+	puts("  -o FILE             print system calls to FILE instead of standard error");
+	puts("  -s N                show at most N bytes of each buffer (default 32)");
+	if (f->kind_opt == 't')
+		puts("  --timestamps        time of day before each call; twice for microseconds");
+	else
+		puts("  -t, -tt             time of day before each call; -tt adds microseconds");
+	puts("  -T                  time spent in each call");
+	puts("  -x, -xx             non-printable bytes in hex; -xx: all bytes in hex");
+	puts("  -v                  print netlink attribute arrays in full");
+	puts("  -h, --help          this help");
+	puts("\nExit status: 0 success, 1 a system call or the peer failed, 2 bad usage.");
+}
+
+void cli_parse(struct session *s, const struct family *f, enum role role, int argc, char **argv)
+{
+	const char *slash = strrchr(argv[0], '/');
+	memset(s, 0, sizeof *s);
+	s->fam = f;
+	s->role = role;
+	s->prog = slash ? slash + 1 : argv[0];
+	s->kind = &f->kinds[0];
+	s->port = -1;
+	s->timeout_ms = 2000;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	struct option longs[64];
+	int n = 0;
+	longs[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
+	longs[n++] = (struct option){ "timestamps", no_argument, NULL, OPT_TIMESTAMPS };
+	longs[n++] = (struct option){ f->kind_long, f->kind_takes_name ? required_argument : no_argument,
+				      NULL, f->kind_opt };
+	int nfam = 0;
+	for (const struct fam_option *o = f->options; o && o->name; o++, nfam++)
+		if (o->roles & role)
+			longs[n++] = (struct option){ o->name, o->arg_name ? required_argument : no_argument,
+						      NULL, OPT_FAMILY_BASE + nfam };
+	longs[n] = (struct option){ NULL, 0, NULL, 0 };
+
+	/* The family's kind option replaces a trace option of the same letter (-t). */
+	char shorts[64] = "+hqo:s:Txva:";
+	strcat(shorts, role == ROLE_SERVER ? "n:" : "w:");
+	if (f->default_port >= 0)
+		strcat(shorts, "p:");
+	if (f->kind_opt != 't')
+		strcat(shorts, "t");
+	if (f->kinds[1].name) {
+		char k[3] = { (char)f->kind_opt, f->kind_takes_name ? ':' : 0, 0 };
+		strcat(shorts, k);
+	}
+
+	const char *outfile = NULL;
+	long num;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == f->kind_opt && f->kinds[1].name) {
+			if (!f->kind_takes_name) {
+				s->kind = &f->kinds[1];
+				continue;
+			}
+			const struct sock_kind *k;
+			for (k = f->kinds; k->name && strcmp(k->name, optarg); k++)
+				;
+			if (!k->name)
+				cli_usage_error(s, "unknown socket type '%s'", optarg);
+			s->kind = k;
+			continue;
+		}
+		switch (c) {
+		case 'h':
+		case OPT_HELP:
+			usage(s, f);
+			exit(0);
+		case 'q': trace_cfg.enabled = 0; break;
+		case 'o': outfile = optarg; break;
+		case 's':
+			if (cli_number(optarg, 0, 1L << 30, &num))
+				cli_usage_error(s, "invalid string limit '%s': give a number of bytes", optarg);
+			decode_opts.strsize = (int)num;
+			break;
+		case 't':
+		case OPT_TIMESTAMPS: trace_cfg.timestamps++; break;
+		case 'T': trace_cfg.show_time = 1; break;
+		case 'x': decode_opts.xflag++; break;
+		case 'v': decode_opts.verbose = 1; break;
+		case 'a': s->addr = optarg; break;
+		case 'p':
+			if (cli_number(optarg, role == ROLE_SERVER ? 0 : 1, 65535, &num))
+				cli_usage_error(s, "invalid port '%s': give a number from %d to 65535", optarg,
+						role == ROLE_SERVER ? 0 : 1);
+			s->port = (int)num;
+			break;
+		case 'n':
+			if (cli_number(optarg, 0, 1000000000, &num))
+				cli_usage_error(s, "invalid count '%s': give a number (0 = forever)", optarg);
+			s->count = num;
+			break;
+		case 'w':
+			if (cli_number(optarg, 1, 3600000, &num))
+				cli_usage_error(s, "invalid wait '%s': give milliseconds, 1 to 3600000", optarg);
+			s->timeout_ms = (int)num;
+			break;
+		case '?':
+			if (optopt && optopt < 256 && strchr(shorts, optopt))
+				cli_usage_error(s, "option -%c needs an argument", optopt);
+			else if (optopt && optopt < 256)
+				cli_usage_error(s, "unknown option -%c", optopt);
+			else
+				cli_usage_error(s, "unknown or incomplete option '%s'", argv[optind - 1]);
+		default:
+			if (c >= OPT_FAMILY_BASE && c < OPT_FAMILY_BASE + nfam) {
+				struct sbuf err = SBUF_INIT;
+				if (f->options[c - OPT_FAMILY_BASE].set(s, optarg, &err))
+					cli_usage_error(s, "%s", sb_str(&err));
+				sb_free(&err);
+				break;
+			}
+			cli_usage_error(s, "unknown option");
+		}
+	}
+	if (decode_opts.xflag > 2)
+		decode_opts.xflag = 2;
+	if (trace_cfg.timestamps > 2)
+		trace_cfg.timestamps = 2;
+	if (role == ROLE_SERVER && optind < argc)
+		cli_usage_error(s, "unexpected argument '%s'", argv[optind]);
+	if (role == ROLE_CLIENT && optind < argc) {
+		s->messages = argv + optind;
+		s->nmessages = argc - optind;
+	}
+
+	struct sbuf err = SBUF_INIT;
+	if (f->resolve(s, s->addr, s->port, &err))
+		cli_usage_error(s, "%s", sb_str(&err));
+	sb_free(&err);
+
+	if (outfile && trace_cfg.enabled) {
+		trace_cfg.out = fopen(outfile, "w");
+		if (!trace_cfg.out)
+			cli_usage_error(s, "cannot write trace to '%s': %s", outfile, strerror(errno));
+		trace_cfg.to_file = 1;
+	}
+}

@@ -1,0 +1,99 @@
+/*
+ * family: the interface every address family implements (families/ files).
+ *
+ * Everything that differs from one family to the next lives in a struct
+ * family: how an address is written and parsed, its default, the socket
+ * types offered, and the hooks the shared skeleton calls at fixed points
+ * of the textbook flow (before bind, after bind, before connect, when a
+ * peer arrives, at exit). The skeleton never asks which family it runs.
+ */
+#ifndef SOCKFAM_FAMILY_H
+#define SOCKFAM_FAMILY_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "sbuf.h"
+
+struct endpoint {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
+#define EP_SA(ep) ((struct sockaddr *)&(ep)->ss)
+
+/* One socket type a family offers, as the user names it. */
+struct sock_kind {
+	const char *name;   /* "tcp", "udp", "stream", "dgram", "seqpacket" */
+	const char *label;  /* what the user is told: "TCP", "UDP", "SOCK_SEQPACKET" */
+	int type;           /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	int protocol;       /* socket()'s third argument */
+};
+
+enum role { ROLE_SERVER = 1, ROLE_CLIENT = 2 };
+
+struct session;
+
+/* An option only one family has (--v6only, --mode, --send-fd). */
+struct fam_option {
+	const char *name;      /* long name, without -- */
+	const char *arg_name;  /* NULL: a flag */
+	const char *help;
+	unsigned roles;        /* ROLE_SERVER | ROLE_CLIENT */
+	/* Stores the option in the session; -1 with one line in err when it is bad. */
+	int (*set)(struct session *s, const char *arg, struct sbuf *err);
+};
+
+struct family {
+	const char *name;        /* "inet": the programs are inet-server and inet-client */
+	const char *title;       /* "AF_INET (IPv4)" */
+	int domain;              /* AF_INET */
+	const struct sock_kind *kinds;  /* ends with {NULL}; the first is the default */
+	/* How the user picks a kind: a flag naming the second kind (-u), or an
+	 * option taking the kind's name (-t dgram). */
+	int kind_opt;
+	const char *kind_long;
+	int kind_takes_name;
+	const char *addr_help;   /* for --help: what -a takes and its default */
+	int default_port;        /* -1: this family has no ports and refuses -p */
+	size_t max_dgram;        /* the datagram server's receive buffer */
+	int reuseaddr;           /* the stream server sets SO_REUSEADDR before bind */
+
+	/* -a and -p (or the defaults: addr NULL, port -1) into s->server.
+	 * Must not create sockets. 0, or -1 with one line in err. */
+	int (*resolve)(struct session *s, const char *addr, int port, struct sbuf *err);
+	/* A socket address for people: "127.0.0.1 port 2345". */
+	void (*describe)(const struct sockaddr *sa, socklen_t len, struct sbuf *out);
+
+	/* Hooks; any may be NULL. Those returning int return 0, or -1 after
+	 * telling the user why (the skeleton then exits 1). */
+	int (*server_before_bind)(struct session *s, int fd);
+	int (*server_after_bind)(struct session *s, int fd);
+	void (*server_peer)(struct session *s, int cfd);       /* a stream peer arrived */
+	int (*server_message)(struct session *s, int fd, void *buf, size_t n); /* one message read */
+	int (*client_before_connect)(struct session *s, int fd);
+	int (*client_after_connect)(struct session *s, int fd);
+	void (*cleanup)(struct session *s);                      /* at exit, also after Ctrl-C */
+	/* What an errno from `call` means in this family, or NULL for the common text. */
+	const char *(*explain)(const struct session *s, const char *call, int err);
+
+	const struct fam_option *options;  /* ends with {NULL}; may be NULL */
+};
+
+/* Everything one run of a server or client knows. */
+struct session {
+	const struct family *fam;
+	const struct sock_kind *kind;
+	enum role role;
+	const char *prog;           /* "inet-server" */
+	struct endpoint server;     /* where the server listens / the client goes */
+	int port;                   /* -p, or -1 */
+	const char *addr;           /* -a, or NULL */
+	long count;                 /* server: clients (or datagrams) to serve; 0 = forever */
+	char **messages;            /* client: its arguments; NULL: read stdin */
+	int nmessages;
+	int timeout_ms;             /* client: how long to wait for a datagram reply */
+	void *priv;                 /* the family's own per-run state */
+	unsigned long fam_flags;    /* family options that are plain flags */
+};
+
+#endif

@@ -1,0 +1,67 @@
+/* io: send-all / recv-all loops over the traced calls (see io.h). */
+#include "io.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "trace.h"
+
+volatile sig_atomic_t io_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	io_stop = 1;
+}
+
+void io_catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;   /* no SA_RESTART: a blocked accept() returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+ssize_t io_send_all(int fd, const void *buf, size_t n, int flags)
+{
+	const char *p = buf;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = t_send(fd, p + done, n - done, flags);
+		if (w < 0) {
+			if (errno == EINTR && !io_stop)
+				continue;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t io_recv(int fd, void *buf, size_t n, int flags)
+{
+	for (;;) {
+		ssize_t r = t_recv(fd, buf, n, flags);
+		if (r < 0 && errno == EINTR && !io_stop)
+			continue;
+		return r;
+	}
+}
+
+ssize_t io_recv_all(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t r = io_recv(fd, p + done, n - done, 0);
+		if (r < 0)
+			return done ? (ssize_t)done : -1;
+		if (r == 0)
+			break;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}

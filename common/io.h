@@ -1,0 +1,27 @@
+/*
+ * io: the loops around the traced calls that make a byte stream reliable.
+ * Partial writes are continued, EINTR is retried (unless a stop was asked
+ * for), and every attempt shows in the trace.
+ */
+#ifndef SOCKFAM_IO_H
+#define SOCKFAM_IO_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Set by SIGINT/SIGTERM once io_catch_signals() ran; loops give up when set. */
+extern volatile sig_atomic_t io_stop;
+
+/* SIGINT/SIGTERM set io_stop and interrupt blocking calls; SIGPIPE is ignored. */
+void io_catch_signals(void);
+
+/* Sends all n bytes (send() with flags); n on success, -1 with errno. */
+ssize_t io_send_all(int fd, const void *buf, size_t n, int flags);
+/* One recv(), retried on EINTR: >0 bytes, 0 at end of stream, -1 with errno. */
+ssize_t io_recv(int fd, void *buf, size_t n, int flags);
+/* Reads exactly n bytes unless the stream ends or fails first; returns what it got,
+ * or -1 with errno when nothing could be read because of an error. */
+ssize_t io_recv_all(int fd, void *buf, size_t n);
+
+#endif

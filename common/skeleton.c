@@ -1,0 +1,430 @@
+/* skeleton: the shared server and client loops (see skeleton.h). */
+#define _GNU_SOURCE
+#include "skeleton.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "io.h"
+#include "trace.h"
+
+#define STREAM_BUF 4096
+#define CLIENT_WINDOW 65536   /* bytes in flight before the client reads the echo */
+#define BACKLOG 16
+
+/* ---- telling the user ------------------------------------------------- */
+
+/* What an errno means to someone running a client or server, by call. */
+static const struct {
+	const char *call;   /* NULL: any call */
+	int err;
+	const char *text;
+} explanations[] = {
+	{ "connect", ECONNREFUSED, "nobody is listening there; is the server running?" },
+	{ "connect", ETIMEDOUT, "no answer from that address" },
+	{ "connect", ENETUNREACH, "no route to that network" },
+	{ "connect", EHOSTUNREACH, "no route to that host" },
+	{ "bind", EADDRINUSE, "the address is already in use: is another server running there? (pick another with -p)" },
+	{ "bind", EADDRNOTAVAIL, "that address does not belong to this machine" },
+	{ "bind", EACCES, "not allowed (ports below 1024 need root or CAP_NET_BIND_SERVICE)" },
+	{ "sendto", EMSGSIZE, "the message is larger than one datagram of this socket can carry; not sent" },
+	{ "recvfrom", EAGAIN, "no answer in time: is the server running? (a datagram socket is not told)" },
+	{ "recvfrom", ECONNREFUSED, "the server's port is closed (an ICMP port unreachable came back)" },
+	{ NULL, ECONNRESET, "the peer reset the connection" },
+	{ NULL, EPIPE, "the peer has closed the connection" },
+	{ NULL, EAFNOSUPPORT, "this kernel does not support the address family" },
+	{ NULL, EPROTONOSUPPORT, "this kernel does not support the protocol" },
+};
+
+void skel_fail(const struct session *s, const char *call, int err, const char *fmt, ...)
+{
+	const char *text = s->fam->explain ? s->fam->explain(s, call, err) : NULL;
+	for (size_t i = 0; !text && i < sizeof explanations / sizeof explanations[0]; i++)
+		if (explanations[i].err == err &&
+		    (!explanations[i].call || !strcmp(explanations[i].call, call)))
+			text = explanations[i].text;
+	if (!text)
+		text = strerror(err);
+	va_list ap;
+	fprintf(stderr, "%s: ", s->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s (%s)\n", text, strerrorname_np(err) ? strerrorname_np(err) : "?");
+}
+
+const char *skel_describe(const struct session *s, const struct sockaddr *sa, socklen_t len,
+			  struct sbuf *buf)
+{
+	sb_reset(buf);
+	s->fam->describe(sa, len, buf);
+	return sb_str(buf);
+}
+
+void skel_transform(char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] >= 'a' && buf[i] <= 'z')
+			buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+static int connection_oriented(const struct session *s)
+{
+	return s->kind->type != SOCK_DGRAM;
+}
+
+/* ---- server ------------------------------------------------------------ */
+
+/* One client on a connected socket, until it closes, resets or we are stopped. */
+static void serve_connection(struct session *s, int cfd, const char *who)
+{
+	char buf[STREAM_BUF];
+	unsigned long in = 0;
+	for (;;) {
+		ssize_t n = io_recv(cfd, buf, sizeof buf, 0);
+		if (n == 0) {
+			printf("%s: %s closed its side after %lu bytes; closing ours\n", s->prog, who, in);
+			break;
+		}
+		if (n < 0) {
+			if (!io_stop)
+				skel_fail(s, "recvfrom", errno, "reading from %s", who);
+			break;
+		}
+		in += (unsigned long)n;
+		if (s->fam->server_message && s->fam->server_message(s, cfd, buf, (size_t)n))
+			break;
+		skel_transform(buf, (size_t)n);
+		if (io_send_all(cfd, buf, (size_t)n, MSG_NOSIGNAL) < 0) {
+			if (!io_stop)
+				skel_fail(s, "sendto", errno, "answering %s", who);
+			break;
+		}
+	}
+	t_close(cfd);
+}
+
+static int serve_connections(struct session *s, int fd)
+{
+	struct sbuf who = SBUF_INIT;
+	long served = 0;
+	int rc = 0;
+	while (!io_stop && (!s->count || served < s->count)) {
+		struct endpoint peer = { .len = sizeof peer.ss };
+		int cfd = t_accept(fd, EP_SA(&peer), &peer.len);
+		if (cfd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			skel_fail(s, "accept", errno, "accepting a connection");
+			rc = 1;
+			break;
+		}
+		skel_describe(s, EP_SA(&peer), peer.len, &who);
+		printf("%s: connection from %s\n", s->prog, sb_str(&who));
+		if (s->fam->server_peer)
+			s->fam->server_peer(s, cfd);
+		serve_connection(s, cfd, sb_str(&who));
+		served++;
+	}
+	sb_free(&who);
+	return rc;
+}
+
+static int serve_datagrams(struct session *s, int fd)
+{
+	char *buf = malloc(s->fam->max_dgram);
+	struct sbuf who = SBUF_INIT;
+	long served = 0;
+	if (!buf)
+		return 1;
+	while (!io_stop && (!s->count || served < s->count)) {
+		struct endpoint peer = { .len = sizeof peer.ss };
+		ssize_t n = t_recvfrom(fd, buf, s->fam->max_dgram, 0, EP_SA(&peer), &peer.len);
+		if (n < 0) {
+			if (errno != EINTR)
+				skel_fail(s, "recvfrom", errno, "receiving a datagram");
+			continue;
+		}
+		served++;
+		skel_describe(s, EP_SA(&peer), peer.len, &who);
+		printf("%s: datagram of %zd bytes from %s\n", s->prog, n, sb_str(&who));
+		if (peer.len <= sizeof(sa_family_t)) {
+			printf("%s: the sender has no address, so there is no way to answer it\n", s->prog);
+			continue;
+		}
+		if (s->fam->server_message && s->fam->server_message(s, fd, buf, (size_t)n))
+			continue;
+		skel_transform(buf, (size_t)n);
+		if (t_sendto(fd, buf, (size_t)n, 0, EP_SA(&peer), peer.len) < 0)
+			skel_fail(s, "sendto", errno, "answering %s", sb_str(&who));
+	}
+	sb_free(&who);
+	free(buf);
+	return 0;
+}
+
+int server_run(struct session *s)
+{
+	const struct family *f = s->fam;
+	struct sbuf text = SBUF_INIT;
+	int rc = 1;
+	io_catch_signals();
+
+	int fd = t_socket(f->domain, s->kind->type, s->kind->protocol);
+	if (fd < 0) {
+		skel_fail(s, "socket", errno, "creating a %s socket", s->kind->label);
+		goto out;
+	}
+	if (connection_oriented(s) && f->reuseaddr) {
+		int one = 1;
+		if (t_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
+			skel_fail(s, "setsockopt", errno, "setting SO_REUSEADDR");
+			goto out_close;
+		}
+	}
+	if (f->server_before_bind && f->server_before_bind(s, fd))
+		goto out_close;
+	if (t_bind(fd, EP_SA(&s->server), s->server.len) < 0) {
+		skel_fail(s, "bind", errno, "binding to %s",
+			  skel_describe(s, EP_SA(&s->server), s->server.len, &text));
+		goto out_close;
+	}
+	if (f->server_after_bind && f->server_after_bind(s, fd))
+		goto out_close;
+	if (connection_oriented(s) && t_listen(fd, BACKLOG) < 0) {
+		skel_fail(s, "listen", errno, "listening");
+		goto out_close;
+	}
+	struct endpoint me = { .len = sizeof me.ss };
+	if (t_getsockname(fd, EP_SA(&me), &me.len) < 0) {
+		skel_fail(s, "getsockname", errno, "asking which address we got");
+		goto out_close;
+	}
+	printf("%s: listening on %s (%s)\n", s->prog, skel_describe(s, EP_SA(&me), me.len, &text),
+	       s->kind->label);
+
+	rc = connection_oriented(s) ? serve_connections(s, fd) : serve_datagrams(s, fd);
+	if (io_stop)
+		printf("%s: stopped by a signal\n", s->prog);
+out_close:
+	t_close(fd);
+out:
+	if (f->cleanup)
+		f->cleanup(s);
+	sb_free(&text);
+	return rc;
+}
+
+/* ---- client ------------------------------------------------------------ */
+
+/* The next message: the next argument, or the next line of stdin without its newline. */
+static int next_message(struct session *s, int *idx, char **line, size_t *cap, char **msg, size_t *len)
+{
+	if (s->messages) {
+		if (*idx >= s->nmessages)
+			return 0;
+		*msg = s->messages[(*idx)++];
+		*len = strlen(*msg);
+		return 1;
+	}
+	ssize_t n = getline(line, cap, stdin);
+	if (n < 0)
+		return 0;
+	if (n > 0 && (*line)[n - 1] == '\n')
+		(*line)[--n] = '\0';
+	*msg = *line;
+	*len = (size_t)n;
+	return 1;
+}
+
+static void print_answer(const char *buf, size_t n)
+{
+	fwrite(buf, 1, n, stdout);
+	putchar('\n');
+}
+
+/* Tells the user which address the kernel gave us, once we have one. */
+static void note_local(struct session *s, int fd, const char *when)
+{
+	struct endpoint me = { .len = sizeof me.ss };
+	struct sbuf text = SBUF_INIT;
+	if (t_getsockname(fd, EP_SA(&me), &me.len) == 0)
+		printf("%s: %s, our address is %s\n", s->prog, when,
+		       skel_describe(s, EP_SA(&me), me.len, &text));
+	sb_free(&text);
+}
+
+/*
+ * A stream has no message boundaries, so each message goes out as a line.
+ * The answer is read back in windows of CLIENT_WINDOW bytes, so a huge line
+ * never leaves both sides blocked in send() with full buffers.
+ */
+static int stream_exchange(struct session *s, int fd, const char *msg, size_t len, char **ans, size_t *anscap)
+{
+	size_t total = len + (s->kind->type == SOCK_STREAM);  /* the newline */
+	if (*anscap < total + 1) {
+		char *p = realloc(*ans, total + 1);
+		if (!p)
+			return 1;
+		*ans = p;
+		*anscap = total + 1;
+	}
+	char *out = malloc(total ? total : 1);
+	if (!out)
+		return 1;
+	memcpy(out, msg, len);
+	if (total > len)
+		out[len] = '\n';
+	size_t sent = 0;
+	do {
+		size_t chunk = total - sent < CLIENT_WINDOW ? total - sent : CLIENT_WINDOW;
+		if (io_send_all(fd, out + sent, chunk, MSG_NOSIGNAL) < 0) {
+			skel_fail(s, "sendto", errno, "sending");
+			free(out);
+			return 1;
+		}
+		ssize_t got = io_recv_all(fd, *ans + sent, chunk);
+		if (got < 0) {
+			skel_fail(s, "recvfrom", errno, "reading the answer");
+			free(out);
+			return 1;
+		}
+		if ((size_t)got < chunk) {
+			fprintf(stderr, "%s: the server closed the connection before answering in full "
+				"(%zu of %zu bytes)\n", s->prog, sent + (size_t)got, total);
+			free(out);
+			return 1;
+		}
+		sent += chunk;
+	} while (sent < total);
+	free(out);
+	print_answer(*ans, len);
+	return 0;
+}
+
+static int client_connected(struct session *s, int fd)
+{
+	char *line = NULL, *msg, *ans = NULL;
+	size_t cap = 0, len, anscap = 0;
+	int idx = 0, rc = 0;
+	while (!rc && !io_stop && next_message(s, &idx, &line, &cap, &msg, &len))
+		rc = stream_exchange(s, fd, msg, len, &ans, &anscap);
+	free(line);
+	free(ans);
+	if (rc)
+		return rc;
+	/* Orderly release: we send no more; the server sees end of stream, closes,
+	 * and we see end of stream in turn. */
+	if (t_shutdown(fd, SHUT_WR) < 0) {
+		skel_fail(s, "shutdown", errno, "closing our side");
+		return 1;
+	}
+	char tail[STREAM_BUF];
+	ssize_t n;
+	while ((n = io_recv(fd, tail, sizeof tail, 0)) > 0)
+		;
+	if (n < 0) {
+		skel_fail(s, "recvfrom", errno, "waiting for the server to close");
+		return 1;
+	}
+	return 0;
+}
+
+static int same_address(const struct endpoint *a, const struct endpoint *b)
+{
+	return a->len == b->len && memcmp(&a->ss, &b->ss, a->len) == 0;
+}
+
+static int client_datagrams(struct session *s, int fd)
+{
+	struct timeval tv = { s->timeout_ms / 1000, (s->timeout_ms % 1000) * 1000 };
+	if (t_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
+		skel_fail(s, "setsockopt", errno, "setting a receive timeout");
+		return 1;
+	}
+	char *line = NULL, *msg;
+	size_t cap = 0, len;
+	int idx = 0, rc = 0, named = 0;
+	char *buf = malloc(s->fam->max_dgram);
+	struct sbuf text = SBUF_INIT;
+	if (!buf)
+		return 1;
+	while (!io_stop && next_message(s, &idx, &line, &cap, &msg, &len)) {
+		ssize_t n = t_sendto(fd, msg, len, 0, EP_SA(&s->server), s->server.len);
+		if (n < 0) {
+			if (errno == EINTR)
+				break;
+			skel_fail(s, "sendto", errno, "sending %zu bytes", len);
+			rc = 1;
+			continue;
+		}
+		if (!named++)
+			note_local(s, fd, "after the first sendto");
+		for (;;) {
+			struct endpoint from = { .len = sizeof from.ss };
+			n = t_recvfrom(fd, buf, s->fam->max_dgram, 0, EP_SA(&from), &from.len);
+			if (n < 0 && errno == EINTR && !io_stop)
+				continue;
+			if (n < 0) {
+				skel_fail(s, "recvfrom", errno, "waiting %d ms for the answer", s->timeout_ms);
+				rc = 1;
+				break;
+			}
+			if (!same_address(&from, &s->server)) {
+				printf("%s: ignoring a datagram from %s, which is not the server\n", s->prog,
+				       skel_describe(s, EP_SA(&from), from.len, &text));
+				continue;
+			}
+			print_answer(buf, (size_t)n);
+			break;
+		}
+		if (rc && !s->messages)
+			break;
+	}
+	sb_free(&text);
+	free(buf);
+	free(line);
+	return rc;
+}
+
+int client_run(struct session *s)
+{
+	const struct family *f = s->fam;
+	struct sbuf text = SBUF_INIT;
+	int rc = 1;
+	io_catch_signals();
+
+	int fd = t_socket(f->domain, s->kind->type, s->kind->protocol);
+	if (fd < 0) {
+		skel_fail(s, "socket", errno, "creating a %s socket", s->kind->label);
+		goto out;
+	}
+	if (f->client_before_connect && f->client_before_connect(s, fd))
+		goto out_close;
+	if (connection_oriented(s)) {
+		if (t_connect(fd, EP_SA(&s->server), s->server.len) < 0) {
+			skel_fail(s, "connect", errno, "connecting to %s",
+				  skel_describe(s, EP_SA(&s->server), s->server.len, &text));
+			goto out_close;
+		}
+		note_local(s, fd, "connected");
+		if (f->client_after_connect && f->client_after_connect(s, fd))
+			goto out_close;
+		rc = client_connected(s, fd);
+	} else {
+		if (f->client_after_connect && f->client_after_connect(s, fd))
+			goto out_close;
+		rc = client_datagrams(s, fd);
+	}
+out_close:
+	t_close(fd);
+out:
+	if (f->cleanup)
+		f->cleanup(s);
+	sb_free(&text);
+	return rc;
+}

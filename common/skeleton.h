@@ -1,0 +1,38 @@
+/*
+ * skeleton: the server and client loops, written once for every family.
+ *
+ * Server, connection-oriented (stream, seqpacket):
+ *   socket -> [setsockopt SO_REUSEADDR] -> bind -> listen -> getsockname
+ *   -> loop { accept -> loop { recv -> send } -> close }
+ * Server, datagram:
+ *   socket -> bind -> getsockname -> loop { recvfrom -> sendto }
+ * Client, connection-oriented:
+ *   socket -> connect -> getsockname -> { send -> recv }... -> shutdown(SHUT_WR)
+ *   -> recv (end of stream) -> close
+ * Client, datagram:
+ *   socket -> setsockopt SO_RCVTIMEO -> { sendto -> recvfrom }... -> close
+ *
+ * The family table supplies addresses and the hooks at fixed points of
+ * these flows; nothing here depends on which family runs.
+ */
+#ifndef SOCKFAM_SKELETON_H
+#define SOCKFAM_SKELETON_H
+
+#include "family.h"
+
+/* Both return the exit status: 0, or 1 when a call or the peer failed. */
+int server_run(struct session *s);
+int client_run(struct session *s);
+
+/* "prog: what: explanation (ENAME)" on stderr, for a call that failed with err. */
+void skel_fail(const struct session *s, const char *call, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The peer's or our address for people, via the family's describe(). */
+const char *skel_describe(const struct session *s, const struct sockaddr *sa, socklen_t len,
+			  struct sbuf *buf);
+
+/* Upper-cases ASCII letters in place: what the server does to every message. */
+void skel_transform(char *buf, size_t n);
+
+#endif

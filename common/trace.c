@@ -1,0 +1,470 @@
+/* trace: the traced socket calls (see trace.h). */
+#define _GNU_SOURCE
+#include "trace.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decode.h"
+
+struct trace_config trace_cfg = { .enabled = 1, .out = NULL };
+
+/* ---- what kind of socket each fd is -------------------------------------- */
+
+#define FD_SLOTS 4096
+static struct { short domain; short type; int protocol; } fd_kinds[FD_SLOTS];
+
+void trace_fd_set(int fd, int domain, int type, int protocol)
+{
+	if (fd >= 0 && fd < FD_SLOTS) {
+		fd_kinds[fd].domain = (short)domain;
+		fd_kinds[fd].type = (short)type;
+		fd_kinds[fd].protocol = protocol;
+	}
+}
+
+int trace_fd_domain(int fd, int *protocol)
+{
+	if (fd < 0 || fd >= FD_SLOTS)
+		return AF_UNSPEC;
+	if (protocol)
+		*protocol = fd_kinds[fd].protocol;
+	return fd_kinds[fd].domain;
+}
+
+/* ---- one call: timing, the line, the output -------------------------------- */
+
+struct tcall {
+	struct timeval wall;      /* when the call started, for -t/-tt */
+	struct timespec t0, t1;   /* monotonic, for -T */
+	int err;
+	struct sbuf text;
+};
+
+static void tc_begin(struct tcall *c)
+{
+	memset(c, 0, sizeof *c);
+	if (trace_cfg.timestamps)
+		gettimeofday(&c->wall, NULL);
+	if (trace_cfg.show_time)
+		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+}
+
+static void tc_end(struct tcall *c, long rc)
+{
+	c->err = rc < 0 ? errno : 0;
+	if (trace_cfg.show_time)
+		clock_gettime(CLOCK_MONOTONIC, &c->t1);
+}
+
+void trace_format_line(struct sbuf *line, const char *lead, const char *call, long rc, int err)
+{
+	sb_puts(line, lead);
+	sb_puts(line, call);
+	sb_putc(line, ' ');
+	while (line->len < 40)
+		sb_putc(line, ' ');
+	if (rc < 0) {
+		sb_puts(line, "= -1 ");
+		dec_errno_name(line, err);
+		sb_printf(line, " (%s)", strerror(err));
+	} else {
+		sb_printf(line, "= %ld", rc);
+	}
+}
+
+/* Writes the line and hands back the errno of the call. */
+static int tc_emit(struct tcall *c, long rc)
+{
+	if (trace_cfg.enabled) {
+		struct sbuf lead = SBUF_INIT, line = SBUF_INIT;
+		if (trace_cfg.multi)
+			sb_printf(&lead, trace_cfg.to_file ? "%d " : "[pid %d] ", (int)getpid());
+		if (trace_cfg.timestamps) {
+			struct tm tm;
+			time_t s = c->wall.tv_sec;
+			localtime_r(&s, &tm);
+			sb_printf(&lead, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+			if (trace_cfg.timestamps > 1)
+				sb_printf(&lead, ".%06ld", (long)c->wall.tv_usec);
+			sb_putc(&lead, ' ');
+		}
+		trace_format_line(&line, sb_str(&lead), sb_str(&c->text), rc, c->err);
+		if (trace_cfg.show_time) {
+			long ns = (c->t1.tv_sec - c->t0.tv_sec) * 1000000000L + (c->t1.tv_nsec - c->t0.tv_nsec);
+			sb_printf(&line, " <%ld.%06ld>", ns / 1000000000L, (ns % 1000000000L) / 1000);
+		}
+		sb_putc(&line, '\n');
+		FILE *out = trace_cfg.out ? trace_cfg.out : stderr;
+		fwrite(line.p, 1, line.len, out);
+		fflush(out);
+		sb_free(&lead);
+		sb_free(&line);
+	}
+	sb_free(&c->text);
+	return c->err;
+}
+
+/* ---- argument printers shared by several calls ----------------------------- */
+
+/* A sockaddr the kernel fills: decoded when the call succeeded, else the pointer. */
+static void out_sockaddr(struct sbuf *sb, const struct sockaddr *sa, const socklen_t *len,
+			 socklen_t len_in, long rc)
+{
+	if (!sa)
+		sb_puts(sb, "NULL");
+	else if (rc < 0 || !len)
+		dec_ptr(sb, sa);
+	else
+		dec_sockaddr(sb, sa, *len < len_in ? *len : len_in);
+}
+
+/* A value-result length: [16], or [110 => 2] when the kernel changed it. */
+static void out_vrlen(struct sbuf *sb, const socklen_t *len, socklen_t len_in, long rc)
+{
+	if (!len)
+		sb_puts(sb, "NULL");
+	else if (rc < 0 || *len == len_in)
+		sb_printf(sb, "[%u]", (unsigned)len_in);
+	else
+		sb_printf(sb, "[%u => %u]", (unsigned)len_in, (unsigned)*len);
+}
+
+/* ---- text builders ------------------------------------------------------ */
+
+void fmt_socket(struct sbuf *sb, int domain, int type, int protocol)
+{
+	sb_puts(sb, "socket(");
+	dec_family(sb, domain);
+	sb_puts(sb, ", ");
+	dec_socket_type(sb, type);
+	sb_puts(sb, ", ");
+	dec_protocol(sb, domain, protocol);
+	sb_putc(sb, ')');
+}
+
+void fmt_socketpair(struct sbuf *sb, int domain, int type, int protocol, const int sv[2], long rc)
+{
+	sb_puts(sb, "socketpair(");
+	dec_family(sb, domain);
+	sb_puts(sb, ", ");
+	dec_socket_type(sb, type);
+	sb_puts(sb, ", ");
+	dec_protocol(sb, domain, protocol);
+	if (rc < 0)
+		sb_puts(sb, ", "), dec_ptr(sb, sv);
+	else
+		sb_printf(sb, ", [%d, %d]", sv[0], sv[1]);
+	sb_putc(sb, ')');
+}
+
+/* bind and connect print alike */
+void fmt_bind(struct sbuf *sb, const char *name, int fd, const struct sockaddr *sa, socklen_t len)
+{
+	sb_printf(sb, "%s(%d, ", name, fd);
+	dec_sockaddr(sb, sa, len);
+	sb_printf(sb, ", %u)", (unsigned)len);
+}
+
+void fmt_listen(struct sbuf *sb, int fd, int backlog)
+{
+	sb_printf(sb, "listen(%d, %d)", fd, backlog);
+}
+
+/* accept, getsockname and getpeername print alike; accept4 adds its flags */
+void fmt_accept(struct sbuf *sb, const char *name, int fd, const struct sockaddr *sa,
+		const socklen_t *len, socklen_t len_in, long rc)
+{
+	sb_printf(sb, "%s(%d, ", name, fd);
+	out_sockaddr(sb, sa, len, len_in, rc);
+	sb_puts(sb, ", ");
+	out_vrlen(sb, len, len_in, rc);
+}
+
+void fmt_accept4_flags(struct sbuf *sb, int flags)
+{
+	sb_puts(sb, ", ");
+	dec_flags(sb, xlat_sock_flags, (unsigned)flags);
+}
+
+void fmt_sendto(struct sbuf *sb, int fd, const void *buf, size_t n, int flags,
+		const struct sockaddr *to, socklen_t tolen)
+{
+	int proto = 0;
+	int domain = trace_fd_domain(fd, &proto);
+	sb_printf(sb, "sendto(%d, ", fd);
+	dec_payload(sb, domain, proto, buf, n);
+	sb_printf(sb, ", %zu, ", n);
+	dec_flags(sb, xlat_msg_flags, (unsigned)flags);
+	sb_puts(sb, ", ");
+	dec_sockaddr(sb, to, tolen);
+	sb_printf(sb, ", %u)", (unsigned)tolen);
+}
+
+void fmt_recvfrom(struct sbuf *sb, int fd, const void *buf, size_t n, int flags,
+		  const struct sockaddr *from, const socklen_t *fromlen, socklen_t fromlen_in, long rc)
+{
+	int proto = 0;
+	int domain = trace_fd_domain(fd, &proto);
+	sb_printf(sb, "recvfrom(%d, ", fd);
+	if (rc < 0)
+		dec_ptr(sb, buf);
+	else
+		dec_payload(sb, domain, proto, buf, (size_t)rc < n ? (size_t)rc : n);
+	sb_printf(sb, ", %zu, ", n);
+	dec_flags(sb, xlat_msg_flags, (unsigned)flags);
+	sb_puts(sb, ", ");
+	out_sockaddr(sb, from, fromlen, fromlen_in, rc);
+	sb_puts(sb, ", ");
+	out_vrlen(sb, fromlen, fromlen_in, rc);
+	sb_putc(sb, ')');
+}
+
+void fmt_sendmsg(struct sbuf *sb, int fd, const struct msghdr *msg, int flags)
+{
+	int proto = 0;
+	int domain = trace_fd_domain(fd, &proto);
+	sb_printf(sb, "sendmsg(%d, ", fd);
+	dec_msghdr(sb, msg, -1, domain, proto);
+	sb_puts(sb, ", ");
+	dec_flags(sb, xlat_msg_flags, (unsigned)flags);
+	sb_putc(sb, ')');
+}
+
+void fmt_recvmsg(struct sbuf *sb, int fd, const struct msghdr *msg, socklen_t namelen_in, int flags, long rc)
+{
+	int proto = 0;
+	int domain = trace_fd_domain(fd, &proto);
+	sb_printf(sb, "recvmsg(%d, ", fd);
+	if (rc < 0)
+		sb_printf(sb, "{msg_namelen=%u}", (unsigned)namelen_in);
+	else
+		dec_msghdr(sb, msg, rc, domain, proto);
+	sb_puts(sb, ", ");
+	dec_flags(sb, xlat_msg_flags, (unsigned)flags);
+	sb_putc(sb, ')');
+}
+
+void fmt_setsockopt(struct sbuf *sb, int fd, int level, int name, const void *val, socklen_t len)
+{
+	sb_printf(sb, "setsockopt(%d, ", fd);
+	dec_sockopt_name(sb, level, name);
+	sb_puts(sb, ", ");
+	if (val)
+		dec_sockopt_value(sb, level, name, val, len);
+	else
+		sb_puts(sb, "NULL");
+	sb_printf(sb, ", %u)", (unsigned)len);
+}
+
+void fmt_getsockopt(struct sbuf *sb, int fd, int level, int name, const void *val,
+		    const socklen_t *len, socklen_t len_in, long rc)
+{
+	sb_printf(sb, "getsockopt(%d, ", fd);
+	dec_sockopt_name(sb, level, name);
+	sb_puts(sb, ", ");
+	if (rc < 0 || !val || !len)
+		dec_ptr(sb, val);
+	else
+		dec_sockopt_value(sb, level, name, val, *len < len_in ? *len : len_in);
+	sb_puts(sb, ", ");
+	out_vrlen(sb, len, len_in, rc);
+	sb_putc(sb, ')');
+}
+
+void fmt_shutdown(struct sbuf *sb, int fd, int how)
+{
+	sb_printf(sb, "shutdown(%d, ", fd);
+	dec_xval(sb, xlat_shut_how, (unsigned)how, "SHUT_???", 1);
+	sb_putc(sb, ')');
+}
+
+void fmt_close(struct sbuf *sb, int fd)
+{
+	sb_printf(sb, "close(%d)", fd);
+}
+
+/* ---- the wrappers --------------------------------------------------------- */
+
+#define TRACED(rtype, call, fmt)                         \
+	struct tcall c;                                  \
+	tc_begin(&c);                                    \
+	rtype rc = call;                                 \
+	tc_end(&c, (long)rc);                            \
+	if (trace_cfg.enabled) {                         \
+		fmt;                                     \
+	}                                                \
+	errno = tc_emit(&c, (long)rc);                   \
+	return rc
+
+int t_socket(int domain, int type, int protocol)
+{
+	struct tcall c;
+	tc_begin(&c);
+	int rc = socket(domain, type, protocol);
+	tc_end(&c, rc);
+	if (rc >= 0)
+		trace_fd_set(rc, domain, type, protocol);
+	if (trace_cfg.enabled)
+		fmt_socket(&c.text, domain, type, protocol);
+	errno = tc_emit(&c, rc);
+	return rc;
+}
+
+int t_socketpair(int domain, int type, int protocol, int sv[2])
+{
+	struct tcall c;
+	tc_begin(&c);
+	int rc = socketpair(domain, type, protocol, sv);
+	tc_end(&c, rc);
+	if (rc == 0) {
+		trace_fd_set(sv[0], domain, type, protocol);
+		trace_fd_set(sv[1], domain, type, protocol);
+	}
+	if (trace_cfg.enabled)
+		fmt_socketpair(&c.text, domain, type, protocol, sv, rc);
+	errno = tc_emit(&c, rc);
+	return rc;
+}
+
+int t_bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	TRACED(int, bind(fd, sa, len), fmt_bind(&c.text, "bind", fd, sa, len));
+}
+
+int t_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	TRACED(int, connect(fd, sa, len), fmt_bind(&c.text, "connect", fd, sa, len));
+}
+
+int t_listen(int fd, int backlog)
+{
+	TRACED(int, listen(fd, backlog), fmt_listen(&c.text, fd, backlog));
+}
+
+/* An accepted socket is of the listening socket's kind. */
+static void inherit_kind(int from, int to)
+{
+	int proto = 0;
+	int domain = trace_fd_domain(from, &proto);
+	if (to >= 0 && from >= 0 && from < FD_SLOTS)
+		trace_fd_set(to, domain, fd_kinds[from].type, proto);
+}
+
+int t_accept(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	socklen_t in = len ? *len : 0;
+	struct tcall c;
+	tc_begin(&c);
+	int rc = accept(fd, sa, len);
+	tc_end(&c, rc);
+	inherit_kind(fd, rc);
+	if (trace_cfg.enabled) {
+		fmt_accept(&c.text, "accept", fd, sa, len, in, rc);
+		sb_putc(&c.text, ')');
+	}
+	errno = tc_emit(&c, rc);
+	return rc;
+}
+
+int t_accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	socklen_t in = len ? *len : 0;
+	struct tcall c;
+	tc_begin(&c);
+	int rc = accept4(fd, sa, len, flags);
+	tc_end(&c, rc);
+	inherit_kind(fd, rc);
+	if (trace_cfg.enabled) {
+		fmt_accept(&c.text, "accept4", fd, sa, len, in, rc);
+		fmt_accept4_flags(&c.text, flags);
+		sb_putc(&c.text, ')');
+	}
+	errno = tc_emit(&c, rc);
+	return rc;
+}
+
+int t_getsockname(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	socklen_t in = len ? *len : 0;
+	TRACED(int, getsockname(fd, sa, len),
+	       (fmt_accept(&c.text, "getsockname", fd, sa, len, in, rc), sb_putc(&c.text, ')')));
+}
+
+int t_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	socklen_t in = len ? *len : 0;
+	TRACED(int, getpeername(fd, sa, len),
+	       (fmt_accept(&c.text, "getpeername", fd, sa, len, in, rc), sb_putc(&c.text, ')')));
+}
+
+/* send() is the sendto system call with no address. */
+ssize_t t_send(int fd, const void *buf, size_t n, int flags)
+{
+	TRACED(ssize_t, send(fd, buf, n, flags), fmt_sendto(&c.text, fd, buf, n, flags, NULL, 0));
+}
+
+ssize_t t_sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t tolen)
+{
+	TRACED(ssize_t, sendto(fd, buf, n, flags, to, tolen),
+	       fmt_sendto(&c.text, fd, buf, n, flags, to, tolen));
+}
+
+/* recv() is the recvfrom system call with no address. */
+ssize_t t_recv(int fd, void *buf, size_t n, int flags)
+{
+	TRACED(ssize_t, recv(fd, buf, n, flags),
+	       fmt_recvfrom(&c.text, fd, buf, n, flags, NULL, NULL, 0, rc));
+}
+
+ssize_t t_recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from, socklen_t *fromlen)
+{
+	socklen_t in = fromlen ? *fromlen : 0;
+	TRACED(ssize_t, recvfrom(fd, buf, n, flags, from, fromlen),
+	       fmt_recvfrom(&c.text, fd, buf, n, flags, from, fromlen, in, rc));
+}
+
+ssize_t t_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	TRACED(ssize_t, sendmsg(fd, msg, flags), fmt_sendmsg(&c.text, fd, msg, flags));
+}
+
+ssize_t t_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	socklen_t in = msg->msg_namelen;
+	TRACED(ssize_t, recvmsg(fd, msg, flags), fmt_recvmsg(&c.text, fd, msg, in, flags, rc));
+}
+
+int t_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	TRACED(int, setsockopt(fd, level, name, val, len),
+	       fmt_setsockopt(&c.text, fd, level, name, val, len));
+}
+
+int t_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+	socklen_t in = len ? *len : 0;
+	TRACED(int, getsockopt(fd, level, name, val, len),
+	       fmt_getsockopt(&c.text, fd, level, name, val, len, in, rc));
+}
+
+int t_shutdown(int fd, int how)
+{
+	TRACED(int, shutdown(fd, how), fmt_shutdown(&c.text, fd, how));
+}
+
+int t_close(int fd)
+{
+	struct tcall c;
+	tc_begin(&c);
+	int rc = close(fd);
+	tc_end(&c, rc);
+	trace_fd_set(fd, AF_UNSPEC, 0, 0);
+	if (trace_cfg.enabled)
+		fmt_close(&c.text, fd);
+	errno = tc_emit(&c, rc);
+	return rc;
+}

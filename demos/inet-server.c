@@ -1,0 +1,11 @@
+/* inet-server: the shared server skeleton over AF_INET (TCP, or UDP with -u). */
+#include "../common/cli.h"
+#include "../common/skeleton.h"
+#include "../families/families.h"
+
+int main(int argc, char **argv)
+{
+	struct session s;
+	cli_parse(&s, &family_inet, ROLE_SERVER, argc, argv);
+	return server_run(&s);
+}

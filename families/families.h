@@ -1,0 +1,9 @@
+/* The families this suite instantiates the skeleton with. */
+#ifndef SOCKFAM_FAMILIES_H
+#define SOCKFAM_FAMILIES_H
+
+#include "../common/family.h"
+
+extern const struct family family_inet;
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * AF_INET: IPv4, over TCP (SOCK_STREAM) and UDP (SOCK_DGRAM).
+ *
+ * An address is a dotted quad (inet_pton: no octal, no host names, so no
+ * resolver runs and no hidden socket is opened), the port a separate number.
+ * A sockaddr_in is 16 bytes.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "families.h"
+
+static const struct sock_kind inet_kinds[] = {
+	{ "tcp", "TCP", SOCK_STREAM, 0 },
+	{ "udp", "UDP", SOCK_DGRAM, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+static int inet_resolve(struct session *s, const char *addr, int port, struct sbuf *err)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)&s->server.ss;
+	memset(&s->server, 0, sizeof s->server);
+	in->sin_family = AF_INET;
+	in->sin_port = htons((uint16_t)(port < 0 ? s->fam->default_port : port));
+	if (!addr)
+		addr = "127.0.0.1";
+	if (inet_pton(AF_INET, addr, &in->sin_addr) != 1) {
+		struct in6_addr a6;
+		if (inet_pton(AF_INET6, addr, &a6) == 1)
+			sb_printf(err, "'%s' is an IPv6 address: use inet6-%s", addr,
+				  s->role == ROLE_SERVER ? "server" : "client");
+		else
+			sb_printf(err, "'%s' is not an IPv4 address: write four numbers 0-255 "
+				  "without leading zeros, like 127.0.0.1 (names are not looked up)", addr);
+		return -1;
+	}
+	s->server.len = sizeof *in;
+	return 0;
+}
+
+static void inet_describe(const struct sockaddr *sa, socklen_t len, struct sbuf *out)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+	char a[INET_ADDRSTRLEN];
+	if (len < sizeof *in || sa->sa_family != AF_INET) {
+		sb_puts(out, "(no IPv4 address)");
+		return;
+	}
+	inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
+	sb_printf(out, "%s port %u", a, ntohs(in->sin_port));
+}
+
+const struct family family_inet = {
+	.name = "inet",
+	.title = "AF_INET (IPv4)",
+	.domain = AF_INET,
+	.kinds = inet_kinds,
+	.kind_opt = 'u',
+	.kind_long = "udp",
+	.kind_takes_name = 0,
+	.addr_help = "IPv4 address (default 127.0.0.1)",
+	.default_port = 2345,
+	.max_dgram = 65536,
+	.reuseaddr = 1,
+	.resolve = inet_resolve,
+	.describe = inet_describe,
+};
