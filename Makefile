@@ -8,8 +8,9 @@
 #   make clean
 #
 # Sources are found by directory: common/ and families/ make the library,
-# each demos/NAME.c is the program bin/NAME, tests/test_*.c are linked into
-# one Criterion runner and tests/tool_*.c are helper programs for the tests.
+# each demos/NAME.c is the program bin/NAME, tests/tool_*.c are helper
+# programs for the tests and every other tests/*.c is linked into one
+# Criterion runner.
 
 PREFIX ?= /usr/local
 CC ?= cc
@@ -35,7 +36,7 @@ LIB := build/libsockfam.a
 DEMO_SRC := $(sort $(wildcard demos/*.c))
 PROGS := $(DEMO_SRC:demos/%.c=bin/%)
 
-TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_SRC := $(sort $(filter-out tests/tool_%,$(wildcard tests/*.c)))
 TEST_OBJ := $(TEST_SRC:%.c=build/%.o)
 TEST_RUNNER := build/tests/run
 TOOL_SRC := $(sort $(wildcard tests/tool_*.c))

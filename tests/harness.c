@@ -1,0 +1,271 @@
+/* harness: process and trace helpers for the tests (see harness.h). */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+char *h_tmpdir(void)
+{
+	char tmpl[] = "/tmp/sockfam-test-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	return d ? strdup(d) : NULL;
+}
+
+void h_tmpdir_free(char *dir)
+{
+	if (!dir)
+		return;
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			char path[1024];
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+	free(dir);
+}
+
+static pid_t spawn(char *const argv[], int in_fd, int out_fd, const char *errfile)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	int err = open(errfile ? errfile : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(in_fd, 0);
+	dup2(out_fd, 1);
+	if (err >= 0)
+		dup2(err, 2);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+int h_spawn(struct h_proc *p, char *const argv[], const char *errfile)
+{
+	int pipefd[2];
+	memset(p, 0, sizeof *p);
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -1;
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	p->pid = spawn(argv, devnull, pipefd[1], errfile);
+	close(devnull);
+	close(pipefd[1]);
+	p->out = pipefd[0];
+	return p->pid > 0 ? 0 : -1;
+}
+
+int h_start_server(struct h_proc *p, char *const argv[], const char *errfile)
+{
+	if (h_spawn(p, argv, errfile))
+		return -1;
+	size_t n = 0;
+	struct pollfd pfd = { p->out, POLLIN, 0 };
+	while (n < sizeof p->first - 1) {
+		if (poll(&pfd, 1, 5000) <= 0)
+			return -1;
+		ssize_t r = read(p->out, p->first + n, 1);
+		if (r <= 0)
+			return -1;
+		if (p->first[n] == '\n') {
+			p->first[n] = '\0';
+			return 0;
+		}
+		n++;
+	}
+	return -1;
+}
+
+int h_port_of(const char *line)
+{
+	const char *p = strstr(line, " port ");
+	return p ? atoi(p + 6) : -1;
+}
+
+int h_wait(struct h_proc *p, int timeout_s)
+{
+	int status = 0;
+	for (int i = 0; i < timeout_s * 100; i++) {
+		pid_t r = waitpid(p->pid, &status, WNOHANG);
+		if (r == p->pid)
+			goto done;
+		usleep(10000);
+	}
+	kill(p->pid, SIGKILL);
+	waitpid(p->pid, &status, 0);
+done:
+	if (p->out > 0)
+		close(p->out);
+	p->out = -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int h_run(char *const argv[], const char *input, size_t input_len, char **out, const char *errfile)
+{
+	char tmpl[] = "/tmp/sockfam-in-XXXXXX";
+	int in = mkstemp(tmpl);
+	if (in < 0)
+		return -1;
+	unlink(tmpl);
+	if (input && write(in, input, input_len) != (ssize_t)input_len)
+		return -1;
+	lseek(in, 0, SEEK_SET);
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -1;
+	struct h_proc p = { .out = pipefd[0] };
+	p.pid = spawn(argv, in, pipefd[1], errfile);
+	close(in);
+	close(pipefd[1]);
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t r;
+	while ((r = read(p.out, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)r;
+		if (cap - len < 2)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	int status = h_wait(&p, 30);
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	return status;
+}
+
+char *h_slurp(const char *path, size_t *lenp)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	size_t r;
+	while ((r = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += r;
+		if (cap - len < 2)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(f);
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+}
+
+size_t h_lines(char *text, char ***lines)
+{
+	size_t n = 0, cap = 16;
+	char **v = malloc(cap * sizeof *v);
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (n == cap)
+			v = realloc(v, (cap *= 2) * sizeof *v);
+		v[n++] = l;
+	}
+	*lines = v;
+	return n;
+}
+
+char *h_strace_file(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	char *found = NULL;
+	size_t plen = strlen(prefix);
+	if (!d)
+		return NULL;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (!strncmp(e->d_name, prefix, plen) && e->d_name[plen] == '.' && !found)
+			if (asprintf(&found, "%s/%s", dir, e->d_name) < 0)
+				found = NULL;
+	}
+	closedir(d);
+	return found;
+}
+
+int h_have_strace(void)
+{
+	return access("/usr/bin/strace", X_OK) == 0;
+}
+
+/* Tracks which descriptors are sockets, from the strace lines themselves. */
+static int strace_keep(const char *line, unsigned char *is_sock)
+{
+	if (!strncmp(line, "+++ ", 4) || !strncmp(line, "--- ", 4))
+		return 0;
+	const char *eq = strstr(line, ") = ");
+	const char *rs = strrchr(line, '=');
+	long ret = rs ? strtol(rs + 1, NULL, 10) : -1;
+	if (!strncmp(line, "close(", 6)) {
+		int fd = atoi(line + 6);
+		if (fd < 0 || fd >= 4096 || !is_sock[fd])
+			return 0;
+		is_sock[fd] = 0;
+		return 1;
+	}
+	if (eq && ret >= 0 && ret < 4096 &&
+	    (!strncmp(line, "socket(", 7) || !strncmp(line, "accept(", 7) || !strncmp(line, "accept4(", 8)))
+		is_sock[ret] = 1;
+	if (!strncmp(line, "socketpair(", 11) && ret == 0) {
+		const char *b = strrchr(line, '[');
+		int a, c;
+		if (b && sscanf(b, "[%d, %d]", &a, &c) == 2 && a >= 0 && a < 4096 && c >= 0 && c < 4096)
+			is_sock[a] = is_sock[c] = 1;
+	}
+	return 1;
+}
+
+size_t h_strace_compare(const char *strace_file, const char *own, size_t *same, char **first_diff)
+{
+	char *st = h_slurp(strace_file, NULL), *mine = h_slurp(own, NULL);
+	char **sl = NULL, **ml = NULL;
+	size_t ns = 0, nm = 0, total = 0, k = 0;
+	unsigned char is_sock[4096] = { 0 };
+	*same = 0;
+	*first_diff = NULL;
+	if (!st || !mine) {
+		if (asprintf(first_diff, "cannot read %s or %s", strace_file, own) < 0)
+			*first_diff = NULL;
+		goto out;
+	}
+	ns = h_lines(st, &sl);
+	nm = h_lines(mine, &ml);
+	for (size_t i = 0; i < ns; i++) {
+		if (!strace_keep(sl[i], is_sock))
+			continue;
+		total++;
+		if (k < nm && !strcmp(sl[i], ml[k])) {
+			(*same)++;
+		} else if (!*first_diff) {
+			if (asprintf(first_diff, "strace: %s\n   own: %s", sl[i], k < nm ? ml[k] : "(nothing)") < 0)
+				*first_diff = NULL;
+		}
+		k++;
+	}
+	if (k < nm && !*first_diff)
+		if (asprintf(first_diff, "own trace has %zu more lines, first: %s", nm - k, ml[k]) < 0)
+			*first_diff = NULL;
+out:
+	free(sl);
+	free(ml);
+	free(st);
+	free(mine);
+	return total;
+}

@@ -1,0 +1,65 @@
+/*
+ * harness: running the suite's programs from tests.
+ *
+ * Programs are run from bin/ (make test runs from the project root), with
+ * their standard output captured. A server is started with -p 0 (or a
+ * private name) and the harness waits for its "listening on" line, so tests
+ * never share a port or a path and can run in parallel.
+ */
+#ifndef SOCKFAM_TEST_HARNESS_H
+#define SOCKFAM_TEST_HARNESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct h_proc {
+	pid_t pid;
+	int out;            /* read end of its stdout */
+	char first[512];    /* the server's "listening on ..." line */
+};
+
+/* A private scratch directory (removed with everything in it by h_tmpdir_free). */
+char *h_tmpdir(void);
+void h_tmpdir_free(char *dir);
+
+/* Starts argv (argv[0] a path) with stdout on a pipe, stderr to `errfile`
+ * (NULL: /dev/null), stdin from /dev/null. */
+int h_spawn(struct h_proc *p, char *const argv[], const char *errfile);
+
+/* Starts a server and waits (up to 5 s) for its first stdout line. 0 when it came. */
+int h_start_server(struct h_proc *p, char *const argv[], const char *errfile);
+
+/* The port of a "listening on ADDR port N (...)" line, or -1. */
+int h_port_of(const char *line);
+
+/* Waits for p; returns its exit status (or 128+signal), kills it after `timeout_s`. */
+int h_wait(struct h_proc *p, int timeout_s);
+
+/* Runs argv to the end, feeding `input` (may be NULL) on stdin; returns the exit
+ * status and stores stdout (malloc'd, NUL-terminated) in *out when out is not NULL. */
+int h_run(char *const argv[], const char *input, size_t input_len, char **out, const char *errfile);
+
+/* Reads a whole file (malloc'd, NUL-terminated); NULL when it cannot. */
+char *h_slurp(const char *path, size_t *len);
+
+/* Lines of a text, split on '\n' (the text is modified); returns the count. */
+size_t h_lines(char *text, char ***lines);
+
+/*
+ * The differential check: `strace_dir` holds one strace -ff file per process
+ * (prefix "st"), `own` is the program's own trace (-o FILE). Compares them
+ * line by line: strace's "+++ exited"/"--- SIG" lines are dropped, and so are
+ * close() lines of descriptors that were not sockets (the loader's, stdio's).
+ * Returns the number of strace lines; *same gets how many were printed
+ * identically, in the same order, and *first_diff a description of the first
+ * difference (malloc'd) or NULL.
+ */
+size_t h_strace_compare(const char *strace_file, const char *own, size_t *same, char **first_diff);
+
+/* The one strace -ff output file in dir with the given prefix (malloc'd path) or NULL. */
+char *h_strace_file(const char *dir, const char *prefix);
+
+/* 1 when the strace binary is installed. */
+int h_have_strace(void);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * The demo pairs, table-driven over (family, socket type): what the client
+ * sends comes back upper-cased, byte for byte; message boundaries behave as
+ * the type promises; every line strace prints for a program's own socket
+ * calls is printed identically by the program.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+struct pair {
+	const char *name;
+	const char *server, *client;
+	const char *kind_opt;   /* "-u", "-t dgram"... or NULL for the default kind */
+	int has_port;           /* the server is started on -p 0 */
+	int datagram;           /* -n counts messages, not clients */
+};
+
+static const struct pair pairs[] = {
+	{ "inet/tcp", "bin/inet-server", "bin/inet-client", NULL, 1, 0 },
+	{ "inet/udp", "bin/inet-server", "bin/inet-client", "-u", 1, 1 },
+};
+#define NPAIRS (sizeof pairs / sizeof pairs[0])
+
+/* argv for one side: prog, kind option, endpoint options, extra..., NULL */
+struct args {
+	char *v[64];
+	int n;
+	char port[16];
+};
+
+static void a_push(struct args *a, const char *s) { a->v[a->n++] = (char *)s; a->v[a->n] = NULL; }
+
+static void a_kind(struct args *a, const struct pair *p)
+{
+	if (!p->kind_opt)
+		return;
+	static char buf[NPAIRS][32];
+	size_t i = (size_t)(p - pairs);
+	snprintf(buf[i], sizeof buf[i], "%s", p->kind_opt);
+	char *sp = strchr(buf[i], ' ');
+	if (sp) {
+		*sp = '\0';
+		a_push(a, buf[i]);
+		a_push(a, sp + 1);
+	} else {
+		a_push(a, buf[i]);
+	}
+}
+
+/*
+ * Starts p's server serving `count` clients (or datagrams) and fills *c with the
+ * client's argv up to its messages. `wrap` (may be NULL) is put before both
+ * programs (strace ...); `own` non-NULL: each program writes its trace to
+ * own[0] (server) / own[1] (client), else runs with -q.
+ */
+static void start_pair(const struct pair *p, struct h_proc *sv, struct args *c, long count,
+		       const char *const wrap[2][8], char *const own[2])
+{
+	struct args s = { .n = 0 };
+	char cnt[32];
+	for (int i = 0; wrap && wrap[0][i]; i++)
+		a_push(&s, wrap[0][i]);
+	a_push(&s, p->server);
+	a_kind(&s, p);
+	if (p->has_port) {
+		a_push(&s, "-p");
+		a_push(&s, "0");
+	}
+	snprintf(cnt, sizeof cnt, "%ld", count);
+	a_push(&s, "-n");
+	a_push(&s, cnt);
+	if (own) {
+		a_push(&s, "-o");
+		a_push(&s, own[0]);
+	} else {
+		a_push(&s, "-q");
+	}
+	cr_assert_eq(h_start_server(sv, s.v, NULL), 0, "%s: the server did not say it listens", p->name);
+	cr_assert(strstr(sv->first, "listening on"), "%s: first line: %s", p->name, sv->first);
+	c->n = 0;
+	for (int i = 0; wrap && wrap[1][i]; i++)
+		a_push(c, wrap[1][i]);
+	a_push(c, p->client);
+	a_kind(c, p);
+	if (p->has_port) {
+		snprintf(c->port, sizeof c->port, "%d", h_port_of(sv->first));
+		a_push(c, "-p");
+		a_push(c, c->port);
+	}
+	if (own) {
+		a_push(c, "-o");
+		a_push(c, own[1]);
+	} else {
+		a_push(c, "-q");
+	}
+}
+
+static char *upper(const char *s)
+{
+	char *u = strdup(s);
+	for (char *q = u; *q; q++)
+		*q = (char)toupper((unsigned char)*q);
+	return u;
+}
+
+/* Answers the client printed: its stdout minus its own notes ("prog: ..."). */
+static char *answers_of(const char *out, const char *prog)
+{
+	const char *base = strrchr(prog, '/') + 1;
+	char *copy = strdup(out), **lines;
+	size_t n = h_lines(copy, &lines);
+	size_t cap = strlen(out) + 2, len = 0;
+	char *res = calloc(1, cap);
+	for (size_t i = 0; i < n; i++) {
+		if (!strncmp(lines[i], base, strlen(base)) && lines[i][strlen(base)] == ':')
+			continue;
+		len += (size_t)sprintf(res + len, "%s\n", lines[i]);
+	}
+	free(lines);
+	free(copy);
+	return res;
+}
+
+Test(pair, arguments_come_back_upper_cased)
+{
+	for (size_t i = 0; i < NPAIRS; i++) {
+		const struct pair *p = &pairs[i];
+		struct h_proc sv;
+		struct args c;
+		start_pair(p, &sv, &c, p->datagram ? 3 : 1, NULL, NULL);
+		a_push(&c, "hello");
+		a_push(&c, "World 42");
+		a_push(&c, "tab\there");
+		char *out;
+		int st = h_run(c.v, NULL, 0, &out, NULL);
+		cr_expect_eq(st, 0, "%s: client exit %d", p->name, st);
+		char *ans = answers_of(out, p->client);
+		cr_expect_str_eq(ans, "HELLO\nWORLD 42\nTAB\tHERE\n", "%s", p->name);
+		cr_expect_eq(h_wait(&sv, 10), 0, "%s: server did not exit cleanly", p->name);
+		free(ans);
+		free(out);
+	}
+}
+
+/* Every line of stdin is a message; a 1 MiB line goes through a stream whole. */
+Test(pair, stdin_lines_and_a_huge_stream_message)
+{
+	size_t big = 1 << 20;
+	char *in = malloc(big + 64);
+	size_t len = (size_t)sprintf(in, "first line\n");
+	for (size_t k = 0; k < big; k++)
+		in[len + k] = (char)('a' + k % 26);
+	len += big;
+	in[len++] = '\n';
+	len += (size_t)sprintf(in + len, "last\n");
+	in[len] = '\0';
+	for (size_t i = 0; i < NPAIRS; i++) {
+		const struct pair *p = &pairs[i];
+		if (p->datagram)
+			continue;
+		struct h_proc sv;
+		struct args c;
+		start_pair(p, &sv, &c, 1, NULL, NULL);
+		char *out;
+		cr_expect_eq(h_run(c.v, in, len, &out, NULL), 0, "%s", p->name);
+		char *ans = answers_of(out, p->client), *want = upper(in);
+		cr_expect_eq(strlen(ans), strlen(want), "%s: %zu bytes back for %zu", p->name, strlen(ans), strlen(want));
+		cr_expect(strcmp(ans, want) == 0, "%s: the answer differs", p->name);
+		cr_expect_eq(h_wait(&sv, 10), 0);
+		free(ans);
+		free(want);
+		free(out);
+	}
+	free(in);
+}
+
+/* The differential test: each program's own trace against real strace. */
+Test(pair, trace_equals_strace, .timeout = 60)
+{
+	if (!h_have_strace())
+		cr_skip_test("strace is not installed (make deps installs it)");
+	size_t all_same = 0, all_total = 0;
+	for (size_t i = 0; i < NPAIRS; i++) {
+		const struct pair *p = &pairs[i];
+		char *dir = h_tmpdir();
+		char spre[256], cpre[256], sown[256], cown[256];
+		snprintf(spre, sizeof spre, "%s/st", dir);
+		snprintf(cpre, sizeof cpre, "%s/ct", dir);
+		snprintf(sown, sizeof sown, "%s/server.trace", dir);
+		snprintf(cown, sizeof cown, "%s/client.trace", dir);
+		const char *const wrap[2][8] = {
+			{ "/usr/bin/strace", "-ff", "-o", spre, "-e", "trace=%network,close", NULL },
+			{ "/usr/bin/strace", "-ff", "-o", cpre, "-e", "trace=%network,close", NULL },
+		};
+		char *const own[2] = { sown, cown };
+		struct h_proc sv;
+		struct args cl;
+		start_pair(p, &sv, &cl, p->datagram ? 2 : 1, wrap, own);
+		a_push(&cl, "hello, \"strace\"");
+		a_push(&cl, "\x01\x02" "7 binary \x7f\xff and a line longer than thirty-two bytes");
+		cr_assert_eq(h_run(cl.v, NULL, 0, NULL, NULL), 0, "%s: client failed", p->name);
+		cr_assert_eq(h_wait(&sv, 10), 0, "%s: server failed", p->name);
+
+		const char *who[2][2] = { { "st", "server.trace" }, { "ct", "client.trace" } };
+		for (int side = 0; side < 2; side++) {
+			char *sf = h_strace_file(dir, who[side][0]);
+			char own[300];
+			snprintf(own, sizeof own, "%s/%s", dir, who[side][1]);
+			cr_assert(sf, "%s: no strace output", p->name);
+			char *diff = NULL;
+			size_t same, total = h_strace_compare(sf, own, &same, &diff);
+			cr_log_info("%s %s: %zu of %zu strace lines printed identically", p->name,
+				    side ? "client" : "server", same, total);
+			cr_expect_gt(total, 4, "%s: strace saw too few calls", p->name);
+			cr_expect_eq(same, total, "%s %s:\n%s", p->name, side ? "client" : "server", diff ? diff : "");
+			cr_expect_null(diff, "%s %s:\n%s", p->name, side ? "client" : "server", diff);
+			all_same += same;
+			all_total += total;
+			free(diff);
+			free(sf);
+		}
+		h_tmpdir_free(dir);
+	}
+	printf("differential: %zu of %zu strace lines printed identically by the demos\n", all_same, all_total);
+}
