@@ -16,8 +16,9 @@ PREFIX ?= /usr/local
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-# The Debian packages the build, the tests and the demos need.
-DEB_PACKAGES := build-essential pkg-config libmnl-dev libcriterion-dev strace iproute2 python3
+# The Debian packages the build, the tests and the demos need (one list,
+# shared with CI).
+DEB_PACKAGES := $(shell cat .ci/packages)
 
 MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
