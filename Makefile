@@ -46,7 +46,9 @@ TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
 # Criterion's own parallelism; each test runs in its own process.
 TEST_JOBS ?= 2
 
-.PHONY: all demo test deps install clean check-deps
+.PHONY: all demo test deps install clean
+# Objects are kept between builds.
+.SECONDARY:
 all: $(PROGS)
 
 build/%.o: %.c
