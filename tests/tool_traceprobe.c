@@ -188,6 +188,10 @@ static void probe_tcp4(void)
 	static const char late[] = "printable text, then one byte: \001 and more text after it";
 	t_send(cfd, late, sizeof late - 1, 0);
 	t_recv(sfd, buf, 200, 0);
+	/* a non-printable byte only past the -s cut: -x shows text */
+	static const char past[] = "all printable for the first 32 bytes\001";
+	t_send(cfd, past, sizeof past - 1, 0);
+	t_recv(sfd, buf, 200, 0);
 	/* exactly 32 bytes, and 33 */
 	t_send(cfd, longmsg, 32, 0);
 	t_recv(sfd, buf, 32, 0);
