@@ -544,12 +544,21 @@ void dec_payload(struct sbuf *sb, int domain, int protocol, const void *buf, siz
 
 void dec_msghdr(struct sbuf *sb, const struct msghdr *msg, long data_len, int domain, int protocol)
 {
+	dec_msghdr_vr(sb, msg, data_len, domain, protocol, msg->msg_namelen);
+}
+
+void dec_msghdr_vr(struct sbuf *sb, const struct msghdr *msg, long data_len, int domain, int protocol,
+		   socklen_t namelen_in)
+{
 	sb_puts(sb, "{msg_name=");
 	if (msg->msg_name)
 		dec_sockaddr(sb, msg->msg_name, msg->msg_namelen);
 	else
 		sb_puts(sb, "NULL");
-	sb_printf(sb, ", msg_namelen=%u, msg_iov=[", (unsigned)msg->msg_namelen);
+	sb_puts(sb, ", msg_namelen=");
+	if (namelen_in != msg->msg_namelen)   /* recvmsg: what we offered => what came */
+		sb_printf(sb, "%u => ", (unsigned)namelen_in);
+	sb_printf(sb, "%u, msg_iov=[", (unsigned)msg->msg_namelen);
 	size_t left = data_len < 0 ? (size_t)-1 : (size_t)data_len;
 	for (size_t i = 0; i < msg->msg_iovlen; i++) {
 		if (i)

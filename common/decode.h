@@ -75,6 +75,10 @@ void dec_sockopt_value(struct sbuf *sb, int level, int optname, const void *val,
  * socket choose how iovec payloads are decoded (netlink messages).
  */
 void dec_msghdr(struct sbuf *sb, const struct msghdr *msg, long data_len, int domain, int protocol);
+/* The same for recvmsg, whose msg_namelen is value-result: "msg_namelen=110 => 29"
+ * when the kernel changed the namelen_in the caller offered. */
+void dec_msghdr_vr(struct sbuf *sb, const struct msghdr *msg, long data_len, int domain, int protocol,
+		   socklen_t namelen_in);
 
 /*
  * A payload of a socket of this domain/protocol: netlink messages for

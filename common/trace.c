@@ -242,7 +242,7 @@ void fmt_recvmsg(struct sbuf *sb, int fd, const struct msghdr *msg, socklen_t na
 	if (rc < 0)
 		sb_printf(sb, "{msg_namelen=%u}", (unsigned)namelen_in);
 	else
-		dec_msghdr(sb, msg, rc, domain, proto);
+		dec_msghdr_vr(sb, msg, rc, domain, proto, namelen_in);
 	sb_puts(sb, ", ");
 	dec_flags(sb, xlat_msg_flags, (unsigned)flags);
 	sb_putc(sb, ')');
