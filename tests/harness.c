@@ -210,8 +210,16 @@ static int strace_keep(const char *line, unsigned char *is_sock)
 {
 	if (!strncmp(line, "+++ ", 4) || !strncmp(line, "--- ", 4))
 		return 0;
-	const char *eq = strstr(line, ") = ");
+	/* The result follows the last " = "; short calls pad up to column 40 before it. */
 	const char *rs = strrchr(line, '=');
+	const char *eq = NULL;
+	if (rs) {
+		const char *q = rs;
+		while (q > line && q[-1] == ' ')
+			q--;
+		if (q > line && q < rs && q[-1] == ')')
+			eq = q - 1;
+	}
 	long ret = rs ? strtol(rs + 1, NULL, 10) : -1;
 	if (!strncmp(line, "close(", 6)) {
 		int fd = atoi(line + 6);
