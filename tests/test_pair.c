@@ -10,20 +10,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
+
+/* How the server is named: an ephemeral port, a path in a private
+ * directory, or a private abstract name. */
+enum pair_addr { PA_PORT, PA_PATH, PA_ABSTRACT };
 
 struct pair {
 	const char *name;
 	const char *server, *client;
 	const char *kind_opt;   /* "-u", "-t dgram"... or NULL for the default kind */
-	int has_port;           /* the server is started on -p 0 */
+	enum pair_addr addr;
 	int datagram;           /* -n counts messages, not clients */
+	int boundaries;         /* one receive per message (dgram, seqpacket) */
 };
 
 static const struct pair pairs[] = {
-	{ "inet/tcp", "bin/inet-server", "bin/inet-client", NULL, 1, 0 },
-	{ "inet/udp", "bin/inet-server", "bin/inet-client", "-u", 1, 1 },
+	{ "inet/tcp", "bin/inet-server", "bin/inet-client", NULL, PA_PORT, 0, 0 },
+	{ "inet/udp", "bin/inet-server", "bin/inet-client", "-u", PA_PORT, 1, 1 },
+	{ "inet6/tcp", "bin/inet6-server", "bin/inet6-client", NULL, PA_PORT, 0, 0 },
+	{ "inet6/udp", "bin/inet6-server", "bin/inet6-client", "-u", PA_PORT, 1, 1 },
+	{ "unix/stream", "bin/unix-server", "bin/unix-client", "-t stream", PA_PATH, 0, 0 },
+	{ "unix/dgram", "bin/unix-server", "bin/unix-client", "-t dgram", PA_PATH, 1, 1 },
+	{ "unix/seqpacket", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_PATH, 0, 1 },
+	{ "unix/stream@", "bin/unix-server", "bin/unix-client", "-t stream", PA_ABSTRACT, 0, 0 },
+	{ "unix/dgram@", "bin/unix-server", "bin/unix-client", "-t dgram", PA_ABSTRACT, 1, 1 },
+	{ "unix/seqpacket@", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_ABSTRACT, 0, 1 },
 };
 #define NPAIRS (sizeof pairs / sizeof pairs[0])
 
@@ -32,7 +46,16 @@ struct args {
 	char *v[64];
 	int n;
 	char port[16];
+	char addr[256];   /* -a for PA_PATH / PA_ABSTRACT */
+	char *dir;        /* the private directory of a PA_PATH server */
 };
+
+/* Removes what start_pair made for the client's side (the private directory). */
+static void pair_args_free(struct args *c)
+{
+	h_tmpdir_free(c->dir);
+	c->dir = NULL;
+}
 
 static void a_push(struct args *a, const char *s) { a->v[a->n++] = (char *)s; a->v[a->n] = NULL; }
 
@@ -68,9 +91,22 @@ static void start_pair(const struct pair *p, struct h_proc *sv, struct args *c, 
 		a_push(&s, wrap[0][i]);
 	a_push(&s, p->server);
 	a_kind(&s, p);
-	if (p->has_port) {
+	c->dir = NULL;
+	c->addr[0] = '\0';
+	if (p->addr == PA_PORT) {
 		a_push(&s, "-p");
 		a_push(&s, "0");
+	} else {
+		static int seq;
+		if (p->addr == PA_PATH) {
+			c->dir = h_tmpdir();
+			cr_assert(c->dir, "%s: no private directory", p->name);
+			snprintf(c->addr, sizeof c->addr, "%s/server.sock", c->dir);
+		} else {
+			snprintf(c->addr, sizeof c->addr, "@sockfam-test-%d-%d", (int)getpid(), seq++);
+		}
+		a_push(&s, "-a");
+		a_push(&s, c->addr);
 	}
 	snprintf(cnt, sizeof cnt, "%ld", count);
 	a_push(&s, "-n");
@@ -88,10 +124,13 @@ static void start_pair(const struct pair *p, struct h_proc *sv, struct args *c, 
 		a_push(c, wrap[1][i]);
 	a_push(c, p->client);
 	a_kind(c, p);
-	if (p->has_port) {
+	if (p->addr == PA_PORT) {
 		snprintf(c->port, sizeof c->port, "%d", h_port_of(sv->first));
 		a_push(c, "-p");
 		a_push(c, c->port);
+	} else {
+		a_push(c, "-a");
+		a_push(c, c->addr);
 	}
 	if (own) {
 		a_push(c, "-o");
@@ -143,6 +182,7 @@ Test(pair, arguments_come_back_upper_cased)
 		char *ans = answers_of(out, p->client);
 		cr_expect_str_eq(ans, "HELLO\nWORLD 42\nTAB\tHERE\n", "%s", p->name);
 		cr_expect_eq(h_wait(&sv, 10), 0, "%s: server did not exit cleanly", p->name);
+		pair_args_free(&c);
 		free(ans);
 		free(out);
 	}
@@ -172,7 +212,8 @@ Test(pair, stdin_lines_and_a_huge_stream_message)
 		char *ans = answers_of(out, p->client), *want = upper(in);
 		cr_expect_eq(strlen(ans), strlen(want), "%s: %zu bytes back for %zu", p->name, strlen(ans), strlen(want));
 		cr_expect(strcmp(ans, want) == 0, "%s: the answer differs", p->name);
-		cr_expect_eq(h_wait(&sv, 10), 0);
+		cr_expect_eq(h_wait(&sv, 10), 0, "%s", p->name);
+		pair_args_free(&c);
 		free(ans);
 		free(want);
 		free(out);
@@ -226,6 +267,7 @@ Test(pair, trace_equals_strace, .timeout = 60)
 			free(sf);
 		}
 		h_tmpdir_free(dir);
+		pair_args_free(&cl);
 	}
 	printf("differential: %zu of %zu strace lines printed identically by the demos\n", all_same, all_total);
 }
