@@ -265,6 +265,8 @@ static void unix_server_control(struct session *s, int fd, struct msghdr *msg)
 		} else if (c->cmsg_type == SCM_CREDENTIALS && dlen >= sizeof(struct ucred)) {
 			struct ucred uc;
 			memcpy(&uc, CMSG_DATA(c), sizeof uc);
+			if (uc.pid == 0)   /* with end of stream: no sender */
+				continue;
 			printf("%s: the kernel vouches the sender is pid %d, uid %u, gid %u (SCM_CREDENTIALS)\n",
 			       s->prog, (int)uc.pid, (unsigned)uc.uid, (unsigned)uc.gid);
 		}
