@@ -25,19 +25,28 @@ struct pair {
 	enum pair_addr addr;
 	int datagram;           /* -n counts messages, not clients */
 	int boundaries;         /* one receive per message (dgram, seqpacket) */
+	const char *sv_extra;   /* more server options, space-separated, or NULL */
+	const char *cl_extra;   /* more client options */
 };
 
 static const struct pair pairs[] = {
-	{ "inet/tcp", "bin/inet-server", "bin/inet-client", NULL, PA_PORT, 0, 0 },
-	{ "inet/udp", "bin/inet-server", "bin/inet-client", "-u", PA_PORT, 1, 1 },
-	{ "inet6/tcp", "bin/inet6-server", "bin/inet6-client", NULL, PA_PORT, 0, 0 },
-	{ "inet6/udp", "bin/inet6-server", "bin/inet6-client", "-u", PA_PORT, 1, 1 },
-	{ "unix/stream", "bin/unix-server", "bin/unix-client", "-t stream", PA_PATH, 0, 0 },
-	{ "unix/dgram", "bin/unix-server", "bin/unix-client", "-t dgram", PA_PATH, 1, 1 },
-	{ "unix/seqpacket", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_PATH, 0, 1 },
-	{ "unix/stream@", "bin/unix-server", "bin/unix-client", "-t stream", PA_ABSTRACT, 0, 0 },
-	{ "unix/dgram@", "bin/unix-server", "bin/unix-client", "-t dgram", PA_ABSTRACT, 1, 1 },
-	{ "unix/seqpacket@", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_ABSTRACT, 0, 1 },
+	{ "inet/tcp", "bin/inet-server", "bin/inet-client", NULL, PA_PORT, 0, 0, NULL, NULL },
+	{ "inet/udp", "bin/inet-server", "bin/inet-client", "-u", PA_PORT, 1, 1, NULL, NULL },
+	{ "inet6/tcp", "bin/inet6-server", "bin/inet6-client", NULL, PA_PORT, 0, 0, NULL, NULL },
+	{ "inet6/udp", "bin/inet6-server", "bin/inet6-client", "-u", PA_PORT, 1, 1, NULL, NULL },
+	{ "unix/stream", "bin/unix-server", "bin/unix-client", "-t stream", PA_PATH, 0, 0, NULL, NULL },
+	{ "unix/dgram", "bin/unix-server", "bin/unix-client", "-t dgram", PA_PATH, 1, 1, NULL, NULL },
+	{ "unix/seqpacket", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_PATH, 0, 1, NULL, NULL },
+	{ "unix/stream@", "bin/unix-server", "bin/unix-client", "-t stream", PA_ABSTRACT, 0, 0, NULL, NULL },
+	{ "unix/dgram@", "bin/unix-server", "bin/unix-client", "-t dgram", PA_ABSTRACT, 1, 1, NULL, NULL },
+	{ "unix/seqpacket@", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_ABSTRACT, 0, 1, NULL, NULL },
+	/* a descriptor and credentials ride along with the first message */
+	{ "unix/stream+fd", "bin/unix-server", "bin/unix-client", "-t stream", PA_PATH, 0, 0,
+	  "--passcred", "--send-fd Makefile --cred" },
+	{ "unix/dgram+fd", "bin/unix-server", "bin/unix-client", "-t dgram", PA_PATH, 1, 1,
+	  "--passcred", "--send-fd Makefile --cred" },
+	{ "unix/seqpacket+fd@", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_ABSTRACT, 0, 1,
+	  "--passcred", "--send-fd Makefile --cred" },
 };
 #define NPAIRS (sizeof pairs / sizeof pairs[0])
 
@@ -58,6 +67,19 @@ static void pair_args_free(struct args *c)
 }
 
 static void a_push(struct args *a, const char *s) { a->v[a->n++] = (char *)s; a->v[a->n] = NULL; }
+
+/* Pushes the words of `opts` (space-separated; may be NULL). */
+static void a_words(struct args *a, const char *opts)
+{
+	static char store[8][128];
+	static int next;
+	if (!opts)
+		return;
+	char *w = store[next++ % 8];
+	snprintf(w, sizeof store[0], "%s", opts);
+	for (char *save = NULL, *t = strtok_r(w, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		a_push(a, t);
+}
 
 static void a_kind(struct args *a, const struct pair *p)
 {
@@ -91,6 +113,7 @@ static void start_pair(const struct pair *p, struct h_proc *sv, struct args *c, 
 		a_push(&s, wrap[0][i]);
 	a_push(&s, p->server);
 	a_kind(&s, p);
+	a_words(&s, p->sv_extra);
 	c->dir = NULL;
 	c->addr[0] = '\0';
 	if (p->addr == PA_PORT) {
@@ -124,6 +147,7 @@ static void start_pair(const struct pair *p, struct h_proc *sv, struct args *c, 
 		a_push(c, wrap[1][i]);
 	a_push(c, p->client);
 	a_kind(c, p);
+	a_words(c, p->cl_extra);
 	if (p->addr == PA_PORT) {
 		snprintf(c->port, sizeof c->port, "%d", h_port_of(sv->first));
 		a_push(c, "-p");
@@ -219,6 +243,50 @@ Test(pair, stdin_lines_and_a_huge_stream_message)
 		free(out);
 	}
 	free(in);
+}
+
+/* Three messages: each datagram or record arrives alone, in order, whole. */
+Test(pair, message_boundaries_as_the_type_promises)
+{
+	for (size_t i = 0; i < NPAIRS; i++) {
+		const struct pair *p = &pairs[i];
+		char *dir = h_tmpdir(), trace[300];
+		snprintf(trace, sizeof trace, "%s/server.trace", dir);
+		char *const own[2] = { trace, "/dev/null" };
+		struct h_proc sv;
+		struct args c;
+		start_pair(p, &sv, &c, p->datagram ? 3 : 1, NULL, own);
+		a_push(&c, "a");
+		a_push(&c, "bb");
+		a_push(&c, "cccc");
+		char *out;
+		cr_expect_eq(h_run(c.v, NULL, 0, &out, NULL), 0, "%s", p->name);
+		cr_expect_eq(h_wait(&sv, 10), 0, "%s", p->name);
+		char *tr = h_slurp(trace, NULL), **lines;
+		size_t n = h_lines(tr, &lines), got = 0, bytes = 0;
+		long sizes[16];
+		for (size_t k = 0; k < n; k++) {
+			if (strncmp(lines[k], "recvfrom(", 9) && strncmp(lines[k], "recvmsg(", 8))
+				continue;
+			long r = strtol(strrchr(lines[k], '=') + 1, NULL, 10);
+			if (r > 0 && got < 16)
+				sizes[got++] = r;
+			if (r > 0)
+				bytes += (size_t)r;
+		}
+		if (p->boundaries) {
+			cr_expect_eq(got, 3, "%s: %zu receives", p->name, got);
+			cr_expect(got == 3 && sizes[0] == 1 && sizes[1] == 2 && sizes[2] == 4,
+				  "%s: the messages did not arrive one by one", p->name);
+		} else {
+			cr_expect_eq(bytes, 10, "%s: %zu bytes arrived", p->name, bytes);   /* lines: a\n bb\n cccc\n */
+		}
+		free(lines);
+		free(tr);
+		free(out);
+		pair_args_free(&c);
+		h_tmpdir_free(dir);
+	}
 }
 
 /* The differential test: each program's own trace against real strace. */
