@@ -77,6 +77,21 @@ struct family {
 	const char *(*explain)(const struct session *s, const char *call, int err);
 
 	const struct fam_option *options;  /* ends with {NULL}; may be NULL */
+
+	/* ---- added for AF_INET6 and AF_UNIX (issue 3) ---- */
+	/* Size of the family's own sockaddr (sockaddr_in6: 28, sockaddr_un: 110): the
+	 * buffer accept, recvfrom and getsockname are handed, so the trace shows
+	 * [110 => 2] as a textbook program's would. 0: a sockaddr_storage (128). */
+	socklen_t addr_size;
+	/* Non-zero: the server receives with recvmsg() and this many bytes of room for
+	 * control messages (descriptors, credentials), and hands every message that
+	 * carried some to server_control. 0: recv()/recvfrom(). */
+	size_t server_control_space;
+	void (*server_control)(struct session *s, int fd, struct msghdr *msg);
+	/* Control messages the client attaches to its first message: fills buf (cap
+	 * bytes, aligned for cmsghdr) and returns their length; the skeleton then
+	 * sends that message with sendmsg(). 0: none, plain send()/sendto(). */
+	size_t (*client_control)(struct session *s, int fd, void *buf, size_t cap);
 };
 
 /* Everything one run of a server or client knows. */

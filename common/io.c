@@ -65,3 +65,29 @@ ssize_t io_recv_all(int fd, void *buf, size_t n)
 	}
 	return (ssize_t)done;
 }
+
+ssize_t io_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	for (;;) {
+		ssize_t r = t_recvmsg(fd, msg, flags);
+		if (r < 0 && errno == EINTR && !io_stop)
+			continue;
+		return r;
+	}
+}
+
+ssize_t io_sendmsg_all(int fd, const void *buf, size_t n, int flags, void *control, size_t controllen)
+{
+	struct iovec iov = { (void *)buf, n };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			    .msg_controllen = controllen };
+	ssize_t w;
+	do
+		w = t_sendmsg(fd, &m, flags);
+	while (w < 0 && errno == EINTR && !io_stop);
+	if (w < 0)
+		return -1;
+	if ((size_t)w < n && io_send_all(fd, (const char *)buf + w, n - (size_t)w, flags) < 0)
+		return -1;
+	return (ssize_t)n;
+}

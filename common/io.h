@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 /* Set by SIGINT/SIGTERM once io_catch_signals() ran; loops give up when set. */
@@ -23,5 +24,11 @@ ssize_t io_recv(int fd, void *buf, size_t n, int flags);
 /* Reads exactly n bytes unless the stream ends or fails first; returns what it got,
  * or -1 with errno when nothing could be read because of an error. */
 ssize_t io_recv_all(int fd, void *buf, size_t n);
+
+/* One recvmsg(), retried on EINTR like io_recv. */
+ssize_t io_recvmsg(int fd, struct msghdr *msg, int flags);
+/* Sends all n bytes; the first part goes with sendmsg() carrying `control`
+ * (controllen bytes), the rest, if the kernel took only part, with send(). */
+ssize_t io_sendmsg_all(int fd, const void *buf, size_t n, int flags, void *control, size_t controllen);
 
 #endif

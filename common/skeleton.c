@@ -77,15 +77,78 @@ static int connection_oriented(const struct session *s)
 	return s->kind->type != SOCK_DGRAM;
 }
 
+/* The room given to calls that return an address: the family's own sockaddr. */
+static socklen_t addr_room(const struct session *s)
+{
+	socklen_t n = s->fam->addr_size;
+	return n && n <= sizeof(struct sockaddr_storage) ? n : (socklen_t)sizeof(struct sockaddr_storage);
+}
+
+/* Room for control messages; a family asking for more gets this much. */
+#define CONTROL_MAX 512
+union control_buf {
+	struct cmsghdr align;
+	char bytes[CONTROL_MAX];
+};
+
+/*
+ * One message for the server: recv()/recvfrom(), or recvmsg() with room for
+ * control messages when the family wants them (they go to its server_control
+ * hook). `peer` (datagrams) gets the sender's address. EINTR is returned to
+ * the caller only for datagrams, whose loop checks for a stop itself.
+ */
+static ssize_t server_receive(struct session *s, int fd, void *buf, size_t n, struct endpoint *peer)
+{
+	const struct family *f = s->fam;
+	if (!f->server_control_space) {
+		if (peer)
+			return t_recvfrom(fd, buf, n, 0, EP_SA(peer), &peer->len);
+		return io_recv(fd, buf, n, 0);
+	}
+	union control_buf ctl;
+	struct iovec iov = { buf, n };
+	struct msghdr m = {
+		.msg_name = peer ? EP_SA(peer) : NULL,
+		.msg_namelen = peer ? peer->len : 0,
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = &ctl,
+		.msg_controllen = f->server_control_space < CONTROL_MAX ? f->server_control_space : CONTROL_MAX,
+	};
+	ssize_t r = peer ? t_recvmsg(fd, &m, 0) : io_recvmsg(fd, &m, 0);
+	if (r < 0)
+		return r;
+	if (peer)
+		peer->len = m.msg_namelen;
+	if ((m.msg_controllen || (m.msg_flags & MSG_CTRUNC)) && f->server_control)
+		f->server_control(s, fd, &m);
+	return r;
+}
+
+/* The client's control messages for its first message, if the family has any. */
+static size_t client_control(struct session *s, int fd, union control_buf *ctl)
+{
+	if (!s->fam->client_control)
+		return 0;
+	size_t n = s->fam->client_control(s, fd, ctl, sizeof *ctl);
+	return n <= sizeof *ctl ? n : 0;
+}
+
 /* ---- server ------------------------------------------------------------ */
 
 /* One client on a connected socket, until it closes, resets or we are stopped. */
 static void serve_connection(struct session *s, int cfd, const char *who)
 {
-	char buf[STREAM_BUF];
+	/* A stream is read in pieces; a record (SOCK_SEQPACKET) must fit whole. */
+	size_t size = s->kind->type == SOCK_STREAM ? STREAM_BUF : s->fam->max_dgram;
+	char *buf = malloc(size);
 	unsigned long in = 0;
+	if (!buf) {
+		t_close(cfd);
+		return;
+	}
 	for (;;) {
-		ssize_t n = io_recv(cfd, buf, sizeof buf, 0);
+		ssize_t n = server_receive(s, cfd, buf, size, NULL);
 		if (n == 0) {
 			printf("%s: %s closed its side after %lu bytes; closing ours\n", s->prog, who, in);
 			break;
@@ -105,6 +168,7 @@ static void serve_connection(struct session *s, int cfd, const char *who)
 			break;
 		}
 	}
+	free(buf);
 	t_close(cfd);
 }
 
@@ -114,7 +178,7 @@ static int serve_connections(struct session *s, int fd)
 	long served = 0;
 	int rc = 0;
 	while (!io_stop && (!s->count || served < s->count)) {
-		struct endpoint peer = { .len = sizeof peer.ss };
+		struct endpoint peer = { .len = addr_room(s) };
 		int cfd = t_accept(fd, EP_SA(&peer), &peer.len);
 		if (cfd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
@@ -142,8 +206,8 @@ static int serve_datagrams(struct session *s, int fd)
 	if (!buf)
 		return 1;
 	while (!io_stop && (!s->count || served < s->count)) {
-		struct endpoint peer = { .len = sizeof peer.ss };
-		ssize_t n = t_recvfrom(fd, buf, s->fam->max_dgram, 0, EP_SA(&peer), &peer.len);
+		struct endpoint peer = { .len = addr_room(s) };
+		ssize_t n = server_receive(s, fd, buf, s->fam->max_dgram, &peer);
 		if (n < 0) {
 			if (errno != EINTR)
 				skel_fail(s, "recvfrom", errno, "receiving a datagram");
@@ -199,7 +263,7 @@ int server_run(struct session *s)
 		skel_fail(s, "listen", errno, "listening");
 		goto out_close;
 	}
-	struct endpoint me = { .len = sizeof me.ss };
+	struct endpoint me = { .len = addr_room(s) };
 	if (t_getsockname(fd, EP_SA(&me), &me.len) < 0) {
 		skel_fail(s, "getsockname", errno, "asking which address we got");
 		goto out_close;
@@ -250,7 +314,7 @@ static void print_answer(const char *buf, size_t n)
 /* Tells the user which address the kernel gave us, once we have one. */
 static void note_local(struct session *s, int fd, const char *when)
 {
-	struct endpoint me = { .len = sizeof me.ss };
+	struct endpoint me = { .len = addr_room(s) };
 	struct sbuf text = SBUF_INIT;
 	if (t_getsockname(fd, EP_SA(&me), &me.len) == 0)
 		printf("%s: %s, our address is %s\n", s->prog, when,
@@ -263,7 +327,8 @@ static void note_local(struct session *s, int fd, const char *when)
  * The answer is read back in windows of CLIENT_WINDOW bytes, so a huge line
  * never leaves both sides blocked in send() with full buffers.
  */
-static int stream_exchange(struct session *s, int fd, const char *msg, size_t len, char **ans, size_t *anscap)
+static int stream_exchange(struct session *s, int fd, const char *msg, size_t len, char **ans, size_t *anscap,
+			   union control_buf *ctl, size_t *ctllen)
 {
 	size_t total = len + (s->kind->type == SOCK_STREAM);  /* the newline */
 	if (*anscap < total + 1) {
@@ -282,7 +347,10 @@ static int stream_exchange(struct session *s, int fd, const char *msg, size_t le
 	size_t sent = 0;
 	do {
 		size_t chunk = total - sent < CLIENT_WINDOW ? total - sent : CLIENT_WINDOW;
-		if (io_send_all(fd, out + sent, chunk, MSG_NOSIGNAL) < 0) {
+		ssize_t w = *ctllen ? io_sendmsg_all(fd, out + sent, chunk, MSG_NOSIGNAL, ctl, *ctllen)
+				    : io_send_all(fd, out + sent, chunk, MSG_NOSIGNAL);
+		*ctllen = 0;   /* control messages go with the first message only */
+		if (w < 0) {
 			skel_fail(s, "sendto", errno, "sending");
 			free(out);
 			return 1;
@@ -311,8 +379,10 @@ static int client_connected(struct session *s, int fd)
 	char *line = NULL, *msg, *ans = NULL;
 	size_t cap = 0, len, anscap = 0;
 	int idx = 0, rc = 0;
+	union control_buf ctl;
+	size_t ctllen = client_control(s, fd, &ctl);
 	while (!rc && !io_stop && next_message(s, &idx, &line, &cap, &msg, &len))
-		rc = stream_exchange(s, fd, msg, len, &ans, &anscap);
+		rc = stream_exchange(s, fd, msg, len, &ans, &anscap, &ctl, &ctllen);
 	free(line);
 	free(ans);
 	if (rc)
@@ -353,8 +423,21 @@ static int client_datagrams(struct session *s, int fd)
 	struct sbuf text = SBUF_INIT;
 	if (!buf)
 		return 1;
+	union control_buf ctl;
+	size_t ctllen = client_control(s, fd, &ctl);
 	while (!io_stop && next_message(s, &idx, &line, &cap, &msg, &len)) {
-		ssize_t n = t_sendto(fd, msg, len, 0, EP_SA(&s->server), s->server.len);
+		ssize_t n;
+		if (ctllen) {
+			/* sendto() with control messages: sendmsg() naming the server */
+			struct iovec iov = { msg, len };
+			struct msghdr m = { .msg_name = EP_SA(&s->server), .msg_namelen = s->server.len,
+					    .msg_iov = &iov, .msg_iovlen = 1,
+					    .msg_control = &ctl, .msg_controllen = ctllen };
+			n = t_sendmsg(fd, &m, 0);
+			ctllen = 0;
+		} else {
+			n = t_sendto(fd, msg, len, 0, EP_SA(&s->server), s->server.len);
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				break;
@@ -365,7 +448,7 @@ static int client_datagrams(struct session *s, int fd)
 		if (!named++)
 			note_local(s, fd, "after the first sendto");
 		for (;;) {
-			struct endpoint from = { .len = sizeof from.ss };
+			struct endpoint from = { .len = addr_room(s) };
 			n = t_recvfrom(fd, buf, s->fam->max_dgram, 0, EP_SA(&from), &from.len);
 			if (n < 0 && errno == EINTR && !io_stop)
 				continue;

@@ -5,5 +5,7 @@
 #include "../common/family.h"
 
 extern const struct family family_inet;
+extern const struct family family_inet6;
+extern const struct family family_unix;
 
 #endif

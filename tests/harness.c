@@ -74,19 +74,21 @@ int h_start_server(struct h_proc *p, char *const argv[], const char *errfile)
 {
 	if (h_spawn(p, argv, errfile))
 		return -1;
-	size_t n = 0;
+	size_t n = 0, start = 0;
 	struct pollfd pfd = { p->out, POLLIN, 0 };
-	while (n < sizeof p->first - 1) {
+	while (n < sizeof p->head - 1) {
 		if (poll(&pfd, 1, 5000) <= 0)
 			return -1;
-		ssize_t r = read(p->out, p->first + n, 1);
+		ssize_t r = read(p->out, p->head + n, 1);
 		if (r <= 0)
 			return -1;
-		if (p->first[n] == '\n') {
-			p->first[n] = '\0';
+		if (p->head[n++] != '\n')
+			continue;
+		p->head[n] = '\0';
+		snprintf(p->first, sizeof p->first, "%.*s", (int)(n - 1 - start), p->head + start);
+		if (strstr(p->first, "listening on"))
 			return 0;
-		}
-		n++;
+		start = n;
 	}
 	return -1;
 }
@@ -210,8 +212,16 @@ static int strace_keep(const char *line, unsigned char *is_sock)
 {
 	if (!strncmp(line, "+++ ", 4) || !strncmp(line, "--- ", 4))
 		return 0;
-	const char *eq = strstr(line, ") = ");
+	/* The result follows the last " = "; short calls pad up to column 40 before it. */
 	const char *rs = strrchr(line, '=');
+	const char *eq = NULL;
+	if (rs) {
+		const char *q = rs;
+		while (q > line && q[-1] == ' ')
+			q--;
+		if (q > line && q < rs && q[-1] == ')')
+			eq = q - 1;
+	}
 	long ret = rs ? strtol(rs + 1, NULL, 10) : -1;
 	if (!strncmp(line, "close(", 6)) {
 		int fd = atoi(line + 6);

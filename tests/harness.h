@@ -16,6 +16,7 @@ struct h_proc {
 	pid_t pid;
 	int out;            /* read end of its stdout */
 	char first[512];    /* the server's "listening on ..." line */
+	char head[2048];    /* everything it printed up to that line (notes before it) */
 };
 
 /* A private scratch directory (removed with everything in it by h_tmpdir_free). */
@@ -26,7 +27,8 @@ void h_tmpdir_free(char *dir);
  * (NULL: /dev/null), stdin from /dev/null. */
 int h_spawn(struct h_proc *p, char *const argv[], const char *errfile);
 
-/* Starts a server and waits (up to 5 s) for its first stdout line. 0 when it came. */
+/* Starts a server and waits (up to 5 s) for its "listening on" line (a family may
+ * print notes before it: they are kept in head). 0 when it came. */
 int h_start_server(struct h_proc *p, char *const argv[], const char *errfile);
 
 /* The port of a "listening on ADDR port N (...)" line, or -1. */

@@ -10,20 +10,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
+
+/* How the server is named: an ephemeral port, a path in a private
+ * directory, or a private abstract name. */
+enum pair_addr { PA_PORT, PA_PATH, PA_ABSTRACT };
 
 struct pair {
 	const char *name;
 	const char *server, *client;
 	const char *kind_opt;   /* "-u", "-t dgram"... or NULL for the default kind */
-	int has_port;           /* the server is started on -p 0 */
+	enum pair_addr addr;
 	int datagram;           /* -n counts messages, not clients */
+	int boundaries;         /* one receive per message (dgram, seqpacket) */
+	const char *sv_extra;   /* more server options, space-separated, or NULL */
+	const char *cl_extra;   /* more client options */
 };
 
 static const struct pair pairs[] = {
-	{ "inet/tcp", "bin/inet-server", "bin/inet-client", NULL, 1, 0 },
-	{ "inet/udp", "bin/inet-server", "bin/inet-client", "-u", 1, 1 },
+	{ "inet/tcp", "bin/inet-server", "bin/inet-client", NULL, PA_PORT, 0, 0, NULL, NULL },
+	{ "inet/udp", "bin/inet-server", "bin/inet-client", "-u", PA_PORT, 1, 1, NULL, NULL },
+	{ "inet6/tcp", "bin/inet6-server", "bin/inet6-client", NULL, PA_PORT, 0, 0, NULL, NULL },
+	{ "inet6/udp", "bin/inet6-server", "bin/inet6-client", "-u", PA_PORT, 1, 1, NULL, NULL },
+	{ "unix/stream", "bin/unix-server", "bin/unix-client", "-t stream", PA_PATH, 0, 0, NULL, NULL },
+	{ "unix/dgram", "bin/unix-server", "bin/unix-client", "-t dgram", PA_PATH, 1, 1, NULL, NULL },
+	{ "unix/seqpacket", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_PATH, 0, 1, NULL, NULL },
+	{ "unix/stream@", "bin/unix-server", "bin/unix-client", "-t stream", PA_ABSTRACT, 0, 0, NULL, NULL },
+	{ "unix/dgram@", "bin/unix-server", "bin/unix-client", "-t dgram", PA_ABSTRACT, 1, 1, NULL, NULL },
+	{ "unix/seqpacket@", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_ABSTRACT, 0, 1, NULL, NULL },
+	/* a descriptor and credentials ride along with the first message */
+	{ "unix/stream+fd", "bin/unix-server", "bin/unix-client", "-t stream", PA_PATH, 0, 0,
+	  "--passcred", "--send-fd Makefile --cred" },
+	{ "unix/dgram+fd", "bin/unix-server", "bin/unix-client", "-t dgram", PA_PATH, 1, 1,
+	  "--passcred", "--send-fd Makefile --cred" },
+	{ "unix/seqpacket+fd@", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_ABSTRACT, 0, 1,
+	  "--passcred", "--send-fd Makefile --cred" },
 };
 #define NPAIRS (sizeof pairs / sizeof pairs[0])
 
@@ -32,9 +55,31 @@ struct args {
 	char *v[64];
 	int n;
 	char port[16];
+	char addr[256];   /* -a for PA_PATH / PA_ABSTRACT */
+	char *dir;        /* the private directory of a PA_PATH server */
 };
 
+/* Removes what start_pair made for the client's side (the private directory). */
+static void pair_args_free(struct args *c)
+{
+	h_tmpdir_free(c->dir);
+	c->dir = NULL;
+}
+
 static void a_push(struct args *a, const char *s) { a->v[a->n++] = (char *)s; a->v[a->n] = NULL; }
+
+/* Pushes the words of `opts` (space-separated; may be NULL). */
+static void a_words(struct args *a, const char *opts)
+{
+	static char store[8][128];
+	static int next;
+	if (!opts)
+		return;
+	char *w = store[next++ % 8];
+	snprintf(w, sizeof store[0], "%s", opts);
+	for (char *save = NULL, *t = strtok_r(w, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		a_push(a, t);
+}
 
 static void a_kind(struct args *a, const struct pair *p)
 {
@@ -68,9 +113,23 @@ static void start_pair(const struct pair *p, struct h_proc *sv, struct args *c, 
 		a_push(&s, wrap[0][i]);
 	a_push(&s, p->server);
 	a_kind(&s, p);
-	if (p->has_port) {
+	a_words(&s, p->sv_extra);
+	c->dir = NULL;
+	c->addr[0] = '\0';
+	if (p->addr == PA_PORT) {
 		a_push(&s, "-p");
 		a_push(&s, "0");
+	} else {
+		static int seq;
+		if (p->addr == PA_PATH) {
+			c->dir = h_tmpdir();
+			cr_assert(c->dir, "%s: no private directory", p->name);
+			snprintf(c->addr, sizeof c->addr, "%s/server.sock", c->dir);
+		} else {
+			snprintf(c->addr, sizeof c->addr, "@sockfam-test-%d-%d", (int)getpid(), seq++);
+		}
+		a_push(&s, "-a");
+		a_push(&s, c->addr);
 	}
 	snprintf(cnt, sizeof cnt, "%ld", count);
 	a_push(&s, "-n");
@@ -88,10 +147,14 @@ static void start_pair(const struct pair *p, struct h_proc *sv, struct args *c, 
 		a_push(c, wrap[1][i]);
 	a_push(c, p->client);
 	a_kind(c, p);
-	if (p->has_port) {
+	a_words(c, p->cl_extra);
+	if (p->addr == PA_PORT) {
 		snprintf(c->port, sizeof c->port, "%d", h_port_of(sv->first));
 		a_push(c, "-p");
 		a_push(c, c->port);
+	} else {
+		a_push(c, "-a");
+		a_push(c, c->addr);
 	}
 	if (own) {
 		a_push(c, "-o");
@@ -143,6 +206,7 @@ Test(pair, arguments_come_back_upper_cased)
 		char *ans = answers_of(out, p->client);
 		cr_expect_str_eq(ans, "HELLO\nWORLD 42\nTAB\tHERE\n", "%s", p->name);
 		cr_expect_eq(h_wait(&sv, 10), 0, "%s: server did not exit cleanly", p->name);
+		pair_args_free(&c);
 		free(ans);
 		free(out);
 	}
@@ -172,12 +236,57 @@ Test(pair, stdin_lines_and_a_huge_stream_message)
 		char *ans = answers_of(out, p->client), *want = upper(in);
 		cr_expect_eq(strlen(ans), strlen(want), "%s: %zu bytes back for %zu", p->name, strlen(ans), strlen(want));
 		cr_expect(strcmp(ans, want) == 0, "%s: the answer differs", p->name);
-		cr_expect_eq(h_wait(&sv, 10), 0);
+		cr_expect_eq(h_wait(&sv, 10), 0, "%s", p->name);
+		pair_args_free(&c);
 		free(ans);
 		free(want);
 		free(out);
 	}
 	free(in);
+}
+
+/* Three messages: each datagram or record arrives alone, in order, whole. */
+Test(pair, message_boundaries_as_the_type_promises)
+{
+	for (size_t i = 0; i < NPAIRS; i++) {
+		const struct pair *p = &pairs[i];
+		char *dir = h_tmpdir(), trace[300];
+		snprintf(trace, sizeof trace, "%s/server.trace", dir);
+		char *const own[2] = { trace, "/dev/null" };
+		struct h_proc sv;
+		struct args c;
+		start_pair(p, &sv, &c, p->datagram ? 3 : 1, NULL, own);
+		a_push(&c, "a");
+		a_push(&c, "bb");
+		a_push(&c, "cccc");
+		char *out;
+		cr_expect_eq(h_run(c.v, NULL, 0, &out, NULL), 0, "%s", p->name);
+		cr_expect_eq(h_wait(&sv, 10), 0, "%s", p->name);
+		char *tr = h_slurp(trace, NULL), **lines;
+		size_t n = h_lines(tr, &lines), got = 0, bytes = 0;
+		long sizes[16];
+		for (size_t k = 0; k < n; k++) {
+			if (strncmp(lines[k], "recvfrom(", 9) && strncmp(lines[k], "recvmsg(", 8))
+				continue;
+			long r = strtol(strrchr(lines[k], '=') + 1, NULL, 10);
+			if (r > 0 && got < 16)
+				sizes[got++] = r;
+			if (r > 0)
+				bytes += (size_t)r;
+		}
+		if (p->boundaries) {
+			cr_expect_eq(got, 3, "%s: %zu receives", p->name, got);
+			cr_expect(got == 3 && sizes[0] == 1 && sizes[1] == 2 && sizes[2] == 4,
+				  "%s: the messages did not arrive one by one", p->name);
+		} else {
+			cr_expect_eq(bytes, 10, "%s: %zu bytes arrived", p->name, bytes);   /* lines: a\n bb\n cccc\n */
+		}
+		free(lines);
+		free(tr);
+		free(out);
+		pair_args_free(&c);
+		h_tmpdir_free(dir);
+	}
 }
 
 /* The differential test: each program's own trace against real strace. */
@@ -226,6 +335,7 @@ Test(pair, trace_equals_strace, .timeout = 60)
 			free(sf);
 		}
 		h_tmpdir_free(dir);
+		pair_args_free(&cl);
 	}
 	printf("differential: %zu of %zu strace lines printed identically by the demos\n", all_same, all_total);
 }

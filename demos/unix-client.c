@@ -1,0 +1,11 @@
+/* unix-client: the shared client skeleton over AF_UNIX (-t stream|dgram|seqpacket). */
+#include "../common/cli.h"
+#include "../common/skeleton.h"
+#include "../families/families.h"
+
+int main(int argc, char **argv)
+{
+	struct session s;
+	cli_parse(&s, &family_unix, ROLE_CLIENT, argc, argv);
+	return client_run(&s);
+}

@@ -1,0 +1,463 @@
+/*
+ * AF_UNIX: sockets between processes of one machine, named by a file path
+ * or by an abstract name (@name: no file, gone with the last socket), over
+ * SOCK_STREAM, SOCK_DGRAM and SOCK_SEQPACKET.
+ *
+ * What changes from AF_INET: a sockaddr_un of up to 110 bytes whose length
+ * is what counts (2 + the path and its NUL; 2 + NUL + the name, without
+ * trailing NULs, for an abstract name), no ports, no protocol (0 prints as
+ * 0), clients that stay unnamed unless they bind (a datagram client must,
+ * or the server cannot answer), a socket file that outlives its server,
+ * file permissions as access control, the peer's credentials from the
+ * kernel (SO_PEERCRED, SCM_CREDENTIALS) and descriptors passed along
+ * (SCM_RIGHTS).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../common/skeleton.h"
+#include "../common/trace.h"
+#include "families.h"
+
+#define SUN_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path))   /* 108, with the NUL */
+
+static const struct sock_kind unix_kinds[] = {
+	{ "stream", "SOCK_STREAM", SOCK_STREAM, 0 },
+	{ "dgram", "SOCK_DGRAM", SOCK_DGRAM, 0 },
+	{ "seqpacket", "SOCK_SEQPACKET", SOCK_SEQPACKET, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+/* One run's state: a process runs one server or one client. */
+static struct {
+	int abstract;              /* the server's name is abstract */
+	int have_mode;             /* --mode given */
+	mode_t mode;
+	int passcred;              /* server --passcred */
+	int send_fd;               /* client --send-fd: the open file, or -1 */
+	const char *send_fd_path;
+	int send_cred;             /* client --cred */
+	int server_bound;          /* our socket file exists: remove it at exit */
+	dev_t dev;                 /* ... if it is still this file */
+	ino_t ino;
+	struct sockaddr_un own;    /* a datagram client's own name */
+	socklen_t own_len;
+	int own_bound;
+} un = { .send_fd = -1 };
+
+static const struct sockaddr_un *server_sun(const struct session *s)
+{
+	return (const struct sockaddr_un *)&s->server.ss;
+}
+
+/* Fills sun from a path or @name; the length it takes, or 0 with a reason in err. */
+static socklen_t make_sun(struct sockaddr_un *sun, const char *name, const char *what, struct sbuf *err)
+{
+	memset(sun, 0, sizeof *sun);
+	sun->sun_family = AF_UNIX;
+	size_t n = strlen(name);
+	if (name[0] == '@') {
+		if (n == 1) {
+			sb_printf(err, "%s '@' names no abstract socket: write @NAME", what);
+			return 0;
+		}
+		if (n > SUN_PATH_MAX) {
+			sb_printf(err, "%s: the abstract name is %zu bytes; sun_path holds %zu after its "
+				  "leading NUL (nothing is truncated)", what, n - 1, SUN_PATH_MAX - 1);
+			return 0;
+		}
+		memcpy(sun->sun_path + 1, name + 1, n - 1);   /* sun_path[0] stays NUL */
+		return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+	}
+	if (n == 0) {
+		sb_printf(err, "%s: an empty path names no socket", what);
+		return 0;
+	}
+	if (n >= SUN_PATH_MAX) {
+		sb_printf(err, "%s: the path is %zu bytes; sun_path holds at most %zu and its NUL "
+			  "(nothing is truncated: use a shorter or relative path)", what, n, SUN_PATH_MAX - 1);
+		return 0;
+	}
+	memcpy(sun->sun_path, name, n);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+}
+
+static int unix_resolve(struct session *s, const char *addr, int port, struct sbuf *err)
+{
+	char def[64];
+	(void)port;   /* no -p: this family has no ports */
+	if (!addr) {
+		/* One user's terminals agree on it; another user's uid differs. */
+		snprintf(def, sizeof def, "/tmp/sockfam-%u-%s.sock", (unsigned)getuid(), s->kind->name);
+		addr = def;
+	}
+	char what[64 + 32];
+	snprintf(what, sizeof what, "'%.60s%s'", addr, strlen(addr) > 60 ? "..." : "");
+	memset(&s->server, 0, sizeof s->server);
+	s->server.len = make_sun((struct sockaddr_un *)&s->server.ss, addr, what, err);
+	if (!s->server.len)
+		return -1;
+	un.abstract = addr[0] == '@';
+	if (un.abstract && un.have_mode) {
+		sb_printf(err, "--mode: an abstract name has no file, so no permissions to set");
+		return -1;
+	}
+	return 0;
+}
+
+static void unix_describe(const struct sockaddr *sa, socklen_t len, struct sbuf *out)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)sa;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	if (sa->sa_family != AF_UNIX || len <= off) {
+		sb_puts(out, "an unnamed socket");
+		return;
+	}
+	size_t n = len - off;
+	if (n > SUN_PATH_MAX)
+		n = SUN_PATH_MAX;
+	if (sun->sun_path[0])
+		sb_printf(out, "%.*s", (int)strnlen(sun->sun_path, n), sun->sun_path);
+	else
+		sb_printf(out, "@%.*s (abstract)", (int)(n - 1), sun->sun_path + 1);
+}
+
+/*
+ * A socket file is already there. If nothing accepts on it (connect() is
+ * refused), the server that made it is gone: it is stale, and is removed.
+ * A live server's socket and anything that is not a socket stay untouched.
+ */
+static int unix_before_bind(struct session *s, int fd)
+{
+	const struct sockaddr_un *sun = server_sun(s);
+	struct stat st;
+	(void)fd;
+	if (un.abstract || lstat(sun->sun_path, &st) < 0)
+		return 0;   /* no file: bind creates it (or says why it cannot) */
+	if (!S_ISSOCK(st.st_mode)) {
+		fprintf(stderr, "%s: %s exists and is not a socket: leaving it alone; "
+			"pick another path with -a\n", s->prog, sun->sun_path);
+		return -1;
+	}
+	printf("%s: %s is already a socket file; asking with connect() whether a server "
+	       "still answers there\n", s->prog, sun->sun_path);
+	int probe = t_socket(AF_UNIX, s->kind->type, 0);
+	if (probe < 0) {
+		skel_fail(s, "socket", errno, "creating a probe socket");
+		return -1;
+	}
+	int rc = t_connect(probe, EP_SA(&s->server), s->server.len);
+	int err = errno;
+	t_close(probe);
+	if (rc == 0 || err == EPROTOTYPE) {
+		fprintf(stderr, "%s: a live server%s is using %s: not removing its socket\n", s->prog,
+			rc == 0 ? "" : " of another socket type", sun->sun_path);
+		return -1;
+	}
+	if (err != ECONNREFUSED && err != ENOENT) {
+		skel_fail(s, "connect", err, "cannot tell whether %s is in use, so leaving it", sun->sun_path);
+		return -1;
+	}
+	if (err == ECONNREFUSED) {
+		if (unlink(sun->sun_path) < 0 && errno != ENOENT) {
+			fprintf(stderr, "%s: cannot remove the stale socket %s: %s\n", s->prog, sun->sun_path,
+				strerror(errno));
+			return -1;
+		}
+		printf("%s: connection refused: nobody accepts on %s, its server is gone; "
+		       "removed the stale socket file\n", s->prog, sun->sun_path);
+	}
+	return 0;
+}
+
+static int unix_after_bind(struct session *s, int fd)
+{
+	const struct sockaddr_un *sun = server_sun(s);
+	struct stat st;
+	if (!un.abstract && stat(sun->sun_path, &st) == 0) {
+		un.server_bound = 1;
+		un.dev = st.st_dev;
+		un.ino = st.st_ino;
+	}
+	if (un.have_mode) {
+		/* before listen(): no client can have connected yet */
+		if (chmod(sun->sun_path, un.mode) < 0) {
+			fprintf(stderr, "%s: cannot set mode %04o on %s: %s\n", s->prog, (unsigned)un.mode,
+				sun->sun_path, strerror(errno));
+			return -1;
+		}
+		printf("%s: %s has mode %04o now (connecting needs write permission on it)\n", s->prog,
+		       sun->sun_path, (unsigned)un.mode);
+	}
+	if (un.passcred && s->kind->type == SOCK_DGRAM) {
+		int one = 1;
+		if (t_setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
+			skel_fail(s, "setsockopt", errno, "setting SO_PASSCRED");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A connected peer: who it is, as the kernel saw it at connect(). */
+static void unix_server_peer(struct session *s, int cfd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof uc;
+	if (t_getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0)
+		printf("%s: the peer is pid %d, uid %u, gid %u (SO_PEERCRED)\n", s->prog, (int)uc.pid,
+		       (unsigned)uc.uid, (unsigned)uc.gid);
+	else
+		skel_fail(s, "getsockopt", errno, "asking for the peer's credentials");
+	if (un.passcred) {
+		int one = 1;
+		if (t_setsockopt(cfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0)
+			skel_fail(s, "setsockopt", errno, "setting SO_PASSCRED");
+	}
+}
+
+/* What a passed descriptor holds: up to 1 KiB of it, waiting at most a second. */
+static void read_passed_fd(struct session *s, int pfd)
+{
+	char buf[1024];
+	struct pollfd p = { pfd, POLLIN, 0 };
+	ssize_t n = -1;
+	if (poll(&p, 1, 1000) == 1)
+		do
+			n = read(pfd, buf, sizeof buf);
+		while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		printf("%s: the client passed descriptor %d (SCM_RIGHTS), which cannot be read now\n",
+		       s->prog, pfd);
+		return;
+	}
+	size_t shown = (size_t)n;
+	while (shown && (buf[shown - 1] == '\n' || buf[shown - 1] == '\r'))
+		shown--;
+	printf("%s: the client passed descriptor %d (SCM_RIGHTS); read %zd bytes from it: %.*s\n",
+	       s->prog, pfd, n, (int)shown, buf);
+}
+
+static void unix_server_control(struct session *s, int fd, struct msghdr *msg)
+{
+	(void)fd;
+	if (msg->msg_flags & MSG_CTRUNC)
+		printf("%s: control data did not fit (MSG_CTRUNC): some of it was lost\n", s->prog);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		size_t dlen = c->cmsg_len - CMSG_LEN(0);
+		if (c->cmsg_type == SCM_RIGHTS) {
+			for (size_t i = 0; i + sizeof(int) <= dlen; i += sizeof(int)) {
+				int pfd;
+				memcpy(&pfd, CMSG_DATA(c) + i, sizeof pfd);
+				read_passed_fd(s, pfd);
+				close(pfd);   /* a file, not a socket: not part of the trace */
+			}
+		} else if (c->cmsg_type == SCM_CREDENTIALS && dlen >= sizeof(struct ucred)) {
+			struct ucred uc;
+			memcpy(&uc, CMSG_DATA(c), sizeof uc);
+			if (uc.pid == 0)   /* with end of stream: no sender */
+				continue;
+			printf("%s: the kernel vouches the sender is pid %d, uid %u, gid %u (SCM_CREDENTIALS)\n",
+			       s->prog, (int)uc.pid, (unsigned)uc.uid, (unsigned)uc.gid);
+		}
+	}
+}
+
+/* A datagram client binds a name of its own: an unnamed sender cannot be answered. */
+static int unix_before_connect(struct session *s, int fd)
+{
+	char name[SUN_PATH_MAX + 64];
+	if (s->kind->type != SOCK_DGRAM)
+		return 0;
+	const struct sockaddr_un *sun = server_sun(s);
+	if (un.abstract) {
+		snprintf(name, sizeof name, "@%.*s-client-%d",
+			 (int)(s->server.len - offsetof(struct sockaddr_un, sun_path) - 1), sun->sun_path + 1,
+			 (int)getpid());
+	} else {
+		const char *slash = strrchr(sun->sun_path, '/');
+		int dirlen = slash ? (int)(slash - sun->sun_path) : 0;
+		snprintf(name, sizeof name, "%.*s%sunix-client-%d.sock", dirlen, sun->sun_path,
+			 slash ? "/" : "", (int)getpid());
+		if (slash == sun->sun_path)
+			snprintf(name, sizeof name, "/unix-client-%d.sock", (int)getpid());
+	}
+	struct sbuf err = SBUF_INIT;
+	un.own_len = make_sun(&un.own, name, "our own name", &err);
+	if (!un.own_len) {
+		fprintf(stderr, "%s: %s\n", s->prog, sb_str(&err));
+		sb_free(&err);
+		return -1;
+	}
+	sb_free(&err);
+	if (t_bind(fd, (struct sockaddr *)&un.own, un.own_len) < 0) {
+		skel_fail(s, "bind", errno, "binding our own name %s", name);
+		return -1;
+	}
+	un.own_bound = 1;
+	printf("%s: bound our own name %s so the server can answer%s\n", s->prog, name,
+	       un.abstract ? "" : " (removed at exit)");
+	return 0;
+}
+
+static size_t unix_client_control(struct session *s, int fd, void *buf, size_t cap)
+{
+	size_t used = 0;
+	(void)fd;
+	if (cap < CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred)))
+		return 0;
+	memset(buf, 0, cap);
+	if (un.send_fd >= 0) {
+		struct cmsghdr *c = (struct cmsghdr *)((char *)buf + used);
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		memcpy(CMSG_DATA(c), &un.send_fd, sizeof(int));
+		used += CMSG_SPACE(sizeof(int));
+		printf("%s: passing descriptor %d (%s) along with the first message (SCM_RIGHTS)\n",
+		       s->prog, un.send_fd, un.send_fd_path);
+	}
+	if (un.send_cred) {
+		struct ucred uc = { getpid(), getuid(), getgid() };
+		struct cmsghdr *c = (struct cmsghdr *)((char *)buf + used);
+		c->cmsg_len = CMSG_LEN(sizeof uc);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_CREDENTIALS;
+		memcpy(CMSG_DATA(c), &uc, sizeof uc);
+		used += CMSG_SPACE(sizeof uc);
+		printf("%s: sending our credentials with the first message (SCM_CREDENTIALS)\n", s->prog);
+	}
+	return used;
+}
+
+static void unix_cleanup(struct session *s)
+{
+	struct stat st;
+	const struct sockaddr_un *sun = server_sun(s);
+	/* Only the file we made: another server may have replaced it meanwhile. */
+	if (un.server_bound && stat(sun->sun_path, &st) == 0 && st.st_dev == un.dev && st.st_ino == un.ino &&
+	    unlink(sun->sun_path) == 0)
+		printf("%s: removed our socket file %s\n", s->prog, sun->sun_path);
+	un.server_bound = 0;
+	if (un.own_bound && un.own.sun_path[0])
+		unlink(un.own.sun_path);
+	un.own_bound = 0;
+	if (un.send_fd >= 0)
+		close(un.send_fd);
+	un.send_fd = -1;
+}
+
+static const char *unix_explain(const struct session *s, const char *call, int err)
+{
+	int reach = !strcmp(call, "connect") || !strcmp(call, "sendto") || !strcmp(call, "sendmsg");
+	if (reach && err == ENOENT)
+		return un.abstract ? "no socket has that abstract name: is the server running?"
+				   : "there is no socket file at that path: is the server running?";
+	if (reach && err == ECONNREFUSED)
+		return un.abstract ? "nobody receives on that name"
+				   : "the socket file is there but nothing accepts on it: a stale socket "
+				     "left by a server that is gone";
+	if (reach && (err == EACCES || err == EPERM))
+		return "permission denied: connecting needs write permission on the socket file "
+		       "(and search permission on its directories)";
+	if (reach && err == EPROTOTYPE)
+		return "the socket there is of another type: use the server's -t";
+	if (reach && err == ENOTDIR)
+		return "a component of the path is not a directory";
+	if (!strcmp(call, "bind") && err == EADDRINUSE)
+		return un.abstract || s->role == ROLE_CLIENT ? "that name is taken by another socket"
+							     : "a file appeared at that path meanwhile";
+	if (!strcmp(call, "bind") && err == EACCES)
+		return "no permission to create a file in that directory";
+	if (!strcmp(call, "bind") && err == ENOENT)
+		return "a directory on the way does not exist";
+	return NULL;
+}
+
+static int opt_mode(struct session *s, const char *arg, struct sbuf *err)
+{
+	(void)s;
+	size_t n = strlen(arg);
+	if (n == 0 || n > 4 || strspn(arg, "01234567") != n || strtol(arg, NULL, 8) > 0777) {
+		sb_printf(err, "invalid mode '%s': give octal permission bits, like 0600", arg);
+		return -1;
+	}
+	un.mode = (mode_t)strtol(arg, NULL, 8);
+	un.have_mode = 1;
+	return 0;
+}
+
+static int opt_passcred(struct session *s, const char *arg, struct sbuf *err)
+{
+	(void)s, (void)arg, (void)err;
+	un.passcred = 1;
+	return 0;
+}
+
+static int opt_send_fd(struct session *s, const char *arg, struct sbuf *err)
+{
+	(void)s;
+	if (un.send_fd >= 0)
+		close(un.send_fd);
+	un.send_fd = open(arg, O_RDONLY | O_CLOEXEC);
+	if (un.send_fd < 0) {
+		sb_printf(err, "--send-fd: cannot open '%s': %s", arg, strerror(errno));
+		return -1;
+	}
+	un.send_fd_path = arg;
+	return 0;
+}
+
+static int opt_cred(struct session *s, const char *arg, struct sbuf *err)
+{
+	(void)s, (void)arg, (void)err;
+	un.send_cred = 1;
+	return 0;
+}
+
+static const struct fam_option unix_options[] = {
+	{ "mode", "MODE", "permissions of the socket file, set before listen (like 0600)", ROLE_SERVER, opt_mode },
+	{ "passcred", NULL, "SO_PASSCRED: receive each sender's credentials (SCM_CREDENTIALS)", ROLE_SERVER,
+	  opt_passcred },
+	{ "send-fd", "FILE", "open FILE and pass the descriptor with the first message (SCM_RIGHTS)",
+	  ROLE_CLIENT, opt_send_fd },
+	{ "cred", NULL, "send our credentials with the first message (SCM_CREDENTIALS)", ROLE_CLIENT, opt_cred },
+	{ NULL, NULL, NULL, 0, NULL },
+};
+
+const struct family family_unix = {
+	.name = "unix",
+	.title = "AF_UNIX (local)",
+	.domain = AF_UNIX,
+	.kinds = unix_kinds,
+	.kind_opt = 't',
+	.kind_long = "type",
+	.kind_takes_name = 1,
+	.addr_help = "socket file PATH, or @NAME (abstract); default /tmp/sockfam-UID-TYPE.sock",
+	.default_port = -1,
+	.max_dgram = 65536,
+	.reuseaddr = 0,
+	.resolve = unix_resolve,
+	.describe = unix_describe,
+	.server_before_bind = unix_before_bind,
+	.server_after_bind = unix_after_bind,
+	.server_peer = unix_server_peer,
+	.client_before_connect = unix_before_connect,
+	.cleanup = unix_cleanup,
+	.explain = unix_explain,
+	.options = unix_options,
+	.addr_size = sizeof(struct sockaddr_un),
+	.server_control_space = CMSG_SPACE(sizeof(int) * 4) + CMSG_SPACE(sizeof(struct ucred)),
+	.server_control = unix_server_control,
+	.client_control = unix_client_control,
+};
