@@ -5,5 +5,6 @@
 #include "../common/family.h"
 
 extern const struct family family_inet;
+extern const struct family family_netlink;   /* netlink.c: netlink-query, netlink-monitor */
 
 #endif
