@@ -56,7 +56,8 @@ static void pxval(struct sbuf *sb, const struct xlat *tab, unsigned long val, co
 
 /* strace's printflags_ex over one or two tables: names in table order, the
  * rest in hex; 0 prints a zero-valued name when the table has one. */
-static void pflags2(struct sbuf *sb, const struct xlat *t1, const struct xlat *t2, unsigned long val)
+static void pflags2(struct sbuf *sb, const struct xlat *t1, const struct xlat *t2, unsigned long val,
+		    const char *dflt)
 {
 	const struct xlat *tabs[2] = { t1, t2 };
 	if (val == 0) {
@@ -79,13 +80,15 @@ static void pflags2(struct sbuf *sb, const struct xlat *t1, const struct xlat *t
 			}
 		}
 	}
-	if (val)
+	if (val && first && dflt)
+		sb_printf(sb, "%#lx /* %s */", val, dflt);   /* nothing known: a comment, as strace does */
+	else if (val)
 		sb_printf(sb, "%s%#lx", first ? "" : "|", val);
 }
 
-static void pflags(struct sbuf *sb, const struct xlat *t, unsigned long val)
+static void pflags(struct sbuf *sb, const struct xlat *t, unsigned long val, const char *dflt)
 {
-	pflags2(sb, t, NULL, val);
+	pflags2(sb, t, NULL, val, dflt);
 }
 
 /* Bytes the way strace prints an undecoded payload: always \x.. */
@@ -257,11 +260,6 @@ static const struct xlat xlat_ifa_flags[] = {
 	XLAT(IFA_F_HOMEADDRESS), XLAT(IFA_F_DEPRECATED), XLAT(IFA_F_TENTATIVE),
 	XLAT(IFA_F_PERMANENT), XLAT(IFA_F_MANAGETEMPADDR), XLAT(IFA_F_NOPREFIXROUTE),
 	XLAT(IFA_F_MCAUTOJOIN), XLAT(IFA_F_STABLE_PRIVACY), XLAT_END
-};
-
-static const struct xlat xlat_ifa_proto[] = {
-	{ 0, "IFAPROT_UNSPEC" }, { 1, "IFAPROT_KERNEL_LO" }, { 2, "IFAPROT_KERNEL_RA" },
-	{ 3, "IFAPROT_KERNEL_LL" }, XLAT_END
 };
 
 static const struct xlat xlat_rt_scope[] = {
@@ -728,7 +726,8 @@ static const struct nla_rule ifa_rules[] = {
 	R(IFA_BROADCAST, K_INADDR), R(IFA_ANYCAST, K_INADDR), RS(IFA_CACHEINFO, p_ifa_cacheinfo),
 	R(IFA_MULTICAST, K_INADDR), RX(IFA_FLAGS, K_FLAGS, xlat_ifa_flags, "IFA_F_???", 4),
 	R(IFA_RT_PRIORITY, K_U32), R(IFA_TARGET_NETNSID, K_S32),
-	RX(IFA_PROTO, K_XVAL, xlat_ifa_proto, "IFAPROT_???", 1), R_END
+	/* IFA_PROTO: strace 6.1 knows the name but prints the byte in hex */
+	R_END
 };
 static const struct nla_set ifa_set = { xlat_ifa, "IFA_???", ifa_rules };
 
@@ -845,7 +844,7 @@ static int dec_nla_payload(struct sbuf *sb, const struct nla_rule *r, const unsi
 		if (n > 8 || n < r->size)
 			return 0;
 		if (r->kind == K_FLAGS)
-			pflags(sb, r->tab, get_uint(p, r->size));
+			pflags(sb, r->tab, get_uint(p, r->size), r->dflt);
 		else
 			pxval(sb, r->tab, get_uint(p, r->size), r->dflt);
 		return 1;
@@ -956,7 +955,7 @@ static void body_ifinfomsg(struct sbuf *sb, const struct nlmsghdr *h, const unsi
 	sb_puts(sb, ", ifi_index=");
 	pifindex(sb, (unsigned)m.ifi_index);
 	sb_puts(sb, ", ifi_flags=");
-	pflags(sb, xlat_iff, m.ifi_flags);
+	pflags(sb, xlat_iff, m.ifi_flags, "IFF_???");
 	sb_printf(sb, m.ifi_change ? ", ifi_change=%#x}" : ", ifi_change=%u}", m.ifi_change);
 	attrs_after(sb, p, len, sizeof m, &ifla_set, m.ifi_family);
 }
@@ -969,7 +968,7 @@ static void body_ifaddrmsg(struct sbuf *sb, const struct nlmsghdr *h, const unsi
 		return;
 	memcpy(&m, p, sizeof m);
 	sb_printf(sb, "ifa_prefixlen=%u, ifa_flags=", m.ifa_prefixlen);
-	pflags(sb, xlat_ifa_flags, m.ifa_flags);
+	pflags(sb, xlat_ifa_flags, m.ifa_flags, "IFA_F_???");
 	sb_puts(sb, ", ifa_scope=");
 	pxval(sb, xlat_rt_scope, m.ifa_scope, NULL);
 	sb_puts(sb, ", ifa_index=");
@@ -986,7 +985,7 @@ static void body_rtmsg(struct sbuf *sb, const struct nlmsghdr *h, const unsigned
 		return;
 	memcpy(&m, p, sizeof m);
 	sb_printf(sb, "rtm_dst_len=%u, rtm_src_len=%u, rtm_tos=", m.rtm_dst_len, m.rtm_src_len);
-	pflags(sb, xlat_iptos, m.rtm_tos);
+	pflags(sb, xlat_iptos, m.rtm_tos, "IPTOS_TOS_???");
 	sb_puts(sb, ", rtm_table=");
 	pxval(sb, xlat_rt_table, m.rtm_table, NULL);
 	sb_puts(sb, ", rtm_protocol=");
@@ -996,7 +995,7 @@ static void body_rtmsg(struct sbuf *sb, const struct nlmsghdr *h, const unsigned
 	sb_puts(sb, ", rtm_type=");
 	pxval(sb, xlat_rtn, m.rtm_type, "RTN_???");
 	sb_puts(sb, ", rtm_flags=");
-	pflags(sb, xlat_rtm_f, m.rtm_flags);
+	pflags(sb, xlat_rtm_f, m.rtm_flags, "RTM_F_???");
 	sb_putc(sb, '}');
 	attrs_after(sb, p, len, sizeof m, &rta_set, m.rtm_family);
 }
@@ -1011,9 +1010,9 @@ static void body_ndmsg(struct sbuf *sb, const struct nlmsghdr *h, const unsigned
 	sb_puts(sb, "ndm_ifindex=");
 	pifindex(sb, (unsigned)m.ndm_ifindex);
 	sb_puts(sb, ", ndm_state=");
-	pflags(sb, xlat_nud, m.ndm_state);
+	pflags(sb, xlat_nud, m.ndm_state, "NUD_???");
 	sb_puts(sb, ", ndm_flags=");
-	pflags(sb, xlat_ntf, m.ndm_flags);
+	pflags(sb, xlat_ntf, m.ndm_flags, "NTF_???");
 	sb_puts(sb, ", ndm_type=");
 	pxval(sb, xlat_rtn, m.ndm_type, "RTN_???");
 	sb_putc(sb, '}');
@@ -1049,9 +1048,9 @@ static void body_inet_diag_req(struct sbuf *sb, const struct nlmsghdr *h, const 
 	sb_puts(sb, "sdiag_protocol=");
 	dec_xval(sb, xlat_ipproto, r.sdiag_protocol, "IPPROTO_???", 0);
 	sb_puts(sb, ", idiag_ext=");
-	pflags(sb, xlat_idiag_ext, r.idiag_ext);
+	pflags(sb, xlat_idiag_ext, r.idiag_ext, "1<<INET_DIAG_\\?\\?\\?-1");
 	sb_puts(sb, ", idiag_states=");
-	pflags(sb, xlat_tcp_state_flags, r.idiag_states);
+	pflags(sb, xlat_tcp_state_flags, r.idiag_states, "1<<TCP_???");
 	sb_puts(sb, ", ");
 	p_sockid(sb, &r.id, r.sdiag_family);
 	sb_putc(sb, '}');
@@ -1082,9 +1081,9 @@ static void body_unix_diag_req(struct sbuf *sb, const struct nlmsghdr *h, const 
 		return;
 	memcpy(&r, p, sizeof r);
 	sb_printf(sb, "sdiag_protocol=%u, udiag_states=", r.sdiag_protocol);
-	pflags(sb, xlat_tcp_state_flags, r.udiag_states);
+	pflags(sb, xlat_tcp_state_flags, r.udiag_states, "1<<TCP_???");
 	sb_printf(sb, ", udiag_ino=%u, udiag_show=", r.udiag_ino);
-	pflags(sb, xlat_udiag_show, r.udiag_show);
+	pflags(sb, xlat_udiag_show, r.udiag_show, "UDIAG_SHOW_???");
 	sb_puts(sb, ", ");
 	pcookie(sb, "udiag_cookie", r.udiag_cookie);
 	sb_putc(sb, '}');
@@ -1211,7 +1210,7 @@ static void dec_nlmsghdr(struct sbuf *sb, const struct nl_proto *pr, const struc
 			extra = flag_tables[pr->flags(h->nlmsg_type)];
 	}
 	sb_puts(sb, ", nlmsg_flags=");
-	pflags2(sb, xlat_nlm_flags, extra, h->nlmsg_flags);
+	pflags2(sb, xlat_nlm_flags, extra, h->nlmsg_flags, "NLM_F_???");
 	sb_printf(sb, ", nlmsg_seq=%u, nlmsg_pid=%u}", h->nlmsg_seq, h->nlmsg_pid);
 }
 

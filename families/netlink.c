@@ -349,9 +349,10 @@ static int netlink_monitor_before_bind(struct session *s, int fd)
 {
 	const struct nl_query *q = s->priv;
 	if (q->rcvbuf) {
+		/* SO_RCVBUFFORCE may go beyond net.core.rmem_max: it needs CAP_NET_ADMIN */
 		int v = (int)q->rcvbuf;
-		if (t_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v) < 0) {
-			skel_fail(s, "setsockopt", errno, "setting the receive buffer");
+		if (t_setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) < 0) {
+			skel_fail(s, "setsockopt", errno, "forcing a receive buffer of %d bytes", v);
 			return -1;
 		}
 	}
@@ -475,7 +476,7 @@ static const struct fam_option netlink_options[] = {
 	{ "family", "FAM", "sockets: unix, inet or inet6 only", ROLE_CLIENT, opt_family, 0 },
 	{ "proto", "PROTO", "sockets: inet sockets of tcp, udp, raw, sctp, dccp, udplite, mptcp",
 	  ROLE_CLIENT, opt_proto, 0 },
-	{ "rcvbuf", "BYTES", "SO_RCVBUF of the event socket (small values show ENOBUFS)", ROLE_SERVER,
+	{ "rcvbuf", "BYTES", "force the event socket's receive buffer (root; small values show ENOBUFS)", ROLE_SERVER,
 	  opt_rcvbuf, 0 },
 	{ NULL, NULL, NULL, 0, NULL, 0 },
 };
