@@ -43,8 +43,13 @@ enum { OPT_HELP = 256, OPT_TIMESTAMPS, OPT_FAMILY_BASE = 512 };
 static void usage(const struct session *s, const struct family *f)
 {
 	int server = s->role == ROLE_SERVER;
-	printf("Usage: %s [OPTION]...%s\n", s->prog, server ? "" : " [MESSAGE]...");
-	if (server)
+	printf("Usage: %s [OPTION]...%s\n", s->prog,
+	       server ? "" : f->client_operands ? f->client_operands : " [MESSAGE]...");
+	if (server && f->server_intro)
+		printf("%s\n", f->server_intro);
+	else if (!server && f->client_intro)
+		printf("%s\n", f->client_intro);
+	else if (server)
 		printf("An %s server that answers every message upper-cased, printing each socket\n"
 		       "system call it makes as strace would.\n\n", f->title);
 	else
@@ -56,7 +61,7 @@ static void usage(const struct session *s, const struct family *f)
 	if (f->default_port >= 0)
 		printf("  -p PORT             port (default %d)%s\n", f->default_port,
 		       server ? "; 0 lets the kernel pick one" : "");
-	if (f->kinds[1].name) {
+	if (f->kinds[1].name && f->kind_long) {
 		char left[64], right[160];
 		if (f->kind_takes_name) {
 			int n = snprintf(right, sizeof right, "socket type:");
@@ -78,7 +83,10 @@ static void usage(const struct session *s, const struct family *f)
 		if (!(o->roles & s->role))
 			continue;
 		char left[64];
-		snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg_name ? " " : "",
+		char alias[8] = "";
+		if (o->short_opt)
+			snprintf(alias, sizeof alias, "-%c, ", o->short_opt);
+		snprintf(left, sizeof left, "%s--%s%s%s", alias, o->name, o->arg_name ? " " : "",
 			 o->arg_name ? o->arg_name : "");
 		printf("  %-19s %s\n", left, o->help);
 	}
@@ -113,8 +121,10 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	int n = 0;
 	longs[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
 	longs[n++] = (struct option){ "timestamps", no_argument, NULL, OPT_TIMESTAMPS };
-	longs[n++] = (struct option){ f->kind_long, f->kind_takes_name ? required_argument : no_argument,
-				      NULL, f->kind_opt };
+	if (f->kind_long)
+		longs[n++] = (struct option){ f->kind_long,
+					      f->kind_takes_name ? required_argument : no_argument,
+					      NULL, f->kind_opt };
 	int nfam = 0;
 	for (const struct fam_option *o = f->options; o && o->name; o++, nfam++)
 		if (o->roles & role)
@@ -129,16 +139,34 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		strcat(shorts, "p:");
 	if (f->kind_opt != 't')
 		strcat(shorts, "t");
-	if (f->kinds[1].name) {
+	if (f->kinds[1].name && f->kind_opt) {
 		char k[3] = { (char)f->kind_opt, f->kind_takes_name ? ':' : 0, 0 };
 		strcat(shorts, k);
 	}
+	/* Family options with a one-letter alias (-4, -6). */
+	for (const struct fam_option *o = f->options; o && o->name; o++)
+		if (o->short_opt && (o->roles & role)) {
+			char k[3] = { (char)o->short_opt, o->arg_name ? ':' : 0, 0 };
+			strcat(shorts, k);
+		}
 
 	const char *outfile = NULL;
 	long num;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+	/* "+" stops at the first message; programs with operands (netlink-query
+	 * SUBCOMMAND) take options after them too. */
+	const char *optstring = f->client_operands ? shorts + 1 : shorts;
+	while ((c = getopt_long(argc, argv, optstring, longs, NULL)) != -1) {
+		if (c > 0 && c < 256 && !strchr("hqosTxvatnwp", c)) {
+			/* a family option's one-letter alias */
+			int i = 0;
+			const struct fam_option *o;
+			for (o = f->options; o && o->name && o->short_opt != c; o++, i++)
+				;
+			if (o && o->name && (o->roles & role))
+				c = OPT_FAMILY_BASE + i;
+		}
 		if (c == f->kind_opt && f->kinds[1].name) {
 			if (!f->kind_takes_name) {
 				s->kind = &f->kinds[1];

@@ -347,7 +347,7 @@ void dec_errno_name(struct sbuf *sb, int err)
 /* ---- sockaddrs --------------------------------------------------------- */
 
 /* The name of interface `index`, read from sysfs: if_indextoname() would open a socket. */
-static int ifname_of(unsigned index, char *name, size_t size)
+int dec_ifname(unsigned index, char *name, size_t size)
 {
 	DIR *d = opendir("/sys/class/net");
 	if (!d)
@@ -398,7 +398,7 @@ static void sa_inet6(struct sbuf *sb, const struct sockaddr *sa, socklen_t len)
 	sb_puts(sb, ", sin6_scope_id=");
 	char ifname[64];
 	if ((IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&in6->sin6_addr)) &&
-	    ifname_of(in6->sin6_scope_id, ifname, sizeof ifname) == 0) {
+	    dec_ifname(in6->sin6_scope_id, ifname, sizeof ifname) == 0) {
 		sb_puts(sb, "if_nametoindex(");
 		dec_cstr(sb, ifname, sizeof ifname);
 		sb_putc(sb, ')');

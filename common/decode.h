@@ -88,6 +88,10 @@ void dec_msghdr_vr(struct sbuf *sb, const struct msghdr *msg, socklen_t namelen_
  */
 void dec_payload(struct sbuf *sb, int domain, int protocol, const void *buf, size_t len);
 
+/* The name of interface `index` from /sys/class/net (no socket); 0, or -1 when unknown.
+ * sysfs shows the network namespace it was mounted in. */
+int dec_ifname(unsigned index, char *name, size_t size);
+
 /* Netlink messages, as strace decodes them (decode_netlink.c). */
 void dec_netlink(struct sbuf *sb, int protocol, const void *buf, size_t len);
 

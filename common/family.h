@@ -41,6 +41,8 @@ struct fam_option {
 	unsigned roles;        /* ROLE_SERVER | ROLE_CLIENT */
 	/* Stores the option in the session; -1 with one line in err when it is bad. */
 	int (*set)(struct session *s, const char *arg, struct sbuf *err);
+	/* Added for netlink-query's -4/-6: a one-letter alias of the option, 0 for none. */
+	int short_opt;
 };
 
 struct family {
@@ -92,6 +94,20 @@ struct family {
 	 * bytes, aligned for cmsghdr) and returns their length; the skeleton then
 	 * sends that message with sendmsg(). 0: none, plain send()/sendto(). */
 	size_t (*client_control)(struct session *s, int fd, void *buf, size_t cap);
+
+	/* ---- added for AF_NETLINK (NULL/0 in the other families) ---- */
+	/* The kernel is the peer: no connect, no echo loop. When set, client_run
+	 * calls this after socket() and client_before_connect (where netlink
+	 * binds), and its result is the exit status. */
+	int (*client_exchange)(struct session *s, int fd);
+	/* When set, server_run calls this after bind/getsockname instead of the
+	 * accept or datagram loop (netlink-monitor reads kernel events). */
+	int (*server_serve)(struct session *s, int fd);
+	/* --help: the operands after [OPTION]... and the paragraph about the
+	 * program, for families whose programs are not an echo pair. */
+	const char *client_operands;
+	const char *client_intro;
+	const char *server_intro;
 };
 
 /* Everything one run of a server or client knows. */

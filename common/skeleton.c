@@ -72,9 +72,12 @@ void skel_transform(char *buf, size_t n)
 			buf[i] = (char)(buf[i] - 'a' + 'A');
 }
 
+/* Stream and seqpacket sockets listen, accept and connect; datagram and raw
+ * (netlink) sockets do not. The type may carry SOCK_CLOEXEC/SOCK_NONBLOCK. */
 static int connection_oriented(const struct session *s)
 {
-	return s->kind->type != SOCK_DGRAM;
+	int type = s->kind->type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK);
+	return type == SOCK_STREAM || type == SOCK_SEQPACKET;
 }
 
 /* The room given to calls that return an address: the family's own sockaddr. */
@@ -271,7 +274,10 @@ int server_run(struct session *s)
 	printf("%s: listening on %s (%s)\n", s->prog, skel_describe(s, EP_SA(&me), me.len, &text),
 	       s->kind->label);
 
-	rc = connection_oriented(s) ? serve_connections(s, fd) : serve_datagrams(s, fd);
+	if (f->server_serve)
+		rc = f->server_serve(s, fd);
+	else
+		rc = connection_oriented(s) ? serve_connections(s, fd) : serve_datagrams(s, fd);
 	if (io_stop)
 		printf("%s: stopped by a signal\n", s->prog);
 out_close:
@@ -488,7 +494,9 @@ int client_run(struct session *s)
 	}
 	if (f->client_before_connect && f->client_before_connect(s, fd))
 		goto out_close;
-	if (connection_oriented(s)) {
+	if (f->client_exchange) {
+		rc = f->client_exchange(s, fd);
+	} else if (connection_oriented(s)) {
 		if (t_connect(fd, EP_SA(&s->server), s->server.len) < 0) {
 			skel_fail(s, "connect", errno, "connecting to %s",
 				  skel_describe(s, EP_SA(&s->server), s->server.len, &text));

@@ -7,5 +7,6 @@
 extern const struct family family_inet;
 extern const struct family family_inet6;
 extern const struct family family_unix;
+extern const struct family family_netlink;   /* netlink.c: netlink-query, netlink-monitor */
 
 #endif

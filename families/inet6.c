@@ -183,8 +183,8 @@ static const char *inet6_explain(const struct session *s, const char *call, int 
 }
 
 static const struct fam_option inet6_options[] = {
-	{ "v6only", NULL, "set IPV6_V6ONLY: refuse IPv4 clients on ::", ROLE_SERVER, opt_v6only },
-	{ NULL, NULL, NULL, 0, NULL },
+	{ "v6only", NULL, "set IPV6_V6ONLY: refuse IPv4 clients on ::", ROLE_SERVER, opt_v6only, 0 },
+	{ NULL, NULL, NULL, 0, NULL, 0 },
 };
 
 const struct family family_inet6 = {

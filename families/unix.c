@@ -426,13 +426,13 @@ static int opt_cred(struct session *s, const char *arg, struct sbuf *err)
 }
 
 static const struct fam_option unix_options[] = {
-	{ "mode", "MODE", "permissions of the socket file, set before listen (like 0600)", ROLE_SERVER, opt_mode },
+	{ "mode", "MODE", "permissions of the socket file, set before listen (like 0600)", ROLE_SERVER, opt_mode, 0 },
 	{ "passcred", NULL, "SO_PASSCRED: receive each sender's credentials (SCM_CREDENTIALS)", ROLE_SERVER,
-	  opt_passcred },
+	  opt_passcred, 0 },
 	{ "send-fd", "FILE", "open FILE and pass the descriptor with the first message (SCM_RIGHTS)",
-	  ROLE_CLIENT, opt_send_fd },
-	{ "cred", NULL, "send our credentials with the first message (SCM_CREDENTIALS)", ROLE_CLIENT, opt_cred },
-	{ NULL, NULL, NULL, 0, NULL },
+	  ROLE_CLIENT, opt_send_fd, 0 },
+	{ "cred", NULL, "send our credentials with the first message (SCM_CREDENTIALS)", ROLE_CLIENT, opt_cred, 0 },
+	{ NULL, NULL, NULL, 0, NULL, 0 },
 };
 
 const struct family family_unix = {
