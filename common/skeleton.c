@@ -206,6 +206,8 @@ int server_run(struct session *s)
 	}
 	printf("%s: listening on %s (%s)\n", s->prog, skel_describe(s, EP_SA(&me), me.len, &text),
 	       s->kind->label);
+	if (s->on_ready)
+		s->on_ready(s, &me);
 
 	rc = connection_oriented(s) ? serve_connections(s, fd) : serve_datagrams(s, fd);
 	if (io_stop)

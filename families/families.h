@@ -6,4 +6,7 @@
 
 extern const struct family family_inet;
 
+/* Every family, in the order bin/compare shows them; ends with NULL (registry.c). */
+extern const struct family *const sockfam_families[];
+
 #endif
