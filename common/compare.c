@@ -255,6 +255,20 @@ static void server_off(struct cmp_ctx *c, int fd, const struct endpoint *bound)
 		c->f->test_release(bound);
 }
 
+/*
+ * Closes a socket without leaving anything in the kernel: a TCP connection
+ * closed normally leaves its first closer in TIME_WAIT for a minute, so a
+ * scenario's own connections end with SO_LINGER {1, 0} (an abortive close).
+ */
+static void drop(int fd)
+{
+	if (fd < 0)
+		return;
+	struct linger lg = { 1, 0 };
+	t_setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	t_close(fd);
+}
+
 /* socket + connect (a datagram socket is connected too: it then has one peer). */
 static int client_to(struct cmp_ctx *c, const struct endpoint *to)
 {
@@ -368,10 +382,9 @@ static void sc_boundaries(struct cmp_ctx *c)
 	       n == 3 ? "Each receive returned one message: this socket type keeps boundaries."
 		      : "A byte stream has no message boundaries: the receiver must frame them.");
 out:
-	if (cfd >= 0)
-		t_close(cfd);
-	if (sfd >= 0 && sfd != lfd)
-		t_close(sfd);
+	drop(cfd);
+	if (sfd != lfd)
+		drop(sfd);
 	server_off(c, lfd, &sv);
 }
 
@@ -515,9 +528,7 @@ static void restart_once(struct cmp_ctx *c, int reuse, char *out, size_t size, i
 	}
 	/* No leftovers: the client resets the connection (SO_LINGER 0), which ends
 	 * the server's half-closed one at once instead of leaving it in the kernel. */
-	struct linger lg = { 1, 0 };
-	t_setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	t_close(cfd);
+	drop(cfd);
 	if (c->f->test_release)
 		c->f->test_release(&sv);
 }
@@ -628,10 +639,9 @@ static void sc_maxmsg(struct cmp_ctx *c)
 	free(buf);
 	free(rbuf);
 out:
-	if (cfd >= 0)
-		t_close(cfd);
-	if (sfd >= 0 && sfd != lfd)
-		t_close(sfd);
+	drop(cfd);
+	if (sfd != lfd)
+		drop(sfd);
 	server_off(c, lfd, &sv);
 }
 
@@ -688,8 +698,7 @@ static void naming(struct cmp_ctx *c, int which)
 		       (unsigned)before.len, when, md, (unsigned)me.len);
 	}
 out:
-	if (fd >= 0)
-		t_close(fd);
+	drop(fd);
 	server_off(c, lfd, &sv);
 }
 
@@ -750,10 +759,9 @@ static void sc_peer(struct cmp_ctx *c)
 						   "who is on the other end)"
 						 : " (the kernel has no process behind this peer)");
 out:
-	if (cfd >= 0)
-		t_close(cfd);
-	if (sfd >= 0 && sfd != lfd)
-		t_close(sfd);
+	drop(cfd);
+	if (sfd != lfd)
+		drop(sfd);
 	server_off(c, lfd, &sv);
 }
 
@@ -838,10 +846,9 @@ static void sc_halfclose(struct cmp_ctx *c)
 	       "direction. " : "", back[0] ? "" : "A datagram socket sends no end-of-stream mark. ",
 	       after);
 out:
-	if (cfd >= 0)
-		t_close(cfd);
-	if (sfd >= 0 && sfd != lfd)
-		t_close(sfd);
+	drop(cfd);
+	if (sfd != lfd)
+		drop(sfd);
 	server_off(c, lfd, &sv);
 }
 
@@ -984,8 +991,7 @@ static void sc_rtt(struct cmp_ctx *c)
 	       "benchmark.", N, WARMUP, med / 1e3, p10 / 1e3, p90 / 1e3);
 out:
 	free(ns);
-	if (cfd >= 0)
-		t_close(cfd);
+	drop(cfd);
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -1035,8 +1041,7 @@ static void sc_throughput(struct cmp_ctx *c)
 	       CHUNK / 1024, mbs[WINDOWS / 2], mbs[0], mbs[WINDOWS - 1]);
 out:
 	free(buf);
-	if (cfd >= 0)
-		t_close(cfd);
+	drop(cfd);
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -1062,7 +1067,19 @@ const struct cmp_scenario cmp_scenarios[] = {
 
 /* ---- the cell runner ------------------------------------------------------------- */
 
-static void remove_tree(const char *dir)
+int cmp_scratch(char *buf, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !*tmp || strlen(tmp) > 200)
+		tmp = "/tmp";
+	if ((size_t)snprintf(buf, size, "%s/sockfam-compare-XXXXXX", tmp) >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return mkdtemp(buf) ? 0 : -1;
+}
+
+void cmp_remove_tree(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (d) {
@@ -1074,7 +1091,7 @@ static void remove_tree(const char *dir)
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 			struct stat st;
 			if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-				remove_tree(path);
+				cmp_remove_tree(path);
 			else
 				unlink(path);
 		}
@@ -1095,9 +1112,9 @@ void cmp_run_cell(const struct cmp_scenario *sc, const struct family *f,
 		snprintf(out->text, sizeof out->text, "n/a: %s", why);
 		return;
 	}
-	char dir[] = "/tmp/sockfam-compare-XXXXXX";
+	char dir[256];
 	int pfd[2];
-	if (!mkdtemp(dir) || pipe(pfd) < 0) {
+	if (cmp_scratch(dir, sizeof dir) || pipe(pfd) < 0) {
 		out->status = CELL_ERROR;
 		snprintf(out->text, sizeof out->text, "no scratch space: %s", strerror(errno));
 		return;
@@ -1120,7 +1137,7 @@ void cmp_run_cell(const struct cmp_scenario *sc, const struct family *f,
 		close(pfd[0]);
 		out->status = CELL_ERROR;
 		snprintf(out->text, sizeof out->text, "fork: %s", strerror(errno));
-		remove_tree(dir);
+		cmp_remove_tree(dir);
 		return;
 	}
 	setpgid(pid, pid);
@@ -1153,7 +1170,7 @@ void cmp_run_cell(const struct cmp_scenario *sc, const struct family *f,
 		waitpid(pid, &status, 0);
 	}
 	kill(-pid, SIGKILL);   /* anything the scenario left running */
-	remove_tree(dir);
+	cmp_remove_tree(dir);
 }
 
 /* ---- the matrix -------------------------------------------------------------------- */

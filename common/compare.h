@@ -95,6 +95,11 @@ void cmp_print_markdown(FILE *out, const struct cmp_matrix *m);
 void cmp_print_json(FILE *out, const struct cmp_matrix *m);
 void cmp_print_csv(FILE *out, const struct cmp_matrix *m);
 
+/* A fresh private directory under $TMPDIR (or /tmp) into buf; 0 or -1 with errno.
+ * cmp_remove_tree removes it with everything in it. */
+int cmp_scratch(char *buf, size_t size);
+void cmp_remove_tree(const char *dir);
+
 /* Finds a family (and a kind: "inet/udp"; the default kind without one) in the registry. */
 int cmp_find(const char *spec, const struct family **f, const struct sock_kind **k, struct sbuf *err);
 
@@ -116,7 +121,7 @@ struct cmp_capture {
 	const struct family *fam;
 	const struct sock_kind *kind;
 	char label[48];
-	char scratch[64];           /* the run's scratch directory (gone after the run) */
+	char scratch[256];          /* the run's scratch directory (gone after the run) */
 	char **messages;            /* what the client sent */
 	int nmessages;
 	struct cmp_call *calls;     /* both sides, in time order */

@@ -81,23 +81,6 @@ static int session_for(struct session *s, const struct family *f, const struct s
 	return rc;
 }
 
-static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d)) != NULL) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			char path[512];
-			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-}
-
 static int wait_child(pid_t pid, int timeout_ms)
 {
 	int status = 0;
@@ -200,8 +183,7 @@ int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struc
 		sb_printf(err, "the family %s has no test_address (family.h)", f->name);
 		return -1;
 	}
-	snprintf(cap->scratch, sizeof cap->scratch, "/tmp/sockfam-compare-XXXXXX");
-	if (!mkdtemp(cap->scratch)) {
+	if (cmp_scratch(cap->scratch, sizeof cap->scratch)) {
 		sb_printf(err, "mkdtemp: %s", strerror(errno));
 		return -1;
 	}
@@ -213,7 +195,7 @@ int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struc
 	int rp[2];
 	if (pipe(rp) < 0) {
 		sb_printf(err, "pipe: %s", strerror(errno));
-		remove_tree(cap->scratch);
+		cmp_remove_tree(cap->scratch);
 		return -1;
 	}
 	fflush(NULL);
@@ -253,7 +235,7 @@ int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struc
 		cap->server_status = spid > 0 ? wait_child(spid, 100) : -1;
 		sb_printf(err, "the %s server did not start", cap->label);
 		append_file(err, serr[0]);
-		remove_tree(cap->scratch);
+		cmp_remove_tree(cap->scratch);
 		return -1;
 	}
 	pid_t cpid = fork();
@@ -285,7 +267,7 @@ int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struc
 		append_file(err, serr[0]);
 		rc = -1;
 	}
-	remove_tree(cap->scratch);
+	cmp_remove_tree(cap->scratch);
 	/* one timeline: by start time, each side in its own order */
 	for (size_t i = 1; i < cap->ncalls; i++) {
 		struct cmp_call t = cap->calls[i];
