@@ -16,8 +16,9 @@ PREFIX ?= /usr/local
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-# The Debian packages the build, the tests and the demos need.
-DEB_PACKAGES := build-essential pkg-config libmnl-dev libcriterion-dev strace iproute2 python3
+# The Debian packages the build, the tests and the demos need (one list,
+# shared with CI).
+DEB_PACKAGES := $(shell cat .ci/packages)
 
 MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
@@ -45,7 +46,9 @@ TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
 # Criterion's own parallelism; each test runs in its own process.
 TEST_JOBS ?= 2
 
-.PHONY: all demo test deps install clean check-deps
+.PHONY: all demo test deps install clean
+# Objects are kept between builds.
+.SECONDARY:
 all: $(PROGS)
 
 build/%.o: %.c

@@ -57,15 +57,18 @@ static void usage(const struct session *s, const struct family *f)
 		printf("  -p PORT             port (default %d)%s\n", f->default_port,
 		       server ? "; 0 lets the kernel pick one" : "");
 	if (f->kinds[1].name) {
+		char left[64], right[160];
 		if (f->kind_takes_name) {
-			printf("  -%c, --%s TYPE     socket type:", f->kind_opt, f->kind_long);
-			for (const struct sock_kind *k = f->kinds; k->name; k++)
-				printf(" %s", k->name);
-			printf(" (default %s)\n", f->kinds[0].name);
+			int n = snprintf(right, sizeof right, "socket type:");
+			for (const struct sock_kind *k = f->kinds; k->name && n < (int)sizeof right; k++)
+				n += snprintf(right + n, sizeof right - (size_t)n, " %s", k->name);
+			snprintf(right + n, sizeof right - (size_t)n, " (default %s)", f->kinds[0].name);
+			snprintf(left, sizeof left, "-%c, --%s TYPE", f->kind_opt, f->kind_long);
 		} else {
-			printf("  -%c, --%-14s use %s instead of %s\n", f->kind_opt, f->kind_long,
-			       f->kinds[1].label, f->kinds[0].label);
+			snprintf(right, sizeof right, "use %s instead of %s", f->kinds[1].label, f->kinds[0].label);
+			snprintf(left, sizeof left, "-%c, --%s", f->kind_opt, f->kind_long);
 		}
+		printf("  %-19s %s\n", left, right);
 	}
 	if (server)
 		puts("  -n COUNT            exit after COUNT clients (datagrams for datagram sockets)");

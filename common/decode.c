@@ -202,6 +202,30 @@ void dec_flags(struct sbuf *sb, const struct xlat *tab, unsigned long val)
 		sb_printf(sb, "%s%#lx", first ? "" : "|", val);
 }
 
+/*
+ * strace's print_array(): after -s N elements the rest of an array is
+ * "...", unless -v asks for everything.
+ */
+static int array_cut(size_t i)
+{
+	return !decode_opts.verbose && i >= (size_t)decode_opts.strsize;
+}
+
+void dec_int_array(struct sbuf *sb, const int *v, size_t n)
+{
+	sb_putc(sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_puts(sb, ", ");
+		if (array_cut(i)) {
+			sb_puts(sb, "...");
+			break;
+		}
+		sb_printf(sb, "%d", v[i]);
+	}
+	sb_putc(sb, ']');
+}
+
 void dec_ptr(struct sbuf *sb, const void *p)
 {
 	if (p)
@@ -514,13 +538,12 @@ static void dec_cmsgs(struct sbuf *sb, const struct msghdr *msg)
 		}
 		sb_puts(sb, ", cmsg_data=");
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			sb_putc(sb, '[');
-			for (size_t i = 0; i + sizeof(int) <= dlen; i += sizeof(int)) {
-				int fd;
-				memcpy(&fd, data + i, sizeof fd);
-				sb_printf(sb, "%s%d", i ? ", " : "", fd);
-			}
-			sb_putc(sb, ']');
+			int fds[64];
+			size_t nfd = dlen / sizeof(int);
+			if (nfd > sizeof fds / sizeof fds[0])
+				nfd = sizeof fds / sizeof fds[0];
+			memcpy(fds, data, nfd * sizeof(int));
+			dec_int_array(sb, fds, nfd);
 		} else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
 			   dlen >= sizeof(struct ucred)) {
 			struct ucred u;
@@ -544,17 +567,28 @@ void dec_payload(struct sbuf *sb, int domain, int protocol, const void *buf, siz
 
 void dec_msghdr(struct sbuf *sb, const struct msghdr *msg, long data_len, int domain, int protocol)
 {
+	dec_msghdr_vr(sb, msg, msg->msg_namelen, data_len, domain, protocol);
+}
+
+void dec_msghdr_vr(struct sbuf *sb, const struct msghdr *msg, socklen_t namelen_in, long data_len,
+		   int domain, int protocol)
+{
+	socklen_t namelen = msg->msg_namelen < namelen_in ? msg->msg_namelen : namelen_in;
 	sb_puts(sb, "{msg_name=");
 	if (msg->msg_name)
-		dec_sockaddr(sb, msg->msg_name, msg->msg_namelen);
+		dec_sockaddr(sb, msg->msg_name, namelen);
 	else
 		sb_puts(sb, "NULL");
-	sb_printf(sb, ", msg_namelen=%u, msg_iov=[", (unsigned)msg->msg_namelen);
+	/* msg_namelen is value-result: "128 => 16" when the kernel changed it */
+	sb_printf(sb, ", msg_namelen=%u", (unsigned)namelen_in);
+	if (msg->msg_namelen != namelen_in)
+		sb_printf(sb, " => %u", (unsigned)msg->msg_namelen);
+	sb_puts(sb, ", msg_iov=[");
 	size_t left = data_len < 0 ? (size_t)-1 : (size_t)data_len;
 	for (size_t i = 0; i < msg->msg_iovlen; i++) {
 		if (i)
 			sb_puts(sb, ", ");
-		if ((long)i >= decode_opts.strsize) {
+		if (array_cut(i)) {
 			sb_puts(sb, "...");
 			break;
 		}

@@ -53,6 +53,8 @@ extern const struct xlat xlat_scm[];
 void dec_str(struct sbuf *sb, const void *buf, size_t len, long limit);
 /* A buffer of `size` bytes printed up to the first NUL (sun_path, sin_addr text). */
 void dec_cstr(struct sbuf *sb, const char *s, size_t size);
+/* An array of ints, [3, 4], cut to "..." after -s N elements unless -v (strace's print_array). */
+void dec_int_array(struct sbuf *sb, const int *v, size_t n);
 /* A user-space address the call did not fill: strace prints the pointer. */
 void dec_ptr(struct sbuf *sb, const void *p);
 
@@ -75,6 +77,9 @@ void dec_sockopt_value(struct sbuf *sb, int level, int optname, const void *val,
  * socket choose how iovec payloads are decoded (netlink messages).
  */
 void dec_msghdr(struct sbuf *sb, const struct msghdr *msg, long data_len, int domain, int protocol);
+/* The same for recvmsg: msg_namelen prints as "128 => 16" when it differs from namelen_in. */
+void dec_msghdr_vr(struct sbuf *sb, const struct msghdr *msg, socklen_t namelen_in, long data_len,
+		   int domain, int protocol);
 
 /*
  * A payload of a socket of this domain/protocol: netlink messages for

@@ -152,12 +152,12 @@ void fmt_socketpair(struct sbuf *sb, int domain, int type, int protocol, const i
 	dec_family(sb, domain);
 	sb_puts(sb, ", ");
 	dec_socket_type(sb, type);
-	sb_puts(sb, ", ");
-	dec_protocol(sb, domain, protocol);
+	/* strace prints socketpair's protocol as a plain number, even for AF_INET */
+	sb_printf(sb, ", %d, ", protocol);
 	if (rc < 0)
-		sb_puts(sb, ", "), dec_ptr(sb, sv);
+		dec_ptr(sb, sv);
 	else
-		sb_printf(sb, ", [%d, %d]", sv[0], sv[1]);
+		dec_int_array(sb, sv, 2);
 	sb_putc(sb, ')');
 }
 
@@ -242,7 +242,7 @@ void fmt_recvmsg(struct sbuf *sb, int fd, const struct msghdr *msg, socklen_t na
 	if (rc < 0)
 		sb_printf(sb, "{msg_namelen=%u}", (unsigned)namelen_in);
 	else
-		dec_msghdr(sb, msg, rc, domain, proto);
+		dec_msghdr_vr(sb, msg, namelen_in, rc, domain, proto);
 	sb_puts(sb, ", ");
 	dec_flags(sb, xlat_msg_flags, (unsigned)flags);
 	sb_putc(sb, ')');
