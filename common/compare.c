@@ -631,9 +631,9 @@ static void sc_maxmsg(struct cmp_ctx *c)
 			val_str(c, "errno", "%s", ename(bad_err));
 			text(c, "%zu B (%zu: %s)", ok, bad, ename(bad_err));
 			detail(c, "Searched with %d sends: %zu bytes went as one message, received whole; "
-			       "%zu bytes were refused with %s (%s). The sender's SO_SNDBUF is %d "
-			       "(%d minus the largest message: %ld).", steps - 1, ok, bad, ename(bad_err),
-			       strerror(bad_err), sndbuf, sndbuf, (long)sndbuf - (long)ok);
+			       "%zu bytes were refused with %s (%s). The sender's SO_SNDBUF is %d, "
+			       "%ld bytes above the limit.", steps - 1, ok, bad, ename(bad_err),
+			       strerror(bad_err), sndbuf, (long)sndbuf - (long)ok);
 		}
 	}
 	free(buf);
