@@ -131,7 +131,8 @@ static void cant(struct cmp_ctx *c, const char *call, int err)
 	if (c->failed++)
 		return;
 	c->cell->status = err == EAFNOSUPPORT || err == EPROTONOSUPPORT || err == EACCES ||
-			  err == EPERM || err == EADDRNOTAVAIL || err == ESOCKTNOSUPPORT
+			  err == EPERM || err == EADDRNOTAVAIL || err == ESOCKTNOSUPPORT ||
+			  err == ENETUNREACH || err == ENETDOWN || err == EHOSTUNREACH
 		? CELL_CANT : CELL_ERROR;
 	c->cell->text[0] = c->cell->detail[0] = '\0';
 	text(c, "%s: %s", call, ename(err));
