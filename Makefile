@@ -3,6 +3,7 @@
 #   make          every program into bin/
 #   make demo     install what is missing, build, run the main demo
 #   make test     build and run the Criterion tests
+#   make bench    quick speed figures (bin/compare's scenario 9), beside a reference tool if one is installed
 #   make deps     install the Debian packages a fresh machine lacks
 #   make install  bin/* into $(DESTDIR)$(PREFIX)/bin
 #   make clean
@@ -46,7 +47,7 @@ TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
 # Criterion's own parallelism; each test runs in its own process.
 TEST_JOBS ?= 2
 
-.PHONY: all demo test deps install clean
+.PHONY: all demo test bench deps install clean
 # Objects are kept between builds.
 .SECONDARY:
 all: $(PROGS)
@@ -75,6 +76,10 @@ build/tests/tool_%: build/tests/tool_%.o $(LIB)
 
 test: all $(TEST_RUNNER) $(TOOLS)
 	$(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
+
+# Speed is measured here, never asserted by a test.
+bench: all
+	@sh demos/bench.sh
 
 demo: deps all
 	@sh demos/demo.sh

@@ -108,6 +108,28 @@ struct family {
 	const char *client_operands;
 	const char *client_intro;
 	const char *server_intro;
+
+	/* ---- bin/compare (common/compare*.c) ----------------------------------
+	 * What the comparison matrix, the trace diff and the diagrams need from a
+	 * family. A family whose test_address is NULL shows "not provided" in
+	 * every cell of the matrix; the others are optional. */
+	/* (addr_size, above, is also what the matrix reports as the address size) */
+	/* A private address for one test run, written as the user writes -a and -p
+	 * (resolve() turns it into s->server): nothing else on the machine can be
+	 * using it, and nothing of it is left once test_release ran and `dir` was
+	 * removed. `dir` is a fresh scratch directory (for socket files), removed
+	 * with its contents by the caller. `n` tells addresses of one run apart:
+	 * 0 the server, 1 a client that must be named (datagram replies), 2.. more.
+	 * *port: the -p value (0: the kernel picks), or -1 for a family without
+	 * ports. 0, or -1 with one line in err (the cell shows it). */
+	int (*test_address)(const struct sock_kind *k, const char *dir, int n,
+			    struct sbuf *addr, int *port, struct sbuf *err);
+	/* Removes what binding to ep leaves behind after close (a socket file);
+	 * NULL when nothing stays. Not a system call the trace shows. */
+	void (*test_release)(const struct endpoint *ep);
+	/* Why scenario `scenario` (a row id of bin/compare: "boundaries",
+	 * "refused", ...) does not apply to kind k, or NULL when it does. May be NULL. */
+	const char *(*compare_skip)(const struct sock_kind *k, const char *scenario);
 };
 
 /* Everything one run of a server or client knows. */
@@ -125,6 +147,10 @@ struct session {
 	int timeout_ms;             /* client: how long to wait for a datagram reply */
 	void *priv;                 /* the family's own per-run state */
 	unsigned long fam_flags;    /* family options that are plain flags */
+	/* Called by server_run once the server's socket is bound (and listening),
+	 * with the address getsockname gave; NULL for the demos. bin/compare uses
+	 * it to learn a kernel-chosen port. */
+	void (*on_ready)(struct session *s, const struct endpoint *bound);
 };
 
 #endif

@@ -273,6 +273,8 @@ int server_run(struct session *s)
 	}
 	printf("%s: listening on %s (%s)\n", s->prog, skel_describe(s, EP_SA(&me), me.len, &text),
 	       s->kind->label);
+	if (s->on_ready)
+		s->on_ready(s, &me);
 
 	if (f->server_serve)
 		rc = f->server_serve(s, fd);

@@ -42,4 +42,12 @@ echo
 echo
 echo "== Now in two terminals:  bin/inet-server   and   bin/inet-client hello world"
 echo "== (-u for UDP, --help for every option; compare with: strace -f -e trace=%network bin/inet-client hi)"
+echo
+# The suite's main job: the same scenarios on every family and socket type,
+# each cell measured now on this kernel (bin/compare --help for the rest).
+echo "== The families side by side (bin/compare; --markdown, --json, --csv, --details):"
+echo
+bin/compare || status=$?
+echo
+echo "== Traces side by side: bin/compare --trace inet inet/udp;  a sequence diagram: bin/compare --diagram inet --svg run.svg"
 exit $status

@@ -9,4 +9,7 @@ extern const struct family family_inet6;
 extern const struct family family_unix;
 extern const struct family family_netlink;   /* netlink.c: netlink-query, netlink-monitor */
 
+/* Every family, in the order bin/compare shows them; ends with NULL (registry.c). */
+extern const struct family *const sockfam_families[];
+
 #endif

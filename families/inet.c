@@ -51,6 +51,16 @@ static void inet_describe(const struct sockaddr *sa, socklen_t len, struct sbuf 
 	sb_printf(out, "%s port %u", a, ntohs(in->sin_port));
 }
 
+/* bin/compare: loopback and a port the kernel picks, so runs never collide. */
+static int inet_test_address(const struct sock_kind *k, const char *dir, int n,
+			     struct sbuf *addr, int *port, struct sbuf *err)
+{
+	(void)k, (void)dir, (void)n, (void)err;
+	sb_puts(addr, "127.0.0.1");
+	*port = 0;
+	return 0;
+}
+
 const struct family family_inet = {
 	.name = "inet",
 	.title = "AF_INET (IPv4)",
@@ -65,4 +75,6 @@ const struct family family_inet = {
 	.reuseaddr = 1,
 	.resolve = inet_resolve,
 	.describe = inet_describe,
+	.addr_size = sizeof(struct sockaddr_in),
+	.test_address = inet_test_address,
 };
