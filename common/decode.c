@@ -206,7 +206,7 @@ void dec_flags(struct sbuf *sb, const struct xlat *tab, unsigned long val)
  * strace's print_array(): after -s N elements the rest of an array is
  * "...", unless -v asks for everything.
  */
-static int array_cut(size_t i)
+int dec_array_cut(size_t i)
 {
 	return !decode_opts.verbose && i >= (size_t)decode_opts.strsize;
 }
@@ -217,7 +217,7 @@ void dec_int_array(struct sbuf *sb, const int *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sb_puts(sb, ", ");
-		if (array_cut(i)) {
+		if (dec_array_cut(i)) {
 			sb_puts(sb, "...");
 			break;
 		}
@@ -588,7 +588,7 @@ void dec_msghdr_vr(struct sbuf *sb, const struct msghdr *msg, socklen_t namelen_
 	for (size_t i = 0; i < msg->msg_iovlen; i++) {
 		if (i)
 			sb_puts(sb, ", ");
-		if (array_cut(i)) {
+		if (dec_array_cut(i)) {
 			sb_puts(sb, "...");
 			break;
 		}

@@ -55,6 +55,8 @@ void dec_str(struct sbuf *sb, const void *buf, size_t len, long limit);
 void dec_cstr(struct sbuf *sb, const char *s, size_t size);
 /* An array of ints, [3, 4], cut to "..." after -s N elements unless -v (strace's print_array). */
 void dec_int_array(struct sbuf *sb, const int *v, size_t n);
+/* strace's array cut: element i and the rest print as "..." (after -s N elements, unless -v). */
+int dec_array_cut(size_t i);
 /* A user-space address the call did not fill: strace prints the pointer. */
 void dec_ptr(struct sbuf *sb, const void *p);
 

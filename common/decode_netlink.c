@@ -641,7 +641,7 @@ static int p_u32_array(struct sbuf *sb, const unsigned char *p, size_t n, const 
 	for (size_t i = 0; i < count; i++) {
 		if (i)
 			sb_puts(sb, ", ");
-		if (!decode_opts.verbose && (long)i >= decode_opts.strsize) {
+		if (dec_array_cut(i)) {
 			sb_puts(sb, "...");
 			break;
 		}
@@ -661,7 +661,7 @@ static int p_meminfo(struct sbuf *sb, const unsigned char *p, size_t n, const st
 	for (size_t i = 0; i < count; i++) {
 		if (i)
 			sb_puts(sb, ", ");
-		if (!decode_opts.verbose && (long)i >= decode_opts.strsize) {
+		if (dec_array_cut(i)) {
 			sb_puts(sb, "...");
 			break;
 		}
@@ -880,7 +880,7 @@ static void dec_nlattrs(struct sbuf *sb, const unsigned char *p, size_t len, con
 			hexstr(sb, p, len);
 			break;
 		}
-		if (!decode_opts.verbose && elt == (unsigned)decode_opts.strsize) {
+		if (dec_array_cut(elt)) {
 			sb_puts(sb, "...");
 			break;
 		}
@@ -1302,7 +1302,7 @@ void dec_netlink(struct sbuf *sb, int protocol, const void *buf, size_t len)
 			hexstr(sb, p, len);
 			break;
 		}
-		if (!decode_opts.verbose && elt == (unsigned)decode_opts.strsize) {
+		if (dec_array_cut(elt)) {
 			sb_puts(sb, "...");
 			break;
 		}
