@@ -25,7 +25,7 @@
 
 #define IO_TIMEOUT_MS 2000   /* every socket of a scenario: no call blocks longer */
 #define SLOW_RECEIVER_MS 50  /* scenario 1: the receiver reads this late */
-#define QUIET_WAIT_MS 250    /* how long "nothing arrives" is waited for */
+#define QUIET_WAIT_MS 150    /* how long "nothing arrives" is waited for */
 
 struct cmp_ctx {
 	const struct family *f;
@@ -991,7 +991,7 @@ static pid_t serve_in_child(struct cmp_ctx *c, int lfd, int sink)
 
 static void sc_rtt(struct cmp_ctx *c)
 {
-	enum { WARMUP = 200, N = 2000 };
+	enum { WARMUP = 100, N = 1000 };
 	struct endpoint sv, me;
 	int lfd = server_on(c, 0, 0, &sv);
 	if (lfd < 0)
@@ -1063,7 +1063,7 @@ out:
 
 static void sc_throughput(struct cmp_ctx *c)
 {
-	enum { WINDOWS = 5, WINDOW_MS = 80, CHUNK = 128 * 1024 };
+	enum { WINDOWS = 5, WINDOW_MS = 50, CHUNK = 128 * 1024 };
 	if (c->k->type != SOCK_STREAM) {
 		na(c, "not a byte stream");
 		return;
