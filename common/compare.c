@@ -25,7 +25,7 @@
 
 #define IO_TIMEOUT_MS 2000   /* every socket of a scenario: no call blocks longer */
 #define SLOW_RECEIVER_MS 50  /* scenario 1: the receiver reads this late */
-#define QUIET_WAIT_MS 250    /* how long "nothing arrives" is waited for */
+#define QUIET_WAIT_MS 150    /* how long "nothing arrives" is waited for */
 
 struct cmp_ctx {
 	const struct family *f;
@@ -175,8 +175,9 @@ static void set_timeouts(int fd, int ms)
 	t_setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-/* Address n of this run, through the family's test_address and resolve. */
-static int test_addr(struct cmp_ctx *c, int n, enum role role, struct endpoint *ep)
+/* Address n of this run, through the family's test_address and resolve; *portp (may be
+ * NULL) gets the port asked for (0: the kernel picks, -1: the family has no ports). */
+static int test_addr_port(struct cmp_ctx *c, int n, enum role role, struct endpoint *ep, int *portp)
 {
 	struct session s;
 	struct sbuf addr = SBUF_INIT, err = SBUF_INIT;
@@ -190,6 +191,8 @@ static int test_addr(struct cmp_ctx *c, int n, enum role role, struct endpoint *
 	if (c->f->test_address(c->k, c->dir, n, &addr, &port, &err) == 0 &&
 	    c->f->resolve(&s, sb_str(&addr), port, &err) == 0) {
 		*ep = s.server;
+		if (portp)
+			*portp = port;
 		rc = 0;
 	} else if (!c->failed++) {
 		c->cell->status = CELL_CANT;
@@ -200,6 +203,11 @@ static int test_addr(struct cmp_ctx *c, int n, enum role role, struct endpoint *
 	sb_free(&addr);
 	sb_free(&err);
 	return rc;
+}
+
+static int test_addr(struct cmp_ctx *c, int n, enum role role, struct endpoint *ep)
+{
+	return test_addr_port(c, n, role, ep, NULL);
 }
 
 static int new_socket(struct cmp_ctx *c)
@@ -488,8 +496,9 @@ static void sc_refused(struct cmp_ctx *c)
 
 /* ---- 3. restart on the same address ------------------------------------------ */
 
-/* A server that had one client exits; a new one binds the same address at once. */
-static void restart_once(struct cmp_ctx *c, int reuse, char *out, size_t size, int *err)
+/* A server that had one client exits; a new one binds the same address at once
+ * (release: after the family's test_release removed what the old one left). */
+static void restart_once(struct cmp_ctx *c, int reuse, int release, char *out, size_t size, int *err)
 {
 	struct endpoint sv;
 	*err = -1;
@@ -513,6 +522,8 @@ static void restart_once(struct cmp_ctx *c, int reuse, char *out, size_t size, i
 	if (sfd != lfd)
 		t_close(sfd);
 	t_close(lfd);
+	if (release && c->f->test_release)
+		c->f->test_release(&sv);
 	int fd = new_socket(c);
 	if (fd >= 0) {
 		int one = 1;
@@ -536,20 +547,37 @@ static void restart_once(struct cmp_ctx *c, int reuse, char *out, size_t size, i
 
 static void sc_restart(struct cmp_ctx *c)
 {
-	char plain[32] = "?", reuse[32] = "?";
-	int e1, e2;
-	restart_once(c, 0, plain, sizeof plain, &e1);
+	char plain[32] = "?", reuse[32] = "?", released[32] = "?";
+	int e1, e2, e3 = -1;
+	restart_once(c, 0, 0, plain, sizeof plain, &e1);
 	if (c->failed)
 		return;
-	restart_once(c, 1, reuse, sizeof reuse, &e2);
+	restart_once(c, 1, 0, reuse, sizeof reuse, &e2);
 	if (c->failed)
 		return;
 	val_str(c, "plain", "%s", plain);
 	val_str(c, "reuseaddr", "%s", reuse);
+	if (c->f->test_release && e1 > 0) {
+		/* what holds the address may be the name the old socket left behind */
+		restart_once(c, 0, 1, released, sizeof released, &e3);
+		if (c->failed)
+			return;
+		val_str(c, "released", "%s", released);
+	}
 	text(c, "bind again: %s; with SO_REUSEADDR: %s", plain, reuse);
+	if (e3 >= 0)
+		text(c, "; name removed first: %s", released);
 	detail(c, "A server served one client and exited (closing the connection first); a new "
 	       "server bound the same address at once: %s without SO_REUSEADDR, %s with it on "
 	       "both servers.", plain, reuse);
+	if (e3 >= 0) {
+		detail(c, " With the old server's name removed first (a socket file stays after close "
+		       "until someone unlinks it): %s.", released);
+		if (e3 == 0 && e2 > 0)
+			detail(c, " SO_REUSEADDR does not help: what holds the address is the name the "
+			       "closed socket left behind, not a socket in the middle of closing.");
+		return;
+	}
 	const char *why = e1 > 0 ? explain(c, "bind", e1) : NULL;
 	if (why)
 		detail(c, " (%s)", why);
@@ -673,6 +701,23 @@ static void naming(struct cmp_ctx *c, int which)
 		cant(c, "getsockname", errno);
 	if (c->failed)
 		goto out;
+	/* A second client binds its own test address: with port 0 the kernel picks. */
+	struct endpoint want, got = { .len = sizeof got.ss };
+	int port = -1, bfd = -1;
+	char gd[128] = "";
+	if (which == 1 && test_addr_port(c, 1, ROLE_CLIENT, &want, &port) == 0 &&
+	    (bfd = new_socket(c)) >= 0) {
+		if (t_bind(bfd, EP_SA(&want), want.len) < 0)
+			snprintf(gd, sizeof gd, "bind: %s", ename(errno));
+		else if (t_getsockname(bfd, EP_SA(&got), &got.len) == 0)
+			describe(c, &got, gd, sizeof gd);
+		t_close(bfd);
+		if (c->f->test_release)
+			c->f->test_release(&want);
+	}
+	if (c->failed)
+		goto out;
+	int unnamed = me.len <= sizeof(sa_family_t);   /* nothing but the family */
 	char sd[128], md[128], bd[128];
 	describe(c, &sv, sd, sizeof sd);
 	describe(c, &me, md, sizeof md);
@@ -693,10 +738,24 @@ static void naming(struct cmp_ctx *c, int which)
 		val_num(c, "client_len", (long)me.len);
 		val_str(c, "before", "%s", bd);
 		val_num(c, "before_len", (long)before.len);
-		text(c, "kernel, %s: %s", when, md);
+		val_num(c, "named", !unnamed);
+		val_str(c, "bound", "%s", gd);
+		val_num(c, "bound_port0", port == 0);
+		if (unnamed)
+			text(c, "nobody: %s still unnamed (%u B)", when, (unsigned)me.len);
+		else
+			text(c, "kernel, %s: %s", when, md);
+		if (port == 0 && gd[0])
+			text(c, "; bind with port 0: %s", gd);
 		detail(c, "The client never called bind. Before it was used, getsockname gave %s "
-		       "(%u bytes); %s the kernel had named it %s (%u bytes).", bd,
-		       (unsigned)before.len, when, md, (unsigned)me.len);
+		       "(%u bytes); %s %s %s (%u bytes).", bd, (unsigned)before.len, when,
+		       unnamed ? "it was still" : "the kernel had named it", md, (unsigned)me.len);
+		if (unnamed)
+			detail(c, " Nobody names such a client: a server sees an unnamed peer and cannot "
+			       "send a datagram back to it unless the client binds a name first.");
+		if (gd[0])
+			detail(c, " A client that binds its own %s gets: %s.",
+			       port == 0 ? "address with port 0 (the kernel picks)" : "name", gd);
 	}
 out:
 	drop(fd);
@@ -932,7 +991,7 @@ static pid_t serve_in_child(struct cmp_ctx *c, int lfd, int sink)
 
 static void sc_rtt(struct cmp_ctx *c)
 {
-	enum { WARMUP = 200, N = 2000 };
+	enum { WARMUP = 100, N = 1000 };
 	struct endpoint sv, me;
 	int lfd = server_on(c, 0, 0, &sv);
 	if (lfd < 0)
@@ -1004,7 +1063,7 @@ out:
 
 static void sc_throughput(struct cmp_ctx *c)
 {
-	enum { WINDOWS = 5, WINDOW_MS = 80, CHUNK = 128 * 1024 };
+	enum { WINDOWS = 5, WINDOW_MS = 50, CHUNK = 128 * 1024 };
 	if (c->k->type != SOCK_STREAM) {
 		na(c, "not a byte stream");
 		return;
@@ -1197,16 +1256,16 @@ int cmp_find(const char *spec, const struct family **fp, const struct sock_kind 
 		if (strlen((*f)->name) != flen || strncmp((*f)->name, spec, flen))
 			continue;
 		*fp = *f;
-		*kp = &(*f)->kinds[0];
+		*kp = &cmp_kinds(*f)[0];
 		if (!slash)
 			return 0;
-		for (const struct sock_kind *k = (*f)->kinds; k->name; k++)
+		for (const struct sock_kind *k = cmp_kinds(*f); k->name; k++)
 			if (!strcmp(k->name, slash + 1)) {
 				*kp = k;
 				return 0;
 			}
 		sb_printf(err, "family %s has no socket type '%s' (it has:", (*f)->name, slash + 1);
-		for (const struct sock_kind *k = (*f)->kinds; k->name; k++)
+		for (const struct sock_kind *k = cmp_kinds(*f); k->name; k++)
 			sb_printf(err, " %s", k->name);
 		sb_puts(err, ")");
 		return -1;
@@ -1225,7 +1284,7 @@ int cmp_matrix_select(struct cmp_matrix *m, const char *only, const char *famili
 	while (cmp_scenarios[nsc].id)
 		nsc++;
 	for (const struct family *const *f = sockfam_families; *f; f++)
-		for (const struct sock_kind *k = (*f)->kinds; k->name; k++)
+		for (const struct sock_kind *k = cmp_kinds(*f); k->name; k++)
 			nk++;
 	m->rows = calloc(nsc, sizeof *m->rows);
 	m->cols = calloc(nk ? nk : 1, sizeof *m->cols);
@@ -1270,7 +1329,7 @@ int cmp_matrix_select(struct cmp_matrix *m, const char *only, const char *famili
 			m->rows[m->nrows++] = &cmp_scenarios[i];
 	}
 	for (const struct family *const *f = sockfam_families; *f; f++)
-		for (const struct sock_kind *k = (*f)->kinds; k->name; k++) {
+		for (const struct sock_kind *k = cmp_kinds(*f); k->name; k++) {
 			char spec[64];
 			snprintf(spec, sizeof spec, "%s/%s", (*f)->name, k->name);
 			if (families && !in_list(families, (*f)->name, strlen((*f)->name)) &&

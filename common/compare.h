@@ -100,6 +100,12 @@ void cmp_print_csv(FILE *out, const struct cmp_matrix *m);
 int cmp_scratch(char *buf, size_t size);
 void cmp_remove_tree(const char *dir);
 
+/* The kinds the comparison shows for f: its compare_kinds, or its kinds. */
+static inline const struct sock_kind *cmp_kinds(const struct family *f)
+{
+	return f->compare_kinds ? f->compare_kinds : f->kinds;
+}
+
 /* Finds a family (and a kind: "inet/udp"; the default kind without one) in the registry. */
 int cmp_find(const char *spec, const struct family **f, const struct sock_kind **k, struct sbuf *err);
 

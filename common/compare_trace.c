@@ -183,6 +183,11 @@ int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struc
 		sb_printf(err, "the family %s has no test_address (family.h)", f->name);
 		return -1;
 	}
+	const char *why = f->compare_skip ? f->compare_skip(k, "trace") : NULL;
+	if (why) {
+		sb_printf(err, "no exchange to trace: %s", why);
+		return -1;
+	}
 	if (cmp_scratch(cap->scratch, sizeof cap->scratch)) {
 		sb_printf(err, "mkdtemp: %s", strerror(errno));
 		return -1;
@@ -312,6 +317,16 @@ static char *normalize(const char *s, const char *scratch)
 		if (sl && !strncmp(s, scratch, sl)) {
 			sb_puts(&sb, "<tmp>");
 			s += sl;
+			/* the rest of the name: digits in it are a pid (unix-client-1234.sock) */
+			while (*s && *s != '"') {
+				if (*s >= '0' && *s <= '9') {
+					sb_putc(&sb, '#');
+					while (*s >= '0' && *s <= '9')
+						s++;
+				} else {
+					sb_putc(&sb, *s++);
+				}
+			}
 		} else if (!strncmp(s, "htons(", 6) || !strncmp(s, "pid=", 4)) {
 			size_t n = s[0] == 'h' ? 6 : 4;
 			sb_putn(&sb, s, n);
@@ -386,6 +401,22 @@ static void arg_change(struct sbuf *sb, int idx, const char *a, const char *b)
 	}
 }
 
+/* Two calls that do the same step: the same syscall, or its sibling with a msghdr
+ * (recvfrom / recvmsg, sendto / sendmsg) or flags (accept / accept4). */
+static int same_step(const char *a, const char *b)
+{
+	static const char *const kin[][2] = {
+		{ "recvfrom", "recvmsg" }, { "sendto", "sendmsg" }, { "accept", "accept4" },
+	};
+	if (!strcmp(a, b))
+		return 1;
+	for (size_t i = 0; i < sizeof kin / sizeof kin[0]; i++)
+		if ((!strcmp(a, kin[i][0]) && !strcmp(b, kin[i][1])) ||
+		    (!strcmp(a, kin[i][1]) && !strcmp(b, kin[i][0])))
+			return 1;
+	return 0;
+}
+
 struct side_seq {
 	const struct cmp_call **v;
 	size_t n;
@@ -434,7 +465,7 @@ static void diff_side(FILE *out, const struct cmp_capture *a, const struct cmp_c
 #define LL(i, j) L[(i) * (m + 1) + (j)]
 	for (size_t i = n; i-- > 0;)
 		for (size_t j = m; j-- > 0;)
-			LL(i, j) = !strcmp(sa.v[i]->name, sb_.v[j]->name)
+			LL(i, j) = same_step(sa.v[i]->name, sb_.v[j]->name)
 				? LL(i + 1, j + 1) + 1
 				: (LL(i + 1, j) > LL(i, j + 1) ? LL(i + 1, j) : LL(i, j + 1));
 	size_t i = 0, j = 0;
@@ -442,7 +473,8 @@ static void diff_side(FILE *out, const struct cmp_capture *a, const struct cmp_c
 	while (i < n || j < m) {
 		sb_reset(&la);
 		sb_reset(&lb);
-		if (i < n && j < m && !strcmp(sa.v[i]->name, sb_.v[j]->name)) {
+		if (i < n && j < m && same_step(sa.v[i]->name, sb_.v[j]->name) &&
+		    LL(i, j) == LL(i + 1, j + 1) + 1) {
 			cmp_call_line(&la, sa.v[i]);
 			cmp_call_line(&lb, sb_.v[j]);
 			char mark = ' ';
@@ -462,6 +494,11 @@ static void diff_side(FILE *out, const struct cmp_capture *a, const struct cmp_c
 				static char aa[16][256], ab[16][256];
 				int na = split_args(sa.v[i]->call, aa, 16), nb = split_args(sb_.v[j]->call, ab, 16);
 				sb_reset(&note);
+				if (strcmp(sa.v[i]->name, sb_.v[j]->name)) {
+					/* another syscall for the same step: its arguments do not line up */
+					sb_printf(&note, "%s -> %s", sa.v[i]->name, sb_.v[j]->name);
+					na = nb = 0;
+				}
 				for (int k = 0; k < (na > nb ? na : nb); k++) {
 					const char *x = k < na ? aa[k] : "(none)", *y = k < nb ? ab[k] : "(none)";
 					if (!strcmp(x, y))
@@ -520,9 +557,9 @@ void cmp_trace_diff(FILE *out, const struct cmp_capture *a, const struct cmp_cap
 		fputc('\n', out);
 		diff_side(out, a, b, side, w, st);
 	}
-	fprintf(out, "\n%d calls identical, %d differ only in ports, pids or private names, "
+	fprintf(out, "\n%d call%s identical, %d differ only in ports, pids or private names, "
 		"%d with other arguments or results (!), %d only in %s (<), %d only in %s (>)\n",
-		st->same, st->volatile_, st->changed, st->only_a, a->label, st->only_b, b->label);
+		st->same, st->same == 1 ? "" : "s", st->volatile_, st->changed, st->only_a, a->label, st->only_b, b->label);
 }
 
 /* ---- the sequence diagram ---------------------------------------------------------- */
@@ -690,6 +727,19 @@ static void layout_free(struct layout *L)
 	free(L->arrows);
 }
 
+/* s with the run's scratch directory written as $DIR (a diagram's lanes are narrow). */
+static void put_short(struct sbuf *sb, const char *s, const char *scratch)
+{
+	size_t sl = strlen(scratch);
+	const char *p;
+	while (sl && (p = strstr(s, scratch)) != NULL) {
+		sb_putn(sb, s, (size_t)(p - s));
+		sb_puts(sb, "$DIR");
+		s = p + sl;
+	}
+	sb_puts(sb, s);
+}
+
 void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
 {
 	struct layout L;
@@ -703,11 +753,17 @@ void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
 	for (size_t i = 0; i < 2 * w + 6; i++)
 		fputc('=', out);
 	fputc('\n', out);
+	int uses_dir = 0;
+	for (size_t i = 0; i < cap->ncalls && cap->scratch[0]; i++)
+		uses_dir |= strstr(cap->calls[i].call, cap->scratch) != NULL;
+	if (uses_dir)
+		fprintf(out, "($DIR is %s, the run's scratch directory, removed afterwards)\n", cap->scratch);
 	for (size_t r = 0; r < cap->ncalls; r++) {
 		size_t i = L.order[r];
 		const struct cmp_call *c = &cap->calls[i];
 		sb_reset(&line);
-		sb_printf(&line, "%s = %s", c->call, c->result);
+		put_short(&line, c->call, cap->scratch);
+		sb_printf(&line, " = %s", c->result);
 		const char *t = sb_str(&line);
 		char cut[1024];
 		size_t tl = strlen(t);
@@ -802,7 +858,8 @@ void cmp_diagram_svg(FILE *out, const struct cmp_capture *cap)
 			"<text x=\"%d\" y=\"%d\" fill=\"%s\"%s>", client ? xc : xs, y - 4,
 			client ? xc - 8 : xs + 8, y, colour, client ? " text-anchor=\"end\"" : "");
 		struct sbuf t = SBUF_INIT;
-		sb_printf(&t, "%s = %s", c->call, c->result);
+		put_short(&t, c->call, cap->scratch);   /* the tooltip keeps the full path */
+		sb_printf(&t, " = %s", c->result);
 		xml_text(out, sb_str(&t), maxc);
 		sb_free(&t);
 		fputs("</text></g>\n", out);

@@ -130,6 +130,12 @@ struct family {
 	/* Why scenario `scenario` (a row id of bin/compare: "boundaries",
 	 * "refused", ...) does not apply to kind k, or NULL when it does. May be NULL. */
 	const char *(*compare_skip)(const struct sock_kind *k, const char *scenario);
+	/* The socket kinds bin/compare shows as columns, ending with {NULL}; NULL: `kinds`.
+	 * (netlink: its programs' kinds all have the kernel as the only peer, so the
+	 * comparison uses a user-to-user kind instead.) compare_skip is also asked
+	 * with scenario "trace": why --trace/--diagram cannot run the skeleton's
+	 * server and client on this kind. */
+	const struct sock_kind *compare_kinds;
 };
 
 /* Everything one run of a server or client knows. */

@@ -182,6 +182,16 @@ static const char *inet6_explain(const struct session *s, const char *call, int 
 	return NULL;
 }
 
+/* bin/compare: IPv6 loopback and a port the kernel picks, so runs never collide. */
+static int inet6_test_address(const struct sock_kind *k, const char *dir, int n,
+			      struct sbuf *addr, int *port, struct sbuf *err)
+{
+	(void)k, (void)dir, (void)n, (void)err;
+	sb_puts(addr, "::1");
+	*port = 0;
+	return 0;
+}
+
 static const struct fam_option inet6_options[] = {
 	{ "v6only", NULL, "set IPV6_V6ONLY: refuse IPv4 clients on ::", ROLE_SERVER, opt_v6only, 0 },
 	{ NULL, NULL, NULL, 0, NULL, 0 },
@@ -205,4 +215,5 @@ const struct family family_inet6 = {
 	.explain = inet6_explain,
 	.options = inet6_options,
 	.addr_size = sizeof(struct sockaddr_in6),
+	.test_address = inet6_test_address,
 };

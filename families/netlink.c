@@ -34,6 +34,7 @@
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/io.h"
 #include "../common/skeleton.h"
@@ -234,6 +235,42 @@ static const struct sock_kind netlink_kinds[] = {
 	{ NULL, NULL, 0, 0 },
 };
 
+/*
+ * bin/compare's column: netlink-query's kinds all talk to the kernel, which
+ * answers only requests it understands, so the comparison pairs two user
+ * sockets on NETLINK_USERSOCK (a protocol no kernel subsystem uses): the same
+ * socket(), bind(), sendto() and recvfrom() with a struct sockaddr_nl, whose
+ * nl_pid is the port id the kernel assigns at bind (or at the first send).
+ */
+static const struct sock_kind netlink_compare_kinds[] = {
+	{ "usersock", "NETLINK_USERSOCK", SOCK_RAW, NETLINK_USERSOCK },
+	{ NULL, NULL, 0, 0 },
+};
+
+/*
+ * The server (n 0) binds a port id of its own choosing, as a user-to-user
+ * protocol's server would: 2^30 + our pid, a number the kernel never hands out
+ * by itself (at bind with nl_pid 0, or at the first send, it gives the process's
+ * pid if that is free, else a random negative one below -4096), so a closed
+ * server's port id is not given to the next client. Clients (n >= 1) bind with nl_pid 0: the kernel assigns one.
+ */
+static int netlink_test_address(const struct sock_kind *k, const char *dir, int n,
+				struct sbuf *addr, int *port, struct sbuf *err)
+{
+	(void)k, (void)dir, (void)addr, (void)err;
+	*port = n == 0 ? (1 << 30) + (int)getpid() : 0;
+	return 0;
+}
+
+static const char *netlink_compare_skip(const struct sock_kind *k, const char *scenario)
+{
+	(void)k;
+	if (!strcmp(scenario, "trace"))
+		return "netlink has no server program in this suite (the kernel answers netlink-query): "
+		       "see netlink-query's own trace";
+	return NULL;
+}
+
 static const struct nl_cmd *find_cmd(const char *name)
 {
 	for (const struct nl_cmd *c = nl_cmds; c->name; c++)
@@ -259,6 +296,13 @@ static int netlink_resolve(struct session *s, const char *addr, int port, struct
 	nl->nl_family = AF_NETLINK;   /* nl_pid 0: the kernel */
 	s->server.len = sizeof *nl;
 	s->priv = &nl_query;
+	if (port >= 0) {
+		/* bin/compare's test address (netlink_test_address): a port id, 0 for
+		 * "the kernel assigns one at bind". The command line never gets here:
+		 * default_port -1 makes it refuse -p. */
+		nl->nl_pid = (uint32_t)port;
+		return 0;
+	}
 	if (addr) {
 		sb_puts(err, "-a: a netlink socket has no address to pick: its peer is always the kernel");
 		return -1;
@@ -501,6 +545,10 @@ const struct family family_netlink = {
 	.options = netlink_options,
 	.client_exchange = netlink_client_exchange,
 	.server_serve = netlink_monitor_serve,
+	.addr_size = sizeof(struct sockaddr_nl),
+	.test_address = netlink_test_address,
+	.compare_skip = netlink_compare_skip,
+	.compare_kinds = netlink_compare_kinds,
 	.client_operands = " SUBCOMMAND [IFNAME]",
 	.client_intro =
 		"Asks the kernel over netlink and prints the answer as a table, like ip and ss,\n"

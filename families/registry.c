@@ -9,5 +9,8 @@
 
 const struct family *const sockfam_families[] = {
 	&family_inet,
+	&family_inet6,
+	&family_unix,
+	&family_netlink,
 	NULL,
 };

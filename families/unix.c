@@ -384,6 +384,36 @@ static const char *unix_explain(const struct session *s, const char *call, int e
 	return NULL;
 }
 
+/*
+ * bin/compare: socket file n of a run in the run's scratch directory; when
+ * that path would not fit into sun_path (a long $TMPDIR), an abstract name
+ * made of the directory's unique name instead. No ports.
+ */
+static int unix_test_address(const struct sock_kind *k, const char *dir, int n,
+			     struct sbuf *addr, int *port, struct sbuf *err)
+{
+	(void)k, (void)err;
+	char path[SUN_PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/s%d.sock", dir, n);
+	if (strlen(path) < SUN_PATH_MAX) {
+		sb_puts(addr, path);
+	} else {
+		const char *base = strrchr(dir, '/');
+		sb_printf(addr, "@%.60s-s%d", base ? base + 1 : dir, n);
+	}
+	*port = -1;
+	return 0;
+}
+
+/* A closed socket's file stays: bin/compare removes it (an abstract name is gone already). */
+static void unix_test_release(const struct endpoint *ep)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)&ep->ss;
+	if (ep->len > offsetof(struct sockaddr_un, sun_path) && sun->sun_family == AF_UNIX &&
+	    sun->sun_path[0])
+		unlink(sun->sun_path);
+}
+
 static int opt_mode(struct session *s, const char *arg, struct sbuf *err)
 {
 	(void)s;
@@ -460,4 +490,6 @@ const struct family family_unix = {
 	.server_control_space = CMSG_SPACE(sizeof(int) * 4) + CMSG_SPACE(sizeof(struct ucred)),
 	.server_control = unix_server_control,
 	.client_control = unix_client_control,
+	.test_address = unix_test_address,
+	.test_release = unix_test_release,
 };
