@@ -1338,7 +1338,8 @@ int cmp_matrix_select(struct cmp_matrix *m, const char *only, const char *famili
 			struct cmp_column *col = &m->cols[m->ncols++];
 			col->fam = *f;
 			col->kind = k;
-			snprintf(col->label, sizeof col->label, "%s %s", (*f)->name, k->label);
+			/* the name the user gives --families, e.g. inet6/udp, unix/seqpacket */
+			snprintf(col->label, sizeof col->label, "%s/%s", (*f)->name, k->name);
 		}
 	m->cells = calloc((size_t)(m->nrows * m->ncols) + 1, sizeof *m->cells);
 	return m->cells ? 0 : -1;

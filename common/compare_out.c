@@ -32,10 +32,10 @@ static size_t wrap_next(const char *s, size_t w)
 	size_t n = strlen(s);
 	if (n <= w)
 		return n;
-	for (size_t i = w; i > w / 2; i--)
+	for (size_t i = w; i > 0; i--)   /* break at the last space that fits */
 		if (s[i] == ' ')
 			return i;
-	return w;
+	return w;                         /* a word longer than the column */
 }
 
 static void print_row(FILE *out, const char *const *cells, const int *widths, int n)
