@@ -1031,8 +1031,6 @@ int nl_monitor(struct nl_sock *ns, long count)
 			seen++;
 		}
 	}
-	if (io_stop)
-		printf("%s: stopped by a signal\n", ns->prog);
-	free(m);
+	free(m);   /* (server_run says when a signal stopped us) */
 	return rc;
 }
