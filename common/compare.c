@@ -309,6 +309,34 @@ static int server_end(struct cmp_ctx *c, int lfd, struct endpoint *peer)
 	return fd;
 }
 
+/*
+ * A server, a client connected to it, and the server's end of their connection
+ * (accept on streams, the bound socket otherwise). 0, or -1 after cant() said
+ * why, with nothing left open. pair_close undoes it.
+ */
+static int pair_open(struct cmp_ctx *c, struct endpoint *sv, struct endpoint *peer, int *lfd, int *cfd,
+		     int *sfd)
+{
+	*lfd = server_on(c, 0, 0, sv);
+	if (*lfd < 0)
+		return -1;
+	*cfd = client_to(c, sv);
+	*sfd = *cfd >= 0 ? server_end(c, *lfd, peer) : -1;
+	if (*sfd >= 0)
+		return 0;
+	drop(*cfd);
+	server_off(c, *lfd, sv);
+	return -1;
+}
+
+static void pair_close(struct cmp_ctx *c, const struct endpoint *sv, int lfd, int cfd, int sfd)
+{
+	drop(cfd);
+	if (sfd != lfd)
+		drop(sfd);
+	server_off(c, lfd, sv);
+}
+
 static void describe(struct cmp_ctx *c, const struct endpoint *ep, char *out, size_t size)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -350,13 +378,9 @@ static void sc_boundaries(struct cmp_ctx *c)
 {
 	static const char *const msgs[] = { "one", "two", "three" };
 	struct endpoint sv;
-	int lfd = server_on(c, 0, 0, &sv);
-	if (lfd < 0)
+	int lfd, cfd, sfd;
+	if (pair_open(c, &sv, NULL, &lfd, &cfd, &sfd) < 0)
 		return;
-	int cfd = client_to(c, &sv);
-	int sfd = cfd >= 0 ? server_end(c, lfd, NULL) : -1;
-	if (sfd < 0)
-		goto out;
 	for (int i = 0; i < 3; i++)
 		if (t_send(cfd, msgs[i], strlen(msgs[i]), MSG_NOSIGNAL) < 0) {
 			cant(c, "sendto", errno);
@@ -391,10 +415,7 @@ static void sc_boundaries(struct cmp_ctx *c)
 	       n == 3 ? "Each receive returned one message: this socket type keeps boundaries."
 		      : "A byte stream has no message boundaries: the receiver must frame them.");
 out:
-	drop(cfd);
-	if (sfd != lfd)
-		drop(sfd);
-	server_off(c, lfd, &sv);
+	pair_close(c, &sv, lfd, cfd, sfd);
 }
 
 /* ---- 2. nobody listening --------------------------------------------------- */
@@ -594,13 +615,9 @@ static void sc_restart(struct cmp_ctx *c)
 static void sc_maxmsg(struct cmp_ctx *c)
 {
 	struct endpoint sv;
-	int lfd = server_on(c, 0, 0, &sv);
-	if (lfd < 0)
+	int lfd, cfd, sfd;
+	if (pair_open(c, &sv, NULL, &lfd, &cfd, &sfd) < 0)
 		return;
-	int cfd = client_to(c, &sv);
-	int sfd = cfd >= 0 ? server_end(c, lfd, NULL) : -1;
-	if (sfd < 0)
-		goto out;
 	const size_t cap = 16u << 20;
 	char *buf = calloc(1, cap), *rbuf = malloc(cap);
 	if (!buf || !rbuf) {
@@ -668,10 +685,7 @@ static void sc_maxmsg(struct cmp_ctx *c)
 	free(buf);
 	free(rbuf);
 out:
-	drop(cfd);
-	if (sfd != lfd)
-		drop(sfd);
-	server_off(c, lfd, &sv);
+	pair_close(c, &sv, lfd, cfd, sfd);
 }
 
 /* ---- 5. address size and who names the client -------------------------------- */
@@ -770,13 +784,9 @@ static void sc_clientname(struct cmp_ctx *c) { naming(c, 1); }
 static void sc_peer(struct cmp_ctx *c)
 {
 	struct endpoint sv, peer = { .len = sizeof peer.ss };
-	int lfd = server_on(c, 0, 0, &sv);
-	if (lfd < 0)
+	int lfd, cfd, sfd;
+	if (pair_open(c, &sv, &peer, &lfd, &cfd, &sfd) < 0)
 		return;
-	int cfd = client_to(c, &sv);
-	int sfd = cfd >= 0 ? server_end(c, lfd, &peer) : -1;
-	if (sfd < 0)
-		goto out;
 	const char *how = "accept";
 	if (!conn_oriented(c->k)) {
 		char buf[16];
@@ -819,10 +829,7 @@ static void sc_peer(struct cmp_ctx *c)
 						   "who is on the other end)"
 						 : " (the kernel has no process behind this peer)");
 out:
-	drop(cfd);
-	if (sfd != lfd)
-		drop(sfd);
-	server_off(c, lfd, &sv);
+	pair_close(c, &sv, lfd, cfd, sfd);
 }
 
 /* ---- 7. buffer sizes --------------------------------------------------------- */
@@ -863,13 +870,9 @@ static void sc_buffers(struct cmp_ctx *c)
 static void sc_halfclose(struct cmp_ctx *c)
 {
 	struct endpoint sv;
-	int lfd = server_on(c, 0, 0, &sv);
-	if (lfd < 0)
+	int lfd, cfd, sfd;
+	if (pair_open(c, &sv, NULL, &lfd, &cfd, &sfd) < 0)
 		return;
-	int cfd = client_to(c, &sv);
-	int sfd = cfd >= 0 ? server_end(c, lfd, NULL) : -1;
-	if (sfd < 0)
-		goto out;
 	char buf[64], peer[64], back[64], after[64];
 	if (t_shutdown(cfd, SHUT_WR) < 0) {
 		val_str(c, "shutdown", "%s", ename(errno));
@@ -906,10 +909,7 @@ static void sc_halfclose(struct cmp_ctx *c)
 	       "direction. " : "", back[0] ? "" : "A datagram socket sends no end-of-stream mark. ",
 	       after);
 out:
-	drop(cfd);
-	if (sfd != lfd)
-		drop(sfd);
-	server_off(c, lfd, &sv);
+	pair_close(c, &sv, lfd, cfd, sfd);
 }
 
 static void sc_afterclose(struct cmp_ctx *c)
