@@ -146,6 +146,9 @@ static void serve_connection(struct session *s, int cfd, const char *who)
 	size_t size = s->kind->type == SOCK_STREAM ? STREAM_BUF : s->fam->max_dgram;
 	char *buf = malloc(size);
 	unsigned long in = 0;
+	/* The client writes lines on a stream: a stream that ends after anything but
+	 * a newline ended in the middle of a message. */
+	int mid_line = 0;
 	if (!buf) {
 		t_close(cfd);
 		return;
@@ -153,7 +156,8 @@ static void serve_connection(struct session *s, int cfd, const char *who)
 	for (;;) {
 		ssize_t n = server_receive(s, cfd, buf, size, NULL);
 		if (n == 0) {
-			printf("%s: %s closed its side after %lu bytes; closing ours\n", s->prog, who, in);
+			printf("%s: %s closed its side after %lu bytes%s; closing ours\n", s->prog, who, in,
+			       mid_line ? ", in the middle of a line" : "");
 			break;
 		}
 		if (n < 0) {
@@ -162,6 +166,7 @@ static void serve_connection(struct session *s, int cfd, const char *who)
 			break;
 		}
 		in += (unsigned long)n;
+		mid_line = s->kind->type == SOCK_STREAM && buf[n - 1] != '\n';
 		if (s->fam->server_message && s->fam->server_message(s, cfd, buf, (size_t)n))
 			break;
 		skel_transform(buf, (size_t)n);

@@ -225,8 +225,14 @@ Test(inet, server_survives_bad_clients, .timeout = 30)
 		cr_expect_eq((unsigned char)buf[i], (i >= 'a' && i <= 'z') ? i - 32 : i, "byte %d", i);
 	close(fd);
 
-	/* 4. a client that connects and vanishes without a byte */
+	/* 4. a client that connects and vanishes without a byte, and one that
+	 * closes in the middle of a line */
 	close(connect_to(port));
+	fd = connect_to(port);
+	cr_assert_eq(write(fd, "no newline", 10), 10);
+	shutdown(fd, SHUT_WR);
+	cr_expect_eq(read_all(fd, buf, sizeof buf), 10);
+	close(fd);
 
 	/* 5. a well-behaved client is served as usual */
 	char ps[16];
@@ -236,7 +242,12 @@ Test(inet, server_survives_bad_clients, .timeout = 30)
 	cr_expect_eq(h_run(a2, NULL, 0, &out, NULL), 0);
 	cr_expect(strstr(out, "STILL\nHERE\n"), "%s", out);
 	kill(sv.pid, SIGTERM);
+	char log[8192];
+	size_t loglen = read_all(sv.out, log, sizeof log - 1);
+	log[loglen] = '\0';
 	cr_expect_eq(h_wait(&sv, 5), 0, "the server was alive and stops cleanly");
+	cr_expect(strstr(log, "closed its side after 10 bytes, in the middle of a line"), "%s", log);
+	cr_expect(strstr(log, "closed its side after 0 bytes; closing ours"), "%s", log);
 	char *err = h_slurp(ef, NULL);
 	cr_expect(strstr(err, "reset the connection (ECONNRESET)"), "the reset is logged: %s", err);
 	free(err);
