@@ -314,10 +314,10 @@ static int server_end(struct cmp_ctx *c, int lfd, struct endpoint *peer)
  * (accept on streams, the bound socket otherwise). 0, or -1 after cant() said
  * why, with nothing left open. pair_close undoes it.
  */
-static int pair_open(struct cmp_ctx *c, struct endpoint *sv, struct endpoint *peer, int *lfd, int *cfd,
-		     int *sfd)
+static int pair_open(struct cmp_ctx *c, int reuse, struct endpoint *sv, struct endpoint *peer, int *lfd,
+		     int *cfd, int *sfd)
 {
-	*lfd = server_on(c, 0, 0, sv);
+	*lfd = server_on(c, 0, reuse, sv);
 	if (*lfd < 0)
 		return -1;
 	*cfd = client_to(c, sv);
@@ -379,7 +379,7 @@ static void sc_boundaries(struct cmp_ctx *c)
 	static const char *const msgs[] = { "one", "two", "three" };
 	struct endpoint sv;
 	int lfd, cfd, sfd;
-	if (pair_open(c, &sv, NULL, &lfd, &cfd, &sfd) < 0)
+	if (pair_open(c, 0, &sv, NULL, &lfd, &cfd, &sfd) < 0)
 		return;
 	for (int i = 0; i < 3; i++)
 		if (t_send(cfd, msgs[i], strlen(msgs[i]), MSG_NOSIGNAL) < 0) {
@@ -522,18 +522,10 @@ static void sc_refused(struct cmp_ctx *c)
 static void restart_once(struct cmp_ctx *c, int reuse, int release, char *out, size_t size, int *err)
 {
 	struct endpoint sv;
+	int lfd, cfd, sfd;
 	*err = -1;
-	int lfd = server_on(c, 0, reuse, &sv);
-	if (lfd < 0)
+	if (pair_open(c, reuse, &sv, NULL, &lfd, &cfd, &sfd) < 0)
 		return;
-	int cfd = client_to(c, &sv);
-	int sfd = cfd >= 0 ? server_end(c, lfd, NULL) : -1;
-	if (sfd < 0) {
-		if (cfd >= 0)
-			t_close(cfd);
-		server_off(c, lfd, &sv);
-		return;
-	}
 	char buf[16];
 	if (!conn_oriented(c->k)) {
 		t_send(cfd, "hi", 2, MSG_NOSIGNAL);
@@ -616,7 +608,7 @@ static void sc_maxmsg(struct cmp_ctx *c)
 {
 	struct endpoint sv;
 	int lfd, cfd, sfd;
-	if (pair_open(c, &sv, NULL, &lfd, &cfd, &sfd) < 0)
+	if (pair_open(c, 0, &sv, NULL, &lfd, &cfd, &sfd) < 0)
 		return;
 	const size_t cap = 16u << 20;
 	char *buf = calloc(1, cap), *rbuf = malloc(cap);
@@ -785,7 +777,7 @@ static void sc_peer(struct cmp_ctx *c)
 {
 	struct endpoint sv, peer = { .len = sizeof peer.ss };
 	int lfd, cfd, sfd;
-	if (pair_open(c, &sv, &peer, &lfd, &cfd, &sfd) < 0)
+	if (pair_open(c, 0, &sv, &peer, &lfd, &cfd, &sfd) < 0)
 		return;
 	const char *how = "accept";
 	if (!conn_oriented(c->k)) {
@@ -871,7 +863,7 @@ static void sc_halfclose(struct cmp_ctx *c)
 {
 	struct endpoint sv;
 	int lfd, cfd, sfd;
-	if (pair_open(c, &sv, NULL, &lfd, &cfd, &sfd) < 0)
+	if (pair_open(c, 0, &sv, NULL, &lfd, &cfd, &sfd) < 0)
 		return;
 	char buf[64], peer[64], back[64], after[64];
 	if (t_shutdown(cfd, SHUT_WR) < 0) {
@@ -915,17 +907,9 @@ out:
 static void sc_afterclose(struct cmp_ctx *c)
 {
 	struct endpoint sv;
-	int lfd = server_on(c, 0, 0, &sv);
-	if (lfd < 0)
+	int lfd, cfd, sfd;
+	if (pair_open(c, 0, &sv, NULL, &lfd, &cfd, &sfd) < 0)
 		return;
-	int cfd = client_to(c, &sv);
-	int sfd = cfd >= 0 ? server_end(c, lfd, NULL) : -1;
-	if (sfd < 0) {
-		if (cfd >= 0)
-			t_close(cfd);
-		server_off(c, lfd, &sv);
-		return;
-	}
 	if (sfd != lfd)
 		t_close(sfd);
 	server_off(c, lfd, &sv);   /* the peer is gone */

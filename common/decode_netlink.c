@@ -630,10 +630,11 @@ static int p_unix_vfs(struct sbuf *sb, const unsigned char *p, size_t n, const s
 	return 1;
 }
 
-/* An array of u32: [1, 2, 3], cut like strace's arrays. */
-static int p_u32_array(struct sbuf *sb, const unsigned char *p, size_t n, const struct nla_ctx *c)
+/* An array of u32, cut like strace's arrays: [1, 2, 3], or with names for the
+ * indexes, [[SK_MEMINFO_RMEM_ALLOC] = 0, ...]. */
+static int u32_array(struct sbuf *sb, const unsigned char *p, size_t n, const struct xlat *names,
+		     const char *unknown)
 {
-	(void)c;
 	size_t count = n / 4;
 	if (!count)
 		return 0;
@@ -644,6 +645,11 @@ static int p_u32_array(struct sbuf *sb, const unsigned char *p, size_t n, const 
 		if (dec_array_cut(i)) {
 			sb_puts(sb, "...");
 			break;
+		}
+		if (names) {
+			sb_putc(sb, '[');
+			pxval(sb, names, i, unknown);
+			sb_puts(sb, "] = ");
 		}
 		sb_printf(sb, "%u", (unsigned)get_uint(p + 4 * i, 4));
 	}
@@ -651,26 +657,16 @@ static int p_u32_array(struct sbuf *sb, const unsigned char *p, size_t n, const 
 	return 1;
 }
 
+static int p_u32_array(struct sbuf *sb, const unsigned char *p, size_t n, const struct nla_ctx *c)
+{
+	(void)c;
+	return u32_array(sb, p, n, NULL, NULL);
+}
+
 static int p_meminfo(struct sbuf *sb, const unsigned char *p, size_t n, const struct nla_ctx *c)
 {
 	(void)c;
-	size_t count = n / 4;
-	if (!count)
-		return 0;
-	sb_putc(sb, '[');
-	for (size_t i = 0; i < count; i++) {
-		if (i)
-			sb_puts(sb, ", ");
-		if (dec_array_cut(i)) {
-			sb_puts(sb, "...");
-			break;
-		}
-		sb_putc(sb, '[');
-		pxval(sb, xlat_sk_meminfo, i, "SK_MEMINFO_???");
-		sb_printf(sb, "] = %u", (unsigned)get_uint(p + 4 * i, 4));
-	}
-	sb_putc(sb, ']');
-	return 1;
+	return u32_array(sb, p, n, xlat_sk_meminfo, "SK_MEMINFO_???");
 }
 
 static int p_cookie(struct sbuf *sb, const unsigned char *p, size_t n, const struct nla_ctx *c)
