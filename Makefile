@@ -28,7 +28,8 @@ CRIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
 CRIT_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -MMD -MP
+CFLAGS += -std=gnu11 -Wall -Wextra -MMD -MP -pthread
+LDFLAGS += -pthread
 CPPFLAGS += $(MNL_CFLAGS)
 LDLIBS += $(MNL_LIBS)
 

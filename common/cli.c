@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "decode.h"
+#include "server.h"
 #include "trace.h"
 
 void cli_usage_error(const struct session *s, const char *fmt, ...)
@@ -38,7 +40,42 @@ int cli_number(const char *text, long lo, long hi, long *out)
 }
 
 /* Long-option codes above the char range. */
-enum { OPT_HELP = 256, OPT_TIMESTAMPS, OPT_FAMILY_BASE = 512 };
+enum { OPT_HELP = 256, OPT_TIMESTAMPS, OPT_MODEL, OPT_SERVICE, OPT_BACKLOG, OPT_MAX_CLIENTS, OPT_IDLE,
+       OPT_NO_LOG, OPT_FAMILY_BASE = 512 };
+
+/* The server programs that run the skeleton's loop take the model options. */
+static int takes_models(const struct family *f, enum role role)
+{
+	return role == ROLE_SERVER && !f->server_serve;
+}
+
+/* --model NAME or NAME=N */
+static void parse_model(struct session *s, const char *arg)
+{
+	char name[32];
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), arg);
+	const struct model *m = len < sizeof name ? model_find(name) : NULL;
+	if (!m) {
+		char list[256] = "";
+		for (const struct model *const *p = models; *p; p++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", p == models ? "" : ", ", (*p)->name);
+		cli_usage_error(s, "unknown model '%s': choose one of %s", arg, list);
+	}
+	s->srv.model = m;
+	if (eq) {
+		long n;
+		if (!m->pool)
+			cli_usage_error(s, "--model %s takes no =N (only prefork=N and prethread=N do)", m->name);
+		if (cli_number(eq + 1, 1, 1024, &n))
+			cli_usage_error(s, "invalid pool size '%s' in --model %s: give a number from 1 to 1024", eq + 1, arg);
+		s->srv.pool = (int)n;
+	} else {
+		s->srv.pool = 0;
+	}
+}
+
 
 static void usage(const struct session *s, const struct family *f)
 {
@@ -77,6 +114,22 @@ static void usage(const struct session *s, const struct family *f)
 	}
 	if (server)
 		puts("  -n COUNT            exit after COUNT clients (datagrams for datagram sockets)");
+	if (takes_models(f, s->role)) {
+		puts("\nServer design (socketserver's server class x mixin x handler, traced):");
+		puts("  --model NAME[=N]    how clients are served at once (default iterative):");
+		for (const struct model *const *m = models; *m; m++)
+			printf("                        %-10s %s\n", (*m)->name, (*m)->summary);
+		puts("  --service NAME      what a connection is answered with (default echo):");
+		for (const struct service *const *v = services; *v; v++)
+			printf("                        %-10s %s\n", (*v)->name, (*v)->summary);
+		puts("  --backlog N         listen() backlog (default SOMAXCONN; the kernel caps it at\n"
+		     "                      net.core.somaxconn)");
+		puts("  --max-clients N     clients served at once (fork, thread: default 1000; the\n"
+		     "                      pools: N; select, poll, epoll: as many as descriptors allow);\n"
+		     "                      more wait in the listen backlog");
+		puts("  --idle SECONDS      drop a client that makes no progress for that long");
+		puts("  --no-log            no line per connection or datagram on standard output");
+	}
 	else
 		puts("  -w MS               how long to wait for a datagram answer (default 2000)");
 	for (const struct fam_option *o = f->options; o && o->name; o++) {
@@ -115,7 +168,13 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	s->kind = &f->kinds[0];
 	s->port = -1;
 	s->timeout_ms = 2000;
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* A server's log: prompt on a terminal (a line at a time); elsewhere in
+	 * blocks, sent whenever the server is about to wait (sv_log_flush), so
+	 * under load the log costs a write per batch, not per line. */
+	if (takes_models(f, role) && !isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 65536);
+	else
+		setvbuf(stdout, NULL, _IOLBF, 0);
 
 	struct option longs[64];
 	int n = 0;
@@ -130,6 +189,14 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		if (o->roles & role)
 			longs[n++] = (struct option){ o->name, o->arg_name ? required_argument : no_argument,
 						      NULL, OPT_FAMILY_BASE + nfam };
+	if (takes_models(f, role)) {
+		longs[n++] = (struct option){ "model", required_argument, NULL, OPT_MODEL };
+		longs[n++] = (struct option){ "service", required_argument, NULL, OPT_SERVICE };
+		longs[n++] = (struct option){ "backlog", required_argument, NULL, OPT_BACKLOG };
+		longs[n++] = (struct option){ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS };
+		longs[n++] = (struct option){ "idle", required_argument, NULL, OPT_IDLE };
+		longs[n++] = (struct option){ "no-log", no_argument, NULL, OPT_NO_LOG };
+	}
 	longs[n] = (struct option){ NULL, 0, NULL, 0 };
 
 	/* The family's kind option replaces a trace option of the same letter (-t). */
@@ -214,6 +281,27 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 				cli_usage_error(s, "invalid wait '%s': give milliseconds, 1 to 3600000", optarg);
 			s->timeout_ms = (int)num;
 			break;
+		case OPT_MODEL: parse_model(s, optarg); break;
+		case OPT_SERVICE:
+			if (!(s->srv.service = service_find(optarg)))
+				cli_usage_error(s, "unknown service '%s'", optarg);
+			break;
+		case OPT_BACKLOG:
+			if (cli_number(optarg, 1, 65535, &num))
+				cli_usage_error(s, "invalid backlog '%s': give a number from 1 to 65535", optarg);
+			s->srv.backlog = (int)num;
+			break;
+		case OPT_MAX_CLIENTS:
+			if (cli_number(optarg, 1, 100000, &num))
+				cli_usage_error(s, "invalid --max-clients '%s': give a number from 1 to 100000", optarg);
+			s->srv.max_clients = (int)num;
+			break;
+		case OPT_IDLE:
+			if (cli_number(optarg, 1, 86400, &num))
+				cli_usage_error(s, "invalid --idle '%s': give whole seconds from 1 to 86400", optarg);
+			s->srv.idle_s = (int)num;
+			break;
+		case OPT_NO_LOG: s->srv.no_log = 1; break;
 		case '?':
 			if (optopt && optopt < 256 && strchr(shorts, optopt))
 				cli_usage_error(s, "option -%c needs an argument", optopt);
@@ -245,6 +333,8 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 
 	struct sbuf err = SBUF_INIT;
 	if (f->resolve(s, s->addr, s->port, &err))
+		cli_usage_error(s, "%s", sb_str(&err));
+	if (takes_models(f, role) && server_opts_check(s, &err))
 		cli_usage_error(s, "%s", sb_str(&err));
 	sb_free(&err);
 

@@ -59,6 +59,8 @@ struct family {
 	int default_port;        /* -1: this family has no ports and refuses -p */
 	size_t max_dgram;        /* the datagram server's receive buffer */
 	int reuseaddr;           /* the stream server sets SO_REUSEADDR before bind */
+	int nodelay;             /* stream sockets take TCP_NODELAY (the server sets it on
+				  * the listening socket; accepted ones inherit it) */
 
 	/* -a and -p (or the defaults: addr NULL, port -1) into s->server.
 	 * Must not create sockets. 0, or -1 with one line in err. */
@@ -138,6 +140,20 @@ struct family {
 	const struct sock_kind *compare_kinds;
 };
 
+struct model;
+struct service;
+
+/* How a server serves many clients (--model, --service... see server.h). */
+struct server_opts {
+	const struct model *model;
+	const struct service *service;
+	int pool;             /* prefork=N / prethread=N; 0: the model's default */
+	int backlog;          /* listen()'s backlog (--backlog, default SOMAXCONN) */
+	int max_clients;      /* at once (--max-clients); 0: the model's default */
+	int idle_s;           /* drop a client silent this long (--idle); 0: never */
+	int no_log;           /* --no-log: no line per connection or datagram on stdout */
+};
+
 /* Everything one run of a server or client knows. */
 struct session {
 	const struct family *fam;
@@ -153,6 +169,7 @@ struct session {
 	int timeout_ms;             /* client: how long to wait for a datagram reply */
 	void *priv;                 /* the family's own per-run state */
 	unsigned long fam_flags;    /* family options that are plain flags */
+	struct server_opts srv;     /* server: the model and service options */
 	/* Called by server_run once the server's socket is bound (and listening),
 	 * with the address getsockname gave; NULL for the demos. bin/compare uses
 	 * it to learn a kernel-chosen port. */

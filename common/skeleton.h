@@ -1,11 +1,9 @@
 /*
- * skeleton: the server and client loops, written once for every family.
+ * skeleton: the server and client flows, written once for every family.
  *
- * Server, connection-oriented (stream, seqpacket):
- *   socket -> [setsockopt SO_REUSEADDR] -> bind -> listen -> getsockname
- *   -> loop { accept -> loop { recv -> send } -> close }
- * Server, datagram:
- *   socket -> bind -> getsockname -> loop { recvfrom -> sendto }
+ * Server (server.c): socket -> [setsockopt SO_REUSEADDR, TCP_NODELAY] ->
+ *   bind -> listen -> getsockname -> the model's loop (models.c) driving the
+ *   service (services.c) for each connection or datagram -> close.
  * Client, connection-oriented:
  *   socket -> connect -> getsockname -> { send -> recv }... -> shutdown(SHUT_WR)
  *   -> recv (end of stream) -> close
@@ -20,7 +18,8 @@
 
 #include "family.h"
 
-/* Both return the exit status: 0, or 1 when a call or the peer failed. */
+/* Both return the exit status: 0, or 1 when a call or the peer failed.
+ * server_run is in server.c. */
 int server_run(struct session *s);
 int client_run(struct session *s);
 

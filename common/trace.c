@@ -9,20 +9,32 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "trace_impl.h"
 
 struct trace_config trace_cfg = { .enabled = 1, .out = NULL };
 
 /* ---- what kind of socket each fd is -------------------------------------- */
 
-#define FD_SLOTS 4096
-static struct { short domain; short type; int protocol; } fd_kinds[FD_SLOTS];
+/* Threads of a server model share this table, so every field is read and
+ * written atomically (a descriptor is only reused after close). */
+#define FD_SLOTS 65536
+static struct fd_kind {
+	short domain;
+	short type;
+	int protocol;
+	unsigned char timeo;    /* bit 0: SO_RCVTIMEO set, bit 1: SO_SNDTIMEO set */
+} fd_kinds[FD_SLOTS];
+
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 void trace_fd_set(int fd, int domain, int type, int protocol)
 {
 	if (fd >= 0 && fd < FD_SLOTS) {
-		fd_kinds[fd].domain = (short)domain;
-		fd_kinds[fd].type = (short)type;
-		fd_kinds[fd].protocol = protocol;
+		STORE(fd_kinds[fd].domain, (short)domain);
+		STORE(fd_kinds[fd].type, (short)type);
+		STORE(fd_kinds[fd].protocol, protocol);
+		STORE(fd_kinds[fd].timeo, 0);
 	}
 }
 
@@ -31,20 +43,35 @@ int trace_fd_domain(int fd, int *protocol)
 	if (fd < 0 || fd >= FD_SLOTS)
 		return AF_UNSPEC;
 	if (protocol)
-		*protocol = fd_kinds[fd].protocol;
-	return fd_kinds[fd].domain;
+		*protocol = LOAD(fd_kinds[fd].protocol);
+	return LOAD(fd_kinds[fd].domain);
+}
+
+/* A blocking socket call with no timeout returns ERESTARTSYS to the kernel's
+ * signal code; with SO_RCVTIMEO/SO_SNDTIMEO it returns EINTR itself
+ * (sock_intr_errno). */
+enum restart_kind trace_fd_restart(int fd, int sending)
+{
+	if (fd < 0 || fd >= FD_SLOTS)
+		return RESTART_SYS;
+	return LOAD(fd_kinds[fd].timeo) & (sending ? 2 : 1) ? RESTART_NONE : RESTART_SYS;
+}
+
+static void note_timeout(int fd, int level, int name, const void *val, socklen_t len, int rc)
+{
+	if (rc < 0 || level != SOL_SOCKET || fd < 0 || fd >= FD_SLOTS || !val || len < sizeof(struct timeval))
+		return;
+	unsigned bit = name == SO_RCVTIMEO ? 1 : name == SO_SNDTIMEO ? 2 : 0;
+	if (!bit)
+		return;
+	const struct timeval *tv = val;
+	unsigned char t = LOAD(fd_kinds[fd].timeo);
+	STORE(fd_kinds[fd].timeo, (unsigned char)(tv->tv_sec || tv->tv_usec ? t | bit : t & ~bit));
 }
 
 /* ---- one call: timing, the line, the output -------------------------------- */
 
-struct tcall {
-	struct timeval wall;      /* when the call started, for -t/-tt */
-	struct timespec t0, t1;   /* monotonic, for -T */
-	int err;
-	struct sbuf text;
-};
-
-static void tc_begin(struct tcall *c)
+void tc_begin(struct tcall *c)
 {
 	memset(c, 0, sizeof *c);
 	if (trace_cfg.timestamps)
@@ -53,36 +80,74 @@ static void tc_begin(struct tcall *c)
 		clock_gettime(CLOCK_MONOTONIC, &c->t0);
 }
 
-static void tc_end(struct tcall *c, long rc)
+void tc_end(struct tcall *c, long rc)
 {
 	c->err = rc < 0 ? errno : 0;
 	if (trace_cfg.show_time)
 		clock_gettime(CLOCK_MONOTONIC, &c->t1);
 }
 
-void trace_format_line(struct sbuf *line, const char *lead, const char *call, long rc, int err)
+static const struct {
+	const char *name, *text;
+} restart_names[] = {
+	[RESTART_SYS] = { "ERESTARTSYS", "To be restarted if SA_RESTART is set" },
+	[RESTART_NOHAND] = { "ERESTARTNOHAND", "To be restarted if no handler" },
+	[RESTART_BLOCK] = { "ERESTART_RESTARTBLOCK", "Interrupted by signal" },
+};
+
+static void format_line(struct sbuf *line, const char *lead, const char *call, long rc, int err,
+			enum restart_kind restart, int hex)
 {
 	sb_puts(line, lead);
 	sb_puts(line, call);
 	sb_putc(line, ' ');
 	while (line->len < 40)
 		sb_putc(line, ' ');
-	if (rc < 0) {
+	if (rc < 0 && err == EINTR && restart != RESTART_NONE) {
+		sb_printf(line, "= ? %s (%s)", restart_names[restart].name, restart_names[restart].text);
+	} else if (rc < 0) {
 		sb_puts(line, "= -1 ");
 		dec_errno_name(line, err);
 		sb_printf(line, " (%s)", strerror(err));
 	} else {
-		sb_printf(line, "= %ld", rc);
+		sb_printf(line, hex && rc ? "= %#lx" : "= %ld", rc);
 	}
 }
 
-/* Writes the line and hands back the errno of the call. */
-static int tc_emit(struct tcall *c, long rc)
+void trace_format_line(struct sbuf *line, const char *lead, const char *call, long rc, int err)
+{
+	format_line(line, lead, call, rc, err, RESTART_NONE, 0);
+}
+
+/* The whole line goes out in one write(), so lines of several processes or
+ * threads writing to one file never mix. */
+static void write_line(FILE *out, const char *p, size_t n)
+{
+	int fd = fileno(out);
+	if (fd < 0) {
+		fwrite(p, 1, n, out);
+		fflush(out);
+		return;
+	}
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+int tc_emit(struct tcall *c, long rc)
 {
 	if (trace_cfg.enabled) {
 		struct sbuf lead = SBUF_INIT, line = SBUF_INIT;
-		if (trace_cfg.multi)
-			sb_printf(&lead, trace_cfg.to_file ? "%d " : "[pid %d] ", (int)getpid());
+		/* strace -f: "[pid  1234] " on a terminal, "1234  " in an -o file
+		 * (%5u and %-5d); a thread shows its own id. */
+		if (__atomic_load_n(&trace_cfg.multi, __ATOMIC_RELAXED) && !c->no_pid)
+			sb_printf(&lead, trace_cfg.to_file ? "%-5d " : "[pid %5d] ", (int)gettid());
 		if (trace_cfg.timestamps) {
 			struct tm tm;
 			time_t s = c->wall.tv_sec;
@@ -92,19 +157,20 @@ static int tc_emit(struct tcall *c, long rc)
 				sb_printf(&lead, ".%06ld", (long)c->wall.tv_usec);
 			sb_putc(&lead, ' ');
 		}
-		trace_format_line(&line, sb_str(&lead), sb_str(&c->text), rc, c->err);
+		format_line(&line, sb_str(&lead), sb_str(&c->text), rc, c->err, c->restart, c->rc_hex);
+		if (c->suffix.len)
+			sb_puts(&line, sb_str(&c->suffix));
 		if (trace_cfg.show_time) {
 			long ns = (c->t1.tv_sec - c->t0.tv_sec) * 1000000000L + (c->t1.tv_nsec - c->t0.tv_nsec);
 			sb_printf(&line, " <%ld.%06ld>", ns / 1000000000L, (ns % 1000000000L) / 1000);
 		}
 		sb_putc(&line, '\n');
-		FILE *out = trace_cfg.out ? trace_cfg.out : stderr;
-		fwrite(line.p, 1, line.len, out);
-		fflush(out);
+		write_line(trace_cfg.out ? trace_cfg.out : stderr, line.p, line.len);
 		sb_free(&lead);
 		sb_free(&line);
 	}
 	sb_free(&c->text);
+	sb_free(&c->suffix);
 	return c->err;
 }
 
@@ -289,9 +355,11 @@ void fmt_close(struct sbuf *sb, int fd)
 
 /* ---- the wrappers --------------------------------------------------------- */
 
-#define TRACED(rtype, call, fmt)                         \
+#define TRACED(rtype, call, fmt) TRACED_R(rtype, call, fmt, RESTART_NONE)
+#define TRACED_R(rtype, call, fmt, rs)                   \
 	struct tcall c;                                  \
 	tc_begin(&c);                                    \
+	c.restart = (rs);                                \
 	rtype rc = call;                                 \
 	tc_end(&c, (long)rc);                            \
 	if (trace_cfg.enabled) {                         \
@@ -337,7 +405,8 @@ int t_bind(int fd, const struct sockaddr *sa, socklen_t len)
 
 int t_connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
-	TRACED(int, connect(fd, sa, len), fmt_bind(&c.text, "connect", fd, sa, len));
+	TRACED_R(int, connect(fd, sa, len), fmt_bind(&c.text, "connect", fd, sa, len),
+		 trace_fd_restart(fd, 1));
 }
 
 int t_listen(int fd, int backlog)
@@ -351,7 +420,7 @@ static void inherit_kind(int from, int to)
 	int proto = 0;
 	int domain = trace_fd_domain(from, &proto);
 	if (to >= 0 && from >= 0 && from < FD_SLOTS)
-		trace_fd_set(to, domain, fd_kinds[from].type, proto);
+		trace_fd_set(to, domain, LOAD(fd_kinds[from].type), proto);
 }
 
 int t_accept(int fd, struct sockaddr *sa, socklen_t *len)
@@ -359,6 +428,7 @@ int t_accept(int fd, struct sockaddr *sa, socklen_t *len)
 	socklen_t in = len ? *len : 0;
 	struct tcall c;
 	tc_begin(&c);
+	c.restart = trace_fd_restart(fd, 0);
 	int rc = accept(fd, sa, len);
 	tc_end(&c, rc);
 	inherit_kind(fd, rc);
@@ -375,6 +445,7 @@ int t_accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 	socklen_t in = len ? *len : 0;
 	struct tcall c;
 	tc_begin(&c);
+	c.restart = trace_fd_restart(fd, 0);
 	int rc = accept4(fd, sa, len, flags);
 	tc_end(&c, rc);
 	inherit_kind(fd, rc);
@@ -404,44 +475,54 @@ int t_getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 /* send() is the sendto system call with no address. */
 ssize_t t_send(int fd, const void *buf, size_t n, int flags)
 {
-	TRACED(ssize_t, send(fd, buf, n, flags), fmt_sendto(&c.text, fd, buf, n, flags, NULL, 0));
+	TRACED_R(ssize_t, send(fd, buf, n, flags), fmt_sendto(&c.text, fd, buf, n, flags, NULL, 0),
+		 trace_fd_restart(fd, 1));
 }
 
 ssize_t t_sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t tolen)
 {
-	TRACED(ssize_t, sendto(fd, buf, n, flags, to, tolen),
-	       fmt_sendto(&c.text, fd, buf, n, flags, to, tolen));
+	TRACED_R(ssize_t, sendto(fd, buf, n, flags, to, tolen),
+		 fmt_sendto(&c.text, fd, buf, n, flags, to, tolen), trace_fd_restart(fd, 1));
 }
 
 /* recv() is the recvfrom system call with no address. */
 ssize_t t_recv(int fd, void *buf, size_t n, int flags)
 {
-	TRACED(ssize_t, recv(fd, buf, n, flags),
-	       fmt_recvfrom(&c.text, fd, buf, n, flags, NULL, NULL, 0, rc));
+	TRACED_R(ssize_t, recv(fd, buf, n, flags),
+		 fmt_recvfrom(&c.text, fd, buf, n, flags, NULL, NULL, 0, rc), trace_fd_restart(fd, 0));
 }
 
 ssize_t t_recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from, socklen_t *fromlen)
 {
 	socklen_t in = fromlen ? *fromlen : 0;
-	TRACED(ssize_t, recvfrom(fd, buf, n, flags, from, fromlen),
-	       fmt_recvfrom(&c.text, fd, buf, n, flags, from, fromlen, in, rc));
+	TRACED_R(ssize_t, recvfrom(fd, buf, n, flags, from, fromlen),
+		 fmt_recvfrom(&c.text, fd, buf, n, flags, from, fromlen, in, rc), trace_fd_restart(fd, 0));
 }
 
 ssize_t t_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
-	TRACED(ssize_t, sendmsg(fd, msg, flags), fmt_sendmsg(&c.text, fd, msg, flags));
+	TRACED_R(ssize_t, sendmsg(fd, msg, flags), fmt_sendmsg(&c.text, fd, msg, flags),
+		 trace_fd_restart(fd, 1));
 }
 
 ssize_t t_recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	socklen_t in = msg->msg_namelen;
-	TRACED(ssize_t, recvmsg(fd, msg, flags), fmt_recvmsg(&c.text, fd, msg, in, flags, rc));
+	TRACED_R(ssize_t, recvmsg(fd, msg, flags), fmt_recvmsg(&c.text, fd, msg, in, flags, rc),
+		 trace_fd_restart(fd, 0));
 }
 
 int t_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
-	TRACED(int, setsockopt(fd, level, name, val, len),
-	       fmt_setsockopt(&c.text, fd, level, name, val, len));
+	struct tcall c;
+	tc_begin(&c);
+	int rc = setsockopt(fd, level, name, val, len);
+	tc_end(&c, rc);
+	note_timeout(fd, level, name, val, len, rc);
+	if (trace_cfg.enabled)
+		fmt_setsockopt(&c.text, fd, level, name, val, len);
+	errno = tc_emit(&c, rc);
+	return rc;
 }
 
 int t_getsockopt(int fd, int level, int name, void *val, socklen_t *len)

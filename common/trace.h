@@ -12,7 +12,11 @@
 #ifndef SOCKFAM_TRACE_H
 #define SOCKFAM_TRACE_H
 
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -24,7 +28,8 @@ struct trace_config {
 	int to_file;     /* out is a -o file: several processes prefix "PID ", not "[pid PID] " */
 	int timestamps;  /* 0; 1 for -t; 2 for -tt */
 	int show_time;   /* -T: time spent in the call, " <0.000056>" */
-	int multi;       /* several processes write to out: prefix each line with its pid */
+	int multi;       /* several processes or threads write to out: prefix each line with
+			  * the caller's id; set by t_fork/t_thread_create (atomic) */
 };
 extern struct trace_config trace_cfg;
 
@@ -57,6 +62,25 @@ int t_getpeername(int fd, struct sockaddr *sa, socklen_t *len);
 int t_shutdown(int fd, int how);
 int t_close(int fd);   /* for sockets: the close strace shows with -e trace=close */
 
+/*
+ * The calls a server model is made of (trace_proc.c).
+ * t_fork: fork(), shown as the clone(...) line strace prints for it (once, in
+ * the parent). t_thread_create: pthread_create(), shown as its clone3(...)
+ * line; returns pthread_create's error number. t_select: select(), made as
+ * the pselect6 system call glibc makes for it. t_fcntl: F_GETFL/F_SETFL/
+ * F_GETFD/F_SETFD/F_DUPFD.
+ */
+pid_t t_fork(void);
+int t_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg);
+pid_t t_wait4(pid_t pid, int *status, int options);
+int t_kill(pid_t pid, int sig);
+int t_poll(struct pollfd *fds, unsigned long n, int timeout);
+int t_select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv);
+int t_epoll_create1(int flags);
+int t_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
+int t_epoll_wait(int epfd, struct epoll_event *evs, int max, int timeout);
+int t_fcntl(int fd, int cmd, long arg);
+
 /* Text builders. `rc` is the call's result (-1 on failure); value-result
  * lengths take the value before (`*_in`) and after the call. */
 void fmt_socket(struct sbuf *sb, int domain, int type, int protocol);
@@ -77,5 +101,15 @@ void fmt_getsockopt(struct sbuf *sb, int fd, int level, int name, const void *va
 		    const socklen_t *len, socklen_t len_in, long rc);
 void fmt_shutdown(struct sbuf *sb, int fd, int how);
 void fmt_close(struct sbuf *sb, int fd);
+void fmt_wait4(struct sbuf *sb, pid_t pid, const int *status, int options, long rc);
+void fmt_poll(struct sbuf *sb, const struct pollfd *fds, unsigned long n, int timeout);
+void fmt_poll_result(struct sbuf *sb, const struct pollfd *fds, unsigned long n, long rc);
+void fmt_select(struct sbuf *sb, int nfds, const fd_set *r, const fd_set *w, const fd_set *e,
+		const struct timespec *ts);
+void fmt_select_result(struct sbuf *sb, int nfds, const fd_set *r, const fd_set *w, const fd_set *e,
+		       const struct timespec *left, long rc);
+void fmt_epoll_ctl(struct sbuf *sb, int epfd, int op, int fd, const struct epoll_event *ev);
+void fmt_epoll_wait(struct sbuf *sb, int epfd, const struct epoll_event *evs, int max, int timeout, long rc);
+void fmt_fcntl(struct sbuf *sb, int fd, int cmd, long arg);
 
 #endif

@@ -73,6 +73,7 @@ const struct family family_inet = {
 	.default_port = 2345,
 	.max_dgram = 65536,
 	.reuseaddr = 1,
+	.nodelay = 1,
 	.resolve = inet_resolve,
 	.describe = inet_describe,
 	.addr_size = sizeof(struct sockaddr_in),

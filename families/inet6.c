@@ -209,6 +209,7 @@ const struct family family_inet6 = {
 	.default_port = 2345,
 	.max_dgram = 65536,
 	.reuseaddr = 1,
+	.nodelay = 1,
 	.resolve = inet6_resolve,
 	.describe = inet6_describe,
 	.server_before_bind = inet6_before_bind,

@@ -104,7 +104,8 @@ Test(trace, quiet_prints_nothing_but_still_calls)
 	free(out);
 }
 
-/* Several processes on one stream: "[pid N] "; in an -o file: "N ". */
+/* Several processes on one stream: "[pid N] " with N padded to 5 (strace's
+ * "[pid %5u] "); in an -o file: "N " left-aligned in 5 ("%-5d "). */
 Test(trace, pid_prefixes)
 {
 	trace_capture_start();
@@ -119,11 +120,11 @@ Test(trace, pid_prefixes)
 	char *out = trace_capture_text();
 	char want[512];
 	snprintf(want, sizeof want,
-		 "[pid %d] socketpair(AF_UNIX, SOCK_STREAM, 0, [%d, %d]) = 0\n"
-		 "%d close(%d)%*s= 0\n"
+		 "[pid %5d] socketpair(AF_UNIX, SOCK_STREAM, 0, [%d, %d]) = 0\n"
+		 "%-5d close(%d)%*s= 0\n"
 		 "close(%d)%*s= 0\n",
 		 getpid(), sv[0], sv[1], getpid(), sv[0],
-		 (int)(40 - snprintf(NULL, 0, "%d close(%d)", getpid(), sv[0])), "",
+		 (int)(40 - snprintf(NULL, 0, "%-5d close(%d)", getpid(), sv[0])), "",
 		 sv[1], (int)(40 - snprintf(NULL, 0, "close(%d)", sv[1])), "");
 	cr_expect_str_eq(out, want);
 	free(out);

@@ -1,0 +1,677 @@
+/*
+ * server: the server's flow and the steps every model shares (see server.h).
+ *
+ *   socket -> [SO_REUSEADDR] -> [TCP_NODELAY] -> bind -> listen(backlog)
+ *   -> getsockname -> the model's loop -> close -> the family's cleanup
+ *
+ * A model owns its loop; what it does with one connection or one datagram
+ * is here, once, and what the connection is answered with is the service's.
+ */
+#define _GNU_SOURCE
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "skeleton.h"
+#include "trace.h"
+
+/* A stream is read in windows this large and each window answered with one
+ * send, so a large message moves at stream speed. */
+#define STREAM_WINDOW 65536
+/* A non-blocking connection stops being read while this much output waits
+ * for a peer that does not read (and is read again below OUT_LOW). */
+#define OUT_HIGH (1024 * 1024)
+
+/* ---- the log -------------------------------------------------------------------- */
+
+void sv_log(const struct server *sv, const char *fmt, ...)
+{
+	if (sv->o->no_log)
+		return;
+	char line[768];
+	int n = snprintf(line, sizeof line, "%s: ", sv->s->prog);
+	va_list ap;
+	va_start(ap, fmt);
+	int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
+	if (len > sizeof line - 2) {
+		/* a line this long is a peer's description gone wild: say it was cut */
+		memcpy(line + sizeof line - 6, "[...]", 5);
+		len = sizeof line - 1;
+	}
+	line[len++] = '\n';
+	/* one call, so threads never mix inside a line */
+	fwrite(line, 1, len, stdout);
+}
+
+void sv_block_stop_signals(sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+void sv_restore_signals(const sigset_t *old)
+{
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+void sv_log_flush(void)
+{
+	if (!__fpending(stdout))
+		return;
+	sigset_t old;
+	sv_block_stop_signals(&old);
+	fflush(stdout);
+	sv_restore_signals(&old);
+}
+
+/* ---- admission ------------------------------------------------------------------ */
+
+int sv_done(struct server *sv)
+{
+	if (io_stop)
+		return 1;
+	long n = sv->s->count;
+	return n && __atomic_load_n(sv->admitted, __ATOMIC_RELAXED) >= n;
+}
+
+int sv_admit(struct server *sv)
+{
+	if (io_stop)
+		return 0;
+	long n = sv->s->count;
+	if (!n)
+		return 1;
+	if (__atomic_add_fetch(sv->admitted, 1, __ATOMIC_RELAXED) <= n)
+		return 1;
+	__atomic_sub_fetch(sv->admitted, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void sv_unadmit(struct server *sv)
+{
+	if (sv->s->count)
+		__atomic_sub_fetch(sv->admitted, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- accepting ------------------------------------------------------------------ */
+
+static socklen_t addr_room(const struct session *s)
+{
+	socklen_t n = s->fam->addr_size;
+	return n && n <= sizeof(struct sockaddr_storage) ? n : (socklen_t)sizeof(struct sockaddr_storage);
+}
+
+static void open_spare(struct server *sv)
+{
+	sv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+int sv_accept(struct server *sv, int flags, struct endpoint *peer)
+{
+	peer->len = addr_room(sv->s);
+	int fd = flags ? t_accept4(sv->lfd, EP_SA(peer), &peer->len, flags)
+		       : t_accept(sv->lfd, EP_SA(peer), &peer->len);
+	if (fd >= 0) {
+		if (__atomic_exchange_n(&sv->emfile_said, 0, __ATOMIC_RELAXED))
+			sv_log(sv, "descriptors are free again: accepting clients");
+		return fd;
+	}
+	int err = errno;
+	if (err != EMFILE && err != ENFILE)
+		return -1;
+	pthread_mutex_lock(&sv->lock);
+	if (!sv->emfile_said) {
+		sv->emfile_said = 1;
+		/* said on stderr too: it matters even under --no-log */
+		fprintf(stderr, "%s: out of descriptors (%s) while accepting: %s\n", sv->s->prog,
+			strerrorname_np(err),
+			sv->spare_fd >= 0 ? "clients that arrive now are accepted and closed at once, until some leave"
+					  : "waiting for clients to leave before accepting more");
+	}
+	/* One descriptor was kept in reserve for this: free it, take the waiting
+	 * client, close it (it sees the connection end instead of hanging in the
+	 * backlog), and take the reserve back. */
+	if (sv->spare_fd >= 0) {
+		close(sv->spare_fd);
+		sv->spare_fd = -1;
+		struct endpoint p = { .len = addr_room(sv->s) };
+		int shed = flags ? t_accept4(sv->lfd, EP_SA(&p), &p.len, flags)
+				 : t_accept(sv->lfd, EP_SA(&p), &p.len);
+		if (shed >= 0) {
+			struct sbuf who = SBUF_INIT;
+			sv_log(sv, "no descriptor for %s: closing it at once",
+			       skel_describe(sv->s, EP_SA(&p), p.len, &who));
+			sb_free(&who);
+			t_close(shed);
+		}
+		open_spare(sv);
+	}
+	pthread_mutex_unlock(&sv->lock);
+	errno = err;
+	return -1;
+}
+
+/* ---- one connection ------------------------------------------------------------- */
+
+static void now(struct timespec *t)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+}
+
+int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoint *peer, int nonblocking)
+{
+	memset(c, 0, sizeof *c);
+	c->sv = sv;
+	c->fd = fd;
+	c->slot = -1;
+	c->nonblocking = nonblocking;
+	c->qtail = &c->q;
+	now(&c->last);
+	if (peer) {
+		c->peer = *peer;
+		struct sbuf who = SBUF_INIT;
+		snprintf(c->who, sizeof c->who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
+		sb_free(&who);
+	}
+	sv_log(sv, "connection from %s", c->who);
+	if (sv->s->fam->server_peer)
+		sv->s->fam->server_peer(sv->s, fd);
+	const struct service *svc = sv->o->service;
+	if (svc->opened && svc->opened(c) < 0)
+		c->ending = 1;
+	return c->failed ? -1 : 0;
+}
+
+/* Room for control messages; a family asking for more gets this much. */
+#define CONTROL_MAX 512
+union control_buf {
+	struct cmsghdr align;
+	char bytes[CONTROL_MAX];
+};
+
+/*
+ * One receive: recv()/recvfrom(), or recvmsg() with room for control
+ * messages when the family wants them (they go to its server_control hook).
+ * `peer` (datagrams) gets the sender's address.
+ */
+static ssize_t receive(struct server *sv, int fd, void *buf, size_t n, struct endpoint *peer)
+{
+	struct session *s = sv->s;
+	const struct family *f = s->fam;
+	if (!f->server_control_space) {
+		if (peer)
+			return t_recvfrom(fd, buf, n, 0, EP_SA(peer), &peer->len);
+		return io_recv(fd, buf, n, 0);
+	}
+	union control_buf ctl;
+	struct iovec iov = { buf, n };
+	struct msghdr m = {
+		.msg_name = peer ? EP_SA(peer) : NULL,
+		.msg_namelen = peer ? peer->len : 0,
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = &ctl,
+		.msg_controllen = f->server_control_space < CONTROL_MAX ? f->server_control_space : CONTROL_MAX,
+	};
+	ssize_t r = peer ? t_recvmsg(fd, &m, 0) : io_recvmsg(fd, &m, 0);
+	if (r < 0)
+		return r;
+	if (peer)
+		peer->len = m.msg_namelen;
+	if ((m.msg_controllen || (m.msg_flags & MSG_CTRUNC)) && f->server_control)
+		f->server_control(s, fd, &m);
+	return r;
+}
+
+int sv_conn_read(struct server *sv, struct conn *c, char *buf)
+{
+	ssize_t n = receive(sv, c->fd, buf, sv->bufsize, NULL);
+	if (n == 0) {
+		sv_log(sv, "%s closed its side after %lu bytes%s; closing ours", c->who, c->in,
+		       c->mid_line ? ", in the middle of a line" : "");
+		return 0;
+	}
+	if (n < 0) {
+		if (errno == EAGAIN && c->nonblocking)
+			return 2;
+		if (errno == EAGAIN) {
+			sv_log(sv, "%s sent nothing for %d s (--idle): dropping it", c->who, sv->o->idle_s);
+			return 0;
+		}
+		if (!io_stop)
+			skel_fail(sv->s, "recvfrom", errno, "reading from %s", c->who);
+		return -1;
+	}
+	c->in += (unsigned long)n;
+	now(&c->last);
+	c->mid_line = sv->s->kind->type == SOCK_STREAM && buf[n - 1] != '\n';
+	const struct service *svc = sv->o->service;
+	if (svc->data && svc->data(c, buf, (size_t)n) < 0)
+		c->ending = 1;
+	if (c->failed)
+		return -1;
+	return c->ending && !c->q ? 0 : 1;
+}
+
+static void drop_queue(struct conn *c)
+{
+	while (c->q) {
+		struct out_chunk *k = c->q;
+		c->q = k->next;
+		free(k);
+	}
+	c->qtail = &c->q;
+	c->queued = 0;
+}
+
+void sv_conn_close(struct server *sv, struct conn *c, const char *why)
+{
+	if (why)
+		sv_log(sv, "%s", why);
+	if (c->queued)
+		sv_log(sv, "%zu bytes of answers to %s were never taken by it: dropped", c->queued, c->who);
+	const struct service *svc = sv->o->service;
+	if (svc->closed)
+		svc->closed(c);
+	drop_queue(c);
+	if (sv->before_close)
+		sv->before_close(sv, c);
+	t_close(c->fd);
+	c->fd = -1;
+}
+
+void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *peer)
+{
+	struct conn c;
+	char *buf = malloc(sv->bufsize);
+	if (!buf) {
+		fprintf(stderr, "%s: out of memory for a connection\n", sv->s->prog);
+		if (sv->before_close) {
+			c.fd = fd;
+			sv->before_close(sv, &c);
+		}
+		t_close(fd);
+		return;
+	}
+	int r = sv_conn_open(sv, &c, fd, peer, 0) < 0 ? -1 : 1;
+	if (r > 0 && sv->o->idle_s) {
+		/* --idle on a blocking socket: a receive (and a send to a peer that
+		 * does not read) gives up with EAGAIN after that long */
+		struct timeval tv = { sv->o->idle_s, 0 };
+		if (t_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+		    t_setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0) {
+			skel_fail(sv->s, "setsockopt", errno, "setting the --idle timeout");
+			r = -1;
+		}
+	}
+	if (r > 0 && c.ending)
+		r = 0;
+	while (r == 1 && !io_stop) {
+		sv_log_flush();
+		r = sv_conn_read(sv, &c, buf);
+	}
+	free(buf);
+	sv_conn_close(sv, &c, NULL);
+	sv_log_flush();
+}
+
+/* ---- writing -------------------------------------------------------------------- */
+
+static int write_failed(struct conn *c, int err)
+{
+	if (!c->failed && !io_stop) {
+		if (err == EAGAIN && !c->nonblocking)
+			sv_log(c->sv, "%s did not take its answer for %d s (--idle): dropping it", c->who,
+			       c->sv->o->idle_s);
+		else
+			skel_fail(c->sv->s, "sendto", err, "answering %s", c->who);
+	}
+	c->failed = 1;
+	return -1;
+}
+
+static int queue(struct conn *c, const char *p, size_t n)
+{
+	struct out_chunk *k = malloc(sizeof *k + n);
+	if (!k) {
+		fprintf(stderr, "%s: out of memory for %zu bytes of answer to %s: closing it\n",
+			c->sv->s->prog, n, c->who);
+		c->failed = 1;
+		return -1;
+	}
+	k->next = NULL;
+	k->len = n;
+	k->off = 0;
+	memcpy(k->data, p, n);
+	*c->qtail = k;
+	c->qtail = &k->next;
+	c->queued += n;
+	return 0;
+}
+
+int conn_write(struct conn *c, const void *buf, size_t n)
+{
+	if (c->failed)
+		return -1;
+	if (c->dgram) {
+		/* MSG_DONTWAIT: a datagram peer that does not read never blocks the
+		 * server; its answer is dropped and that is said */
+		if (t_sendto(c->fd, buf, n, MSG_DONTWAIT, EP_SA(&c->peer), c->peer.len) < 0) {
+			if (errno == EAGAIN)
+				sv_log(c->sv, "%s is not reading: its receive queue is full, the answer "
+				       "(%zu bytes) was dropped", c->who, n);
+			else
+				skel_fail(c->sv->s, "sendto", errno, "answering %s", c->who);
+			c->sv->rc = 1;
+			return -1;
+		}
+		c->out += n;
+		return 0;
+	}
+	if (c->q)
+		return queue(c, buf, n);
+	if (!c->nonblocking) {
+		if (io_send_all(c->fd, buf, n, MSG_NOSIGNAL) < 0)
+			return write_failed(c, errno);
+		c->out += n;
+		now(&c->last);
+		return 0;
+	}
+	const char *p = buf;
+	int record = c->sv->s->kind->type != SOCK_STREAM;
+	while (n) {
+		ssize_t w = t_send(c->fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EAGAIN)
+			return queue(c, p, n);
+		if (w < 0)
+			return write_failed(c, errno);
+		c->out += (unsigned long)w;
+		now(&c->last);
+		if (record)
+			break;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int conn_flush(struct conn *c)
+{
+	int record = c->sv->s->kind->type != SOCK_STREAM;
+	while (c->q) {
+		struct out_chunk *k = c->q;
+		ssize_t w = t_send(c->fd, k->data + k->off, k->len - k->off, MSG_NOSIGNAL);
+		if (w < 0 && errno == EAGAIN)
+			return 0;
+		if (w < 0)
+			return write_failed(c, errno);
+		c->out += (unsigned long)w;
+		c->queued -= record ? k->len - k->off : (size_t)w;
+		now(&c->last);
+		k->off = record ? k->len : k->off + (size_t)w;
+		if (k->off < k->len)
+			continue;
+		c->q = k->next;
+		if (!c->q)
+			c->qtail = &c->q;
+		free(k);
+	}
+	return 1;
+}
+
+int sv_conn_backlogged(const struct conn *c)
+{
+	return c->queued >= OUT_HIGH;
+}
+
+/* ---- datagrams ------------------------------------------------------------------ */
+
+long sv_dgram_read(struct server *sv, char *buf, struct endpoint *peer)
+{
+	peer->len = addr_room(sv->s);
+	return receive(sv, sv->lfd, buf, sv->bufsize, peer);
+}
+
+void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoint *peer)
+{
+	struct conn c;
+	memset(&c, 0, sizeof c);
+	c.sv = sv;
+	c.fd = sv->lfd;
+	c.dgram = 1;
+	c.slot = -1;
+	c.peer = *peer;
+	c.qtail = &c.q;
+	struct sbuf who = SBUF_INIT;
+	snprintf(c.who, sizeof c.who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
+	sb_free(&who);
+	sv_log(sv, "datagram of %zu bytes from %s", n, c.who);
+	if (peer->len <= sizeof(sa_family_t)) {
+		sv_log(sv, "the sender has no address, so there is no way to answer it");
+		return;
+	}
+	c.in = n;
+	const struct service *svc = sv->o->service;
+	if (svc->opened)
+		svc->opened(&c);
+	if (svc->data)
+		svc->data(&c, buf, n);
+	if (svc->closed)
+		svc->closed(&c);
+}
+
+/* ---- --idle ------------------------------------------------------------------------ */
+
+static long ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000L + (b->tv_nsec - a->tv_nsec) / 1000000L;
+}
+
+int sv_idle_expired(const struct server *sv, const struct conn *c, const struct timespec *t)
+{
+	return sv->o->idle_s && ms_between(&c->last, t) >= sv->o->idle_s * 1000L;
+}
+
+int sv_idle_timeout(const struct server *sv, const struct timespec *oldest)
+{
+	if (!sv->o->idle_s || !oldest)
+		return -1;
+	struct timespec t;
+	now(&t);
+	long left = sv->o->idle_s * 1000L - ms_between(oldest, &t);
+	return left < 0 ? 0 : left > 1000000 ? 1000000 : (int)left + 1;
+}
+
+int sv_set_nonblocking(struct server *sv, int fd)
+{
+	int fl = t_fcntl(fd, F_GETFL, 0);
+	if (fl < 0 || t_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		skel_fail(sv->s, "fcntl", errno, "making descriptor %d non-blocking", fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- options ---------------------------------------------------------------------- */
+
+static int connection_oriented(const struct session *s)
+{
+	int type = s->kind->type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK);
+	return type == SOCK_STREAM || type == SOCK_SEQPACKET;
+}
+
+#define DEFAULT_POOL 8
+
+int server_opts_check(struct session *s, struct sbuf *err)
+{
+	struct server_opts *o = &s->srv;
+	if (!o->model)
+		o->model = models[0];
+	if (!o->service)
+		o->service = services[0];
+	if (!o->backlog)
+		o->backlog = SOMAXCONN;
+	const struct model *m = o->model;
+	int conn = connection_oriented(s);
+	if (!conn && !(m->kinds & MK_DGRAM)) {
+		sb_printf(err, "--model %s cannot serve %s datagrams: %s", m->name, s->kind->label, m->no_dgram);
+		return -1;
+	}
+	if (!conn && o->idle_s) {
+		sb_printf(err, "--idle drops a silent connection; a %s server has no connections "
+			  "(each datagram stands alone)", s->kind->label);
+		return -1;
+	}
+	if (o->pool && !m->pool) {
+		sb_printf(err, "--model %s takes no =N (only prefork=N and prethread=N do)", m->name);
+		return -1;
+	}
+	if (o->max_clients && !m->limits_clients) {
+		sb_printf(err, "--max-clients needs a model that serves several clients at once: "
+			  "--model %s serves one at a time", m->name);
+		return -1;
+	}
+	if (m->pool) {
+		if (o->pool && o->max_clients && o->pool != o->max_clients) {
+			sb_printf(err, "--model %s=%d already serves %d clients at once; "
+				  "--max-clients %d says otherwise", m->name, o->pool, o->pool, o->max_clients);
+			return -1;
+		}
+		if (!o->pool)
+			o->pool = o->max_clients ? o->max_clients : DEFAULT_POOL;
+		o->max_clients = o->pool;
+	} else if (m->limits_clients && !o->max_clients) {
+		o->max_clients = m->default_max;
+	}
+	if (!m->limits_clients)
+		o->max_clients = 1;
+	return 0;
+}
+
+/* ---- the whole run ------------------------------------------------------------------- */
+
+int server_run(struct session *s)
+{
+	const struct family *f = s->fam;
+	struct sbuf text = SBUF_INIT;
+	int rc = 1;
+	io_catch_signals();
+	/* a program that does not go through cli_parse (bin/compare) gets the defaults */
+	if (!s->srv.model) {
+		struct sbuf err = SBUF_INIT;
+		if (server_opts_check(s, &err))
+			fprintf(stderr, "%s: %s\n", s->prog, sb_str(&err));
+		sb_free(&err);
+		if (!s->srv.model)
+			return 2;
+	}
+
+	int fd = t_socket(f->domain, s->kind->type, s->kind->protocol);
+	if (fd < 0) {
+		skel_fail(s, "socket", errno, "creating a %s socket", s->kind->label);
+		goto out;
+	}
+	int conn = connection_oriented(s);
+	if (conn && f->reuseaddr) {
+		int one = 1;
+		if (t_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
+			skel_fail(s, "setsockopt", errno, "setting SO_REUSEADDR");
+			goto out_close;
+		}
+	}
+	if (conn && f->nodelay && s->kind->type == SOCK_STREAM) {
+		/* accepted connections inherit it: answers go out at once, not held
+		 * back for the peer's delayed ACK (Nagle's algorithm) */
+		int one = 1;
+		if (t_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
+			skel_fail(s, "setsockopt", errno, "setting TCP_NODELAY");
+			goto out_close;
+		}
+	}
+	if (f->server_before_bind && f->server_before_bind(s, fd))
+		goto out_close;
+	if (t_bind(fd, EP_SA(&s->server), s->server.len) < 0) {
+		skel_fail(s, "bind", errno, "binding to %s",
+			  skel_describe(s, EP_SA(&s->server), s->server.len, &text));
+		goto out_close;
+	}
+	if (f->server_after_bind && f->server_after_bind(s, fd))
+		goto out_close;
+	if (conn && t_listen(fd, s->srv.backlog) < 0) {
+		skel_fail(s, "listen", errno, "listening");
+		goto out_close;
+	}
+	struct endpoint me = { .len = addr_room(s) };
+	if (t_getsockname(fd, EP_SA(&me), &me.len) < 0) {
+		skel_fail(s, "getsockname", errno, "asking which address we got");
+		goto out_close;
+	}
+	printf("%s: listening on %s (%s)\n", s->prog, skel_describe(s, EP_SA(&me), me.len, &text),
+	       s->kind->label);
+	if (s->srv.model != models[0] || s->srv.service != services[0])
+		printf("%s: --model %s, --service %s\n", s->prog, s->srv.model->name, s->srv.service->name);
+	sv_log_flush();
+	if (s->on_ready)
+		s->on_ready(s, &me);
+
+	if (f->server_serve) {
+		rc = f->server_serve(s, fd);
+	} else {
+		static long admitted_local;
+		struct server sv = {
+			.s = s,
+			.o = &s->srv,
+			.lfd = fd,
+			.conn_oriented = conn,
+			.bufsize = s->kind->type == SOCK_STREAM ? STREAM_WINDOW : f->max_dgram,
+			.max_clients = s->srv.max_clients,
+			.admitted = &admitted_local,
+			.spare_fd = -1,
+		};
+		pthread_mutex_init(&sv.lock, NULL);
+		/* the count of clients taken is shared by a pool's processes */
+		long *shared = s->count ? mmap(NULL, sizeof(long), PROT_READ | PROT_WRITE,
+					       MAP_SHARED | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
+		if (shared != MAP_FAILED)
+			sv.admitted = shared;
+		*sv.admitted = 0;
+		if (conn && s->srv.model->shared_fds)
+			open_spare(&sv);
+		rc = s->srv.model->serve(&sv) | sv.rc;
+		sv_log_flush();
+		if (sv.spare_fd >= 0)
+			close(sv.spare_fd);
+		if (shared != MAP_FAILED)
+			munmap(shared, sizeof(long));
+		pthread_mutex_destroy(&sv.lock);
+	}
+	if (io_stop)
+		printf("%s: stopped by a signal\n", s->prog);
+out_close:
+	t_close(fd);
+out:
+	if (f->cleanup)
+		f->cleanup(s);
+	sb_free(&text);
+	fflush(stdout);
+	return rc;
+}

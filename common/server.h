@@ -1,0 +1,171 @@
+/*
+ * server: how a server serves many clients (the model table) and what it
+ * does with each one (the service table), written once for every family.
+ *
+ * This is Python's socketserver in C: a family is the server class
+ * (TCPServer, UDPServer, UnixStreamServer...), a model is the mixin
+ * (ForkingMixIn, ThreadingMixIn, or none) plus the designs socketserver does
+ * not have (prefork, prethread, select, poll, epoll), and a service is the
+ * request handler. Every model drives every service through the same four
+ * callbacks, so a new model or service is one table entry.
+ *
+ *   model     the loop: who accepts, who reads, who waits for what
+ *   service   opened / data / closed for one connection (or one datagram)
+ *   conn      one client as a service sees it; conn_write() answers it
+ */
+#ifndef SOCKFAM_SERVER_H
+#define SOCKFAM_SERVER_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "family.h"
+
+struct server;
+struct conn;
+
+/* ---- services ------------------------------------------------------------------ */
+
+/* What a connection (or a datagram) is answered with. */
+struct service {
+	const char *name;     /* --service NAME */
+	const char *summary;  /* one line for --help */
+	/* Any may be NULL. opened: a client arrived (a greeting goes out with
+	 * conn_write). data: n bytes arrived (a whole record on seqpacket, a whole
+	 * datagram on dgram); answer with conn_write; return 0 to go on, -1 to end
+	 * the connection once what was written has gone out. closed: the client
+	 * is gone, free what the service kept in c->state. */
+	int (*opened)(struct conn *c);
+	int (*data)(struct conn *c, char *buf, size_t n);
+	void (*closed)(struct conn *c);
+};
+
+extern const struct service *const services[];   /* ends with NULL; the first is the default */
+const struct service *service_find(const char *name);
+
+/* ---- one client --------------------------------------------------------------- */
+
+/* Output that could not be sent yet (non-blocking models): whole records for
+ * seqpacket and datagrams, bytes for streams. */
+struct out_chunk {
+	struct out_chunk *next;
+	size_t len, off;
+	char data[];
+};
+
+struct conn {
+	struct server *sv;
+	int fd;
+	char who[160];                /* the peer, for people */
+	struct endpoint peer;         /* datagrams: where answers go */
+	int dgram;                    /* answers go with sendto(peer) */
+	int nonblocking;              /* writes that would block are queued */
+	unsigned long in, out;        /* bytes received, sent */
+	int mid_line;                 /* a stream ended after something but a newline */
+	struct out_chunk *q, **qtail; /* queued output */
+	size_t queued;
+	int ending;                   /* the service ended it: close once the queue is empty */
+	int failed;                   /* a write failed: close now */
+	struct timespec last;         /* last progress, for --idle */
+	void *state;                  /* the service's */
+	int slot;                     /* the model's own index, -1 when none */
+};
+
+/* Sends now what the socket takes; the rest is queued (non-blocking) or sent
+ * by blocking until done. 0, or -1 when the connection failed (said once). */
+int conn_write(struct conn *c, const void *buf, size_t n);
+/* Sends queued output until done or the socket is full: 1 all sent, 0 some
+ * left, -1 failed. */
+int conn_flush(struct conn *c);
+
+/* ---- models ----------------------------------------------------------------------- */
+
+enum { MK_CONN = 1, MK_DGRAM = 2 };
+
+struct model {
+	const char *name;          /* --model NAME[=N] */
+	const char *summary;       /* one line for --help */
+	unsigned kinds;            /* MK_CONN (stream, seqpacket) and/or MK_DGRAM */
+	const char *no_dgram;      /* why a datagram server cannot use it, when it cannot */
+	int pool;                  /* takes =N: how many processes or threads wait in accept */
+	int limits_clients;        /* --max-clients means something (more than one at once) */
+	int default_max;           /* clients at once without --max-clients; 0: as many as
+				    * there are descriptors */
+	int shared_fds;            /* every client's descriptor lives in one process, so the
+				    * server keeps one in reserve for EMFILE (see sv_accept) */
+	int (*serve)(struct server *sv);   /* the loop; returns the exit status */
+};
+
+extern const struct model *const models[];        /* ends with NULL; the first is the default */
+const struct model *model_find(const char *name);
+
+/* ---- the server ----------------------------------------------------------------- */
+
+struct server {
+	struct session *s;
+	const struct server_opts *o;
+	int lfd;                      /* the listening (or datagram) socket */
+	int conn_oriented;
+	size_t bufsize;               /* one receive: a stream's window, a record, a datagram */
+	int max_clients;              /* in force */
+	long *admitted;               /* clients taken (shared by a pool's processes) */
+	int rc;                       /* 1 once something failed */
+	int emfile_said;              /* "out of descriptors" told for this episode */
+	int spare_fd;                 /* kept free for shedding at EMFILE, or -1 */
+	pthread_mutex_t lock;         /* threads of one server: the spare descriptor */
+	/* Thread models: called just before a connection's socket is closed, so
+	 * the main thread never shuts down a descriptor that was reused. */
+	void (*before_close)(struct server *sv, struct conn *c);
+	void *model_state;
+};
+
+/* The models' shared steps (server.c). */
+/* 1 when another client may be taken (-n not reached, no stop asked). Takes a ticket. */
+int sv_admit(struct server *sv);
+/* Gives back the ticket of an accept (or receive) that brought no client. */
+void sv_unadmit(struct server *sv);
+/* 1 when -n was reached or a stop asked. */
+int sv_done(struct server *sv);
+/* accept(): the descriptor, or -1 (EINTR, EAGAIN...: see errno). At EMFILE it
+ * sheds the client waiting, says so once, and returns -1 with errno EMFILE. */
+int sv_accept(struct server *sv, int flags, struct endpoint *peer);
+/* A new connection: fills c (who, peer hooks, log line, service opened). 0, or
+ * -1 when it should be closed at once. */
+int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoint *peer, int nonblocking);
+/* One read for c and what the service makes of it: 1 go on, 0 closed by
+ * the peer or the service, -1 failed; EAGAIN (non-blocking) returns 2. */
+int sv_conn_read(struct server *sv, struct conn *c, char *buf);
+/* Logs the end, calls the service's closed, frees the queue, closes the socket. */
+void sv_conn_close(struct server *sv, struct conn *c, const char *why);
+/* A blocking connection from start to end (iterative, fork, thread, pools). */
+void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *peer);
+/* One datagram read into buf (blocking or not): its length, or -1 (errno). */
+long sv_dgram_read(struct server *sv, char *buf, struct endpoint *peer);
+/* One datagram handled: the service answers it with sendto(). */
+void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoint *peer);
+/* 1 when so much output waits for c that it should not be read for now. */
+int sv_conn_backlogged(const struct conn *c);
+/* Seconds since c last made progress, and whether --idle expired for it. */
+int sv_idle_expired(const struct server *sv, const struct conn *c, const struct timespec *now);
+/* The poll/epoll timeout (ms) until the nearest --idle deadline, or -1. */
+int sv_idle_timeout(const struct server *sv, const struct timespec *oldest);
+
+/* A line on stdout, unless --no-log ("prog: " in front). */
+void sv_log(const struct server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sends what stdout holds, with the stop signals held off (stdio does not retry
+ * a write a signal interrupted). Models call it before they block. */
+void sv_log_flush(void);
+/* Makes the socket non-blocking: fcntl F_GETFL, then F_SETFL with O_NONBLOCK. */
+int sv_set_nonblocking(struct server *sv, int fd);
+/* Models with several processes or threads: the stop signals go to the main
+ * one only (threads block them). */
+void sv_block_stop_signals(sigset_t *old);
+void sv_restore_signals(const sigset_t *old);
+
+/* Checks s->srv against the socket kind and fills in the defaults: 0, or -1
+ * with one line in err (a usage error). Makes no system call. */
+int server_opts_check(struct session *s, struct sbuf *err);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * services: what a server does with a connection (or a datagram), one table
+ * entry each, written as callbacks every model drives (see server.h). A
+ * service answers with conn_write(); it never reads or waits itself, so it
+ * runs the same under a blocking model and an event loop.
+ */
+#include "server.h"
+
+#include <string.h>
+
+#include "skeleton.h"
+
+/* echo: every byte comes back, ASCII letters upper-cased, so a student sees
+ * the server touched it. What one read brought goes out in one write. */
+static int echo_data(struct conn *c, char *buf, size_t n)
+{
+	skel_transform(buf, n);
+	return conn_write(c, buf, n);
+}
+
+static const struct service service_echo = {
+	"echo", "answers every message with the same bytes upper-cased (the default)",
+	NULL, echo_data, NULL,
+};
+
+const struct service *const services[] = { &service_echo, NULL };
+
+const struct service *service_find(const char *name)
+{
+	for (const struct service *const *s = services; *s; s++)
+		if (!strcmp((*s)->name, name))
+			return *s;
+	return NULL;
+}
