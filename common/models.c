@@ -59,8 +59,11 @@ static int accept_failed(struct server *sv)
 
 /* ---- iterative -------------------------------------------------------------------- */
 
+/* Datagrams one at a time from a blocking socket; `one` handles each, and
+ * `between` (may be NULL) runs before every wait (reaping children). */
 static void serve_datagrams_blocking(struct server *sv, void (*one)(struct server *, char *, long,
-								     const struct endpoint *))
+								     const struct endpoint *),
+				     void (*between)(struct server *))
 {
 	char *buf = malloc(sv->bufsize);
 	if (!buf) {
@@ -69,7 +72,12 @@ static void serve_datagrams_blocking(struct server *sv, void (*one)(struct serve
 	}
 	while (sv_admit(sv)) {
 		struct endpoint peer;
-		sv_log_flush();
+		if (between)
+			between(sv);
+		if (sv_before_block()) {
+			sv_unadmit(sv);
+			break;
+		}
 		long n = sv_dgram_read(sv, buf, &peer);
 		if (n < 0) {
 			int e = errno;
@@ -91,12 +99,15 @@ static void dgram_here(struct server *sv, char *buf, long n, const struct endpoi
 static int serve_iterative(struct server *sv)
 {
 	if (!sv->conn_oriented) {
-		serve_datagrams_blocking(sv, dgram_here);
+		serve_datagrams_blocking(sv, dgram_here, NULL);
 		return 0;
 	}
 	while (sv_admit(sv)) {
 		struct endpoint peer;
-		sv_log_flush();
+		if (sv_before_block()) {
+			sv_unadmit(sv);
+			break;
+		}
 		int fd = sv_accept(sv, 0, &peer);
 		if (fd < 0) {
 			sv_unadmit(sv);
@@ -239,10 +250,14 @@ static void reap_all(struct server *sv, struct children *ch)
 	ch->pids = NULL;
 }
 
+static void reap_dgram_children(struct server *sv)
+{
+	reap_finished(sv, sv->model_state);
+}
+
 static void dgram_in_child(struct server *sv, char *buf, long n, const struct endpoint *peer)
 {
 	struct children *ch = sv->model_state;
-	reap_finished(sv, ch);
 	sv_log_flush();
 	pid_t pid = t_fork();
 	if (pid == 0) {
@@ -263,7 +278,7 @@ static int serve_fork(struct server *sv)
 	sv->model_state = &ch;
 	catch_children();
 	if (!sv->conn_oriented) {
-		serve_datagrams_blocking(sv, dgram_in_child);
+		serve_datagrams_blocking(sv, dgram_in_child, reap_dgram_children);
 		reap_all(sv, &ch);
 		return 0;
 	}
@@ -274,7 +289,8 @@ static int serve_fork(struct server *sv)
 				sv_log(sv, "%d clients at once (--max-clients): the next waits in the "
 				       "listen backlog until a child exits", ch.n);
 			ch.said_full = 1;
-			sv_log_flush();
+			if (sv_before_block())
+				break;
 			if (reap_one(sv, &ch, 0) < 0 && errno == ECHILD)
 				ch.n = 0;
 			continue;
@@ -283,7 +299,10 @@ static int serve_fork(struct server *sv)
 		if (!sv_admit(sv))
 			break;
 		struct endpoint peer;
-		sv_log_flush();
+		if (sv_before_block()) {
+			sv_unadmit(sv);
+			break;
+		}
 		int fd = sv_accept(sv, 0, &peer);
 		if (fd < 0) {
 			sv_unadmit(sv);
@@ -315,7 +334,10 @@ static int prefork_worker(struct server *sv)
 {
 	while (sv_admit(sv)) {
 		struct endpoint peer;
-		sv_log_flush();
+		if (sv_before_block()) {
+			sv_unadmit(sv);
+			break;
+		}
 		int fd = sv_accept(sv, 0, &peer);
 		if (fd < 0) {
 			sv_unadmit(sv);
@@ -357,7 +379,8 @@ static int serve_prefork(struct server *sv)
 	/* The parent only waits: each worker accepts by itself (the kernel hands
 	 * a new connection to one of them). A worker that dies is replaced. */
 	while (ch.n && !io_stop) {
-		sv_log_flush();
+		if (sv_before_block())
+			break;
 		int st;
 		pid_t pid = t_wait4(-1, &st, 0);
 		if (pid < 0) {
@@ -579,7 +602,10 @@ static int serve_thread(struct server *sv)
 		if (!sv_admit(sv))
 			break;
 		struct endpoint peer;
-		sv_log_flush();
+		if (sv_before_block()) {
+			sv_unadmit(sv);
+			break;
+		}
 		int fd = sv_accept(sv, 0, &peer);
 		if (fd < 0) {
 			sv_unadmit(sv);
@@ -644,7 +670,7 @@ static void dgram_in_thread(struct server *sv, char *buf, long n, const struct e
 
 static int serve_thread_dgram(struct server *sv, struct tpool *tp)
 {
-	serve_datagrams_blocking(sv, dgram_in_thread);
+	serve_datagrams_blocking(sv, dgram_in_thread, NULL);
 	tpool_join_all(tp);
 	return 0;
 }
@@ -655,7 +681,10 @@ static void *accept_thread(void *arg)
 	struct server *sv = sl->sv;
 	while (sv_admit(sv)) {
 		struct endpoint peer;
-		sv_log_flush();
+		if (sv_before_block()) {
+			sv_unadmit(sv);
+			break;
+		}
 		int fd = sv_accept(sv, 0, &peer);
 		if (fd < 0) {
 			sv_unadmit(sv);
@@ -1203,7 +1232,8 @@ static int ev_run(struct server *sv, const struct waiter *w)
 					timeout = it;
 			}
 		}
-		sv_log_flush();
+		if (sv_before_block())
+			break;
 		int n = w->wait(sv, L.ws, timeout, r, READY_MAX);
 		if (n < 0) {
 			if (errno == EINTR)

@@ -83,6 +83,12 @@ void sv_log_flush(void)
 	sv_restore_signals(&old);
 }
 
+int sv_before_block(void)
+{
+	sv_log_flush();
+	return io_stop;
+}
+
 /* ---- admission ------------------------------------------------------------------ */
 
 int sv_done(struct server *sv)
@@ -257,6 +263,12 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 			sv_log(sv, "%s sent nothing for %d s (--idle): dropping it", c->who, sv->o->idle_s);
 			return 0;
 		}
+		if (errno == ECONNRESET || errno == ETIMEDOUT) {
+			/* the client's doing, not a failure of the server */
+			sv_log(sv, "%s %s after %lu bytes; closing ours", c->who,
+			       errno == ECONNRESET ? "reset the connection" : "stopped answering (ETIMEDOUT)", c->in);
+			return 0;
+		}
 		if (!io_stop)
 			skel_fail(sv->s, "recvfrom", errno, "reading from %s", c->who);
 		return -1;
@@ -325,10 +337,8 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 	}
 	if (r > 0 && c.ending)
 		r = 0;
-	while (r == 1 && !io_stop) {
-		sv_log_flush();
+	while (r == 1 && !sv_before_block())
 		r = sv_conn_read(sv, &c, buf);
-	}
 	free(buf);
 	sv_conn_close(sv, &c, NULL);
 	sv_log_flush();
@@ -342,6 +352,9 @@ static int write_failed(struct conn *c, int err)
 		if (err == EAGAIN && !c->nonblocking)
 			sv_log(c->sv, "%s did not take its answer for %d s (--idle): dropping it", c->who,
 			       c->sv->o->idle_s);
+		else if (err == EPIPE || err == ECONNRESET)
+			sv_log(c->sv, "%s went away before taking its answer (%s); closing ours", c->who,
+			       strerrorname_np(err));
 		else
 			skel_fail(c->sv->s, "sendto", err, "answering %s", c->who);
 	}

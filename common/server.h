@@ -157,6 +157,12 @@ void sv_log(const struct server *sv, const char *fmt, ...) __attribute__((format
 /* Sends what stdout holds, with the stop signals held off (stdio does not retry
  * a write a signal interrupted). Models call it before they block. */
 void sv_log_flush(void);
+/* Called just before a model blocks (accept, recv, wait4, poll...): sends the
+ * log, and returns 1 when a stop was asked meanwhile, so the model does not
+ * block after it. (A signal between this check and the call itself still
+ * waits for the next event: closing that window is what pselect, ppoll and
+ * epoll_pwait exist for.) */
+int sv_before_block(void);
 /* Makes the socket non-blocking: fcntl F_GETFL, then F_SETFL with O_NONBLOCK. */
 int sv_set_nonblocking(struct server *sv, int fd);
 /* Models with several processes or threads: the stop signals go to the main

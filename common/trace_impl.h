@@ -16,9 +16,9 @@
  *   RESTART_SYS       "= ? ERESTARTSYS (To be restarted if SA_RESTART is set)"
  *                     (accept, connect, send*, recv*, wait4 without a timeout)
  *   RESTART_NOHAND    "= ? ERESTARTNOHAND (To be restarted if no handler)"
- *                     (select/pselect6, poll without a timeout)
+ *                     (select/pselect6)
  *   RESTART_BLOCK     "= ? ERESTART_RESTARTBLOCK (Interrupted by signal)"
- *                     (poll with a timeout)
+ *                     (poll)
  *   RESTART_NONE      the call returns EINTR itself (epoll_wait; a socket call
  *                     with SO_RCVTIMEO/SO_SNDTIMEO set): "= -1 EINTR (...)"
  */

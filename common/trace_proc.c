@@ -285,7 +285,7 @@ int t_poll(struct pollfd *fds, unsigned long n, int timeout)
 {
 	struct tcall c;
 	tc_begin(&c);
-	c.restart = timeout < 0 ? RESTART_NOHAND : RESTART_BLOCK;
+	c.restart = RESTART_BLOCK;   /* with or without a timeout (sys_poll's restart block) */
 	if (trace_cfg.enabled)
 		fmt_poll(&c.text, fds, n, timeout);
 	int rc = poll(fds, n, timeout);

@@ -238,7 +238,8 @@ static int strace_keep(const char *line, unsigned char *is_sock)
 		return 1;
 	}
 	if (eq && ret >= 0 && ret < 4096 &&
-	    (!strncmp(line, "socket(", 7) || !strncmp(line, "accept(", 7) || !strncmp(line, "accept4(", 8)))
+	    (!strncmp(line, "socket(", 7) || !strncmp(line, "accept(", 7) || !strncmp(line, "accept4(", 8) ||
+	     !strncmp(line, "epoll_create1(", 14)))
 		is_sock[ret] = 1;
 	if (!strncmp(line, "socketpair(", 11) && ret == 0) {
 		const char *b = strrchr(line, '[');
@@ -251,10 +252,17 @@ static int strace_keep(const char *line, unsigned char *is_sock)
 
 size_t h_strace_compare(const char *strace_file, const char *own, size_t *same, char **first_diff)
 {
+	return h_strace_compare_ex(strace_file, own, 0, same, first_diff);
+}
+
+size_t h_strace_compare_ex(const char *strace_file, const char *own, int inherited, size_t *same,
+			   char **first_diff)
+{
 	char *st = h_slurp(strace_file, NULL), *mine = h_slurp(own, NULL);
 	char **sl = NULL, **ml = NULL;
 	size_t ns = 0, nm = 0, total = 0, k = 0;
-	unsigned char is_sock[4096] = { 0 };
+	unsigned char is_sock[4096];
+	memset(is_sock, inherited ? 1 : 0, sizeof is_sock);
 	*same = 0;
 	*first_diff = NULL;
 	if (!st || !mine) {
@@ -285,4 +293,50 @@ out:
 	free(st);
 	free(mine);
 	return total;
+}
+
+int h_own_split(const char *own, const char *dir, int main_pid)
+{
+	char *text = h_slurp(own, NULL);
+	if (!text)
+		return -1;
+	char **lines;
+	size_t n = h_lines(text, &lines);
+	int files = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *l = lines[i];
+		int pid = main_pid;
+		/* "1234  call(...)": strace -f -o's "%-5d " prefix */
+		char *end;
+		long v = strtol(l, &end, 10);
+		if (end != l && v > 0 && *end == ' ' && (end - l) >= 1) {
+			pid = (int)v;
+			while (*end == ' ')
+				end++;
+			l = end;
+		}
+		char path[512];
+		snprintf(path, sizeof path, "%s/own.%d", dir, pid);
+		FILE *f = fopen(path, "a");
+		if (!f)
+			continue;
+		/* the prefix counted in the alignment of " = " at column 40: align again */
+		const char *eq = NULL;
+		for (const char *q = strstr(l, " = "); q; q = strstr(q + 1, " = "))
+			eq = q;
+		if (l != lines[i] && eq) {
+			const char *call_end = eq;
+			while (call_end > l && call_end[-1] == ' ')
+				call_end--;
+			int len = (int)(call_end - l);
+			fprintf(f, "%.*s %*s%s\n", len, l, len + 1 < 40 ? 40 - len - 1 : 0, "", eq + 1);
+		} else {
+			fprintf(f, "%s\n", l);
+		}
+		fclose(f);
+		files++;
+	}
+	free(lines);
+	free(text);
+	return files;
 }

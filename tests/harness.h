@@ -58,6 +58,16 @@ size_t h_lines(char *text, char ***lines);
  */
 size_t h_strace_compare(const char *strace_file, const char *own, size_t *same, char **first_diff);
 
+/* The same for one process of several: inherited non-zero counts every close()
+ * as a socket's (a child's or a thread's descriptors were made before it). */
+size_t h_strace_compare_ex(const char *strace_file, const char *own, int inherited, size_t *same,
+			   char **first_diff);
+
+/* Splits a trace several processes wrote to one -o file ("PID  call..." lines;
+ * lines without a pid are main_pid's) into dir/own.PID, prefixes removed.
+ * Returns the number of lines written, -1 when own cannot be read. */
+int h_own_split(const char *own, const char *dir, int main_pid);
+
 /* The one strace -ff output file in dir with the given prefix (malloc'd path) or NULL. */
 char *h_strace_file(const char *dir, const char *prefix);
 
