@@ -3,9 +3,9 @@
  *
  * Everything that differs from one family to the next lives in a struct
  * family: how an address is written and parsed, its default, the socket
- * types offered, and the hooks the shared skeleton calls at fixed points
- * of the textbook flow (before bind, after bind, before connect, when a
- * peer arrives, at exit). The skeleton never asks which family it runs.
+ * types offered, and the hooks the shared server and client call at fixed
+ * points of the textbook flow (before bind, after bind, before connect, when
+ * a peer arrives, at exit). Neither ever asks which family it runs.
  */
 #ifndef SOCKFAM_FAMILY_H
 #define SOCKFAM_FAMILY_H
@@ -41,11 +41,12 @@ struct fam_option {
 	unsigned roles;        /* ROLE_SERVER | ROLE_CLIENT */
 	/* Stores the option in the session; -1 with one line in err when it is bad. */
 	int (*set)(struct session *s, const char *arg, struct sbuf *err);
-	/* Added for netlink-query's -4/-6: a one-letter alias of the option, 0 for none. */
+	/* A one-letter alias of the option (netlink-query's -4/-6), 0 for none. */
 	int short_opt;
 };
 
 struct family {
+	/* ---- what it is and the socket kinds it offers ---- */
 	const char *name;        /* "inet": the programs are inet-server and inet-client */
 	const char *title;       /* "AF_INET (IPv4)" */
 	int domain;              /* AF_INET */
@@ -55,67 +56,66 @@ struct family {
 	int kind_opt;
 	const char *kind_long;
 	int kind_takes_name;
+	const struct fam_option *options;  /* its own options; ends with {NULL}; may be NULL */
+
+	/* ---- addresses ---- */
 	const char *addr_help;   /* for --help: what -a takes and its default */
 	int default_port;        /* -1: this family has no ports and refuses -p */
-	size_t max_dgram;        /* the datagram server's receive buffer */
-	int reuseaddr;           /* the stream server sets SO_REUSEADDR before bind */
-	int nodelay;             /* stream sockets take TCP_NODELAY (the server sets it on
-				  * the listening socket; accepted ones inherit it) */
-
+	/* Size of the family's own sockaddr (sockaddr_in6: 28, sockaddr_un: 110): the
+	 * buffer accept, recvfrom and getsockname are handed, so the trace shows
+	 * [110 => 2] as a textbook program's would. 0: a sockaddr_storage (128). */
+	socklen_t addr_size;
 	/* -a and -p (or the defaults: addr NULL, port -1) into s->server.
 	 * Must not create sockets. 0, or -1 with one line in err. */
 	int (*resolve)(struct session *s, const char *addr, int port, struct sbuf *err);
 	/* A socket address for people: "127.0.0.1 port 2345". */
 	void (*describe)(const struct sockaddr *sa, socklen_t len, struct sbuf *out);
-
-	/* Hooks; any may be NULL. Those returning int return 0, or -1 after
-	 * telling the user why (the skeleton then exits 1). */
-	int (*server_before_bind)(struct session *s, int fd);
-	int (*server_after_bind)(struct session *s, int fd);
-	void (*server_peer)(struct session *s, int cfd);       /* a stream peer arrived */
-	int (*server_message)(struct session *s, int fd, void *buf, size_t n); /* one message read */
-	int (*client_before_connect)(struct session *s, int fd);
-	int (*client_after_connect)(struct session *s, int fd);
-	void (*cleanup)(struct session *s);                      /* at exit, also after Ctrl-C */
 	/* What an errno from `call` means in this family, or NULL for the common text. */
 	const char *(*explain)(const struct session *s, const char *call, int err);
 
-	const struct fam_option *options;  /* ends with {NULL}; may be NULL */
-
-	/* ---- added for AF_INET6 and AF_UNIX (issue 3) ---- */
-	/* Size of the family's own sockaddr (sockaddr_in6: 28, sockaddr_un: 110): the
-	 * buffer accept, recvfrom and getsockname are handed, so the trace shows
-	 * [110 => 2] as a textbook program's would. 0: a sockaddr_storage (128). */
-	socklen_t addr_size;
+	/* ---- the server (server.c); hooks may be NULL. Those returning int
+	 * return 0, or -1 after telling the user why (the server then exits 1). ---- */
+	size_t max_dgram;        /* one receive of a datagram or a record */
+	int reuseaddr;           /* the stream server sets SO_REUSEADDR before bind */
+	int nodelay;             /* stream sockets take TCP_NODELAY (the server sets it on
+				  * the listening socket; accepted ones inherit it) */
+	int (*server_before_bind)(struct session *s, int fd);
+	int (*server_after_bind)(struct session *s, int fd);
+	void (*server_peer)(struct session *s, int cfd);       /* a connection arrived */
 	/* Non-zero: the server receives with recvmsg() and this many bytes of room for
 	 * control messages (descriptors, credentials), and hands every message that
 	 * carried some to server_control. 0: recv()/recvfrom(). */
 	size_t server_control_space;
 	void (*server_control)(struct session *s, int fd, struct msghdr *msg);
+	/* When set, server_run calls this after bind/getsockname instead of a
+	 * model's loop (netlink-monitor reads kernel events); such a server
+	 * takes no --model/--service options. */
+	int (*server_serve)(struct session *s, int fd);
+	const char *server_intro;   /* --help's paragraph, when not the echo server's */
+
+	/* ---- the client (skeleton.c); hooks may be NULL ---- */
+	int (*client_before_connect)(struct session *s, int fd);
+	int (*client_after_connect)(struct session *s, int fd);
 	/* Control messages the client attaches to its first message: fills buf (cap
 	 * bytes, aligned for cmsghdr) and returns their length; the skeleton then
 	 * sends that message with sendmsg(). 0: none, plain send()/sendto(). */
 	size_t (*client_control)(struct session *s, int fd, void *buf, size_t cap);
-
-	/* ---- added for AF_NETLINK (NULL/0 in the other families) ---- */
 	/* The kernel is the peer: no connect, no echo loop. When set, client_run
 	 * calls this after socket() and client_before_connect (where netlink
 	 * binds), and its result is the exit status. */
 	int (*client_exchange)(struct session *s, int fd);
-	/* When set, server_run calls this after bind/getsockname instead of the
-	 * accept or datagram loop (netlink-monitor reads kernel events). */
-	int (*server_serve)(struct session *s, int fd);
 	/* --help: the operands after [OPTION]... and the paragraph about the
-	 * program, for families whose programs are not an echo pair. */
+	 * program, when not the echo client's. */
 	const char *client_operands;
 	const char *client_intro;
-	const char *server_intro;
 
-	/* ---- bin/compare (common/compare*.c) ----------------------------------
-	 * What the comparison matrix, the trace diff and the diagrams need from a
-	 * family. A family whose test_address is NULL shows "not provided" in
-	 * every cell of the matrix; the others are optional. */
-	/* (addr_size, above, is also what the matrix reports as the address size) */
+	/* ---- both: at exit, also after Ctrl-C (a server's socket file) ---- */
+	void (*cleanup)(struct session *s);
+
+	/* ---- bin/compare: the matrix, the trace diff and the diagrams ----
+	 * A family whose test_address is NULL shows "not provided" in every cell
+	 * of the matrix; the others are optional. addr_size is also what the
+	 * matrix reports as the address size. */
 	/* A private address for one test run, written as the user writes -a and -p
 	 * (resolve() turns it into s->server): nothing else on the machine can be
 	 * using it, and nothing of it is left once test_release ran and `dir` was
@@ -130,13 +130,13 @@ struct family {
 	 * NULL when nothing stays. Not a system call the trace shows. */
 	void (*test_release)(const struct endpoint *ep);
 	/* Why scenario `scenario` (a row id of bin/compare: "boundaries",
-	 * "refused", ...) does not apply to kind k, or NULL when it does. May be NULL. */
+	 * "refused", ...) does not apply to kind k, or NULL when it does. May be NULL.
+	 * Asked with scenario "trace" too: why --trace/--diagram cannot run the
+	 * skeleton's server and client on this kind. */
 	const char *(*compare_skip)(const struct sock_kind *k, const char *scenario);
-	/* The socket kinds bin/compare shows as columns, ending with {NULL}; NULL: `kinds`.
-	 * (netlink: its programs' kinds all have the kernel as the only peer, so the
-	 * comparison uses a user-to-user kind instead.) compare_skip is also asked
-	 * with scenario "trace": why --trace/--diagram cannot run the skeleton's
-	 * server and client on this kind. */
+	/* The socket kinds bin/compare shows as columns, ending with {NULL}; NULL:
+	 * `kinds` (netlink's programs have only the kernel as a peer, so it
+	 * compares a user-to-user kind instead). */
 	const struct sock_kind *compare_kinds;
 };
 
