@@ -87,8 +87,9 @@ static void usage(const struct session *s, const struct family *f)
 	else if (!server && f->client_intro)
 		printf("%s\n", f->client_intro);
 	else if (server)
-		printf("An %s server that answers every message upper-cased, printing each socket\n"
-		       "system call it makes as strace would.\n\n", f->title);
+		printf("An %s server that answers every message upper-cased (or as\n"
+		       "--service says), printing each socket system call it makes as strace would.\n\n",
+		       f->title);
 	else
 		printf("An %s client: sends each MESSAGE (each line of standard input when there\n"
 		       "is none) to the server and prints the answer, and each socket system call\n"
@@ -124,9 +125,9 @@ static void usage(const struct session *s, const struct family *f)
 			printf("                        %-10s %s\n", (*v)->name, (*v)->summary);
 		puts("  --backlog N         listen() backlog (default SOMAXCONN; the kernel caps it at\n"
 		     "                      net.core.somaxconn)");
-		puts("  --max-clients N     clients served at once (fork, thread: default 1000; the\n"
-		     "                      pools: N; select, poll, epoll: as many as descriptors allow);\n"
-		     "                      more wait in the listen backlog");
+		puts("  --max-clients N     clients served at once (fork, thread: default 1000;\n"
+		     "                      the pools: N; select, poll, epoll: as many as there\n"
+		     "                      are descriptors); more wait in the listen backlog");
 		puts("  --idle SECONDS      drop a client that makes no progress for that long");
 		puts("  --no-log            no line per connection or datagram on standard output");
 	}
@@ -168,13 +169,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	s->kind = &f->kinds[0];
 	s->port = -1;
 	s->timeout_ms = 2000;
-	/* A server's log: prompt on a terminal (a line at a time); elsewhere in
-	 * blocks, sent whenever the server is about to wait (sv_log_flush), so
-	 * under load the log costs a write per batch, not per line. */
-	if (takes_models(f, role) && !isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 65536);
-	else
-		setvbuf(stdout, NULL, _IOLBF, 0);
+
 
 	struct option longs[64];
 	int n = 0;
@@ -330,6 +325,15 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		s->messages = argv + optind;
 		s->nmessages = argc - optind;
 	}
+
+	/* A server's log under -q, when not on a terminal: in blocks, sent
+	 * whenever the server is about to wait (sv_log_flush), so under load it
+	 * costs a write per batch, not per line. Otherwise a line at a time, in
+	 * step with the trace lines on standard error. */
+	if (takes_models(f, role) && !trace_cfg.enabled && !isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 65536);
+	else
+		setvbuf(stdout, NULL, _IOLBF, 0);
 
 	struct sbuf err = SBUF_INIT;
 	if (f->resolve(s, s->addr, s->port, &err))

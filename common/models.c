@@ -1278,35 +1278,35 @@ static const char no_dgram_pool[] =
 	"to accept (use fork or thread: one per datagram, or iterative, poll, epoll, select)";
 
 static const struct model model_iterative = {
-	"iterative", "one client at a time (socketserver's TCPServer); the default",
+	"iterative", "one client at a time (TCPServer); the default",
 	MK_CONN | MK_DGRAM, NULL, 0, 0, 1, 0, serve_iterative,
 };
 static const struct model model_fork = {
-	"fork", "a child process per client (ForkingMixIn); per datagram on datagram sockets",
+	"fork", "a process per client/datagram (ForkingMixIn)",
 	MK_CONN | MK_DGRAM, NULL, 0, 1, 1000, 0, serve_fork,
 };
 static const struct model model_thread = {
-	"thread", "a thread per client (ThreadingMixIn); per datagram on datagram sockets",
+	"thread", "a thread per client/datagram (ThreadingMixIn)",
 	MK_CONN | MK_DGRAM, NULL, 0, 1, 1000, 1, serve_thread,
 };
 static const struct model model_prefork = {
-	"prefork", "N processes made at the start, each blocking in accept (default 8)",
+	"prefork", "N processes (default 8), each in accept()",
 	MK_CONN, no_dgram_pool, 1, 1, 0, 0, serve_prefork,
 };
 static const struct model model_prethread = {
-	"prethread", "N threads made at the start, each blocking in accept (default 8)",
+	"prethread", "N threads (default 8), each in accept()",
 	MK_CONN, no_dgram_pool, 1, 1, 0, 1, serve_prethread,
 };
 static const struct model model_select = {
-	"select", "one process: non-blocking sockets and select() (at most FD_SETSIZE descriptors)",
+	"select", "one process, select() (fds < FD_SETSIZE)",
 	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, serve_select,
 };
 static const struct model model_poll = {
-	"poll", "one process: non-blocking sockets and poll()",
+	"poll", "one process, non-blocking sockets, poll()",
 	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, serve_poll,
 };
 static const struct model model_epoll = {
-	"epoll", "one process: non-blocking sockets and epoll",
+	"epoll", "one process, non-blocking sockets, epoll",
 	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, serve_epoll,
 };
 

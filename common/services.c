@@ -19,7 +19,7 @@ static int echo_data(struct conn *c, char *buf, size_t n)
 }
 
 static const struct service service_echo = {
-	"echo", "answers every message with the same bytes upper-cased (the default)",
+	"echo", "every message back upper-cased (the default)",
 	NULL, echo_data, NULL,
 };
 
