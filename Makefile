@@ -9,7 +9,9 @@
 #   make clean
 #
 # Sources are found by directory: common/ and families/ make the library,
-# each demos/NAME.c is the program bin/NAME, tests/tool_*.c are helper
+# each demos/NAME.c is the program bin/NAME, and so is each folder demos/NAME/
+# (a program of several files: main() in main.c, the other files archived in
+# build/demos/libNAME.a, which the tests link too); tests/tool_*.c are helper
 # programs for the tests and every other tests/*.c is linked into one
 # Criterion runner.
 
@@ -36,9 +38,14 @@ LDLIBS += $(MNL_LIBS)
 LIB_SRC := $(sort $(wildcard common/*.c families/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=build/%.o)
 LIB := build/libsockfam.a
+# The library's member list: the archive is remade when a file comes or goes.
+LIB_LIST := build/libsockfam.list
+$(shell mkdir -p build && { echo '$(LIB_OBJ)' | cmp -s - $(LIB_LIST) || echo '$(LIB_OBJ)' > $(LIB_LIST); })
 
 DEMO_SRC := $(sort $(wildcard demos/*.c))
-PROGS := $(DEMO_SRC:demos/%.c=bin/%)
+DEMO_DIRS := $(sort $(patsubst demos/%/,%,$(dir $(wildcard demos/*/*.c))))
+DEMO_LIBS := $(DEMO_DIRS:%=build/demos/lib%.a)
+PROGS := $(DEMO_SRC:demos/%.c=bin/%) $(DEMO_DIRS:%=bin/%)
 
 TEST_SRC := $(sort $(filter-out tests/tool_%,$(wildcard tests/*.c)))
 TEST_OBJ := $(TEST_SRC:%.c=build/%.o)
@@ -58,19 +65,32 @@ build/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(LIB): $(LIB_OBJ)
+$(LIB): $(LIB_OBJ) $(LIB_LIST)
 	@mkdir -p $(@D)
 	rm -f $@
-	$(AR) rcs $@ $^
+	$(AR) rcs $@ $(LIB_OBJ)
 
 bin/%: build/demos/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# demos/NAME/: bin/NAME is main.o with the folder's archive and the library.
+define demo_dir
+build/demos/lib$(1).a: $$(patsubst %.c,build/%.o,$$(filter-out demos/$(1)/main.c,$$(wildcard demos/$(1)/*.c)))
+	@mkdir -p $$(@D)
+	rm -f $$@
+	$$(AR) rcs $$@ $$^
+
+bin/$(1): build/demos/$(1)/main.o build/demos/lib$(1).a $$(LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$< build/demos/lib$(1).a $$(LIB) $$(LDLIBS)
+endef
+$(foreach d,$(DEMO_DIRS),$(eval $(call demo_dir,$(d))))
+
 build/tests/%.o: CPPFLAGS += $(CRIT_CFLAGS)
-$(TEST_RUNNER): $(TEST_OBJ) $(LIB)
+$(TEST_RUNNER): $(TEST_OBJ) $(DEMO_LIBS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS) $(CRIT_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(DEMO_LIBS) $(LIB) $(LDLIBS) $(CRIT_LIBS)
 
 build/tests/tool_%: build/tests/tool_%.o $(LIB)
 	@mkdir -p $(@D)

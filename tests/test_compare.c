@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/compare.h"
+#include "../demos/compare/compare.h"
 #include "../families/families.h"
 #include "harness.h"
 

@@ -15,8 +15,8 @@
 
 #include <stdio.h>
 
-#include "family.h"
-#include "sbuf.h"
+#include "../../common/family.h"
+#include "../../common/sbuf.h"
 
 enum cmp_status {
 	CELL_OK = 0,      /* measured */

@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../families/families.h"
-#include "trace.h"
+#include "../../families/families.h"
+#include "../../common/trace.h"
 
 #define IO_TIMEOUT_MS 2000   /* every socket of a scenario: no call blocks longer */
 #define SLOW_RECEIVER_MS 50  /* scenario 1: the receiver reads this late */

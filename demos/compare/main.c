@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../common/compare.h"
+#include "compare.h"
 
 enum { OPT_MD = 256, OPT_JSON, OPT_CSV, OPT_ONLY, OPT_FAMILIES, OPT_TRACE, OPT_DIAGRAM, OPT_SVG,
        OPT_DETAILS, OPT_HELP };

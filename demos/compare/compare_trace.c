@@ -18,8 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "skeleton.h"
-#include "trace.h"
+#include "../../common/skeleton.h"
+#include "../../common/trace.h"
 
 #define READY_FD 100
 #define TRACE_FD 101
