@@ -138,7 +138,7 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 		       : t_accept(sv->lfd, EP_SA(peer), &peer->len);
 	if (fd >= 0) {
 		if (__atomic_exchange_n(&sv->emfile_said, 0, __ATOMIC_RELAXED))
-			sv_log(sv, "descriptors are free again: accepting clients");
+			fprintf(stderr, "%s: descriptors are free again: accepting clients\n", sv->s->prog);
 		return fd;
 	}
 	int err = errno;
