@@ -8,7 +8,11 @@
  * differs by family comes from the family table (kinds, test_address, ...).
  *
  * compare_trace.c runs the skeleton's own client/server exchange with the
- * trace captured, for the side-by-side trace diff and the sequence diagram.
+ * trace captured (under any server model), for the side-by-side trace diff;
+ * compare_timeline.c tells its processes and threads apart and pairs what one
+ * sent with what another received; compare_diagram.c draws that, one lane per
+ * process or thread; compare_models.c runs the exchange under every server
+ * model and shows what each adds or changes.
  */
 #ifndef SOCKFAM_COMPARE_H
 #define SOCKFAM_COMPARE_H
@@ -94,6 +98,8 @@ void cmp_print_text(FILE *out, const struct cmp_matrix *m, int width, int detail
 void cmp_print_markdown(FILE *out, const struct cmp_matrix *m);
 void cmp_print_json(FILE *out, const struct cmp_matrix *m);
 void cmp_print_csv(FILE *out, const struct cmp_matrix *m);
+/* s as a JSON string, quotes included. */
+void cmp_json_str(FILE *out, const char *s);
 
 /* A fresh private directory under $TMPDIR (or /tmp) into buf; 0 or -1 with errno.
  * cmp_remove_tree removes it with everything in it. */
@@ -115,6 +121,7 @@ enum { SIDE_SERVER = 0, SIDE_CLIENT = 1 };
 
 struct cmp_call {
 	int side;
+	int tid;             /* the process or thread that made it */
 	double start, end;   /* seconds of the day: when the call began and returned */
 	char *call;          /* "connect(3, {...}, 16)" */
 	char *result;        /* "0", "-1 ECONNREFUSED (Connection refused)" */
@@ -123,15 +130,20 @@ struct cmp_call {
 	long rc;
 };
 
+struct model;
+
 struct cmp_capture {
 	const struct family *fam;
 	const struct sock_kind *kind;
+	const struct model *model;  /* the server's model (never NULL after a run) */
+	int pool;                   /* prefork=N / prethread=N as run; 0 for other models */
 	char label[48];
 	char scratch[256];          /* the run's scratch directory (gone after the run) */
 	char **messages;            /* what the client sent */
 	int nmessages;
 	struct cmp_call *calls;     /* both sides, in time order */
 	size_t ncalls;
+	int server_pid, client_pid; /* the processes the run started */
 	int server_status, client_status;
 };
 
@@ -139,10 +151,20 @@ struct cmp_capture {
  * f/k, capturing both traces. 0, or -1 with one line in err. */
 int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struct sock_kind *k,
 		    char **messages, int nmsg, struct sbuf *err);
+/* The same with the server under model m (NULL: the default) with a pool of
+ * `pool` (0: the model's default). 1 when the model does not apply to the kind
+ * (err says why, with the model's own reason), 0, or -1 with one line in err. */
+int cmp_capture_model(struct cmp_capture *cap, const struct family *f, const struct sock_kind *k,
+		      const struct model *m, int pool, char **messages, int nmsg, struct sbuf *err);
 void cmp_capture_free(struct cmp_capture *cap);
+
+/* "fork" or "prefork=2" into a model and a pool; 0, or -1 with one line in err. */
+int cmp_model_parse(const char *spec, const struct model **m, int *pool, struct sbuf *err);
 
 /* One line of the trace as strace prints it (without timestamps). */
 void cmp_call_line(struct sbuf *sb, const struct cmp_call *c);
+/* s with the run's scratch directory written as $DIR. */
+void cmp_put_short(struct sbuf *sb, const char *s, const char *scratch);
 
 struct cmp_diffstat {
 	int same;        /* identical */
@@ -155,8 +177,102 @@ struct cmp_diffstat {
 void cmp_trace_diff(FILE *out, const struct cmp_capture *a, const struct cmp_capture *b,
 		    int width, struct cmp_diffstat *st);
 
-/* The run as a sequence diagram: text for a terminal, or an SVG picture. */
+/* ---- who made which call, and what went from whom to whom (compare_timeline.c) -- */
+
+/* A process or thread of the run: the client, the server, each child or thread. */
+struct cmp_actor {
+	int tid;
+	int side;            /* SIDE_SERVER or SIDE_CLIENT */
+	int proc;            /* the actor whose descriptor table it uses (itself, or the
+			      * process a thread belongs to) */
+	int is_thread;       /* made by clone3 (pthread_create) */
+	int parent;          /* the actor that made it, -1 */
+	long spawn, reap;    /* the clone/clone3 and the wait4 call (indexes), -1 */
+	char name[40];       /* "client", "server", "child 4455", "thread 4490" */
+};
+
+enum cmp_arrow_kind { ARR_CONNECT = 1, ARR_DATA, ARR_EOF, ARR_SPAWN, ARR_REAP };
+
+struct cmp_arrow {
+	int kind;
+	long from, to;        /* call indexes; -1: the lane itself (to: nothing received it) */
+	int from_actor, to_actor;   /* to_actor -1: nobody received it */
+	long bytes;
+	char label[48];       /* "6 B", "connect", "end of stream", "fork", "exit 0" */
+};
+
+struct cmp_timeline {
+	struct cmp_actor *actors;   /* client first, then the server, then in the order made */
+	size_t nactors;
+	int *actor_of;              /* call -> actor */
+	size_t *order;              /* the calls in the order they happened: a call after
+				     * the earlier calls of its own lane, a receive after its
+				     * send, a child's calls after its clone, a wait4 after
+				     * the child's last call */
+	size_t *row;                /* call -> its place in order */
+	struct cmp_arrow *arrows;
+	size_t narrows;
+};
+
+void cmp_timeline_build(const struct cmp_capture *cap, struct cmp_timeline *t);
+void cmp_timeline_free(struct cmp_timeline *t);
+
+/* ---- the run as a sequence diagram (compare_diagram.c) ------------------------ */
+
+/* s as lines of at most w columns, broken after a space (continuations indented
+ * by two), never cut; returns the count. cmp_free_lines frees them. */
+size_t cmp_wrap_lines(const char *s, size_t w, char ***lines);
+void cmp_free_lines(char **lines, size_t n);
+
+/* One lane per process or thread; text for a terminal `width` wide, or SVG. */
 void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width);
 void cmp_diagram_svg(FILE *out, const struct cmp_capture *cap);
+
+/* ---- the server models side by side (compare_models.c) ------------------------ */
+
+/* What one model's server did differently from the reference (iterative). */
+enum cmp_mark { MARK_SAME = 0, MARK_ADDED, MARK_CHANGED, MARK_MOVED, MARK_MISSING };
+
+struct cmp_mentry {
+	int mark;
+	int count;            /* N calls in a row that differ only in pids, pointers, ports */
+	const struct cmp_call *call;   /* the (first) call; MARK_MISSING: the reference's */
+	char who[40];         /* the actor that made it */
+	char *results;        /* "4514, 4515, ..." when count > 1, else NULL */
+	size_t at;            /* MARK_ADDED: before the reference's call `at` (== n: at the
+			       * end); otherwise the reference's call it stands for */
+};
+
+struct cmp_mrun {
+	const struct model *model;
+	int status;                 /* 0 ran, 1 does not apply, -1 failed */
+	char why[400];              /* status != 0: why */
+	struct cmp_capture cap;
+	struct cmp_mentry *entries; /* against the reference, in the model's order */
+	size_t nentries;
+	int client_same;            /* the client's calls match the reference's */
+};
+
+struct cmp_models {
+	const struct family *fam;
+	const struct sock_kind *kind;
+	struct cmp_mrun *runs;      /* one per model; runs[0] is the reference */
+	size_t nruns;
+	const struct cmp_call **ref;   /* the reference's server calls, in order */
+	char **ref_who;
+	size_t nref;
+	size_t nclient;             /* the reference's client calls */
+};
+
+/* Runs the exchange under every model on f/k. 0 when the reference ran, else
+ * -1 with one line in err. */
+int cmp_models_run(struct cmp_models *mm, const struct family *f, const struct sock_kind *k,
+		   struct sbuf *err);
+void cmp_models_free(struct cmp_models *mm);
+void cmp_models_text(FILE *out, const struct cmp_models *mm, int width);
+void cmp_models_markdown(FILE *out, const struct cmp_models *mm);
+void cmp_models_json(FILE *out, const struct cmp_models *mm);
+/* "+", "!", ">", "-" or " " */
+const char *cmp_mark_sign(int mark);
 
 #endif

@@ -148,7 +148,7 @@ void cmp_print_markdown(FILE *out, const struct cmp_matrix *m)
 
 /* ---- JSON ---------------------------------------------------------------------- */
 
-static void js_str(FILE *out, const char *s)
+void cmp_json_str(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -172,45 +172,45 @@ void cmp_print_json(FILE *out, const struct cmp_matrix *m)
 	char k[128];
 	kernel(k, sizeof k);
 	fputs("{\n  \"kernel\": ", out);
-	js_str(out, k);
+	cmp_json_str(out, k);
 	fprintf(out, ",\n  \"seconds\": %.3f,\n  \"columns\": [", m->seconds);
 	for (int c = 0; c < m->ncols; c++) {
 		fprintf(out, "%s\n    {\"family\": ", c ? "," : "");
-		js_str(out, m->cols[c].fam->name);
+		cmp_json_str(out, m->cols[c].fam->name);
 		fputs(", \"kind\": ", out);
-		js_str(out, m->cols[c].kind->name);
+		cmp_json_str(out, m->cols[c].kind->name);
 		fputs(", \"label\": ", out);
-		js_str(out, m->cols[c].label);
+		cmp_json_str(out, m->cols[c].label);
 		fputc('}', out);
 	}
 	fputs("\n  ],\n  \"rows\": [", out);
 	for (int r = 0; r < m->nrows; r++) {
 		fprintf(out, "%s\n    {\"id\": ", r ? "," : "");
-		js_str(out, m->rows[r]->id);
+		cmp_json_str(out, m->rows[r]->id);
 		fprintf(out, ", \"number\": %d, \"title\": ", m->rows[r]->number);
-		js_str(out, m->rows[r]->title);
+		cmp_json_str(out, m->rows[r]->title);
 		fputs(", \"cells\": [", out);
 		for (int c = 0; c < m->ncols; c++) {
 			const struct cmp_cell *cell = CMP_CELL(m, r, c);
 			fprintf(out, "%s\n      {\"family\": ", c ? "," : "");
-			js_str(out, m->cols[c].fam->name);
+			cmp_json_str(out, m->cols[c].fam->name);
 			fputs(", \"kind\": ", out);
-			js_str(out, m->cols[c].kind->name);
+			cmp_json_str(out, m->cols[c].kind->name);
 			fputs(", \"status\": ", out);
-			js_str(out, cmp_status_name(cell->status));
+			cmp_json_str(out, cmp_status_name(cell->status));
 			fputs(", \"text\": ", out);
-			js_str(out, cell->text);
+			cmp_json_str(out, cell->text);
 			fputs(", \"detail\": ", out);
-			js_str(out, cell->detail);
+			cmp_json_str(out, cell->detail);
 			fputs(", \"values\": {", out);
 			for (int i = 0; i < cell->nvalues; i++) {
 				fputs(i ? ", " : "", out);
-				js_str(out, cell->v[i].key);
+				cmp_json_str(out, cell->v[i].key);
 				fputs(": ", out);
 				if (cell->v[i].is_num)
 					fprintf(out, "%ld", cell->v[i].num);
 				else
-					js_str(out, cell->v[i].str);
+					cmp_json_str(out, cell->v[i].str);
 			}
 			fputs("}}", out);
 		}

@@ -1,7 +1,8 @@
 /*
  * compare_trace: one client/server exchange of the shared skeleton, with both
- * traces captured (-tt -T, one file per process), then shown side by side
- * against another family's, or drawn as a sequence diagram (see compare.h).
+ * traces captured (-tt -T, one file per side; a server of several processes
+ * or threads writes "PID  " before each line, as strace -f -o does), then
+ * shown side by side against another family's (see compare.h).
  */
 #define _GNU_SOURCE
 #include "compare.h"
@@ -18,11 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../common/server.h"
 #include "../../common/skeleton.h"
 #include "../../common/trace.h"
 
 #define READY_FD 100
 #define TRACE_FD 101
+#define SETTLE_MS 30
 
 /* ---- running the exchange ------------------------------------------------------ */
 
@@ -39,7 +42,7 @@ static void child_setup(const char *tracefile, const char *errfile)
 {
 	int null = open("/dev/null", O_RDWR);
 	int err = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	int tr = open(tracefile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int tr = open(tracefile, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
 	if (null < 0 || err < 0 || tr < 0)
 		_exit(3);
 	dup2(null, 0);
@@ -95,10 +98,17 @@ static int wait_child(pid_t pid, int timeout_ms)
 	return 128 + SIGKILL;
 }
 
-/* "12:01:50.074169 call = rc <0.000056>" into a cmp_call. */
-static int parse_line(const char *line, int side, struct cmp_call *c)
+/* "[PID  ]12:01:50.074169 call = rc <0.000056>" into a cmp_call; a line without
+ * a pid is the process's own (`pid`), as in strace -f -o. */
+static int parse_line(const char *line, int side, int pid, struct cmp_call *c)
 {
 	int h, m, s, us;
+	size_t digits = strspn(line, "0123456789");
+	if (digits && line[digits] == ' ') {
+		pid = atoi(line);
+		line += digits;
+		line += strspn(line, " ");
+	}
 	if (sscanf(line, "%2d:%2d:%2d.%6d ", &h, &m, &s, &us) != 4 || strlen(line) < 17)
 		return -1;
 	char *body = strdup(line + 16);
@@ -120,6 +130,7 @@ static int parse_line(const char *line, int side, struct cmp_call *c)
 		*e = '\0';
 	memset(c, 0, sizeof *c);
 	c->side = side;
+	c->tid = pid;
 	c->start = h * 3600.0 + m * 60.0 + s + us / 1e6;
 	c->end = c->start + dur;
 	c->call = strdup(body);
@@ -132,7 +143,7 @@ static int parse_line(const char *line, int side, struct cmp_call *c)
 	return 0;
 }
 
-static int read_trace(struct cmp_capture *cap, const char *path, int side)
+static int read_trace(struct cmp_capture *cap, const char *path, int side, int pid)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -144,7 +155,7 @@ static int read_trace(struct cmp_capture *cap, const char *path, int side)
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
 		struct cmp_call c;
-		if (parse_line(line, side, &c))
+		if (parse_line(line, side, pid, &c))
 			continue;
 		struct cmp_call *v = realloc(cap->calls, (cap->ncalls + 1) * sizeof *v);
 		if (!v)
@@ -170,8 +181,43 @@ static void append_file(struct sbuf *err, const char *path)
 	fclose(f);
 }
 
+int cmp_model_parse(const char *spec, const struct model **m, int *pool, struct sbuf *err)
+{
+	const char *eq = strchr(spec, '=');
+	char name[32];
+	size_t len = eq ? (size_t)(eq - spec) : strlen(spec);
+	*m = len < sizeof name ? (snprintf(name, sizeof name, "%.*s", (int)len, spec), model_find(name)) : NULL;
+	*pool = 0;
+	if (!*m) {
+		sb_printf(err, "unknown model '%s': choose one of", spec);
+		for (const struct model *const *p = models; *p; p++)
+			sb_printf(err, "%s %s", p == models ? "" : ",", (*p)->name);
+		return -1;
+	}
+	if (eq) {
+		char *end;
+		long n = strtol(eq + 1, &end, 10);
+		if (!(*m)->pool) {
+			sb_printf(err, "--model %s takes no =N (only prefork=N and prethread=N do)", (*m)->name);
+			return -1;
+		}
+		if (end == eq + 1 || *end || n < 1 || n > 1024) {
+			sb_printf(err, "invalid pool size '%s' in --model %s: give a number from 1 to 1024", eq + 1, spec);
+			return -1;
+		}
+		*pool = (int)n;
+	}
+	return 0;
+}
+
 int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struct sock_kind *k,
 		    char **messages, int nmsg, struct sbuf *err)
+{
+	return cmp_capture_model(cap, f, k, NULL, 0, messages, nmsg, err) ? -1 : 0;
+}
+
+int cmp_capture_model(struct cmp_capture *cap, const struct family *f, const struct sock_kind *k,
+		      const struct model *model, int pool, char **messages, int nmsg, struct sbuf *err)
 {
 	memset(cap, 0, sizeof *cap);
 	cap->fam = f;
@@ -188,6 +234,23 @@ int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struc
 		sb_printf(err, "no exchange to trace: %s", why);
 		return -1;
 	}
+	/* the model's own check, as the server programs make it (no system call) */
+	struct session probe = { .fam = f, .kind = k, .role = ROLE_SERVER, .count = 1 };
+	probe.srv.model = model;
+	probe.srv.pool = pool;
+	struct sbuf perr = SBUF_INIT;
+	if (server_opts_check(&probe, &perr)) {
+		const struct model *m = probe.srv.model;
+		if (k->type == SOCK_DGRAM && m && !(m->kinds & MK_DGRAM) && m->no_dgram)
+			sb_printf(err, "%s", m->no_dgram);
+		else
+			sb_printf(err, "%s", sb_str(&perr));
+		sb_free(&perr);
+		return 1;
+	}
+	sb_free(&perr);
+	cap->model = probe.srv.model;
+	cap->pool = cap->model->pool ? probe.srv.pool : 0;
 	if (cmp_scratch(cap->scratch, sizeof cap->scratch)) {
 		sb_printf(err, "mkdtemp: %s", strerror(errno));
 		return -1;
@@ -219,6 +282,12 @@ int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struc
 		}
 		s.count = k->type == SOCK_DGRAM ? nmsg : 1;
 		s.on_ready = on_ready;
+		s.srv.model = cap->model;
+		s.srv.pool = cap->pool;
+		if (server_opts_check(&s, &e)) {
+			fprintf(stderr, "%s\n", sb_str(&e));
+			_exit(2);
+		}
 		int rc = server_run(&s);
 		fflush(NULL);
 		_exit(rc);
@@ -243,6 +312,18 @@ int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struc
 		cmp_remove_tree(cap->scratch);
 		return -1;
 	}
+	/* the client comes once the server waits for it: a model makes its pool of
+	 * processes or threads first, and a client that came sooner would be served
+	 * in the middle of that (its trace quiet for SETTLE_MS, at most 1 s) */
+	off_t last = -1;
+	for (int i = 0, quiet = 0; i < 200 && quiet < SETTLE_MS / 5; i++) {
+		struct stat st;
+		off_t size = stat(strace_[0], &st) == 0 ? st.st_size : -1;
+		quiet = size == last ? quiet + 1 : 0;
+		last = size;
+		struct timespec ts = { 0, 5000000 };
+		nanosleep(&ts, NULL);
+	}
 	pid_t cpid = fork();
 	if (cpid == 0) {
 		child_setup(strace_[1], serr[1]);
@@ -260,10 +341,12 @@ int cmp_capture_run(struct cmp_capture *cap, const struct family *f, const struc
 		fflush(NULL);
 		_exit(rc);
 	}
+	cap->server_pid = spid;
+	cap->client_pid = cpid;
 	cap->client_status = cpid > 0 ? wait_child(cpid, 10000) : -1;
 	cap->server_status = wait_child(spid, cap->client_status ? 200 : 5000);
-	read_trace(cap, strace_[0], SIDE_SERVER);
-	read_trace(cap, strace_[1], SIDE_CLIENT);
+	read_trace(cap, strace_[0], SIDE_SERVER, spid);
+	read_trace(cap, strace_[1], SIDE_CLIENT, cpid);
 	int rc = 0;
 	if (cap->client_status || cap->server_status) {
 		sb_printf(err, "the %s exchange failed (client exit %d, server exit %d)", cap->label,
@@ -562,173 +645,7 @@ void cmp_trace_diff(FILE *out, const struct cmp_capture *a, const struct cmp_cap
 		st->same, st->same == 1 ? "" : "s", st->volatile_, st->changed, st->only_a, a->label, st->only_b, b->label);
 }
 
-/* ---- the sequence diagram ---------------------------------------------------------- */
-
-enum { EV_NONE = 0, EV_CONNECT, EV_DATA, EV_EOF };
-
-struct arrow {
-	size_t from, to;   /* indexes into calls; to == (size_t)-1 when nothing received it */
-	int kind;
-	long bytes;
-	char label[48];
-};
-
-struct layout {
-	size_t *order;     /* calls in drawing order */
-	size_t *row;       /* call index -> row */
-	struct arrow *arrows;
-	size_t narrows;
-};
-
-static int is_send(const struct cmp_call *c)
-{
-	return (!strcmp(c->name, "sendto") || !strcmp(c->name, "sendmsg")) && c->rc > 0;
-}
-
-static int is_recv(const struct cmp_call *c)
-{
-	return (!strcmp(c->name, "recvfrom") || !strcmp(c->name, "recvmsg")) && c->rc >= 0;
-}
-
-/* Whether fd is, on that side, a connected socket (connect or accept gave it). */
-static int connected_fd(const struct cmp_capture *cap, size_t upto, int side, int fd)
-{
-	for (size_t i = upto; i-- > 0;) {
-		const struct cmp_call *c = &cap->calls[i];
-		if (c->side != side)
-			continue;
-		if ((!strcmp(c->name, "accept") || !strcmp(c->name, "accept4")) && c->rc == fd)
-			return 1;
-		if (!strcmp(c->name, "connect") && c->fd == fd)
-			return c->rc == 0;
-		if ((!strcmp(c->name, "socket") && c->rc == fd) || (!strcmp(c->name, "close") && c->fd == fd))
-			return 0;
-	}
-	return 0;
-}
-
-static void layout_build(const struct cmp_capture *cap, struct layout *L)
-{
-	size_t n = cap->ncalls;
-	int stream = cap->kind->type != SOCK_DGRAM;
-	memset(L, 0, sizeof *L);
-	L->arrows = calloc(n + 1, sizeof *L->arrows);
-	/* senders, in each side's own order: connection set-up, data, end of stream */
-	long sent[2] = { 0, 0 };
-	long first_byte[4096];
-	int wrote_eof[2][64] = { { 0 } };
-	for (size_t i = 0; i < n && L->narrows < 4096; i++) {
-		const struct cmp_call *c = &cap->calls[i];
-		int me = c->side;
-		struct arrow *a = &L->arrows[L->narrows];
-		a->from = i;
-		a->to = (size_t)-1;
-		if (!strcmp(c->name, "connect") && c->rc == 0 && stream) {
-			a->kind = EV_CONNECT;
-			snprintf(a->label, sizeof a->label, "connection set-up");
-		} else if (is_send(c)) {
-			a->kind = EV_DATA;
-			a->bytes = c->rc;
-			snprintf(a->label, sizeof a->label, "%ld B", c->rc);
-			first_byte[L->narrows] = sent[me];
-			sent[me] += c->rc;
-		} else if (stream && c->rc == 0 && c->fd >= 0 && c->fd < 64 && !wrote_eof[me][c->fd] &&
-			   ((!strcmp(c->name, "shutdown") && !strstr(c->call, "SHUT_RD)")) ||
-			    !strcmp(c->name, "close")) && connected_fd(cap, i, me, c->fd)) {
-			wrote_eof[me][c->fd] = 1;
-			a->kind = EV_EOF;
-			snprintf(a->label, sizeof a->label, "end of stream");
-		} else {
-			continue;
-		}
-		L->narrows++;
-	}
-	/* receivers, in each side's own order, take what the other side sent, first come first served */
-	long taken[2] = { 0, 0 };
-	int dgrams[2] = { 0, 0 };
-	size_t next_connect = 0, next_eof[2] = { 0, 0 };
-	for (size_t i = 0; i < n; i++) {
-		const struct cmp_call *c = &cap->calls[i];
-		int other = !c->side;
-		if ((!strcmp(c->name, "accept") || !strcmp(c->name, "accept4")) && c->rc >= 0) {
-			for (; next_connect < L->narrows; next_connect++)
-				if (L->arrows[next_connect].kind == EV_CONNECT &&
-				    cap->calls[L->arrows[next_connect].from].side == other) {
-					L->arrows[next_connect++].to = i;
-					break;
-				}
-		} else if (is_recv(c) && c->rc > 0) {
-			long r0 = taken[other], r1 = r0 + c->rc;
-			int nth = 0;
-			for (size_t k = 0; k < L->narrows; k++) {
-				struct arrow *a = &L->arrows[k];
-				if (a->kind != EV_DATA || cap->calls[a->from].side != other)
-					continue;
-				if (stream ? (first_byte[k] >= r0 && first_byte[k] < r1) : nth == dgrams[other])
-					a->to = i;
-				nth++;
-			}
-			taken[other] = r1;
-			dgrams[other]++;
-		} else if (is_recv(c) && c->rc == 0 && stream) {
-			for (; next_eof[other] < L->narrows; next_eof[other]++)
-				if (L->arrows[next_eof[other]].kind == EV_EOF &&
-				    cap->calls[L->arrows[next_eof[other]].from].side == other) {
-					L->arrows[next_eof[other]++].to = i;
-					break;
-				}
-		}
-	}
-	/* drawing order: by when calls returned; each side keeps its own order, and a
-	 * receiving call never comes before the call that sent what it received */
-	double *key = malloc((n + 1) * sizeof *key);
-	for (size_t i = 0; i < n; i++)
-		key[i] = cap->calls[i].end;
-	for (int pass = 0, changed = 1; changed && pass < 20; pass++) {
-		changed = 0;
-		double last[2] = { -1, -1 };
-		for (size_t i = 0; i < n; i++) {
-			int s = cap->calls[i].side;
-			if (key[i] <= last[s]) {
-				key[i] = last[s] + 1e-7;
-				changed = 1;
-			}
-			last[s] = key[i];
-		}
-		for (size_t k = 0; k < L->narrows; k++) {
-			struct arrow *a = &L->arrows[k];
-			if (a->to != (size_t)-1 && key[a->to] <= key[a->from]) {
-				key[a->to] = key[a->from] + 1e-7;
-				changed = 1;
-			}
-		}
-	}
-	L->order = malloc((n + 1) * sizeof *L->order);
-	L->row = malloc((n + 1) * sizeof *L->row);
-	for (size_t i = 0; i < n; i++)
-		L->order[i] = i;
-	for (size_t i = 1; i < n; i++) {
-		size_t t = L->order[i], j = i;
-		while (j > 0 && key[L->order[j - 1]] > key[t]) {
-			L->order[j] = L->order[j - 1];
-			j--;
-		}
-		L->order[j] = t;
-	}
-	for (size_t r = 0; r < n; r++)
-		L->row[L->order[r]] = r;
-	free(key);
-}
-
-static void layout_free(struct layout *L)
-{
-	free(L->order);
-	free(L->row);
-	free(L->arrows);
-}
-
-/* s with the run's scratch directory written as $DIR (a diagram's lanes are narrow). */
-static void put_short(struct sbuf *sb, const char *s, const char *scratch)
+void cmp_put_short(struct sbuf *sb, const char *s, const char *scratch)
 {
 	size_t sl = strlen(scratch);
 	const char *p;
@@ -738,147 +655,4 @@ static void put_short(struct sbuf *sb, const char *s, const char *scratch)
 		s = p + sl;
 	}
 	sb_puts(sb, s);
-}
-
-void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
-{
-	struct layout L;
-	layout_build(cap, &L);
-	size_t w = width > 80 ? (size_t)(width - 6) / 2 : 37;
-	struct sbuf line = SBUF_INIT;
-	char hc[96], hs[96];
-	snprintf(hc, sizeof hc, "client: %s-client (%s)", cap->fam->name, cap->kind->label);
-	snprintf(hs, sizeof hs, "server: %s-server (%s)", cap->fam->name, cap->kind->label);
-	fprintf(out, "%-*s  ||  %s\n", (int)w, hc, hs);
-	for (size_t i = 0; i < 2 * w + 6; i++)
-		fputc('=', out);
-	fputc('\n', out);
-	int uses_dir = 0;
-	for (size_t i = 0; i < cap->ncalls && cap->scratch[0]; i++)
-		uses_dir |= strstr(cap->calls[i].call, cap->scratch) != NULL;
-	if (uses_dir)
-		fprintf(out, "($DIR is %s, the run's scratch directory, removed afterwards)\n", cap->scratch);
-	for (size_t r = 0; r < cap->ncalls; r++) {
-		size_t i = L.order[r];
-		const struct cmp_call *c = &cap->calls[i];
-		sb_reset(&line);
-		put_short(&line, c->call, cap->scratch);
-		sb_printf(&line, " = %s", c->result);
-		const char *t = sb_str(&line);
-		char cut[1024];
-		size_t tl = strlen(t);
-		if (w > sizeof cut - 4)
-			w = sizeof cut - 4;
-		if (tl > w)
-			tl = w - 3;
-		memcpy(cut, t, tl);
-		strcpy(cut + tl, strlen(t) > w ? "..." : "");
-		if (c->side == SIDE_CLIENT)
-			fprintf(out, "%-*s  ||\n", (int)w, cut);
-		else
-			fprintf(out, "%*s  ||  %s\n", (int)w, "", cut);
-		for (size_t k = 0; k < L.narrows; k++) {
-			const struct arrow *a = &L.arrows[k];
-			if (a->from != i)
-				continue;
-			char lab[64];
-			snprintf(lab, sizeof lab, " %s%s ", a->label, a->to == (size_t)-1 ? " (not read)" : "");
-			size_t span = 2 * w + 6 - 8, ll = strlen(lab), left = (span - ll) / 2;
-			fputs("    ", out);
-			if (c->side == SIDE_SERVER)
-				fputc('<', out);
-			for (size_t x = 0; x < left - 1; x++)
-				fputc('-', out);
-			fputs(lab, out);
-			for (size_t x = left + ll; x < span - 1; x++)
-				fputc('-', out);
-			if (c->side == SIDE_CLIENT)
-				fputc('>', out);
-			fputc('\n', out);
-		}
-	}
-	sb_free(&line);
-	layout_free(&L);
-}
-
-static void xml_text(FILE *out, const char *s, size_t max)
-{
-	size_t n = 0;
-	for (; *s && n < max; s++, n++) {
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default:
-			if ((unsigned char)*s < 32)
-				fputc(' ', out);
-			else
-				fputc(*s, out);
-		}
-	}
-	if (*s)
-		fputs("...", out);
-}
-
-void cmp_diagram_svg(FILE *out, const struct cmp_capture *cap)
-{
-	struct layout L;
-	layout_build(cap, &L);
-	const int top = 70, step = 22, xc = 640, xs = 780, width = 1420;
-	const size_t maxc = 92;
-	int height = top + (int)cap->ncalls * step + 40;
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans Mono, monospace\" font-size=\"11\">\n",
-		width, height, width, height);
-	fputs("<defs><marker id=\"arrow\" markerWidth=\"10\" markerHeight=\"8\" refX=\"9\" refY=\"4\" "
-	      "orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" fill=\"#b03030\"/></marker></defs>\n", out);
-	fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height);
-	fprintf(out, "<text x=\"%d\" y=\"22\" font-size=\"15\" text-anchor=\"middle\" font-weight=\"bold\">"
-		"%s: one exchange of the shared skeleton, as traced</text>\n", width / 2, cap->label);
-	fprintf(out, "<text x=\"%d\" y=\"50\" text-anchor=\"end\" font-size=\"13\" font-weight=\"bold\">"
-		"client: %s-client</text>\n", xc, cap->fam->name);
-	fprintf(out, "<text x=\"%d\" y=\"50\" font-size=\"13\" font-weight=\"bold\">server: %s-server</text>\n",
-		xs, cap->fam->name);
-	fprintf(out, "<line x1=\"%d\" y1=\"58\" x2=\"%d\" y2=\"%d\" stroke=\"#555\" stroke-width=\"2\"/>\n",
-		xc, xc, height - 20);
-	fprintf(out, "<line x1=\"%d\" y1=\"58\" x2=\"%d\" y2=\"%d\" stroke=\"#555\" stroke-width=\"2\"/>\n",
-		xs, xs, height - 20);
-	for (size_t r = 0; r < cap->ncalls; r++) {
-		const struct cmp_call *c = &cap->calls[L.order[r]];
-		int y = top + (int)r * step;
-		int client = c->side == SIDE_CLIENT;
-		const char *colour = c->rc < 0 ? "#c00000" : "#000000";
-		fprintf(out, "<g><title>");
-		xml_text(out, c->call, 4096);
-		fputs(" = ", out);
-		xml_text(out, c->result, 4096);
-		fprintf(out, "</title><circle cx=\"%d\" cy=\"%d\" r=\"3\" fill=\"#555\"/>"
-			"<text x=\"%d\" y=\"%d\" fill=\"%s\"%s>", client ? xc : xs, y - 4,
-			client ? xc - 8 : xs + 8, y, colour, client ? " text-anchor=\"end\"" : "");
-		struct sbuf t = SBUF_INIT;
-		put_short(&t, c->call, cap->scratch);   /* the tooltip keeps the full path */
-		sb_printf(&t, " = %s", c->result);
-		xml_text(out, sb_str(&t), maxc);
-		sb_free(&t);
-		fputs("</text></g>\n", out);
-	}
-	for (size_t k = 0; k < L.narrows; k++) {
-		const struct arrow *a = &L.arrows[k];
-		if (a->to == (size_t)-1)
-			continue;
-		int client = cap->calls[a->from].side == SIDE_CLIENT;
-		int y1 = top + (int)L.row[a->from] * step - 4, y2 = top + (int)L.row[a->to] * step - 4;
-		int x1 = client ? xc : xs, x2 = client ? xs : xc;
-		const char *dash = a->kind == EV_DATA ? "" : " stroke-dasharray=\"5,3\"";
-		fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#b03030\" "
-			"stroke-width=\"1.5\" marker-end=\"url(#arrow)\"%s/>\n", x1, y1, x2, y2, dash);
-		fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"#b03030\" text-anchor=\"middle\">",
-			(xc + xs) / 2, (y1 + y2) / 2 - 3);
-		xml_text(out, a->label, 40);
-		fputs("</text>\n", out);
-	}
-	fputs("</svg>\n", out);
-	layout_free(&L);
 }

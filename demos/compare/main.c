@@ -3,7 +3,10 @@
  *
  *   compare                      the behaviour matrix (scenarios x family/type)
  *   compare --trace A B          one exchange on A and on B, traces side by side
- *   compare --diagram A          one exchange as a sequence diagram (--svg FILE)
+ *   compare --diagram A          one exchange as a sequence diagram (--svg FILE),
+ *                                one lane per process or thread (--model M)
+ *   compare --models [A]         one exchange under every server model: what each
+ *                                adds or changes against iterative
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -15,14 +18,17 @@
 
 #include "compare.h"
 
+#include "../../common/server.h"
+
 enum { OPT_MD = 256, OPT_JSON, OPT_CSV, OPT_ONLY, OPT_FAMILIES, OPT_TRACE, OPT_DIAGRAM, OPT_SVG,
-       OPT_DETAILS, OPT_HELP };
+       OPT_DETAILS, OPT_MODELS, OPT_MODEL, OPT_HELP };
 
 static void usage(void)
 {
 	puts("Usage: compare [--markdown|--json|--csv] [--only LIST] [--families LIST] [--details]\n"
 	     "       compare --trace FAMILY[/TYPE] FAMILY[/TYPE]\n"
-	     "       compare --diagram FAMILY[/TYPE] [--svg FILE]\n"
+	     "       compare --diagram FAMILY[/TYPE] [--model M[=N]] [--svg FILE]\n"
+	     "       compare --models [FAMILY[/TYPE]] [--markdown|--json]\n"
 	     "Runs the same scenarios on every address family and socket type and prints what\n"
 	     "the kernel did, measured now: one row per scenario, one column per family/type.\n\n"
 	     "  --markdown, --json, --csv   the matrix for slides and scripts\n"
@@ -33,7 +39,13 @@ static void usage(void)
 	     "  --details          the longer explanation of every cell after the table\n"
 	     "  --trace A B        run one client/server exchange on A and on B and print both\n"
 	     "                     traces side by side, call by call, marking what differs\n"
-	     "  --diagram A        one exchange as a sequence diagram; --svg FILE writes SVG\n"
+	     "  --diagram A        one exchange as a sequence diagram, one lane per process or\n"
+	     "                     thread; --svg FILE writes it as SVG too\n"
+	     "  --model M[=N]      the server's model for --diagram: iterative (the default),\n"
+	     "                     fork, thread, prefork[=N], prethread[=N], select, poll, epoll\n"
+	     "  --models [A]       one exchange on A (default inet/tcp) under every server model,\n"
+	     "                     side by side: the calls each adds or changes against iterative,\n"
+	     "                     and which process or thread made them (--markdown, --json)\n"
 	     "  -h, --help         this help\n\n"
 	     "Exit status: 0 success, 1 a run failed, 2 bad usage.");
 }
@@ -64,12 +76,16 @@ static int find(const char *spec, const struct family **f, const struct sock_kin
 	return 0;
 }
 
-static int capture(struct cmp_capture *cap, const struct family *f, const struct sock_kind *k)
+static int capture(struct cmp_capture *cap, const struct family *f, const struct sock_kind *k,
+		   const struct model *m, int pool)
 {
 	static char *msgs[] = { "hello", "compare me" };
 	struct sbuf err = SBUF_INIT;
-	int rc = cmp_capture_run(cap, f, k, msgs, 2, &err);
-	if (rc)
+	int rc = cmp_capture_model(cap, f, k, m, pool, msgs, 2, &err);
+	if (rc > 0)
+		fprintf(stderr, "compare: --model %s does not apply to %s/%s: %s\n", m->name, f->name, k->name,
+			sb_str(&err));
+	else if (rc)
 		fprintf(stderr, "compare: %s/%s: %s\n", f->name, k->name, sb_str(&err));
 	sb_free(&err);
 	return rc;
@@ -87,11 +103,13 @@ int main(int argc, char **argv)
 		{ "diagram", no_argument, NULL, OPT_DIAGRAM },
 		{ "svg", required_argument, NULL, OPT_SVG },
 		{ "details", no_argument, NULL, OPT_DETAILS },
+		{ "models", no_argument, NULL, OPT_MODELS },
+		{ "model", required_argument, NULL, OPT_MODEL },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	int format = 0, mode = 0, details = 0, c;
-	const char *only = NULL, *families = NULL, *svg = NULL;
+	const char *only = NULL, *families = NULL, *svg = NULL, *model = NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -99,7 +117,8 @@ int main(int argc, char **argv)
 		case OPT_MD: case OPT_JSON: case OPT_CSV: format = c; break;
 		case OPT_ONLY: only = optarg; break;
 		case OPT_FAMILIES: families = optarg; break;
-		case OPT_TRACE: case OPT_DIAGRAM: mode = c; break;
+		case OPT_TRACE: case OPT_DIAGRAM: case OPT_MODELS: mode = c; break;
+		case OPT_MODEL: model = optarg; break;
 		case OPT_SVG: svg = optarg; break;
 		case OPT_DETAILS: details = 1; break;
 		case 'h': case OPT_HELP: usage(); return 0;
@@ -108,15 +127,50 @@ int main(int argc, char **argv)
 	}
 	const struct family *fa, *fb;
 	const struct sock_kind *ka, *kb;
+	const struct model *model_m = NULL;
+	int pool = 0;
+	if (model && mode != OPT_DIAGRAM)
+		die_usage("--model goes with --diagram (--models runs every model)", NULL);
+	if (model) {
+		struct sbuf err = SBUF_INIT;
+		if (cmp_model_parse(model, &model_m, &pool, &err))
+			die_usage(sb_str(&err), NULL);
+		sb_free(&err);
+	}
+	if (mode == OPT_MODELS) {
+		if (argc - optind > 1)
+			die_usage("--models takes one family, like: --models unix/seqpacket", NULL);
+		if (svg || format == OPT_CSV)
+			die_usage("--models prints text, --markdown or --json", NULL);
+		find(argc - optind == 1 ? argv[optind] : "inet/tcp", &fa, &ka);
+		struct cmp_models mm;
+		struct sbuf err = SBUF_INIT;
+		if (cmp_models_run(&mm, fa, ka, &err)) {
+			fprintf(stderr, "compare: %s/%s: %s\n", fa->name, ka->name, sb_str(&err));
+			sb_free(&err);
+			return 1;
+		}
+		sb_free(&err);
+		switch (format) {
+		case OPT_MD: cmp_models_markdown(stdout, &mm); break;
+		case OPT_JSON: cmp_models_json(stdout, &mm); break;
+		default: cmp_models_text(stdout, &mm, term_width());
+		}
+		int bad = 0;
+		for (size_t i = 0; i < mm.nruns; i++)
+			bad |= mm.runs[i].status < 0;
+		cmp_models_free(&mm);
+		return bad;
+	}
 	if (mode == OPT_TRACE) {
 		if (argc - optind != 2)
 			die_usage("--trace takes two families, like: --trace inet unix", NULL);
 		find(argv[optind], &fa, &ka);
 		find(argv[optind + 1], &fb, &kb);
 		struct cmp_capture a, b;
-		if (capture(&a, fa, ka))
+		if (capture(&a, fa, ka, NULL, 0))
 			return 1;
-		if (capture(&b, fb, kb)) {
+		if (capture(&b, fb, kb, NULL, 0)) {
 			cmp_capture_free(&a);
 			return 1;
 		}
@@ -136,7 +190,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		struct cmp_capture a;
-		if (capture(&a, fa, ka)) {
+		if (capture(&a, fa, ka, model_m, pool)) {
 			if (out)
 				fclose(out);
 			return 1;

@@ -1,0 +1,475 @@
+/*
+ * compare_diagram: a captured run as a sequence diagram, one lane per process
+ * or thread (the client, the server, each child or thread it made), time going
+ * down (see compare.h).
+ *
+ * The diagram is a list of rows, the same for the text and the SVG: each call
+ * of the run in its lane, in the timeline's order, and each arrow on a row of
+ * its own (after the call that sent, made or ended something; a reap just
+ * before the wait4 that reaped). A lane is as wide as the longest call text in
+ * it, up to what the terminal (or the picture) allows; a longer call wraps
+ * onto more lines, and no call text is ever cut. An arrow's label stands in
+ * the arrow's own row, so it is never drawn over another arrow.
+ */
+#define _GNU_SOURCE
+#include "compare.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/server.h"
+
+/* ---- rows ----------------------------------------------------------------------- */
+
+enum { ITEM_CALL, ITEM_ARROW };
+
+struct item {
+	int type;
+	size_t index;    /* a call, or an arrow */
+};
+
+struct drawing {
+	const struct cmp_capture *cap;
+	struct cmp_timeline t;
+	struct item *items;
+	size_t nitems;
+	char **text;         /* call -> what is drawn: "call = result", $DIR for the scratch dir */
+	char (*head)[64];    /* lane -> its header */
+	size_t *nat;         /* lane -> the longest text in it */
+	long *alive_from, *alive_to;   /* lane -> the items it is alive in */
+	int uses_dir;
+};
+
+static void drawing_build(struct drawing *d, const struct cmp_capture *cap)
+{
+	memset(d, 0, sizeof *d);
+	d->cap = cap;
+	cmp_timeline_build(cap, &d->t);
+	size_t n = cap->ncalls, na = d->t.nactors;
+	d->items = calloc(n + d->t.narrows + 1, sizeof *d->items);
+	d->text = calloc(n + 1, sizeof *d->text);
+	d->head = calloc(na + 1, sizeof *d->head);
+	d->nat = calloc(na + 1, sizeof *d->nat);
+	d->alive_from = calloc(na + 1, sizeof *d->alive_from);
+	d->alive_to = calloc(na + 1, sizeof *d->alive_to);
+	for (size_t a = 0; a < na; a++) {
+		const struct cmp_actor *ac = &d->t.actors[a];
+		const char *what = a == 0 ? "client" : a == 1 ? "server" : ac->is_thread ? "thread" : "child";
+		snprintf(d->head[a], sizeof d->head[a], "%s %s %d", what, ac->is_thread ? "tid" : "pid", ac->tid);
+		d->nat[a] = strlen(d->head[a]);
+		d->alive_from[a] = ac->spawn >= 0 ? -2 : 0;   /* -2: from its spawn arrow */
+		d->alive_to[a] = -1;                          /* -1: to the end */
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct cmp_call *c = &cap->calls[i];
+		struct sbuf sb = SBUF_INIT;
+		cmp_put_short(&sb, c->call, cap->scratch);
+		sb_printf(&sb, " = %s", c->result);
+		d->text[i] = strdup(sb_str(&sb));
+		sb_free(&sb);
+		d->uses_dir |= cap->scratch[0] && strstr(c->call, cap->scratch) != NULL;
+		int a = d->t.actor_of[i];
+		if (a >= 0 && strlen(d->text[i]) > d->nat[a])
+			d->nat[a] = strlen(d->text[i]);
+	}
+	for (size_t r = 0; r < n; r++) {
+		size_t i = d->t.order[r];
+		for (size_t k = 0; k < d->t.narrows; k++) {
+			const struct cmp_arrow *ar = &d->t.arrows[k];
+			if (ar->kind == ARR_REAP && ar->to == (long)i) {
+				d->items[d->nitems++] = (struct item){ ITEM_ARROW, k };
+				if (ar->from_actor >= 0)
+					d->alive_to[ar->from_actor] = (long)d->nitems - 1;
+			}
+		}
+		d->items[d->nitems++] = (struct item){ ITEM_CALL, i };
+		for (size_t k = 0; k < d->t.narrows; k++) {
+			const struct cmp_arrow *ar = &d->t.arrows[k];
+			if (ar->kind != ARR_REAP && ar->from == (long)i) {
+				d->items[d->nitems++] = (struct item){ ITEM_ARROW, k };
+				if (ar->kind == ARR_SPAWN && ar->to_actor >= 0)
+					d->alive_from[ar->to_actor] = (long)d->nitems - 1;
+			}
+		}
+	}
+}
+
+static void drawing_free(struct drawing *d)
+{
+	for (size_t i = 0; i < d->cap->ncalls; i++)
+		free(d->text[i]);
+	free(d->text);
+	free(d->items);
+	free(d->head);
+	free(d->nat);
+	free(d->alive_from);
+	free(d->alive_to);
+	cmp_timeline_free(&d->t);
+}
+
+static int alive(const struct drawing *d, size_t lane, size_t item)
+{
+	long from = d->alive_from[lane], to = d->alive_to[lane];
+	return from != -2 && (long)item >= from && (to < 0 || (long)item <= to);
+}
+
+/* An arrow's ends as lanes: a datagram nobody read points at the other side. */
+static void arrow_lanes(const struct drawing *d, const struct cmp_arrow *ar, int *from, int *to)
+{
+	*from = ar->from_actor;
+	*to = ar->to_actor;
+	if (*to < 0)
+		*to = d->t.actors[*from].side == SIDE_CLIENT ? 1 : 0;
+}
+
+static void arrow_label(const struct cmp_arrow *ar, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s", ar->label,
+		 ar->to < 0 && ar->kind != ARR_SPAWN && ar->kind != ARR_REAP ? " (not read)" : "");
+}
+
+/* The next piece of s that fits in w columns: broken after a space (but not
+ * between " = " and the result), else after a '|' or a ',', else at w. */
+static size_t wrap_piece(const char *s, size_t w)
+{
+	size_t n = strlen(s);
+	if (n <= w)
+		return n;
+	for (size_t i = w; i > w / 3; i--)
+		if (s[i - 1] == ' ' && !(i >= 2 && s[i - 2] == '='))
+			return i;
+	for (size_t i = w; i > w / 3; i--)
+		if (s[i - 1] == '|' || s[i - 1] == ',')
+			return i;
+	for (size_t i = w / 3; i > 1; i--)
+		if (s[i - 1] == ' ')
+			return i;
+	return w;
+}
+
+size_t cmp_wrap_lines(const char *s, size_t w, char ***out)
+{
+	size_t cap = 8, n = 0;
+	char **v = malloc(cap * sizeof *v);
+	int first = 1;
+	while (*s || first) {
+		size_t ind = first ? 0 : 2, room = w > ind + 8 ? w - ind : 8;
+		size_t len = wrap_piece(s, room);
+		if (n == cap)
+			v = realloc(v, (cap *= 2) * sizeof *v);
+		v[n] = malloc(ind + len + 1);
+		memset(v[n], ' ', ind);
+		memcpy(v[n] + ind, s, len);
+		while (len > 0 && v[n][ind + len - 1] == ' ')
+			len--;
+		v[n][ind + len] = '\0';
+		n++;
+		s += wrap_piece(s, room);
+		first = 0;
+	}
+	*out = v;
+	return n;
+}
+
+void cmp_free_lines(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Lane widths: each as wide as its longest text, the widest narrowed (down to
+ * `minw`) until the lanes fit in `total` columns, `gap` columns per lane besides. */
+static void fit_widths(const size_t *nat, size_t n, size_t total, size_t gap, size_t minw, size_t *w)
+{
+	size_t lo = minw, hi = minw, sum;
+	for (size_t a = 0; a < n; a++)
+		if (nat[a] > hi)
+			hi = nat[a];
+	while (lo < hi) {   /* the largest cap that fits */
+		size_t c = (lo + hi + 1) / 2;
+		sum = 0;
+		for (size_t a = 0; a < n; a++)
+			sum += (nat[a] < c ? nat[a] : c) + gap;
+		if (sum <= total)
+			lo = c;
+		else
+			hi = c - 1;
+	}
+	for (size_t a = 0; a < n; a++)
+		w[a] = nat[a] < lo ? nat[a] : lo;
+}
+
+/* ---- text ------------------------------------------------------------------------- */
+
+struct canvas {
+	char *p;
+	size_t w;
+};
+
+static void canvas_start(struct canvas *cv, const struct drawing *d, const size_t *x, size_t item)
+{
+	memset(cv->p, ' ', cv->w);
+	for (size_t a = 0; a < d->t.nactors; a++)
+		if (alive(d, a, item))
+			cv->p[x[a]] = '|';
+}
+
+static void canvas_put(struct canvas *cv, size_t at, const char *s)
+{
+	for (; *s && at < cv->w; s++, at++)
+		cv->p[at] = *s;
+}
+
+static void canvas_print(FILE *out, struct canvas *cv)
+{
+	size_t n = cv->w;
+	while (n > 0 && cv->p[n - 1] == ' ')
+		n--;
+	fprintf(out, "%.*s\n", (int)n, cv->p);
+}
+
+void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
+{
+	struct drawing d;
+	drawing_build(&d, cap);
+	size_t na = d.t.nactors, *w = calloc(na, sizeof *w), *x = calloc(na + 1, sizeof *x);
+	size_t total = width > 40 ? (size_t)width : 40;
+	fit_widths(d.nat, na, total + 1, 3, 20, w);
+	for (size_t a = 0; a < na; a++)
+		x[a + 1] = x[a] + w[a] + 3;
+	struct canvas cv = { NULL, x[na] + 64 };
+	cv.p = malloc(cv.w + 1);
+
+	char pool[16] = "";
+	if (cap->pool)
+		snprintf(pool, sizeof pool, "=%d", cap->pool);
+	fprintf(out, "%s-client and %s-server (%s), --model %s%s: one lane per process or thread, "
+		"time going down\n", cap->fam->name, cap->fam->name, cap->kind->label, cap->model->name, pool);
+	if (d.uses_dir)
+		fprintf(out, "($DIR is %s, the run's scratch directory, removed afterwards)\n", cap->scratch);
+	fputc('\n', out);
+	memset(cv.p, ' ', cv.w);
+	for (size_t a = 0; a < na; a++)
+		canvas_put(&cv, x[a], d.head[a]);
+	canvas_print(out, &cv);
+	memset(cv.p, ' ', cv.w);
+	for (size_t a = 0; a < na; a++)
+		for (size_t k = 0; k < w[a] + 2 && k < strlen(d.head[a]) + 2; k++)
+			cv.p[x[a] + k] = '=';
+	canvas_print(out, &cv);
+
+	for (size_t it = 0; it < d.nitems; it++) {
+		const struct item *item = &d.items[it];
+		if (item->type == ITEM_CALL) {
+			int a = d.t.actor_of[item->index];
+			char **lines;
+			size_t nl = cmp_wrap_lines(d.text[item->index], a >= 0 ? w[a] : 40, &lines);
+			for (size_t l = 0; l < nl; l++) {
+				canvas_start(&cv, &d, x, it);
+				canvas_put(&cv, a >= 0 ? x[a] + 2 : 0, lines[l]);
+				canvas_print(out, &cv);
+			}
+			cmp_free_lines(lines, nl);
+			continue;
+		}
+		const struct cmp_arrow *ar = &d.t.arrows[item->index];
+		int fa, ta;
+		arrow_lanes(&d, ar, &fa, &ta);
+		char lab[80];
+		arrow_label(ar, lab, sizeof lab);
+		canvas_start(&cv, &d, x, it);
+		char line = ar->kind == ARR_SPAWN ? '=' : ar->kind == ARR_REAP ? '.' : '-';
+		size_t xa = x[fa], xb = x[ta], lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
+		if (fa == ta) {
+			canvas_put(&cv, xa + 2, lab);
+			canvas_print(out, &cv);
+			continue;
+		}
+		for (size_t k = lo + 1; k < hi; k++)
+			cv.p[k] = line;
+		if (xa < xb)
+			cv.p[hi - 1] = '>';
+		else
+			cv.p[lo + 1] = '<';
+		/* the label next to where the arrow starts (the sender's lane is empty
+		 * in this row), else anywhere between its ends, else beside it */
+		size_t ll = strlen(lab) + 2, span = hi - lo - 3;
+		size_t slo = fa < ta ? xa : x[fa - 1], shi = fa < ta ? x[fa + 1] : xa;
+		if (shi - slo - 3 >= ll + 2) {
+			size_t at = slo + 2 + (shi - slo - 3 - ll) / 2;
+			cv.p[at] = ' ';
+			canvas_put(&cv, at + 1, lab);
+			cv.p[at + ll - 1] = ' ';
+		} else if (span >= ll + 2) {
+			size_t at = lo + 2 + (span - ll) / 2;
+			cv.p[at] = ' ';
+			canvas_put(&cv, at + 1, lab);
+			cv.p[at + ll - 1] = ' ';
+		} else {
+			/* no room between the ends: beside the arrow, never over it */
+			canvas_put(&cv, hi + 2, lab);
+		}
+		canvas_print(out, &cv);
+	}
+	fputs("\n--> connection, data, end of stream   ==> fork/pthread_create (clone, clone3)   "
+	      "..> exit, reaped by wait4\n", out);
+	free(cv.p);
+	free(w);
+	free(x);
+	drawing_free(&d);
+}
+
+/* ---- SVG -------------------------------------------------------------------------- */
+
+#define SVG_CW 6.63      /* the advance of an 11 px DejaVu Sans Mono character */
+#define SVG_LH 14        /* one line of a call */
+#define SVG_MAXC 100     /* a call longer than this wraps */
+#define SVG_GAP 44       /* between a lane's longest text and the next lifeline */
+
+static void xml_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		default:
+			if ((unsigned char)*s < 32)
+				fputc(' ', out);
+			else
+				fputc(*s, out);
+		}
+	}
+}
+
+static const char *arrow_colour(int kind)
+{
+	return kind == ARR_SPAWN || kind == ARR_REAP ? "#2a5db0" : "#b03030";
+}
+
+void cmp_diagram_svg(FILE *out, const struct cmp_capture *cap)
+{
+	struct drawing d;
+	drawing_build(&d, cap);
+	size_t na = d.t.nactors, *w = calloc(na, sizeof *w);
+	double *x = calloc(na + 1, sizeof *x);
+	for (size_t a = 0; a < na; a++)
+		w[a] = d.nat[a] < SVG_MAXC ? d.nat[a] : SVG_MAXC;
+	x[0] = 24;
+	for (size_t a = 0; a < na; a++)
+		x[a + 1] = x[a] + w[a] * SVG_CW + SVG_GAP;
+	/* rows: where each item starts, and how tall it is */
+	double *y = calloc(d.nitems + 1, sizeof *y);
+	size_t *nlines = calloc(d.nitems + 1, sizeof *nlines);
+	char ***lines = calloc(d.nitems + 1, sizeof *lines);
+	const double top = 96;
+	y[0] = top;
+	for (size_t it = 0; it < d.nitems; it++) {
+		double h = 24;
+		if (d.items[it].type == ITEM_CALL) {
+			int a = d.t.actor_of[d.items[it].index];
+			nlines[it] = cmp_wrap_lines(d.text[d.items[it].index], a >= 0 ? w[a] : SVG_MAXC, &lines[it]);
+			h = (double)nlines[it] * SVG_LH + 6;
+		}
+		y[it + 1] = y[it] + h;
+	}
+	double width = x[na] - SVG_GAP + 40, height = y[d.nitems] + 40;
+	double title_w = 60 * 8.5;
+	if (width < title_w + 40)
+		width = title_w + 40;
+
+	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+		"viewBox=\"0 0 %.0f %.0f\" font-family=\"DejaVu Sans Mono, monospace\" font-size=\"11\">\n",
+		width, height, width, height);
+	fputs("<defs>", out);
+	for (int k = 0; k < 2; k++)
+		fprintf(out, "<marker id=\"head%d\" markerWidth=\"10\" markerHeight=\"8\" refX=\"9\" refY=\"4\" "
+			"orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" fill=\"%s\"/></marker>",
+			k, arrow_colour(k ? ARR_SPAWN : ARR_DATA));
+	fputs("</defs>\n", out);
+	fprintf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n", width, height);
+	fprintf(out, "<text x=\"24\" y=\"24\" font-size=\"14\" font-weight=\"bold\">");
+	xml_text(out, cap->label);
+	fprintf(out, ", --model %s", cap->model->name);
+	if (cap->pool)
+		fprintf(out, "=%d", cap->pool);
+	fputs(": one exchange, one lane per process or thread</text>\n", out);
+	if (d.uses_dir) {
+		fputs("<text x=\"24\" y=\"42\" font-size=\"10\" fill=\"#555\">$DIR is ", out);
+		xml_text(out, cap->scratch);
+		fputs(", the run's scratch directory (each call's tooltip has the full text)</text>\n", out);
+	}
+	/* lanes: a header, a faint line until the lane exists, a solid one while it lives */
+	for (size_t a = 0; a < na; a++) {
+		fprintf(out, "<text x=\"%.1f\" y=\"70\" font-size=\"12\" font-weight=\"bold\">", x[a] - 4);
+		xml_text(out, d.head[a]);
+		fputs("</text>\n", out);
+		double y0 = 78, y1 = y[d.nitems] + 10;
+		if (d.alive_from[a] > 0)
+			y0 = y[d.alive_from[a]] + 16;
+		if (d.alive_to[a] >= 0)
+			y1 = y[d.alive_to[a]] + 16;
+		if (y0 > 78)
+			fprintf(out, "<line x1=\"%.1f\" y1=\"78\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ccc\" "
+				"stroke-dasharray=\"2,4\"/>\n", x[a], x[a], y0);
+		fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" "
+			"stroke-width=\"2\"/>\n", x[a], y0, x[a], y1);
+	}
+	for (size_t it = 0; it < d.nitems; it++) {
+		const struct item *item = &d.items[it];
+		if (item->type == ITEM_CALL) {
+			const struct cmp_call *c = &cap->calls[item->index];
+			int a = d.t.actor_of[item->index];
+			double lx = a >= 0 ? x[a] : 24;
+			fputs("<g><title>", out);
+			xml_text(out, c->call);
+			fputs(" = ", out);
+			xml_text(out, c->result);
+			fprintf(out, "</title><circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#555\"/>"
+				"<text fill=\"%s\">", lx, y[it] + 7, c->rc < 0 ? "#c00000" : "#000000");
+			for (size_t l = 0; l < nlines[it]; l++) {
+				fprintf(out, "<tspan x=\"%.1f\" y=\"%.1f\" xml:space=\"preserve\">", lx + 8,
+					y[it] + 11 + (double)l * SVG_LH);
+				xml_text(out, lines[it][l]);
+				fputs("</tspan>", out);
+			}
+			fputs("</text></g>\n", out);
+			continue;
+		}
+		const struct cmp_arrow *ar = &d.t.arrows[item->index];
+		int fa, ta;
+		arrow_lanes(&d, ar, &fa, &ta);
+		char lab[80];
+		arrow_label(ar, lab, sizeof lab);
+		double ly = y[it] + 16, xa = x[fa], xb = x[ta];
+		const char *col = arrow_colour(ar->kind);
+		const char *dash = ar->kind == ARR_DATA || ar->kind == ARR_SPAWN ? "" : " stroke-dasharray=\"5,3\"";
+		if (fa != ta)
+			fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+				"stroke-width=\"1.5\" marker-end=\"url(#head%d)\"%s/>\n",
+				xa, ly, xb + (xa < xb ? -2 : 2), ly, col,
+				ar->kind == ARR_SPAWN || ar->kind == ARR_REAP, dash);
+		/* the label above its own arrow, on a white ground (lifelines pass behind it) */
+		double lw = (double)strlen(lab) * 6.1 + 8, lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
+		double slo = fa < ta ? xa : x[fa - 1], shi = fa < ta ? x[fa + 1] : xa;
+		double lx = shi - slo >= lw + 16 ? (slo + shi) / 2 : hi - lo >= lw + 16 ? (lo + hi) / 2 : hi + 8 + lw / 2;
+		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"white\"/>"
+			"<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"%s\" text-anchor=\"middle\">",
+			lx - lw / 2, y[it] + 1, lw, lx, y[it] + 10, col);
+		xml_text(out, lab);
+		fputs("</text>\n", out);
+	}
+	fputs("</svg>\n", out);
+	for (size_t it = 0; it < d.nitems; it++)
+		if (lines[it])
+			cmp_free_lines(lines[it], nlines[it]);
+	free(lines);
+	free(nlines);
+	free(y);
+	free(x);
+	free(w);
+	drawing_free(&d);
+}
