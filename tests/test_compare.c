@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/server.h"
 #include "../demos/compare/compare.h"
 #include "../families/families.h"
 #include "harness.h"
@@ -570,4 +571,333 @@ Test(compare, svg_diagram_is_well_formed, .timeout = 60)
 		free(out);
 	}
 	h_tmpdir_free(dir);
+}
+
+/* ---- the server models side by side (--models) and one lane per process (--diagram --model) ---- */
+
+static const struct cmp_mrun *run_of(const struct cmp_models *mm, const char *model)
+{
+	for (size_t i = 0; i < mm->nruns; i++)
+		if (!strcmp(mm->runs[i].model->name, model))
+			return &mm->runs[i];
+	cr_assert_fail("no run of --model %s", model);
+	return NULL;
+}
+
+/* An entry of the model's column: `mark` (-1: any but the same), the call's name,
+ * and a piece of its text (NULL: any). */
+static const struct cmp_mentry *entry_of(const struct cmp_mrun *r, int mark, const char *name, const char *text)
+{
+	for (size_t x = 0; x < r->nentries; x++) {
+		const struct cmp_mentry *e = &r->entries[x];
+		if ((mark < 0 ? e->mark != MARK_SAME : e->mark == mark) && !strcmp(e->call->name, name) &&
+		    (!text || strstr(e->call->call, text)))
+			return e;
+	}
+	return NULL;
+}
+
+static char *models_text(const struct cmp_models *mm, int width)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	cmp_models_text(out, mm, width);
+	fclose(out);
+	return text;
+}
+
+Test(compare, models_show_what_each_model_adds, .timeout = 60)
+{
+	struct cmp_models mm;
+	struct sbuf err = SBUF_INIT;
+	cr_assert_eq(cmp_models_run(&mm, &family_inet, &family_inet.kinds[0], &err), 0, "%s", sb_str(&err));
+	char *text = models_text(&mm, 160);
+
+	/* iterative is the reference: nothing added, nothing of the other models' calls */
+	const struct cmp_mrun *it = run_of(&mm, "iterative");
+	for (size_t x = 0; x < it->nentries; x++)
+		cr_expect_eq(it->entries[x].mark, MARK_SAME, "iterative against itself: %s", it->entries[x].call->call);
+	for (size_t i = 0; i < mm.nref; i++) {
+		const char *n = mm.ref[i]->name;
+		cr_expect(strcmp(n, "clone") && strcmp(n, "clone3") && strcmp(n, "wait4") && strcmp(n, "epoll_wait") &&
+			  strcmp(n, "accept4"), "iterative made %s", mm.ref[i]->call);
+	}
+
+	/* fork: clone and wait4 by the server, the child's close of the listening socket,
+	 * the exchange itself moved to the child */
+	const struct cmp_mrun *fk = run_of(&mm, "fork");
+	cr_assert_eq(fk->status, 0, "%s", fk->why);
+	const struct cmp_mentry *e = entry_of(fk, MARK_ADDED, "clone", "SIGCHLD");
+	cr_expect(e && !strcmp(e->who, "server"), "fork adds the server's clone:\n%s", text);
+	e = entry_of(fk, MARK_ADDED, "wait4", NULL);
+	cr_expect(e && !strcmp(e->who, "server"), "fork adds the server's wait4:\n%s", text);
+	int child_close = 0, server_close = 0, moved = 0;
+	for (size_t x = 0; x < fk->nentries; x++) {
+		const struct cmp_mentry *f = &fk->entries[x];
+		if (f->mark == MARK_ADDED && !strcmp(f->call->name, "close"))
+			(strncmp(f->who, "child ", 6) ? &server_close : &child_close)[0]++;
+		if (f->mark == MARK_MOVED && !strncmp(f->who, "child ", 6) && !strcmp(f->call->name, "recvfrom"))
+			moved++;
+	}
+	cr_expect_eq(child_close, 1, "the child closes its copy of the listening socket:\n%s", text);
+	cr_expect_eq(server_close, 1, "the parent closes its copy of the connection:\n%s", text);
+	cr_expect_eq(moved, 3, "the child reads what the client sent, and the end:\n%s", text);
+
+	/* thread: clone3, the exchange in the thread */
+	const struct cmp_mrun *th = run_of(&mm, "thread");
+	cr_expect(entry_of(th, MARK_ADDED, "clone3", "CLONE_THREAD"), "%s", text);
+	cr_expect(!entry_of(th, -1, "clone", NULL) && !entry_of(th, -1, "wait4", NULL), "%s", text);
+
+	/* epoll: epoll_create1/epoll_ctl/epoll_wait, accept4 with SOCK_NONBLOCK for accept */
+	const struct cmp_mrun *ep = run_of(&mm, "epoll");
+	cr_expect(entry_of(ep, MARK_ADDED, "epoll_create1", NULL), "%s", text);
+	cr_expect(entry_of(ep, MARK_ADDED, "epoll_ctl", "EPOLL_CTL_ADD"), "%s", text);
+	cr_expect(entry_of(ep, MARK_ADDED, "epoll_wait", NULL), "%s", text);
+	e = entry_of(ep, MARK_CHANGED, "accept4", "SOCK_NONBLOCK");
+	cr_expect(e && !strcmp(mm.ref[e->at]->name, "accept"), "epoll's accept4 stands for accept:\n%s", text);
+	cr_expect(!entry_of(ep, -1, "clone", NULL) && !entry_of(ep, -1, "clone3", NULL), "%s", text);
+
+	/* select: fcntl F_SETFL O_NONBLOCK, pselect6 before accept */
+	const struct cmp_mrun *se = run_of(&mm, "select");
+	cr_expect(entry_of(se, MARK_ADDED, "fcntl", "O_NONBLOCK"), "%s", text);
+	e = entry_of(se, MARK_ADDED, "pselect6", NULL);
+	cr_expect(e && !strcmp(mm.ref[e->at]->name, "accept"), "the first pselect6 comes before accept:\n%s", text);
+
+	/* prefork and prethread: the pool is made, one entry for the N calls */
+	const struct cmp_mrun *pf = run_of(&mm, "prefork");
+	e = entry_of(pf, MARK_ADDED, "clone", NULL);
+	cr_expect(e && e->count == pf->cap.pool && pf->cap.pool > 1 && e->results, "prefork's pool:\n%s", text);
+	e = entry_of(run_of(&mm, "prethread"), MARK_ADDED, "clone3", NULL);
+	cr_expect(e && e->count > 1, "prethread's pool:\n%s", text);
+
+	/* the client does not change with the server's model */
+	for (size_t i = 0; i < mm.nruns; i++)
+		cr_expect(mm.runs[i].status || mm.runs[i].client_same, "%s", mm.runs[i].model->name);
+
+	/* the text fits the width, every model has a column, and no call is cut */
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		cr_expect_leq(strlen(line), 160, "wider than 160: %s", line);
+	free(text);
+	text = models_text(&mm, 160);
+	for (size_t i = 1; i < mm.nruns; i++)
+		cr_expect(strstr(text, mm.runs[i].model->name), "%s", mm.runs[i].model->name);
+	cr_expect(!strstr(text, "...\n") && !strstr(text, "... "), "%s", text);
+	free(text);
+	cmp_models_free(&mm);
+	sb_free(&err);
+}
+
+Test(compare, models_on_datagrams_say_which_do_not_apply, .timeout = 60)
+{
+	struct cmp_models mm;
+	struct sbuf err = SBUF_INIT;
+	cr_assert_eq(cmp_models_run(&mm, &family_inet, &family_inet.kinds[1], &err), 0, "%s", sb_str(&err));
+	for (size_t i = 0; i < mm.nruns; i++) {
+		const struct cmp_mrun *r = &mm.runs[i];
+		if (r->model->kinds & MK_DGRAM) {
+			cr_expect_eq(r->status, 0, "%s: %s", r->model->name, r->why);
+		} else {
+			cr_expect_eq(r->status, 1, "%s", r->model->name);
+			cr_expect_str_eq(r->why, r->model->no_dgram, "the model's own reason");
+		}
+	}
+	cr_expect_eq(run_of(&mm, "prefork")->status, 1);
+	/* fork on datagrams: a child per datagram, reaped */
+	const struct cmp_mrun *fk = run_of(&mm, "fork");
+	cr_expect(entry_of(fk, MARK_ADDED, "clone", NULL) && entry_of(fk, MARK_ADDED, "wait4", NULL));
+	cr_expect(entry_of(fk, MARK_MOVED, "sendto", NULL), "the child answers");
+	cmp_models_free(&mm);
+
+	/* the program: unix/dgram, text and JSON */
+	char *argv[] = { "bin/compare", "--models", "unix/dgram", NULL };
+	char *out = NULL;
+	cr_assert_eq(h_run(argv, NULL, 0, &out, NULL), 0);
+	cr_expect(strstr(out, "does not apply: its processes or"), "%s", out);
+	cr_expect(strstr(out, "prefork") && strstr(out, "prethread"), "%s", out);
+	free(out);
+	char *jv[] = { "bin/compare", "--models", "unix/dgram", "--json", NULL };
+	cr_assert_eq(h_run(jv, NULL, 0, &out, NULL), 0);
+	char *dir = h_tmpdir(), path[512];
+	snprintf(path, sizeof path, "%s/m.json", dir);
+	FILE *f = fopen(path, "w");
+	fputs(out, f);
+	fclose(f);
+	static const char check[] =
+		"import json, sys\n"
+		"m = json.load(open(sys.argv[1]))\n"
+		"by = {r['model']: r for r in m['models']}\n"
+		"assert by['prefork']['status'] == 'does not apply', by['prefork']\n"
+		"assert by['prethread']['status'] == 'does not apply'\n"
+		"assert by['iterative']['status'] == 'ok' and by['iterative']['entries'] == []\n"
+		"assert any(e['call'].startswith('clone(') for e in by['fork']['entries'])\n"
+		"assert any(e['call'].startswith('epoll_wait(') for e in by['epoll']['entries'])\n"
+		"print('ok')\n";
+	char *py[] = { "/usr/bin/env", "python3", "-c", (char *)check, path, NULL };
+	char *pyout = NULL;
+	cr_expect_eq(h_run(py, NULL, 0, &pyout, NULL), 0, "%s", out);
+	free(pyout);
+	free(out);
+	h_tmpdir_free(dir);
+	sb_free(&err);
+}
+
+/* s without spaces and '|' (what wrapping and lifelines add to a call's text) */
+static char *squeeze(const char *s)
+{
+	char *r = malloc(strlen(s) + 1), *p = r;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '|' && *s != '\n')
+			*p++ = *s;
+	*p = '\0';
+	return r;
+}
+
+Test(compare, diagram_has_a_lane_per_process, .timeout = 60)
+{
+	static char *msgs[] = { "hello", "compare me" };
+	struct cmp_capture cap;
+	struct sbuf err = SBUF_INIT;
+	cr_assert_eq(cmp_capture_model(&cap, &family_inet, &family_inet.kinds[0], model_find("fork"), 0, msgs, 2, &err),
+		     0, "%s", sb_str(&err));
+	struct cmp_timeline t;
+	cmp_timeline_build(&cap, &t);
+	cr_expect_geq(t.nactors, 3, "client, server, child");
+	int spawn = 0, reap = 0, data = 0;
+	for (size_t k = 0; k < t.narrows; k++) {
+		spawn += t.arrows[k].kind == ARR_SPAWN;
+		reap += t.arrows[k].kind == ARR_REAP;
+		data += t.arrows[k].kind == ARR_DATA && t.arrows[k].to >= 0;
+	}
+	cr_expect_eq(spawn, 1);
+	cr_expect_eq(reap, 1);
+	cr_expect_eq(data, 4, "two messages and two answers, each received");
+	/* the parent's close of its copy ends nothing; the child's close ends the stream */
+	int server_eof = 0;
+	for (size_t k = 0; k < t.narrows; k++)
+		if (t.arrows[k].kind == ARR_EOF && cap.calls[t.arrows[k].from].side == SIDE_SERVER) {
+			cr_expect(!strncmp(t.actors[t.arrows[k].from_actor].name, "child ", 6), "%s",
+				  t.actors[t.arrows[k].from_actor].name);
+			server_eof++;
+		}
+	cr_expect_eq(server_eof, 1);
+
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	cmp_diagram_text(out, &cap, 160);
+	fclose(out);
+	cr_expect(strstr(text, "client pid ") && strstr(text, "server pid ") && strstr(text, "child pid "), "%s", text);
+	cr_expect(strstr(text, " fork ") && strstr(text, " exit 0 "), "%s", text);
+	char *all = squeeze(text);
+	for (size_t i = 0; i < cap.ncalls; i++) {
+		struct sbuf sb = SBUF_INIT;
+		cmp_put_short(&sb, cap.calls[i].call, cap.scratch);
+		sb_printf(&sb, " = %s", cap.calls[i].result);
+		char *want = squeeze(sb_str(&sb));
+		cr_expect(strstr(all, want), "not drawn whole: %s\n%s", sb_str(&sb), text);
+		free(want);
+		sb_free(&sb);
+	}
+	free(all);
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		cr_expect_leq(strlen(line), 160, "wider than the terminal: %s", line);
+		cr_expect(!strstr(line, "...") || strstr(line, "exit"), "a cut text: %s", line);
+	}
+	free(text);
+
+	/* the SVG: well-formed, >= 3 lanes, spawn and reap arrows, no text cut, no label or
+	 * call text over an arrow */
+	char *dir = h_tmpdir(), path[512];
+	snprintf(path, sizeof path, "%s/fork.svg", dir);
+	out = fopen(path, "w");
+	cmp_diagram_svg(out, &cap);
+	fclose(out);
+	static const char check[] =
+		"import sys, xml.etree.ElementTree as ET\n"
+		"r = ET.parse(sys.argv[1]).getroot()\n"
+		"ns = '{http://www.w3.org/2000/svg}'\n"
+		"W = float(r.get('width'))\n"
+		"lanes = [t for t in r.iter(ns + 'text') if t.get('font-size') == '12']\n"
+		"assert len(lanes) >= 3, [t.text for t in lanes]\n"
+		"arrows = [l for l in r.iter(ns + 'line') if l.get('marker-end')]\n"
+		"assert len(arrows) >= 7, len(arrows)\n"
+		"assert any(l.get('stroke') == '#2a5db0' and not l.get('stroke-dasharray') for l in arrows), 'spawn'\n"
+		"assert any(l.get('stroke') == '#2a5db0' and l.get('stroke-dasharray') for l in arrows), 'reap'\n"
+		"segs = [(min(float(l.get('x1')), float(l.get('x2'))), max(float(l.get('x1')), float(l.get('x2'))),\n"
+		"         float(l.get('y1'))) for l in arrows]\n"
+		"for l in arrows: assert l.get('y1') == l.get('y2')\n"
+		"boxes = []\n"
+		"for t in r.iter(ns + 'text'):\n"
+		"    if t.get('text-anchor') == 'middle':\n"
+		"        w = len(t.text) * 6.1\n"
+		"        x = float(t.get('x')); boxes.append((x - w / 2, x + w / 2, float(t.get('y')) - 8, float(t.get('y')) + 2, t.text))\n"
+		"    for s in t.iter(ns + 'tspan'):\n"
+		"        assert not s.text.endswith('...'), s.text\n"
+		"        assert len(s.text) <= 100, s.text\n"
+		"        x = float(s.get('x')); y = float(s.get('y'))\n"
+		"        boxes.append((x, x + len(s.text) * 6.63, y - 9, y + 3, s.text))\n"
+		"        assert x + len(s.text) * 6.63 <= W, s.text\n"
+		"for (x0, x1, y0, y1, txt) in boxes:\n"
+		"    for (a0, a1, y) in segs:\n"
+		"        assert not (y0 <= y <= y1 and x0 < a1 and a0 < x1), ('over an arrow', txt, y)\n"
+		"print('ok', len(lanes), len(arrows))\n";
+	char *py[] = { "/usr/bin/env", "python3", "-c", (char *)check, path, NULL };
+	char *pyout = NULL, errpath[600];
+	snprintf(errpath, sizeof errpath, "%s/py.err", dir);
+	int st = h_run(py, NULL, 0, &pyout, errpath);
+	char *pyerr = h_slurp(errpath, NULL);
+	cr_expect_eq(st, 0, "%s", pyerr ? pyerr : "");
+	free(pyerr);
+	free(pyout);
+	h_tmpdir_free(dir);
+	cmp_timeline_free(&t);
+	cmp_capture_free(&cap);
+	sb_free(&err);
+}
+
+/* Threads share one descriptor table: a thread's close ends the stream; a pool's
+ * idle workers are lanes too. */
+Test(compare, diagram_threads_and_pools, .timeout = 60)
+{
+	static char *msgs[] = { "hello" };
+	const char *specs[] = { "thread", "prethread=2", "prefork=3" };
+	size_t want[] = { 3, 4, 5 };
+	for (size_t i = 0; i < 3; i++) {
+		const struct model *m;
+		int pool;
+		struct sbuf err = SBUF_INIT;
+		cr_assert_eq(cmp_model_parse(specs[i], &m, &pool, &err), 0, "%s", sb_str(&err));
+		struct cmp_capture cap;
+		cr_assert_eq(cmp_capture_model(&cap, &family_unix, &family_unix.kinds[0], m, pool, msgs, 1, &err), 0,
+			     "%s: %s", specs[i], sb_str(&err));
+		struct cmp_timeline t;
+		cmp_timeline_build(&cap, &t);
+		cr_expect_eq(t.nactors, want[i], "%s: %zu lanes", specs[i], t.nactors);
+		int eof = 0;
+		for (size_t k = 0; k < t.narrows; k++)
+			eof += t.arrows[k].kind == ARR_EOF && t.arrows[k].to >= 0;
+		cr_expect_eq(eof, 2, "%s: the end of stream both ways", specs[i]);
+		cmp_timeline_free(&t);
+		cmp_capture_free(&cap);
+		sb_free(&err);
+	}
+}
+
+Test(compare, model_usage_errors)
+{
+	char *a[] = { "bin/compare", "--diagram", "inet", "--model", "nosuch", NULL };
+	cr_expect_eq(h_run(a, NULL, 0, NULL, NULL), 2);
+	char *b[] = { "bin/compare", "--diagram", "inet", "--model", "fork=2", NULL };
+	cr_expect_eq(h_run(b, NULL, 0, NULL, NULL), 2);
+	char *c[] = { "bin/compare", "--model", "fork", NULL };
+	cr_expect_eq(h_run(c, NULL, 0, NULL, NULL), 2);
+	char *d[] = { "bin/compare", "--models", "inet/sctp", NULL };
+	cr_expect_eq(h_run(d, NULL, 0, NULL, NULL), 2);
+	char *e[] = { "bin/compare", "--diagram", "inet/udp", "--model", "prefork", NULL };
+	cr_expect_eq(h_run(e, NULL, 0, NULL, NULL), 1, "does not apply: exit 1, as a kind without an exchange");
+	char *f[] = { "bin/compare", "--models", "inet", "unix", NULL };
+	cr_expect_eq(h_run(f, NULL, 0, NULL, NULL), 2);
 }
