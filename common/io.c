@@ -6,7 +6,7 @@
 
 #include "trace.h"
 
-volatile sig_atomic_t io_stop;
+_Atomic int io_stop;
 
 static void on_stop(int sig)
 {

@@ -11,8 +11,10 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-/* Set by SIGINT/SIGTERM once io_catch_signals() ran; loops give up when set. */
-extern volatile sig_atomic_t io_stop;
+/* Set by SIGINT/SIGTERM once io_catch_signals() ran; loops give up when set.
+ * Atomic (and lock-free, so a signal handler may set it): the threads of a
+ * server read it while the main thread's handler writes it. */
+extern _Atomic int io_stop;
 
 /* SIGINT/SIGTERM set io_stop and interrupt blocking calls; SIGPIPE is ignored. */
 void io_catch_signals(void);

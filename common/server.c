@@ -75,7 +75,10 @@ void sv_restore_signals(const sigset_t *old)
 
 void sv_log_flush(void)
 {
-	if (!__fpending(stdout))
+	flockfile(stdout);
+	size_t pending = __fpending(stdout);
+	funlockfile(stdout);
+	if (!pending)
 		return;
 	sigset_t old;
 	sv_block_stop_signals(&old);

@@ -155,6 +155,15 @@ static void fmt_clone3(struct sbuf *sb, pthread_t t, long rc)
 	sb_puts(sb, ", 88)");
 }
 
+/* The new thread's id, where the kernel wrote it (CLONE_PARENT_SETTID) before
+ * clone3 returned. ThreadSanitizer cannot see the kernel's write and takes
+ * its own set-up of the new thread's memory for a racing one. */
+__attribute__((no_sanitize("thread"))) static long new_tid(pthread_t t)
+{
+	long o = tid_offset();
+	return o < 0 ? 0 : *(volatile const int *)((const char *)t + o);
+}
+
 int t_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
 	struct tcall c;
@@ -166,9 +175,7 @@ int t_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *
 		errno = e;
 		rc = -1;
 	} else {
-		long o = tid_offset();
-		/* the kernel wrote the new id there (CLONE_PARENT_SETTID) before clone3 returned */
-		rc = o < 0 ? 0 : *(volatile const int *)((const char *)*t + o);
+		rc = new_tid(*t);
 	}
 	tc_end(&c, rc);
 	c.no_pid = !was;
