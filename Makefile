@@ -3,7 +3,7 @@
 #   make          every program into bin/
 #   make demo     install what is missing, build, run the main demo
 #   make test     build and run the Criterion tests
-#   make bench    quick speed figures (bin/compare's scenario 9), beside a reference tool if one is installed
+#   make bench    the servers' speed per family and model, beside a bare C floor and Python's socketserver (about 5 min)
 #   make deps     install the Debian packages a fresh machine lacks
 #   make install  bin/* into $(DESTDIR)$(PREFIX)/bin
 #   make clean
@@ -100,7 +100,15 @@ test: all $(TEST_RUNNER) $(TOOLS)
 	$(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
 
 # Speed is measured here, never asserted by a test.
-bench: all bench-deps
+BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
+BENCH_TOOLS := $(BENCH_SRC:tests/bench/%.c=build/bench/%)
+
+# make bench's load generator and floor server: plain libc, no library.
+build/bench/%: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+bench: all bench-deps $(BENCH_TOOLS)
 	@sh demos/bench.sh
 
 # The reference tools make bench sets our figures beside (not needed by the tests).

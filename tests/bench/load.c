@@ -19,7 +19,7 @@
  * are neither counted nor errors.
  *
  * Bounded in time (--seconds, plus at most --setup-seconds to connect in rtt
- * mode) and in count (--max-ops).
+ * mode and --drain-seconds after the window) and in count (--max-ops).
  *
  * Output, one line on stdout:
  *   ops=N errors=E seconds=X rate=R served=K retries=T
@@ -27,6 +27,13 @@
  * completed at least one operation (in rtt mode, an iterative server serves
  * one connection at a time and starves the others); retries counts refused
  * connects that were tried again.
+ *
+ * When the window closes, no new operation starts, but those in flight are
+ * finished (for at most --drain-seconds, default 2; not counted, though a
+ * wrong answer is still an error): a connection the client abandoned in the
+ * server's backlog would otherwise be accepted and served after this run, in
+ * the time of whatever is measured next. Each connection closes once its
+ * last answer is in, so the server reaches the ones waiting behind it.
  *
  * TIME_WAIT: the client is the side that closes first, so every closed TCP
  * connection would leave the client's port in TIME_WAIT for 60 s; tens of
@@ -86,6 +93,7 @@ static unsigned long retries;
 static unsigned max_refused = 1000;
 static unsigned long waiting;    /* slots in WAIT_RETRY */
 static int running;              /* the measured window has started */
+static int draining;             /* it has ended: finish what is in flight */
 
 static unsigned char request[MSG], expect[MSG];
 
@@ -111,7 +119,7 @@ static void usage(int status)
 	fprintf(status ? stderr : stdout,
 		"Usage: load (--inet HOST PORT | --inet6 HOST PORT | --unix PATH)\n"
 		"            [--mode connrate|rtt] [--clients C] [--seconds S] [--max-ops N]\n"
-		"            [--retries R] [--setup-seconds S] [--cpu N]\n"
+		"            [--retries R] [--setup-seconds S] [--drain-seconds S] [--cpu N]\n"
 		"A load generator for make bench: C concurrent clients send 64-byte requests\n"
 		"to an upper-casing echo server and check each answer byte for byte.\n"
 		"  --mode connrate  connect, one round trip, close, again (default)\n"
@@ -121,6 +129,8 @@ static void usage(int status)
 		"  --max-ops N      stop after N operations (default 10000000)\n"
 		"  --retries R      refused connects retried in a row (default 1000, 1 ms apart)\n"
 		"  --setup-seconds S  rtt mode: time allowed to connect everyone (default 5)\n"
+		"  --drain-seconds S  after the window: time allowed to finish what is in\n"
+		"                   flight, not counted (default 2)\n"
 		"  --cpu N          run on CPU N only (sched_setaffinity)\n"
 		"Prints: ops=N errors=E seconds=X rate=R served=K retries=T\n"
 		"Exit status: 0 no errors, 1 an error (named on stderr), 2 bad usage.\n",
@@ -228,7 +238,8 @@ static void fail(struct slot *s, int kind, int err)
 	error(kind, err);
 	drop(s);
 	s->refused = 0;
-	retry_later(s);  /* a new connection, 1 ms later */
+	if (!draining)
+		retry_later(s);  /* a new connection, 1 ms later */
 }
 
 static void send_request(struct slot *s)
@@ -264,6 +275,11 @@ static void connected(struct slot *s)
 /* A connected slot starts its round trip, unless rtt's clock has not started. */
 static void go(struct slot *s)
 {
+	if (draining) {
+		if (s->st == READY)
+			drop(s);
+		return;
+	}
 	if (s->st == READY && (mode == CONNRATE || running))
 		send_request(s);
 }
@@ -297,7 +313,8 @@ static void start_connect(struct slot *s)
 			error(E_REFUSED, err);
 			s->refused = 0;
 		}
-		retry_later(s);
+		if (!draining)
+			retry_later(s);
 		return;
 	}
 	fail(s, E_CONNECT, errno);
@@ -307,6 +324,10 @@ static void check_answer(struct slot *s)
 {
 	if (memcmp(s->buf, expect, MSG) != 0) {
 		fail(s, E_BYTES, 0);
+		return;
+	}
+	if (draining) {
+		drop(s);
 		return;
 	}
 	ops++;
@@ -336,7 +357,8 @@ static void on_event(struct slot *s, uint32_t events)
 				error(E_REFUSED, err);
 				s->refused = 0;
 			}
-			retry_later(s);
+			if (!draining)
+				retry_later(s);
 		} else if (err) {
 			fail(s, E_CONNECT, err);
 		} else {
@@ -417,11 +439,13 @@ static void step(double until)
 		t = now();
 		for (int i = 0; i < nslots; i++) {
 			struct slot *s = &slots[i];
-			if (s->st == WAIT_RETRY && s->retry_at <= t) {
+			if (s->st == WAIT_RETRY && (draining || s->retry_at <= t)) {
 				waiting--;
 				s->st = FREE;
-				start_connect(s);
-				go(s);
+				if (!draining) {
+					start_connect(s);
+					go(s);
+				}
 			}
 		}
 	}
@@ -439,11 +463,12 @@ int main(int argc, char **argv)
 		{ "max-ops", required_argument, 0, 'n' },
 		{ "retries", required_argument, 0, 'r' },
 		{ "setup-seconds", required_argument, 0, 'S' },
+		{ "drain-seconds", required_argument, 0, 'D' },
 		{ "cpu", required_argument, 0, 'p' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	double seconds = 1, setup = 5;
+	double seconds = 1, setup = 5, drain = 2;
 	int cpu = -1, have_target = 0;
 	nslots = 1;
 	int o;
@@ -475,6 +500,7 @@ int main(int argc, char **argv)
 		case 'n': max_ops = (unsigned long)parse_num(optarg, "operation count", 1, 1e12); break;
 		case 'r': max_refused = (unsigned)parse_num(optarg, "retry count", 0, 1e6); break;
 		case 'S': setup = parse_num(optarg, "setup seconds", 0.01, 600); break;
+		case 'D': drain = parse_num(optarg, "drain seconds", 0, 600); break;
 		case 'p': cpu = (int)parse_num(optarg, "CPU", 0, CPU_SETSIZE - 1); break;
 		case 'h': usage(0); break;
 		default: usage(2);
@@ -561,6 +587,20 @@ int main(int argc, char **argv)
 	while (ops < max_ops && now() < deadline)
 		step(deadline);
 	end = now();
+
+	/* the window is over: finish what is in flight, start nothing */
+	draining = 1;
+	double drain_end = end + drain;
+	for (int i = 0; i < nslots; i++)
+		go(&slots[i]);
+	for (;;) {
+		int busy = 0;
+		for (int i = 0; i < nslots; i++)
+			busy += slots[i].st != FREE;
+		if (!busy || now() >= drain_end)
+			break;
+		step(drain_end);
+	}
 
 	int served = 0;
 	for (int i = 0; i < nslots; i++) {
