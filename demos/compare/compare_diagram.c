@@ -165,6 +165,8 @@ size_t cmp_wrap_lines(const char *s, size_t w, char ***out)
 		v[n][ind + len] = '\0';
 		n++;
 		s += wrap_piece(s, room);
+		if (*s)
+			s += strspn(s, " ");   /* a continuation does not start with the space it broke at */
 		first = 0;
 	}
 	*out = v;
