@@ -1,4 +1,19 @@
-/* cli: shared option parsing (see cli.h). */
+/*
+ * cli: the one command line of every family's programs (see cli.h).
+ *
+ * Every option any of them takes is a row of `vocabulary` below, with a
+ * rule saying which programs take it; --help and the parser are both made
+ * from that table, so a program lists, and accepts, only the options it
+ * takes, and an option means the same on every program that takes it. The
+ * trace options are named as strace names them; strace's -f (follow
+ * children) is always on here, so -f is nobody's. A family's own options
+ * (--v6only, --mode, --send-fd...) come from its table.
+ *
+ * Options may come anywhere on the line (GNU getopt_long permutation); `--`
+ * ends them, so a message may start with a dash. A bad command line is one
+ * line on stderr, starting with the program's name, and exit 2, before any
+ * socket exists.
+ */
 #define _GNU_SOURCE
 #include "cli.h"
 
@@ -39,15 +54,257 @@ int cli_number(const char *text, long lo, long hi, long *out)
 	return 0;
 }
 
-/* Long-option codes above the char range. */
-enum { OPT_HELP = 256, OPT_TIMESTAMPS, OPT_MODEL, OPT_SERVICE, OPT_BACKLOG, OPT_MAX_CLIENTS, OPT_IDLE,
-       OPT_NO_LOG, OPT_FAMILY_BASE = 512 };
+/* ---- which programs take an option ------------------------------------------------ */
 
-/* The server programs that run the skeleton's loop take the model options. */
-static int takes_models(const struct family *f, enum role role)
+static int has_kind(const struct family *f, const char *name)
 {
-	return role == ROLE_SERVER && !f->server_serve;
+	for (const struct sock_kind *k = f->kinds; k->name; k++)
+		if (!strcmp(k->name, name))
+			return 1;
+	return 0;
 }
+
+static int has_dgram(const struct family *f)
+{
+	for (const struct sock_kind *k = f->kinds; k->name; k++)
+		if (k->type == SOCK_DGRAM)
+			return 1;
+	return 0;
+}
+
+static int w_all(const struct family *f, enum role r) { (void)f, (void)r; return 1; }
+static int w_address(const struct family *f, enum role r) { (void)r; return f->addr_help != NULL; }
+static int w_server(const struct family *f, enum role r) { (void)f; return r == ROLE_SERVER; }
+/* the servers that run a model's loop (not netlink-monitor, whose loop is the family's) */
+static int w_models(const struct family *f, enum role r) { return r == ROLE_SERVER && !f->server_serve; }
+static int w_ports(const struct family *f, enum role r) { (void)r; return f->default_port >= 0; }
+static int w_kinds(const struct family *f, enum role r)
+{
+	(void)r;
+	return !f->kind_from_operands && f->kinds[0].name && f->kinds[1].name;
+}
+static int w_udp(const struct family *f, enum role r) { (void)r; return has_kind(f, "udp"); }
+/* a client that waits for datagram answers (not netlink-query: the kernel always answers) */
+static int w_dgram_client(const struct family *f, enum role r)
+{
+	return r == ROLE_CLIENT && !f->client_exchange && has_dgram(f);
+}
+static int w_arrays(const struct family *f, enum role r) { (void)r; return f->verbose_arrays; }
+
+/* ---- the vocabulary ------------------------------------------------------------------- */
+
+enum {
+	O_MODEL = 256, O_SERVICE, O_BACKLOG, O_MAX_CLIENTS, O_IDLE, O_NO_LOG, O_HELP,
+	O_FAMILY_BASE = 512,
+};
+
+enum group { G_ENDPOINT, G_SERVER, G_TRACE };
+
+struct cli_opt {
+	int key;                /* the short letter, or O_* when there is none */
+	const char *lng;        /* long name, or NULL */
+	const char *arg;        /* the argument's name; NULL: a flag */
+	enum group group;
+	int (*takes)(const struct family *f, enum role r);
+	/* the help text; "%s"-free. A NULL help is made by help_for(). */
+	const char *help;
+};
+
+static const struct cli_opt vocabulary[] = {
+	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, NULL },
+	{ 'p', "port", "PORT", G_ENDPOINT, w_ports, NULL },
+	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, NULL },
+	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, "UDP: the same as -k udp" },
+	{ 'n', "count", "COUNT", G_ENDPOINT, w_server, NULL },
+	{ 'w', "wait", "MS", G_ENDPOINT, w_dgram_client,
+	  "how long to wait for a datagram answer (default 2000)" },
+	{ O_MODEL, "model", "NAME[=N]", G_SERVER, w_models, NULL },
+	{ O_SERVICE, "service", "NAME", G_SERVER, w_models, NULL },
+	{ O_BACKLOG, "backlog", "N", G_SERVER, w_models,
+	  "listen() backlog (default SOMAXCONN; the kernel caps it at\n"
+	  "net.core.somaxconn)" },
+	{ O_MAX_CLIENTS, "max-clients", "N", G_SERVER, w_models,
+	  "clients served at once (fork, thread: default 1000;\n"
+	  "the pools: N; select, poll, epoll: as many as there\n"
+	  "are descriptors); more wait in the listen backlog" },
+	{ O_IDLE, "idle", "SECONDS", G_SERVER, w_models,
+	  "drop a client that makes no progress for that long" },
+	{ O_NO_LOG, "no-log", NULL, G_SERVER, w_models,
+	  "no line per connection or datagram on standard output" },
+	{ 'q', NULL, NULL, G_TRACE, w_all, "do not print system calls" },
+	{ 'o', NULL, "FILE", G_TRACE, w_all, "print system calls to FILE instead of standard error" },
+	{ 's', NULL, "N", G_TRACE, w_all, "show at most N bytes of each buffer (default 32)" },
+	{ 't', NULL, NULL, G_TRACE, w_all, "time of day before each call; -tt adds microseconds" },
+	{ 'T', NULL, NULL, G_TRACE, w_all, "time spent in each call" },
+	{ 'x', NULL, NULL, G_TRACE, w_all, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'v', NULL, NULL, G_TRACE, w_arrays, "print netlink attribute arrays in full" },
+	{ 'h', "help", NULL, G_TRACE, w_all, "this help" },
+};
+#define NVOCAB (sizeof vocabulary / sizeof vocabulary[0])
+
+/* The help of the options whose text depends on the program. */
+static void help_for(const struct cli_opt *o, const struct session *s, char *buf, size_t size)
+{
+	const struct family *f = s->fam;
+	int server = s->role == ROLE_SERVER;
+	int n = 0;
+	switch (o->key) {
+	case 'a':
+		snprintf(buf, size, "%s", f->addr_help);
+		return;
+	case 'p':
+		snprintf(buf, size, "port (default %d)%s", f->default_port, server ? "; 0 lets the kernel pick one" : "");
+		return;
+	case 'k':
+		n = snprintf(buf, size, "socket kind:");
+		for (const struct sock_kind *k = f->kinds; k->name && n < (int)size; k++)
+			n += snprintf(buf + n, size - (size_t)n, " %s", k->name);
+		snprintf(buf + n, size - (size_t)n, " (default %s)", f->kinds[0].name);
+		return;
+	case 'n':
+		snprintf(buf, size, "%s", f->count_help ? f->count_help
+					: "exit after COUNT clients (datagrams for datagram sockets)");
+		return;
+	case O_MODEL:
+		n = snprintf(buf, size, "how clients are served at once (default %s):", models[0]->name);
+		for (const struct model *const *m = models; *m && n < (int)size; m++)
+			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, (*m)->summary);
+		return;
+	case O_SERVICE:
+		n = snprintf(buf, size, "what a connection is answered with (default %s):", services[0]->name);
+		for (const struct service *const *v = services; *v && n < (int)size; v++)
+			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*v)->name, (*v)->summary);
+		return;
+	}
+	snprintf(buf, size, "%s", o->help ? o->help : "");
+}
+
+/* "  -k, --kind KIND       text": the text from column 25, wrapped at 80
+ * columns (and at its own newlines), continuation lines under it. */
+#define HELP_COL 24
+static void print_opt(const char *left, const char *help)
+{
+	int col = printf("  %-*s", HELP_COL - 3, left);
+	if (col > HELP_COL - 1) {
+		printf("\n");
+		col = 0;
+	}
+	const char *p = help;
+	int first = 1;
+	while (*p) {
+		if (*p == '\n') {
+			p++;
+			printf("\n");
+			col = 0;
+			continue;
+		}
+		size_t w = strcspn(p, " \n");
+		if (col == 0) {
+			col = printf("%*s", HELP_COL, "");
+		} else if (!first && col + 1 + (int)w > 80) {
+			col = printf("\n%*s", HELP_COL, "") - 1;
+		} else {
+			col += printf(" ");
+		}
+		col += printf("%.*s", (int)w, p);
+		first = 0;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	printf("\n");
+}
+
+/* A paragraph, wrapped at 80 columns. */
+static void print_wrapped(const char *text)
+{
+	int col = 0;
+	for (const char *p = text; *p;) {
+		size_t w = strcspn(p, " ");
+		if (col && col + 1 + (int)w > 80) {
+			putchar('\n');
+			col = 0;
+		} else if (col) {
+			putchar(' ');
+			col++;
+		}
+		col += printf("%.*s", (int)w, p);
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	putchar('\n');
+}
+
+static void usage(const struct session *s)
+{
+	const struct family *f = s->fam;
+	int server = s->role == ROLE_SERVER;
+	printf("Usage: %s [OPTION]...%s\n", s->prog,
+	       server ? "" : f->client_operands ? f->client_operands : " [--] [MESSAGE]...");
+	char intro[1024];
+	if (server && f->server_intro)
+		printf("%s\n", f->server_intro);
+	else if (!server && f->client_intro)
+		printf("%s\n", f->client_intro);
+	else {
+		if (server)
+			snprintf(intro, sizeof intro, "An %s server that answers every message upper-cased "
+				 "(or as --service says), printing each socket system call it makes as strace "
+				 "would.", f->title);
+		else
+			snprintf(intro, sizeof intro, "An %s client: sends each MESSAGE (each line of standard "
+				 "input when there is none) to the server and prints the answer, and each "
+				 "socket system call it makes as strace would. Options may come anywhere; "
+				 "after -- every word is a message, even one that starts with a dash.", f->title);
+		print_wrapped(intro);
+		putchar('\n');
+	}
+	static const char *const titles[] = {
+		[G_ENDPOINT] = "Endpoint:",
+		[G_SERVER] = "Server design (socketserver's server class x mixin x handler, traced):",
+		[G_TRACE] = "Trace (as strace names them; strace's -f is always on):",
+	};
+	for (int g = G_ENDPOINT; g <= G_TRACE; g++) {
+		int shown = 0;
+		for (size_t i = 0; i < NVOCAB; i++) {
+			const struct cli_opt *o = &vocabulary[i];
+			if (o->group != (enum group)g || !o->takes(f, s->role))
+				continue;
+			if (!shown++)
+				printf("%s%s\n", g == G_ENDPOINT ? "" : "\n", titles[g]);
+			char left[64], help[1024];
+			if (o->key < 256 && o->lng)
+				snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->lng, o->arg ? " " : "",
+					 o->arg ? o->arg : "");
+			else if (o->key < 256)
+				snprintf(left, sizeof left, "-%c%s%s", o->key, o->arg ? " " : "", o->arg ? o->arg : "");
+			else
+				snprintf(left, sizeof left, "--%s%s%s", o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
+			if (o->key == 't')
+				snprintf(left, sizeof left, "-t, -tt");
+			else if (o->key == 'x')
+				snprintf(left, sizeof left, "-x, -xx");
+			help_for(o, s, help, sizeof help);
+			print_opt(left, help);
+		}
+		/* the family's own options go with the endpoint */
+		if (g == G_ENDPOINT)
+			for (const struct fam_option *fo = f->options; fo && fo->name; fo++) {
+				if (!(fo->roles & s->role))
+					continue;
+				char left[64], alias[8] = "";
+				if (fo->short_opt)
+					snprintf(alias, sizeof alias, "-%c, ", fo->short_opt);
+				snprintf(left, sizeof left, "%s--%s%s%s", alias, fo->name, fo->arg_name ? " " : "",
+					 fo->arg_name ? fo->arg_name : "");
+				print_opt(left, fo->help);
+			}
+	}
+	puts("\nExit status: 0 success, 1 a system call or the peer failed, 2 bad usage.");
+}
+
+/* ---- parsing ----------------------------------------------------------------------------- */
 
 /* --model NAME or NAME=N */
 static void parse_model(struct session *s, const char *arg)
@@ -60,103 +317,78 @@ static void parse_model(struct session *s, const char *arg)
 	if (!m) {
 		char list[256] = "";
 		for (const struct model *const *p = models; *p; p++)
-			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", p == models ? "" : ", ", (*p)->name);
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", p == models ? "" : ", ",
+				 (*p)->name);
 		cli_usage_error(s, "unknown model '%s': choose one of %s", arg, list);
 	}
 	s->srv.model = m;
+	s->srv.pool = 0;
 	if (eq) {
 		long n;
 		if (!m->pool)
 			cli_usage_error(s, "--model %s takes no =N (only prefork=N and prethread=N do)", m->name);
 		if (cli_number(eq + 1, 1, 1024, &n))
-			cli_usage_error(s, "invalid pool size '%s' in --model %s: give a number from 1 to 1024", eq + 1, arg);
+			cli_usage_error(s, "invalid pool size '%s' in --model %s: give a number from 1 to 1024",
+					eq + 1, arg);
 		s->srv.pool = (int)n;
-	} else {
-		s->srv.pool = 0;
 	}
 }
 
-
-static void usage(const struct session *s, const struct family *f)
+__attribute__((noreturn)) void cli_usage_error(const struct session *s, const char *fmt, ...);
+static const struct sock_kind *find_kind(const struct session *s, const char *name)
 {
-	int server = s->role == ROLE_SERVER;
-	printf("Usage: %s [OPTION]...%s\n", s->prog,
-	       server ? "" : f->client_operands ? f->client_operands : " [MESSAGE]...");
-	if (server && f->server_intro)
-		printf("%s\n", f->server_intro);
-	else if (!server && f->client_intro)
-		printf("%s\n", f->client_intro);
-	else if (server)
-		printf("An %s server that answers every message upper-cased (or as\n"
-		       "--service says), printing each socket system call it makes as strace would.\n\n",
-		       f->title);
-	else
-		printf("An %s client: sends each MESSAGE (each line of standard input when there\n"
-		       "is none) to the server and prints the answer, and each socket system call\n"
-		       "it makes as strace would.\n\n", f->title);
-	puts("Endpoint:");
-	printf("  -a ADDRESS          %s\n", f->addr_help);
-	if (f->default_port >= 0)
-		printf("  -p PORT             port (default %d)%s\n", f->default_port,
-		       server ? "; 0 lets the kernel pick one" : "");
-	if (f->kinds[1].name && f->kind_long) {
-		char left[64], right[160];
-		if (f->kind_takes_name) {
-			int n = snprintf(right, sizeof right, "socket type:");
-			for (const struct sock_kind *k = f->kinds; k->name && n < (int)sizeof right; k++)
-				n += snprintf(right + n, sizeof right - (size_t)n, " %s", k->name);
-			snprintf(right + n, sizeof right - (size_t)n, " (default %s)", f->kinds[0].name);
-			snprintf(left, sizeof left, "-%c, --%s TYPE", f->kind_opt, f->kind_long);
-		} else {
-			snprintf(right, sizeof right, "use %s instead of %s", f->kinds[1].label, f->kinds[0].label);
-			snprintf(left, sizeof left, "-%c, --%s", f->kind_opt, f->kind_long);
+	for (const struct sock_kind *k = s->fam->kinds; k->name; k++)
+		if (!strcmp(k->name, name))
+			return k;
+	char list[128] = "";
+	for (const struct sock_kind *k = s->fam->kinds; k->name; k++)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k == s->fam->kinds ? "" : ", ",
+			 k->name);
+	cli_usage_error(s, "unknown socket kind '%s': %s offers %s", name, s->fam->name, list);
+}
+
+/* What went wrong with the option getopt_long could not take: its own text,
+ * from the word itself, not getopt's. */
+static __attribute__((noreturn)) void bad_option(const struct session *s, const struct option *longs, const char *shorts, char *word,
+		       int optopt_)
+{
+	if (word && word[0] == '-' && word[1] == '-') {
+		const char *name = word + 2;
+		size_t len = strcspn(name, "=");
+		const struct option *hit = NULL;
+		int matches = 0;
+		for (const struct option *o = longs; o->name; o++) {
+			if (strlen(o->name) == len && !strncmp(o->name, name, len)) {
+				hit = o;
+				matches = 1;
+				break;
+			}
+			if (!strncmp(o->name, name, len)) {
+				hit = o;
+				matches++;
+			}
 		}
-		printf("  %-19s %s\n", left, right);
+		if (!hit) {
+			for (size_t i = 0; i < NVOCAB; i++)
+				if (vocabulary[i].lng && strlen(vocabulary[i].lng) == len &&
+				    !strncmp(vocabulary[i].lng, name, len))
+					cli_usage_error(s, "option '--%.*s' does not apply to %s", (int)len, name, s->prog);
+			cli_usage_error(s, "unknown option '--%.*s'", (int)len, name);
+		}
+		if (matches > 1)
+			cli_usage_error(s, "option '--%.*s' is ambiguous", (int)len, name);
+		if (name[len] == '=' && hit->has_arg == no_argument)
+			cli_usage_error(s, "option '--%s' takes no argument", hit->name);
+		cli_usage_error(s, "option '--%s' needs an argument", hit->name);
 	}
-	if (server)
-		puts("  -n COUNT            exit after COUNT clients (datagrams for datagram sockets)");
-	if (takes_models(f, s->role)) {
-		puts("\nServer design (socketserver's server class x mixin x handler, traced):");
-		puts("  --model NAME[=N]    how clients are served at once (default iterative):");
-		for (const struct model *const *m = models; *m; m++)
-			printf("                        %-10s %s\n", (*m)->name, (*m)->summary);
-		puts("  --service NAME      what a connection is answered with (default echo):");
-		for (const struct service *const *v = services; *v; v++)
-			printf("                        %-10s %s\n", (*v)->name, (*v)->summary);
-		puts("  --backlog N         listen() backlog (default SOMAXCONN; the kernel caps it at\n"
-		     "                      net.core.somaxconn)");
-		puts("  --max-clients N     clients served at once (fork, thread: default 1000;\n"
-		     "                      the pools: N; select, poll, epoll: as many as there\n"
-		     "                      are descriptors); more wait in the listen backlog");
-		puts("  --idle SECONDS      drop a client that makes no progress for that long");
-		puts("  --no-log            no line per connection or datagram on standard output");
-	}
-	else
-		puts("  -w MS               how long to wait for a datagram answer (default 2000)");
-	for (const struct fam_option *o = f->options; o && o->name; o++) {
-		if (!(o->roles & s->role))
-			continue;
-		char left[64];
-		char alias[8] = "";
-		if (o->short_opt)
-			snprintf(alias, sizeof alias, "-%c, ", o->short_opt);
-		snprintf(left, sizeof left, "%s--%s%s%s", alias, o->name, o->arg_name ? " " : "",
-			 o->arg_name ? o->arg_name : "");
-		printf("  %-19s %s\n", left, o->help);
-	}
-	puts("\nTrace (as strace names them):");
-	puts("  -q                  do not print system calls");
-	puts("  -o FILE             print system calls to FILE instead of standard error");
-	puts("  -s N                show at most N bytes of each buffer (default 32)");
-	if (f->kind_opt == 't')
-		puts("  --timestamps        time of day before each call; twice for microseconds");
-	else
-		puts("  -t, -tt             time of day before each call; -tt adds microseconds");
-	puts("  -T                  time spent in each call");
-	puts("  -x, -xx             non-printable bytes in hex; -xx: all bytes in hex");
-	puts("  -v                  print netlink attribute arrays in full");
-	puts("  -h, --help          this help");
-	puts("\nExit status: 0 success, 1 a system call or the peer failed, 2 bad usage.");
+	if (optopt_ > 0 && optopt_ < 256 && strchr(shorts, optopt_))
+		cli_usage_error(s, "option '-%c' needs an argument", optopt_);
+	for (size_t i = 0; optopt_ > 0 && i < NVOCAB; i++)
+		if (vocabulary[i].key == optopt_)
+			cli_usage_error(s, "option '-%c' does not apply to %s", optopt_, s->prog);
+	if (optopt_ > 0 && optopt_ < 256)
+		cli_usage_error(s, "unknown option '-%c'", optopt_);
+	cli_usage_error(s, "unknown option '%s'", word ? word : "?");
 }
 
 void cli_parse(struct session *s, const struct family *f, enum role role, int argc, char **argv)
@@ -170,82 +402,56 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	s->port = -1;
 	s->timeout_ms = 2000;
 
-
+	/* the options this program takes, from the vocabulary and the family */
 	struct option longs[64];
+	char shorts[64] = "";
 	int n = 0;
-	longs[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
-	longs[n++] = (struct option){ "timestamps", no_argument, NULL, OPT_TIMESTAMPS };
-	if (f->kind_long)
-		longs[n++] = (struct option){ f->kind_long,
-					      f->kind_takes_name ? required_argument : no_argument,
-					      NULL, f->kind_opt };
+	size_t ns = 0;
+	for (size_t i = 0; i < NVOCAB; i++) {
+		const struct cli_opt *o = &vocabulary[i];
+		if (!o->takes(f, role))
+			continue;
+		if (o->lng)
+			longs[n++] = (struct option){ o->lng, o->arg ? required_argument : no_argument, NULL, o->key };
+		if (o->key < 256) {
+			shorts[ns++] = (char)o->key;
+			if (o->arg)
+				shorts[ns++] = ':';
+		}
+	}
 	int nfam = 0;
-	for (const struct fam_option *o = f->options; o && o->name; o++, nfam++)
-		if (o->roles & role)
-			longs[n++] = (struct option){ o->name, o->arg_name ? required_argument : no_argument,
-						      NULL, OPT_FAMILY_BASE + nfam };
-	if (takes_models(f, role)) {
-		longs[n++] = (struct option){ "model", required_argument, NULL, OPT_MODEL };
-		longs[n++] = (struct option){ "service", required_argument, NULL, OPT_SERVICE };
-		longs[n++] = (struct option){ "backlog", required_argument, NULL, OPT_BACKLOG };
-		longs[n++] = (struct option){ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS };
-		longs[n++] = (struct option){ "idle", required_argument, NULL, OPT_IDLE };
-		longs[n++] = (struct option){ "no-log", no_argument, NULL, OPT_NO_LOG };
+	for (const struct fam_option *o = f->options; o && o->name; o++, nfam++) {
+		if (!(o->roles & role))
+			continue;
+		longs[n++] = (struct option){ o->name, o->arg_name ? required_argument : no_argument, NULL,
+					      O_FAMILY_BASE + nfam };
+		if (o->short_opt) {
+			shorts[ns++] = (char)o->short_opt;
+			if (o->arg_name)
+				shorts[ns++] = ':';
+		}
 	}
 	longs[n] = (struct option){ NULL, 0, NULL, 0 };
+	shorts[ns] = '\0';
 
-	/* The family's kind option replaces a trace option of the same letter (-t). */
-	char shorts[64] = "+hqo:s:Txva:";
-	strcat(shorts, role == ROLE_SERVER ? "n:" : "w:");
-	if (f->default_port >= 0)
-		strcat(shorts, "p:");
-	if (f->kind_opt != 't')
-		strcat(shorts, "t");
-	if (f->kinds[1].name && f->kind_opt) {
-		char k[3] = { (char)f->kind_opt, f->kind_takes_name ? ':' : 0, 0 };
-		strcat(shorts, k);
-	}
-	/* Family options with a one-letter alias (-4, -6). */
-	for (const struct fam_option *o = f->options; o && o->name; o++)
-		if (o->short_opt && (o->roles & role)) {
-			char k[3] = { (char)o->short_opt, o->arg_name ? ':' : 0, 0 };
-			strcat(shorts, k);
-		}
-
-	const char *outfile = NULL;
+	const char *outfile = NULL, *kind_name = NULL;
+	int udp = 0;
 	long num;
 	opterr = 0;
 	int c;
-	/* "+" stops at the first message; programs with operands (netlink-query
-	 * SUBCOMMAND) take options after them too. */
-	const char *optstring = f->client_operands ? shorts + 1 : shorts;
-	while ((c = getopt_long(argc, argv, optstring, longs, NULL)) != -1) {
-		if (c > 0 && c < 256 && !strchr("hqosTxvatnwp", c)) {
-			/* a family option's one-letter alias */
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c > 0 && c < 256 && !strchr("hqostTxvapkunw", c)) {
+			/* a family option's one-letter alias (-4, -6) */
 			int i = 0;
 			const struct fam_option *o;
 			for (o = f->options; o && o->name && o->short_opt != c; o++, i++)
 				;
-			if (o && o->name && (o->roles & role))
-				c = OPT_FAMILY_BASE + i;
-		}
-		if (c == f->kind_opt && f->kinds[1].name) {
-			if (!f->kind_takes_name) {
-				s->kind = &f->kinds[1];
-				continue;
-			}
-			const struct sock_kind *k;
-			for (k = f->kinds; k->name && strcmp(k->name, optarg); k++)
-				;
-			if (!k->name)
-				cli_usage_error(s, "unknown socket type '%s'", optarg);
-			s->kind = k;
-			continue;
+			if (o && o->name)
+				c = O_FAMILY_BASE + i;
 		}
 		switch (c) {
 		case 'h':
-		case OPT_HELP:
-			usage(s, f);
+			usage(s);
 			exit(0);
 		case 'q': trace_cfg.enabled = 0; break;
 		case 'o': outfile = optarg; break;
@@ -254,8 +460,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 				cli_usage_error(s, "invalid string limit '%s': give a number of bytes", optarg);
 			decode_opts.strsize = (int)num;
 			break;
-		case 't':
-		case OPT_TIMESTAMPS: trace_cfg.timestamps++; break;
+		case 't': trace_cfg.timestamps++; break;
 		case 'T': trace_cfg.show_time = 1; break;
 		case 'x': decode_opts.xflag++; break;
 		case 'v': decode_opts.verbose = 1; break;
@@ -266,6 +471,12 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 						role == ROLE_SERVER ? 0 : 1);
 			s->port = (int)num;
 			break;
+		case 'k':
+			if (kind_name && strcmp(kind_name, optarg))
+				cli_usage_error(s, "-k %s and -k %s: one socket kind at a time", kind_name, optarg);
+			kind_name = optarg;
+			break;
+		case 'u': udp = 1; break;
 		case 'n':
 			if (cli_number(optarg, 0, 1000000000, &num))
 				cli_usage_error(s, "invalid count '%s': give a number (0 = forever)", optarg);
@@ -276,38 +487,34 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 				cli_usage_error(s, "invalid wait '%s': give milliseconds, 1 to 3600000", optarg);
 			s->timeout_ms = (int)num;
 			break;
-		case OPT_MODEL: parse_model(s, optarg); break;
-		case OPT_SERVICE:
+		case O_MODEL: parse_model(s, optarg); break;
+		case O_SERVICE:
 			if (!(s->srv.service = service_find(optarg)))
 				cli_usage_error(s, "unknown service '%s'", optarg);
 			break;
-		case OPT_BACKLOG:
+		case O_BACKLOG:
 			if (cli_number(optarg, 1, 65535, &num))
 				cli_usage_error(s, "invalid backlog '%s': give a number from 1 to 65535", optarg);
 			s->srv.backlog = (int)num;
 			break;
-		case OPT_MAX_CLIENTS:
+		case O_MAX_CLIENTS:
 			if (cli_number(optarg, 1, 100000, &num))
 				cli_usage_error(s, "invalid --max-clients '%s': give a number from 1 to 100000", optarg);
 			s->srv.max_clients = (int)num;
 			break;
-		case OPT_IDLE:
+		case O_IDLE:
 			if (cli_number(optarg, 1, 86400, &num))
 				cli_usage_error(s, "invalid --idle '%s': give whole seconds from 1 to 86400", optarg);
 			s->srv.idle_s = (int)num;
 			break;
-		case OPT_NO_LOG: s->srv.no_log = 1; break;
+		case O_NO_LOG: s->srv.no_log = 1; break;
 		case '?':
-			if (optopt && optopt < 256 && strchr(shorts, optopt))
-				cli_usage_error(s, "option -%c needs an argument", optopt);
-			else if (optopt && optopt < 256)
-				cli_usage_error(s, "unknown option -%c", optopt);
-			else
-				cli_usage_error(s, "unknown or incomplete option '%s'", argv[optind - 1]);
+		case ':':
+			bad_option(s, longs, shorts, argv[optind - 1], optopt);
 		default:
-			if (c >= OPT_FAMILY_BASE && c < OPT_FAMILY_BASE + nfam) {
+			if (c >= O_FAMILY_BASE && c < O_FAMILY_BASE + nfam) {
 				struct sbuf err = SBUF_INIT;
-				if (f->options[c - OPT_FAMILY_BASE].set(s, optarg, &err))
+				if (f->options[c - O_FAMILY_BASE].set(s, optarg, &err))
 					cli_usage_error(s, "%s", sb_str(&err));
 				sb_free(&err);
 				break;
@@ -319,9 +526,22 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		decode_opts.xflag = 2;
 	if (trace_cfg.timestamps > 2)
 		trace_cfg.timestamps = 2;
+	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time))
+		cli_usage_error(s, "-q turns the trace off, so %s has nothing to do",
+				outfile ? "-o" : trace_cfg.timestamps ? "-t" : "-T");
+	if (kind_name)
+		s->kind = find_kind(s, kind_name);
+	if (udp) {
+		if (kind_name && strcmp(kind_name, "udp"))
+			cli_usage_error(s, "-u means -k udp, and -k %s names another socket kind", kind_name);
+		s->kind = find_kind(s, "udp");
+	}
 	if (role == ROLE_SERVER && optind < argc)
-		cli_usage_error(s, "unexpected argument '%s'", argv[optind]);
+		cli_usage_error(s, "unexpected argument '%s' (a server takes options only)", argv[optind]);
 	if (role == ROLE_CLIENT && optind < argc) {
+		if (!f->client_operands && s->kind->type != SOCK_DGRAM && s->timeout_ms != 2000)
+			cli_usage_error(s, "-w is for datagram answers; a %s client waits for the stream",
+					s->kind->label);
 		s->messages = argv + optind;
 		s->nmessages = argc - optind;
 	}
@@ -330,7 +550,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	 * whenever the server is about to wait (sv_log_flush), so under load it
 	 * costs a write per batch, not per line. Otherwise a line at a time, in
 	 * step with the trace lines on standard error. */
-	if (takes_models(f, role) && !trace_cfg.enabled && !isatty(STDOUT_FILENO))
+	if (w_models(f, role) && !trace_cfg.enabled && !isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 65536);
 	else
 		setvbuf(stdout, NULL, _IOLBF, 0);
@@ -338,12 +558,14 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	struct sbuf err = SBUF_INIT;
 	if (f->resolve(s, s->addr, s->port, &err))
 		cli_usage_error(s, "%s", sb_str(&err));
-	if (takes_models(f, role) && server_opts_check(s, &err))
+	if (w_models(f, role) && server_opts_check(s, &err))
 		cli_usage_error(s, "%s", sb_str(&err));
 	sb_free(&err);
 
-	if (outfile && trace_cfg.enabled) {
-		trace_cfg.out = fopen(outfile, "w");
+	if (outfile) {
+		/* the processes of a server (fork, prefork) share this one open file,
+		 * and with it the offset each write() moves on */
+		trace_cfg.out = fopen(outfile, "we");
 		if (!trace_cfg.out)
 			cli_usage_error(s, "cannot write trace to '%s': %s", outfile, strerror(errno));
 		trace_cfg.to_file = 1;

@@ -50,16 +50,16 @@ struct family {
 	const char *name;        /* "inet": the programs are inet-server and inet-client */
 	const char *title;       /* "AF_INET (IPv4)" */
 	int domain;              /* AF_INET */
-	const struct sock_kind *kinds;  /* ends with {NULL}; the first is the default */
-	/* How the user picks a kind: a flag naming the second kind (-u), or an
-	 * option taking the kind's name (-t dgram). */
-	int kind_opt;
-	const char *kind_long;
-	int kind_takes_name;
+	/* Ends with {NULL}; the first is the default. The user picks one with
+	 * -k NAME (and -u when there is one named "udp"), unless the program's
+	 * operands pick it (kind_from_operands: netlink-query's subcommand). */
+	const struct sock_kind *kinds;
+	int kind_from_operands;
 	const struct fam_option *options;  /* its own options; ends with {NULL}; may be NULL */
+	int verbose_arrays;      /* its trace shows netlink attribute arrays, which -v prints whole */
 
 	/* ---- addresses ---- */
-	const char *addr_help;   /* for --help: what -a takes and its default */
+	const char *addr_help;   /* for --help: what -a takes and its default; NULL: no -a */
 	int default_port;        /* -1: this family has no ports and refuses -p */
 	/* Size of the family's own sockaddr (sockaddr_in6: 28, sockaddr_un: 110): the
 	 * buffer accept, recvfrom and getsockname are handed, so the trace shows
@@ -92,6 +92,7 @@ struct family {
 	 * takes no --model/--service options. */
 	int (*server_serve)(struct session *s, int fd);
 	const char *server_intro;   /* --help's paragraph, when not the echo server's */
+	const char *count_help;     /* --help's text for -n, when not "COUNT clients" */
 
 	/* ---- the client (skeleton.c); hooks may be NULL ---- */
 	int (*client_before_connect)(struct session *s, int fd);

@@ -1,4 +1,4 @@
-/* unix-client: the shared client skeleton over AF_UNIX (-t stream|dgram|seqpacket). */
+/* unix-client: the shared client skeleton over AF_UNIX (-k stream|dgram|seqpacket). */
 #include "../common/cli.h"
 #include "../common/skeleton.h"
 #include "../families/families.h"

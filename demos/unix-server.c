@@ -1,4 +1,4 @@
-/* unix-server: the shared server skeleton over AF_UNIX (-t stream|dgram|seqpacket). */
+/* unix-server: the shared server skeleton over AF_UNIX (-k stream|dgram|seqpacket). */
 #include "../common/cli.h"
 #include "../common/skeleton.h"
 #include "../families/families.h"

@@ -167,8 +167,8 @@ Test(families, bad_input_is_refused_before_any_socket)
 		{ { "bin/unix-server", "-a", long_path }, "is 200 bytes; sun_path holds at most 107" },
 		{ { "bin/unix-server", "-a", long_abstract }, "is 119 bytes; sun_path holds 107" },
 		{ { "bin/unix-server", "-a", "@" }, "names no abstract socket" },
-		{ { "bin/unix-server", "-t", "raw" }, "unknown socket type 'raw'" },
-		{ { "bin/unix-server", "-p", "2345" }, "unknown option -p" },
+		{ { "bin/unix-server", "-k", "raw" }, "unknown socket kind 'raw': unix offers stream, dgram, seqpacket" },
+		{ { "bin/unix-server", "-p", "2345" }, "option '-p' does not apply to unix-server" },
 		{ { "bin/unix-server", "--mode", "0999" }, "invalid mode" },
 		{ { "bin/unix-server", "-a", "@x", "--mode", "0600" }, "abstract name has no file" },
 		{ { "bin/unix-client", "--send-fd", "/nonexistent/file" }, "cannot open" },
@@ -212,7 +212,7 @@ Test(af_unix, connect_errors_are_explained_in_one_line)
 		{ "dgram", stale, "(ECONNREFUSED)", "stale socket" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *argv[] = { "bin/unix-client", "-q", "-t", (char *)cases[i].type, "-a", (char *)cases[i].path,
+		char *argv[] = { "bin/unix-client", "-q", "-k", (char *)cases[i].type, "-a", (char *)cases[i].path,
 				 "hi", NULL };
 		char *err;
 		cr_expect_eq(fam_run(&t, argv, NULL, &err), 1, "%s %s", cases[i].type, cases[i].path);
@@ -324,7 +324,7 @@ Test(af_unix, a_live_server_is_never_replaced_and_cleans_up_on_ctrl_c)
 	char *path = fam_file(&t, "live.sock");
 	for (int k = 0; k < 3; k++) {
 		static const char *types[] = { "stream", "dgram", "seqpacket" };
-		char *a_argv[] = { "bin/unix-server", "-q", "-t", (char *)types[k], "-a", path, NULL };
+		char *a_argv[] = { "bin/unix-server", "-q", "-k", (char *)types[k], "-a", path, NULL };
 		struct h_proc a;
 		cr_assert_eq(h_start_server(&a, a_argv, NULL), 0);
 		char *err;
@@ -332,7 +332,7 @@ Test(af_unix, a_live_server_is_never_replaced_and_cleans_up_on_ctrl_c)
 		cr_expect(strstr(err, "a live server is using"), "%s: %s", types[k], err);
 		free(err);
 		cr_expect_eq(access(path, F_OK), 0, "%s: the live server's socket was removed", types[k]);
-		char *cl_argv[] = { "bin/unix-client", "-q", "-t", (char *)types[k], "-a", path, "still here", NULL };
+		char *cl_argv[] = { "bin/unix-client", "-q", "-k", (char *)types[k], "-a", path, "still here", NULL };
 		char *out;
 		cr_expect_eq(fam_run(&t, cl_argv, &out, NULL), 0, "%s", types[k]);
 		cr_expect(strstr(out, "STILL HERE\n"), "%s: %s", types[k], out);
@@ -381,11 +381,11 @@ Test(af_unix, scm_rights_so_peercred_and_scm_credentials, .timeout = 30)
 		FILE *f = fopen(file, "w");
 		fputs("the contents of passed.txt\n", f);
 		fclose(f);
-		char *sv_argv[] = { "bin/unix-server", "-t", (char *)types[k], "-a", path, "--passcred", "-n", "1",
+		char *sv_argv[] = { "bin/unix-server", "-k", (char *)types[k], "-a", path, "--passcred", "-n", "1",
 				    "-o", strace_sv, NULL };
 		struct h_proc sv;
 		cr_assert_eq(h_start_server(&sv, sv_argv, NULL), 0);
-		char *cl_argv[] = { "bin/unix-client", "-t", (char *)types[k], "-a", path, "--send-fd", file, "--cred",
+		char *cl_argv[] = { "bin/unix-client", "-k", (char *)types[k], "-a", path, "--send-fd", file, "--cred",
 				    "-o", strace_cl, "with a descriptor", NULL };
 		char *out;
 		cr_expect_eq(fam_run(&t, cl_argv, &out, NULL), 0, "%s", types[k]);

@@ -39,7 +39,7 @@ enum naming { N_PORT, N_PATH, N_ABSTRACT };
 struct kind {
 	const char *name;
 	const char *server;
-	const char *opt1, *opt2;   /* the kind option, e.g. "-t" "seqpacket"; NULL */
+	const char *opt1, *opt2;   /* the kind option, e.g. "-k" "seqpacket"; NULL */
 	int domain, type;
 	enum naming naming;
 };
@@ -47,11 +47,11 @@ struct kind {
 static const struct kind kinds[] = {
 	{ "inet/tcp", "bin/inet-server", NULL, NULL, AF_INET, SOCK_STREAM, N_PORT },
 	{ "inet6/tcp", "bin/inet6-server", NULL, NULL, AF_INET6, SOCK_STREAM, N_PORT },
-	{ "unix/stream", "bin/unix-server", "-t", "stream", AF_UNIX, SOCK_STREAM, N_PATH },
-	{ "unix/seqpacket@", "bin/unix-server", "-t", "seqpacket", AF_UNIX, SOCK_SEQPACKET, N_ABSTRACT },
+	{ "unix/stream", "bin/unix-server", "-k", "stream", AF_UNIX, SOCK_STREAM, N_PATH },
+	{ "unix/seqpacket@", "bin/unix-server", "-k", "seqpacket", AF_UNIX, SOCK_SEQPACKET, N_ABSTRACT },
 	{ "inet/udp", "bin/inet-server", "-u", NULL, AF_INET, SOCK_DGRAM, N_PORT },
 	{ "inet6/udp", "bin/inet6-server", "-u", NULL, AF_INET6, SOCK_DGRAM, N_PORT },
-	{ "unix/dgram", "bin/unix-server", "-t", "dgram", AF_UNIX, SOCK_DGRAM, N_PATH },
+	{ "unix/dgram", "bin/unix-server", "-k", "dgram", AF_UNIX, SOCK_DGRAM, N_PATH },
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
@@ -806,7 +806,7 @@ Test(models, bad_options_exit_2_before_any_socket, .timeout = 60)
 		{ "bin/inet-server", "--model", "prefork=0", NULL },
 		{ "bin/inet-server", "--model", "prefork=x", NULL },
 		{ "bin/inet-server", "-u", "--model", "prefork", NULL },
-		{ "bin/unix-server", "-t", "dgram", "--model", "prethread", NULL },
+		{ "bin/unix-server", "-k", "dgram", "--model", "prethread", NULL },
 		{ "bin/inet-server", "--max-clients", "0", NULL },
 		{ "bin/inet-server", "--model", "fork", "--max-clients", "x", NULL },
 		{ "bin/inet-server", "--max-clients", "5", NULL },

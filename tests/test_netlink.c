@@ -574,7 +574,7 @@ Test(netlink_query, bad_input_is_one_line_and_the_right_status, .timeout = 30)
 		{ "-4 sockets", 2, "-4/-6 apply to" },
 		{ "--listening links", 2, "apply to sockets" },
 		{ "--family ipx sockets", 2, "unknown socket family 'ipx'" },
-		{ "-a 1.2.3.4 links", 2, "no address to pick" },
+		{ "-a 1.2.3.4 links", 2, "option '-a' does not apply to netlink-query" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *cmd;

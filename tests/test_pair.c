@@ -21,7 +21,7 @@ enum pair_addr { PA_PORT, PA_PATH, PA_ABSTRACT };
 struct pair {
 	const char *name;
 	const char *server, *client;
-	const char *kind_opt;   /* "-u", "-t dgram"... or NULL for the default kind */
+	const char *kind_opt;   /* "-u", "-k dgram"... or NULL for the default kind */
 	enum pair_addr addr;
 	int datagram;           /* -n counts messages, not clients */
 	int boundaries;         /* one receive per message (dgram, seqpacket) */
@@ -34,18 +34,18 @@ static const struct pair pairs[] = {
 	{ "inet/udp", "bin/inet-server", "bin/inet-client", "-u", PA_PORT, 1, 1, NULL, NULL },
 	{ "inet6/tcp", "bin/inet6-server", "bin/inet6-client", NULL, PA_PORT, 0, 0, NULL, NULL },
 	{ "inet6/udp", "bin/inet6-server", "bin/inet6-client", "-u", PA_PORT, 1, 1, NULL, NULL },
-	{ "unix/stream", "bin/unix-server", "bin/unix-client", "-t stream", PA_PATH, 0, 0, NULL, NULL },
-	{ "unix/dgram", "bin/unix-server", "bin/unix-client", "-t dgram", PA_PATH, 1, 1, NULL, NULL },
-	{ "unix/seqpacket", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_PATH, 0, 1, NULL, NULL },
-	{ "unix/stream@", "bin/unix-server", "bin/unix-client", "-t stream", PA_ABSTRACT, 0, 0, NULL, NULL },
-	{ "unix/dgram@", "bin/unix-server", "bin/unix-client", "-t dgram", PA_ABSTRACT, 1, 1, NULL, NULL },
-	{ "unix/seqpacket@", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_ABSTRACT, 0, 1, NULL, NULL },
+	{ "unix/stream", "bin/unix-server", "bin/unix-client", "-k stream", PA_PATH, 0, 0, NULL, NULL },
+	{ "unix/dgram", "bin/unix-server", "bin/unix-client", "-k dgram", PA_PATH, 1, 1, NULL, NULL },
+	{ "unix/seqpacket", "bin/unix-server", "bin/unix-client", "-k seqpacket", PA_PATH, 0, 1, NULL, NULL },
+	{ "unix/stream@", "bin/unix-server", "bin/unix-client", "-k stream", PA_ABSTRACT, 0, 0, NULL, NULL },
+	{ "unix/dgram@", "bin/unix-server", "bin/unix-client", "-k dgram", PA_ABSTRACT, 1, 1, NULL, NULL },
+	{ "unix/seqpacket@", "bin/unix-server", "bin/unix-client", "-k seqpacket", PA_ABSTRACT, 0, 1, NULL, NULL },
 	/* a descriptor and credentials ride along with the first message */
-	{ "unix/stream+fd", "bin/unix-server", "bin/unix-client", "-t stream", PA_PATH, 0, 0,
+	{ "unix/stream+fd", "bin/unix-server", "bin/unix-client", "-k stream", PA_PATH, 0, 0,
 	  "--passcred", "--send-fd Makefile --cred" },
-	{ "unix/dgram+fd", "bin/unix-server", "bin/unix-client", "-t dgram", PA_PATH, 1, 1,
+	{ "unix/dgram+fd", "bin/unix-server", "bin/unix-client", "-k dgram", PA_PATH, 1, 1,
 	  "--passcred", "--send-fd Makefile --cred" },
-	{ "unix/seqpacket+fd@", "bin/unix-server", "bin/unix-client", "-t seqpacket", PA_ABSTRACT, 0, 1,
+	{ "unix/seqpacket+fd@", "bin/unix-server", "bin/unix-client", "-k seqpacket", PA_ABSTRACT, 0, 1,
 	  "--passcred", "--send-fd Makefile --cred" },
 };
 #define NPAIRS (sizeof pairs / sizeof pairs[0])
