@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -164,12 +166,42 @@ __attribute__((no_sanitize("thread"))) static long new_tid(pthread_t t)
 	return o < 0 ? 0 : *(volatile const int *)((const char *)t + o);
 }
 
+/*
+ * While the trace is on, a new thread waits until its clone3 line has been
+ * read off its descriptor: a thread that ended at once would have had its
+ * id cleared (CLONE_CHILD_CLEARTID) and its stack given back before the
+ * line was made. Under -q nothing waits.
+ */
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+	sem_t go;
+};
+
+static void *held_start(void *p)
+{
+	struct start *st = p;
+	while (sem_wait(&st->go) < 0 && errno == EINTR)
+		;
+	void *(*fn)(void *) = st->fn;
+	void *arg = st->arg;
+	sem_destroy(&st->go);
+	free(st);
+	return fn(arg);
+}
+
 int t_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
 	struct tcall c;
+	struct start *st = NULL;
+	if (trace_cfg.enabled && (st = malloc(sizeof *st)) != NULL) {
+		st->fn = fn;
+		st->arg = arg;
+		sem_init(&st->go, 0, 0);
+	}
 	tc_begin(&c);
 	int was = __atomic_exchange_n(&trace_cfg.multi, 1, __ATOMIC_RELAXED);
-	int e = pthread_create(t, attr, fn, arg);
+	int e = st ? pthread_create(t, attr, held_start, st) : pthread_create(t, attr, fn, arg);
 	long rc;
 	if (e) {
 		errno = e;
@@ -181,6 +213,12 @@ int t_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *
 	c.no_pid = !was;
 	if (trace_cfg.enabled)
 		fmt_clone3(&c.text, e ? 0 : *t, rc);
+	if (st && !e)
+		sem_post(&st->go);
+	else if (st) {
+		sem_destroy(&st->go);
+		free(st);
+	}
 	tc_emit(&c, rc);
 	return e;
 }

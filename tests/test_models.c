@@ -508,7 +508,13 @@ static void load500(const struct model *m)
 			     fds1);
 		int z1 = settle(zombies_of, sv.p.pid, 0, 0);
 		cr_expect_eq(z1, 0, "%s --model %s: %d zombies", k->name, m->arg, z1);
-		int kids1 = children(sv.p.pid, &z, kk, 0);
+		int kids1 = kids0;
+		for (int w = 0; w < 300; w++) {   /* the last children may still be ending */
+			kids1 = children(sv.p.pid, &z, kk, 0);
+			if (kids1 == kids0)
+				break;
+			usleep(10000);
+		}
 		cr_expect_eq(kids1, kids0, "%s --model %s: %d children before, %d after", k->name, m->arg, kids0,
 			     kids1);
 		int tasks1 = settle(task_count, sv.p.pid, tasks0, 1);
