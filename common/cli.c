@@ -1,13 +1,15 @@
 /*
- * cli: the one command line of every family's programs (see cli.h).
+ * cli: the one command line of every program (see cli.h).
  *
  * Every option any of them takes is a row of `vocabulary` below, with a
- * rule saying which programs take it; --help and the parser are both made
- * from that table, so a program lists, and accepts, only the options it
- * takes, and an option means the same on every program that takes it. The
- * trace options are named as strace names them; strace's -f (follow
- * children) is always on here, so -f is nobody's. A family's own options
- * (--v6only, --mode, --send-fd...) come from its table.
+ * rule saying which programs take it: a family's programs by a predicate
+ * over the family and the role, a program above the families (bin/compare)
+ * by its bit. --help and the parser are both made from that table, so a
+ * program lists, and accepts, only the options it takes, and an option
+ * means the same on every program that takes it. The trace options are
+ * named as strace names them; strace's -f (follow children) is always on
+ * here, so -f is nobody's. A family's own options (--v6only, --mode,
+ * --send-fd...) come from its table.
  *
  * Options may come anywhere on the line (GNU getopt_long permutation); `--`
  * ends them, so a message may start with a dash. A bad command line is one
@@ -29,15 +31,29 @@
 #include "server.h"
 #include "trace.h"
 
+static __attribute__((noreturn)) void usage_error(const char *prog, const char *fmt, va_list ap)
+{
+	/* one write: the message is one line whoever else writes to stderr */
+	char line[4096];
+	int n = snprintf(line, sizeof line, "%s: ", prog);
+	if (n >= 0 && (size_t)n < sizeof line)
+		vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	fprintf(stderr, "%s (see --help)\n", line);
+	exit(2);
+}
+
 void cli_usage_error(const struct session *s, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", s->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (see --help)\n", stderr);
-	exit(2);
+	usage_error(s->prog, fmt, ap);
+}
+
+void cli_tool_error(const struct cli_tool *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	usage_error(t->name, fmt, ap);
 }
 
 int cli_number(const char *text, long lo, long hi, long *out)
@@ -93,62 +109,118 @@ static int w_arrays(const struct family *f, enum role r) { (void)r; return f->ve
 
 /* ---- the vocabulary ------------------------------------------------------------------- */
 
-enum {
-	O_MODEL = 256, O_SERVICE, O_BACKLOG, O_MAX_CLIENTS, O_IDLE, O_NO_LOG, O_HELP,
-	O_FAMILY_BASE = 512,
-};
+enum { O_FAMILY_BASE = 512 };
 
-enum group { G_ENDPOINT, G_SERVER, G_TRACE };
+enum group { G_ENDPOINT, G_SERVER, G_TRACE, G_RUN, G_MATRIX, G_OUTPUT };
 
 struct cli_opt {
-	int key;                /* the short letter, or O_* when there is none */
+	int key;                /* the short letter, or a CLI_* key when there is none */
 	const char *lng;        /* long name, or NULL */
 	const char *arg;        /* the argument's name; NULL: a flag */
 	enum group group;
+	/* which of the families' programs take it (NULL: none of them) */
 	int (*takes)(const struct family *f, enum role r);
+	unsigned tools;         /* which programs above the families take it: CLI_TOOL_* bits */
 	/* the help text; "%s"-free. A NULL help is made by help_for(). */
 	const char *help;
 };
 
+#define T_ALL (~0u)
+#define T_CMP CLI_TOOL_COMPARE
+
 static const struct cli_opt vocabulary[] = {
-	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, NULL },
-	{ 'p', "port", "PORT", G_ENDPOINT, w_ports, NULL },
-	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, NULL },
-	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, "UDP: the same as -k udp" },
-	{ 'n', "count", "COUNT", G_ENDPOINT, w_server, NULL },
-	{ 'w', "wait", "MS", G_ENDPOINT, w_dgram_client,
+	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, 0, NULL },
+	{ 'p', "port", "PORT", G_ENDPOINT, w_ports, 0, NULL },
+	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, 0, NULL },
+	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, 0, "UDP: the same as -k udp" },
+	{ 'n', "count", "COUNT", G_ENDPOINT, w_server, 0, NULL },
+	{ 'w', "wait", "MS", G_ENDPOINT, w_dgram_client, 0,
 	  "how long to wait for a datagram answer (default 2000)" },
-	{ O_MODEL, "model", "NAME[=N]", G_SERVER, w_models, NULL },
-	{ O_SERVICE, "service", "NAME", G_SERVER, w_models, NULL },
-	{ O_BACKLOG, "backlog", "N", G_SERVER, w_models,
-	  "listen() backlog (default SOMAXCONN; the kernel caps it at\n"
+	/* bin/compare: what to run */
+	{ CLI_TRACE, "trace", NULL, G_RUN, NULL, T_CMP,
+	  "one exchange on each of two FAMILY[/KIND], their traces side by side, call by call, "
+	  "marked where they differ" },
+	{ CLI_DIAGRAM, "diagram", NULL, G_RUN, NULL, T_CMP,
+	  "one exchange on FAMILY[/KIND] as a sequence diagram, one lane per process or thread" },
+	{ CLI_MODELS, "models", NULL, G_RUN, NULL, T_CMP,
+	  "one exchange on FAMILY[/KIND] (default inet/tcp) under every server model, side by side: "
+	  "the calls each adds or changes against iterative, and which process or thread made them" },
+	{ CLI_ONLY, "only", "LIST", G_MATRIX, NULL, T_CMP,
+	  "its rows: scenarios by number or name, comma-separated (the list is below)" },
+	{ CLI_FAMILIES, "families", "LIST", G_MATRIX, NULL, T_CMP,
+	  "its columns, comma-separated: FAMILY (every kind of it: inet is inet/tcp and inet/udp) "
+	  "or FAMILY/KIND (inet/udp)" },
+	{ CLI_DETAILS, "details", NULL, G_MATRIX, NULL, T_CMP,
+	  "the longer story of every cell after the table" },
+	{ CLI_MARKDOWN, "markdown", NULL, G_OUTPUT, NULL, T_CMP, "Markdown (the matrix, --models)" },
+	{ CLI_JSON, "json", NULL, G_OUTPUT, NULL, T_CMP, "JSON, every value (the matrix, --models)" },
+	{ CLI_CSV, "csv", NULL, G_OUTPUT, NULL, T_CMP, "CSV, one line per cell (the matrix)" },
+	{ CLI_WIDE, "wide", NULL, G_OUTPUT, NULL, T_CMP,
+	  "ignore the terminal's width: the matrix as one table, --models in one band, "
+	  "--trace and --diagram lines as long as their calls" },
+	{ CLI_SVG, "svg", "FILE", G_OUTPUT, NULL, T_CMP,
+	  "--diagram: the diagram as SVG into FILE too" },
+	{ CLI_MODEL, "model", "NAME[=N]", G_SERVER, w_models, T_CMP, NULL },
+	{ CLI_SERVICE, "service", "NAME", G_SERVER, w_models, 0, NULL },
+	{ CLI_BACKLOG, "backlog", "N", G_SERVER, w_models, 0,
+	  "listen() backlog (default SOMAXCONN; the kernel caps it at "
 	  "net.core.somaxconn)" },
-	{ O_MAX_CLIENTS, "max-clients", "N", G_SERVER, w_models,
-	  "clients served at once (fork, thread: default 1000;\n"
-	  "the pools: N; select, poll, epoll: as many as there\n"
+	{ CLI_MAX_CLIENTS, "max-clients", "N", G_SERVER, w_models, 0,
+	  "clients served at once (fork, thread: default 1000; "
+	  "the pools: N; select, poll, epoll: as many as there "
 	  "are descriptors); more wait in the listen backlog" },
-	{ O_IDLE, "idle", "SECONDS", G_SERVER, w_models,
+	{ CLI_IDLE, "idle", "SECONDS", G_SERVER, w_models, 0,
 	  "drop a client that makes no progress for that long" },
-	{ O_NO_LOG, "no-log", NULL, G_SERVER, w_models,
+	{ CLI_NO_LOG, "no-log", NULL, G_SERVER, w_models, 0,
 	  "no line per connection or datagram on standard output" },
-	{ 'q', NULL, NULL, G_TRACE, w_all, "do not print system calls" },
-	{ 'o', NULL, "FILE", G_TRACE, w_all, "print system calls to FILE instead of standard error" },
-	{ 's', NULL, "N", G_TRACE, w_all, "show at most N bytes of each buffer (default 32)" },
-	{ 't', NULL, NULL, G_TRACE, w_all, "time of day before each call; -tt adds microseconds" },
-	{ 'T', NULL, NULL, G_TRACE, w_all, "time spent in each call" },
-	{ 'x', NULL, NULL, G_TRACE, w_all, "non-printable bytes in hex; -xx: all bytes in hex" },
-	{ 'v', NULL, NULL, G_TRACE, w_arrays, "print netlink attribute arrays in full" },
-	{ 'h', "help", NULL, G_TRACE, w_all, "this help" },
+	{ 'q', NULL, NULL, G_TRACE, w_all, 0, "do not print system calls" },
+	{ 'o', NULL, "FILE", G_TRACE, w_all, 0, "print system calls to FILE instead of standard error" },
+	{ 's', NULL, "N", G_TRACE, w_all, 0, "show at most N bytes of each buffer (default 32)" },
+	{ 't', NULL, NULL, G_TRACE, w_all, 0, "time of day before each call; -tt adds microseconds" },
+	{ 'T', NULL, NULL, G_TRACE, w_all, 0, "time spent in each call" },
+	{ 'x', NULL, NULL, G_TRACE, w_all, 0, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
+	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
 };
 #define NVOCAB (sizeof vocabulary / sizeof vocabulary[0])
 
-/* The help of the options whose text depends on the program. */
-static void help_for(const struct cli_opt *o, const struct session *s, char *buf, size_t size)
+/* Who is reading the command line: a family's program (f, role), or a
+ * program above the families (f NULL, tool its bit). */
+struct who {
+	const char *prog;
+	const struct family *f;
+	enum role role;
+	unsigned tool;
+};
+
+static int who_takes(const struct who *w, const struct cli_opt *o)
 {
-	const struct family *f = s->fam;
-	int server = s->role == ROLE_SERVER;
+	if (w->f)
+		return o->takes && o->takes(w->f, w->role);
+	return (o->tools & w->tool) != 0;
+}
+
+const char *cli_option_name(int key)
+{
+	static char buf[NVOCAB][40];
+	for (size_t i = 0; i < NVOCAB; i++)
+		if (vocabulary[i].key == key) {
+			if (vocabulary[i].lng)
+				snprintf(buf[i], sizeof buf[i], "--%s", vocabulary[i].lng);
+			else
+				snprintf(buf[i], sizeof buf[i], "-%c", key);
+			return buf[i];
+		}
+	return "?";
+}
+
+/* The help of the options whose text depends on the program. */
+static void help_for(const struct cli_opt *o, const struct who *w, char *buf, size_t size)
+{
+	const struct family *f = w->f;
+	int server = w->role == ROLE_SERVER;
 	int n = 0;
-	switch (o->key) {
+	switch (f ? o->key : -o->key) {
 	case 'a':
 		snprintf(buf, size, "%s", f->addr_help);
 		return;
@@ -165,12 +237,19 @@ static void help_for(const struct cli_opt *o, const struct session *s, char *buf
 		snprintf(buf, size, "%s", f->count_help ? f->count_help
 					: "exit after COUNT clients (datagrams for datagram sockets)");
 		return;
-	case O_MODEL:
+	case -CLI_MODEL:
+		/* bin/compare: its server's */
+		n = snprintf(buf, size, "--diagram: how the server serves clients at once (default %s):",
+			     models[0]->name);
+		for (const struct model *const *m = models; *m && n < (int)size; m++)
+			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, (*m)->summary);
+		return;
+	case CLI_MODEL:
 		n = snprintf(buf, size, "how clients are served at once (default %s):", models[0]->name);
 		for (const struct model *const *m = models; *m && n < (int)size; m++)
 			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, (*m)->summary);
 		return;
-	case O_SERVICE:
+	case CLI_SERVICE:
 		n = snprintf(buf, size, "what a connection is answered with (default %s):", services[0]->name);
 		for (const struct service *const *v = services; *v && n < (int)size; v++)
 			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*v)->name, (*v)->summary);
@@ -180,7 +259,9 @@ static void help_for(const struct cli_opt *o, const struct session *s, char *buf
 }
 
 /* "  -k, --kind KIND       text": the text from column 25, wrapped at 80
- * columns (and at its own newlines), continuation lines under it. */
+ * columns (and at its own newlines), continuation lines under it. A line of
+ * the text that starts with spaces (a list: "\n  NAME      what it is") keeps
+ * them, and its spacing, and goes on two columns further in. */
 #define HELP_COL 24
 static void print_opt(const char *left, const char *help)
 {
@@ -190,37 +271,49 @@ static void print_opt(const char *left, const char *help)
 		col = 0;
 	}
 	const char *p = help;
-	int first = 1;
+	int bol = 1, cont = HELP_COL;
 	while (*p) {
 		if (*p == '\n') {
 			p++;
 			printf("\n");
 			col = 0;
+			bol = 1;
 			continue;
 		}
-		size_t w = strcspn(p, " \n");
-		if (col == 0) {
-			col = printf("%*s", HELP_COL, "");
-		} else if (!first && col + 1 + (int)w > 80) {
-			col = printf("\n%*s", HELP_COL, "") - 1;
+		int gap = (int)strspn(p, " ");
+		const char *word = p + gap;
+		int w = (int)strcspn(word, " \n");
+		p = word + w;
+		if (!w)
+			continue;
+		if (bol) {
+			/* an item of a list goes on under its text ("NAME  text"), else 2 further in */
+			int g2 = (int)strspn(p, " ");
+			cont = HELP_COL + (!gap ? 0 : g2 >= 2 && p[g2] && p[g2] != '\n' ? gap + w + g2 : gap + 2);
+			col += col ? printf("%*s", 1 + gap, "") : printf("%*s", HELP_COL + gap, "");
+			bol = 0;
+		} else if (col + gap + w > 80) {
+			col = printf("\n%*s", cont, "") - 1;
 		} else {
-			col += printf(" ");
+			col += printf("%*s", gap, "");
 		}
-		col += printf("%.*s", (int)w, p);
-		first = 0;
-		p += w;
-		while (*p == ' ')
-			p++;
+		col += printf("%.*s", w, word);
 	}
 	printf("\n");
 }
 
-/* A paragraph, wrapped at 80 columns. */
+/* A paragraph, wrapped at 80 columns (a '\n' starts a line). */
 static void print_wrapped(const char *text)
 {
 	int col = 0;
 	for (const char *p = text; *p;) {
-		size_t w = strcspn(p, " ");
+		if (*p == '\n') {
+			putchar('\n');
+			col = 0;
+			p++;
+			continue;
+		}
+		size_t w = strcspn(p, " \n");
 		if (col && col + 1 + (int)w > 80) {
 			putchar('\n');
 			col = 0;
@@ -234,6 +327,71 @@ static void print_wrapped(const char *text)
 			p++;
 	}
 	putchar('\n');
+}
+
+/* The option rows a program takes, group by group, each under its title. */
+static void print_groups(const struct who *w)
+{
+	static const char *const family_titles[] = {
+		[G_ENDPOINT] = "Endpoint:",
+		[G_SERVER] = "Server design (socketserver's server class x mixin x handler, traced):",
+		[G_TRACE] = "Trace (as strace names them; strace's -f is always on):",
+	};
+	static const char *const tool_titles[] = {
+		[G_RUN] = "What to run (the matrix when none is given):",
+		[G_MATRIX] = "The matrix:",
+		[G_OUTPUT] = "Output (text by default, as wide as the terminal):",
+		[G_SERVER] = "The server:",
+		[G_TRACE] = "",
+	};
+	static const enum group family_order[] = { G_ENDPOINT, G_SERVER, G_TRACE };
+	static const enum group tool_order[] = { G_RUN, G_MATRIX, G_OUTPUT, G_SERVER, G_TRACE };
+	const enum group *order = w->f ? family_order : tool_order;
+	size_t norder = w->f ? 3 : 5;
+	const char *const *titles = w->f ? family_titles : tool_titles;
+	int any = 0;
+	for (size_t gi = 0; gi < norder; gi++) {
+		enum group g = order[gi];
+		int shown = 0;
+		for (size_t i = 0; i < NVOCAB; i++) {
+			const struct cli_opt *o = &vocabulary[i];
+			if (o->group != g || !who_takes(w, o))
+				continue;
+			if (!shown++) {
+				if (any++)
+					putchar('\n');
+				if (titles[g][0])
+					printf("%s\n", titles[g]);
+			}
+			char left[64], help[1024];
+			if (o->key < 256 && o->lng)
+				snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->lng, o->arg ? " " : "",
+					 o->arg ? o->arg : "");
+			else if (o->key < 256)
+				snprintf(left, sizeof left, "-%c%s%s", o->key, o->arg ? " " : "", o->arg ? o->arg : "");
+			else
+				snprintf(left, sizeof left, "--%s%s%s", o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
+			if (o->key == 't')
+				snprintf(left, sizeof left, "-t, -tt");
+			else if (o->key == 'x')
+				snprintf(left, sizeof left, "-x, -xx");
+			help_for(o, w, help, sizeof help);
+			print_opt(left, help);
+		}
+		/* a family's own options go with the endpoint */
+		if (g == G_ENDPOINT && w->f)
+			for (const struct fam_option *fo = w->f->options; fo && fo->name; fo++) {
+				if (!(fo->roles & w->role))
+					continue;
+				char left[64], alias[8] = "";
+				if (fo->short_opt)
+					snprintf(alias, sizeof alias, "-%c, ", fo->short_opt);
+				snprintf(left, sizeof left, "%s--%s%s%s", alias, fo->name, fo->arg_name ? " " : "",
+					 fo->arg_name ? fo->arg_name : "");
+				print_opt(left, fo->help);
+				any = 1;
+			}
+	}
 }
 
 static void usage(const struct session *s)
@@ -260,47 +418,8 @@ static void usage(const struct session *s)
 		print_wrapped(intro);
 		putchar('\n');
 	}
-	static const char *const titles[] = {
-		[G_ENDPOINT] = "Endpoint:",
-		[G_SERVER] = "Server design (socketserver's server class x mixin x handler, traced):",
-		[G_TRACE] = "Trace (as strace names them; strace's -f is always on):",
-	};
-	for (int g = G_ENDPOINT; g <= G_TRACE; g++) {
-		int shown = 0;
-		for (size_t i = 0; i < NVOCAB; i++) {
-			const struct cli_opt *o = &vocabulary[i];
-			if (o->group != (enum group)g || !o->takes(f, s->role))
-				continue;
-			if (!shown++)
-				printf("%s%s\n", g == G_ENDPOINT ? "" : "\n", titles[g]);
-			char left[64], help[1024];
-			if (o->key < 256 && o->lng)
-				snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->lng, o->arg ? " " : "",
-					 o->arg ? o->arg : "");
-			else if (o->key < 256)
-				snprintf(left, sizeof left, "-%c%s%s", o->key, o->arg ? " " : "", o->arg ? o->arg : "");
-			else
-				snprintf(left, sizeof left, "--%s%s%s", o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
-			if (o->key == 't')
-				snprintf(left, sizeof left, "-t, -tt");
-			else if (o->key == 'x')
-				snprintf(left, sizeof left, "-x, -xx");
-			help_for(o, s, help, sizeof help);
-			print_opt(left, help);
-		}
-		/* the family's own options go with the endpoint */
-		if (g == G_ENDPOINT)
-			for (const struct fam_option *fo = f->options; fo && fo->name; fo++) {
-				if (!(fo->roles & s->role))
-					continue;
-				char left[64], alias[8] = "";
-				if (fo->short_opt)
-					snprintf(alias, sizeof alias, "-%c, ", fo->short_opt);
-				snprintf(left, sizeof left, "%s--%s%s%s", alias, fo->name, fo->arg_name ? " " : "",
-					 fo->arg_name ? fo->arg_name : "");
-				print_opt(left, fo->help);
-			}
-	}
+	struct who w = { s->prog, f, s->role, 0 };
+	print_groups(&w);
 	puts("\nExit status: 0 success, 1 a system call or the peer failed, 2 bad usage.");
 }
 
@@ -349,8 +468,37 @@ static const struct sock_kind *find_kind(const struct session *s, const char *na
 
 /* What went wrong with the option getopt_long could not take: its own text,
  * from the word itself, not getopt's. */
-static __attribute__((noreturn)) void bad_option(const struct session *s, const struct option *longs, const char *shorts, char *word,
-		       int optopt_)
+static __attribute__((noreturn, format(printf, 2, 3))) void die(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	usage_error(prog, fmt, ap);
+}
+
+/* The getopt_long tables of the rows w takes; returns the count of longs. */
+static int getopt_tables(const struct who *w, struct option *longs, char *shorts)
+{
+	int n = 0;
+	size_t ns = 0;
+	for (size_t i = 0; i < NVOCAB; i++) {
+		const struct cli_opt *o = &vocabulary[i];
+		if (!who_takes(w, o))
+			continue;
+		if (o->lng)
+			longs[n++] = (struct option){ o->lng, o->arg ? required_argument : no_argument, NULL, o->key };
+		if (o->key < 256) {
+			shorts[ns++] = (char)o->key;
+			if (o->arg)
+				shorts[ns++] = ':';
+		}
+	}
+	longs[n] = (struct option){ NULL, 0, NULL, 0 };
+	shorts[ns] = '\0';
+	return n;
+}
+
+static __attribute__((noreturn)) void bad_option(const char *prog, const struct option *longs, const char *shorts,
+							char *word, int optopt_)
 {
 	if (word && word[0] == '-' && word[1] == '-') {
 		const char *name = word + 2;
@@ -372,23 +520,23 @@ static __attribute__((noreturn)) void bad_option(const struct session *s, const 
 			for (size_t i = 0; i < NVOCAB; i++)
 				if (vocabulary[i].lng && strlen(vocabulary[i].lng) == len &&
 				    !strncmp(vocabulary[i].lng, name, len))
-					cli_usage_error(s, "option '--%.*s' does not apply to %s", (int)len, name, s->prog);
-			cli_usage_error(s, "unknown option '--%.*s'", (int)len, name);
+					die(prog, "option '--%.*s' does not apply to %s", (int)len, name, prog);
+			die(prog, "unknown option '--%.*s'", (int)len, name);
 		}
 		if (matches > 1)
-			cli_usage_error(s, "option '--%.*s' is ambiguous", (int)len, name);
+			die(prog, "option '--%.*s' is ambiguous", (int)len, name);
 		if (name[len] == '=' && hit->has_arg == no_argument)
-			cli_usage_error(s, "option '--%s' takes no argument", hit->name);
-		cli_usage_error(s, "option '--%s' needs an argument", hit->name);
+			die(prog, "option '--%s' takes no argument", hit->name);
+		die(prog, "option '--%s' needs an argument", hit->name);
 	}
 	if (optopt_ > 0 && optopt_ < 256 && strchr(shorts, optopt_))
-		cli_usage_error(s, "option '-%c' needs an argument", optopt_);
+		die(prog, "option '-%c' needs an argument", optopt_);
 	for (size_t i = 0; optopt_ > 0 && i < NVOCAB; i++)
 		if (vocabulary[i].key == optopt_)
-			cli_usage_error(s, "option '-%c' does not apply to %s", optopt_, s->prog);
+			die(prog, "option '-%c' does not apply to %s", optopt_, prog);
 	if (optopt_ > 0 && optopt_ < 256)
-		cli_usage_error(s, "unknown option '-%c'", optopt_);
-	cli_usage_error(s, "unknown option '%s'", word ? word : "?");
+		die(prog, "unknown option '-%c'", optopt_);
+	die(prog, "unknown option '%s'", word ? word : "?");
 }
 
 void cli_parse(struct session *s, const struct family *f, enum role role, int argc, char **argv)
@@ -405,20 +553,9 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	/* the options this program takes, from the vocabulary and the family */
 	struct option longs[64];
 	char shorts[64] = "";
-	int n = 0;
-	size_t ns = 0;
-	for (size_t i = 0; i < NVOCAB; i++) {
-		const struct cli_opt *o = &vocabulary[i];
-		if (!o->takes(f, role))
-			continue;
-		if (o->lng)
-			longs[n++] = (struct option){ o->lng, o->arg ? required_argument : no_argument, NULL, o->key };
-		if (o->key < 256) {
-			shorts[ns++] = (char)o->key;
-			if (o->arg)
-				shorts[ns++] = ':';
-		}
-	}
+	struct who w = { s->prog, f, role, 0 };
+	int n = getopt_tables(&w, longs, shorts);
+	size_t ns = strlen(shorts);
 	int nfam = 0;
 	for (const struct fam_option *o = f->options; o && o->name; o++, nfam++) {
 		if (!(o->roles & role))
@@ -487,30 +624,30 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 				cli_usage_error(s, "invalid wait '%s': give milliseconds, 1 to 3600000", optarg);
 			s->timeout_ms = (int)num;
 			break;
-		case O_MODEL: parse_model(s, optarg); break;
-		case O_SERVICE:
+		case CLI_MODEL: parse_model(s, optarg); break;
+		case CLI_SERVICE:
 			if (!(s->srv.service = service_find(optarg)))
 				cli_usage_error(s, "unknown service '%s'", optarg);
 			break;
-		case O_BACKLOG:
+		case CLI_BACKLOG:
 			if (cli_number(optarg, 1, 65535, &num))
 				cli_usage_error(s, "invalid backlog '%s': give a number from 1 to 65535", optarg);
 			s->srv.backlog = (int)num;
 			break;
-		case O_MAX_CLIENTS:
+		case CLI_MAX_CLIENTS:
 			if (cli_number(optarg, 1, 100000, &num))
 				cli_usage_error(s, "invalid --max-clients '%s': give a number from 1 to 100000", optarg);
 			s->srv.max_clients = (int)num;
 			break;
-		case O_IDLE:
+		case CLI_IDLE:
 			if (cli_number(optarg, 1, 86400, &num))
 				cli_usage_error(s, "invalid --idle '%s': give whole seconds from 1 to 86400", optarg);
 			s->srv.idle_s = (int)num;
 			break;
-		case O_NO_LOG: s->srv.no_log = 1; break;
+		case CLI_NO_LOG: s->srv.no_log = 1; break;
 		case '?':
 		case ':':
-			bad_option(s, longs, shorts, argv[optind - 1], optopt);
+			bad_option(s->prog, longs, shorts, argv[optind - 1], optopt);
 		default:
 			if (c >= O_FAMILY_BASE && c < O_FAMILY_BASE + nfam) {
 				struct sbuf err = SBUF_INIT;
@@ -570,4 +707,42 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			cli_usage_error(s, "cannot write trace to '%s': %s", outfile, strerror(errno));
 		trace_cfg.to_file = 1;
 	}
+}
+
+/* ---- programs above the families ----------------------------------------------------- */
+
+static void tool_usage(const struct cli_tool *t, const struct who *w)
+{
+	fputs(t->usage, stdout);
+	if (t->intro)
+		print_wrapped(t->intro);
+	putchar('\n');
+	print_groups(w);
+	if (t->epilog) {
+		putchar('\n');
+		print_wrapped(t->epilog);
+	}
+}
+
+int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
+{
+	struct who w = { t->name, NULL, 0, t->id };
+	struct option longs[NVOCAB + 1];
+	char shorts[2 * NVOCAB + 1];
+	getopt_tables(&w, longs, shorts);
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			bad_option(t->name, longs, shorts, argv[optind - 1], optopt);
+		if (c == 'h') {
+			tool_usage(t, &w);
+			exit(0);
+		}
+		struct sbuf err = SBUF_INIT;
+		if (t->set(t->ctx, c, optarg, &err))
+			die(t->name, "%s", sb_str(&err));
+		sb_free(&err);
+	}
+	return optind;
 }

@@ -1,15 +1,19 @@
 /*
- * cli: the command line every demo shares.
+ * cli: the command line every program shares.
  *
- * Trace options named as strace names them (-q -o -s -t/-tt -T -x/-xx -v),
- * -a/-p for the address, the family's own kind option (-u, -t TYPE) and
- * family options. A bad command line is one line on stderr and exit 2,
- * before any socket exists.
+ * One table of every option of every program (common/cli.c): trace options
+ * named as strace names them (-q -o -s -t/-tt -T -x/-xx -v), -a/-p for the
+ * address, -k/--kind (-u for UDP), the server's design (--model...), and the
+ * options of the programs above the families (bin/compare). A program takes,
+ * and its --help lists, only its own rows. A bad command line is one line on
+ * stderr, starting with the program's name, and exit 2, before any socket
+ * exists.
  */
 #ifndef SOCKFAM_CLI_H
 #define SOCKFAM_CLI_H
 
 #include "family.h"
+#include "sbuf.h"
 
 /* Parses argv into s and sets up tracing; exits 0 after --help, 2 on a usage error. */
 void cli_parse(struct session *s, const struct family *fam, enum role role, int argc, char **argv);
@@ -20,5 +24,43 @@ void cli_usage_error(const struct session *s, const char *fmt, ...)
 
 /* Parses a decimal number in [lo, hi]; 0 on success. No signs, spaces or octal. */
 int cli_number(const char *text, long lo, long hi, long *out);
+
+/* ---- programs above the families (bin/compare) ------------------------------------- */
+
+/* The options that have no letter, as set() below receives them (a lettered
+ * option comes as its letter). */
+enum cli_key {
+	CLI_MODEL = 256, CLI_SERVICE, CLI_BACKLOG, CLI_MAX_CLIENTS, CLI_IDLE, CLI_NO_LOG,
+	/* bin/compare */
+	CLI_TRACE, CLI_DIAGRAM, CLI_MODELS, CLI_ONLY, CLI_FAMILIES, CLI_DETAILS,
+	CLI_MARKDOWN, CLI_JSON, CLI_CSV, CLI_WIDE, CLI_SVG,
+};
+
+/* Which rows of the table such a program takes: one bit per program. */
+enum cli_tool_id { CLI_TOOL_COMPARE = 1 };
+
+struct cli_tool {
+	const char *name;       /* "compare": in front of every message */
+	unsigned id;            /* CLI_TOOL_*: selects its rows of the table */
+	const char *usage;      /* the "Usage: ..." lines, printed as they are */
+	const char *intro;      /* what it does; '\n' between paragraphs; wrapped at 80 columns */
+	const char *epilog;     /* after the options, the same way (the exit status, ...) */
+	/* Called for each option given, in order (key: the letter or a CLI_*
+	 * key; arg: NULL for a flag): 0, or -1 with one line in err. */
+	int (*set)(void *ctx, int key, const char *arg, struct sbuf *err);
+	void *ctx;
+};
+
+/* Parses t's options anywhere on the line (`--` ends them) through t->set;
+ * --help prints the help made from t's rows and exits 0; a bad option is one
+ * line "NAME: ..." and exit 2. Returns the index of the first operand. */
+int cli_tool_parse(const struct cli_tool *t, int argc, char **argv);
+
+/* One line "NAME: message (see --help)" on stderr, then exit(2). */
+void cli_tool_error(const struct cli_tool *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* An option as the user writes it: "--json", "-p". */
+const char *cli_option_name(int key);
 
 #endif
