@@ -2,7 +2,10 @@
  * bin/compare: every cell the kernel defines, measured live, against its known
  * value; the JSON/CSV output has every cell; the trace diff of two runs of one
  * family differs only in ports, pids and private names; the SVG is well-formed;
- * nothing is left behind. Speed figures are never asserted.
+ * nothing is left behind. Speed figures are never asserted. Its command line: options
+ * anywhere, every rejected form one line "compare: ..." and exit 2 before
+ * anything runs; its text at most COLUMNS wide (the tty's width, 80 off a tty),
+ * --wide one table.
  *
  * Expectations name a column as FAMILY/KIND; a row whose family is not in the
  * registry yet is skipped, so the table already holds the other families'.
@@ -10,9 +13,13 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "../common/server.h"
@@ -908,4 +915,459 @@ Test(compare, model_usage_errors)
 	cr_expect_eq(h_run(e, NULL, 0, NULL, NULL), 1, "does not apply: exit 1, as a kind without an exchange");
 	char *f[] = { "bin/compare", "--models", "inet", "unix", NULL };
 	cr_expect_eq(h_run(f, NULL, 0, NULL, NULL), 2);
+}
+
+/* ---- the command line (common/cli.c's table) ---------------------------------------- */
+
+/* Each rejected form: exit 2, one line on stderr that starts with "compare:" and
+ * says what is wrong; nothing ran (no scratch directory, and under strace no
+ * socket call), no SVG written. */
+Test(compare, rejected_forms_are_one_line_exit_2, .timeout = 120)
+{
+	char *dir = h_tmpdir(), *scratch = h_tmpdir();
+	char svg[600];
+	snprintf(svg, sizeof svg, "%s/x.svg", dir);
+	setenv("TMPDIR", scratch, 1);
+	const struct {
+		const char *argv[9];
+		const char *says;
+	} bad[] = {
+		{ { "--markdown", "--json" }, "--markdown and --json: one output format at a time" },
+		{ { "--json", "--only", "1", "--csv" }, "--json and --csv: one output format at a time" },
+		{ { "--svg", "/no/such/dir/x.svg", "--diagram", "inet" }, "cannot write the SVG to '/no/such/dir/x.svg'" },
+		{ { "--diagram", "inet", "--svg", "/no/such/dir/x.svg" }, "cannot write the SVG to '/no/such/dir/x.svg'" },
+		{ { "--bogus" }, "unknown option '--bogus'" },
+		{ { "-Z" }, "unknown option '-Z'" },
+		{ { "-p", "4000" }, "option '-p' does not apply to compare" },
+		{ { "--trace", "inet", "unix", "-q" }, "option '-q' does not apply to compare" },
+		{ { "--kind", "udp" }, "option '--kind' does not apply to compare" },
+		{ { "--json=yes" }, "option '--json' takes no argument" },
+		{ { "--only" }, "option '--only' needs an argument" },
+		{ { "--mod", "fork" }, "option '--mod' is ambiguous" },
+		{ { "--trace", "inet" }, "--trace takes two families" },
+		{ { "inet", "unix", "unix", "--trace" }, "--trace takes two families" },
+		{ { "--diagram" }, "--diagram takes one family" },
+		{ { "--models", "inet", "unix" }, "--models takes one family" },
+		{ { "--trace", "inet", "unix", "--diagram" }, "--trace and --diagram: one at a time" },
+		{ { "--trace", "inet", "unix", "--json" }, "--json goes with the matrix or --models, not --trace" },
+		{ { "--models", "--csv" }, "--csv goes with the matrix, not --models" },
+		{ { "--svg", svg }, "--svg goes with --diagram, not the matrix" },
+		{ { "--model", "fork" }, "--model goes with --diagram, not the matrix" },
+		{ { "--models", "--model", "fork" }, "--models runs every model" },
+		{ { "--diagram", "inet", "--only", "1" }, "--only goes with the matrix, not --diagram" },
+		{ { "--trace", "inet", "unix", "--families", "inet" }, "--families goes with the matrix" },
+		{ { "--wide", "--json" }, "--wide and --json" },
+		{ { "--details", "--markdown" }, "--details and --markdown" },
+		{ { "--only", "1", "--only", "2" }, "--only given twice" },
+		{ { "--only", "nosuch" }, "unknown scenario 'nosuch'" },
+		{ { "--families", "inet/sctp" }, "family inet has no socket kind 'sctp'" },
+		{ { "--diagram", "nosuch" }, "unknown family 'nosuch'" },
+		{ { "inet" }, "unexpected argument 'inet'" },
+		{ { "--diagram", "inet", "--model", "nosuch" }, "unknown model 'nosuch'" },
+		{ { "--diagram", "inet", "--model", "fork=2" }, "--model fork takes no =N" },
+		{ { "--diagram", "inet", "--model", "prefork=0" }, "prefork" },
+	};
+	int strace = h_have_strace();
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char errf[700], stf[700], line[300] = "compare";
+		snprintf(errf, sizeof errf, "%s/err", dir);
+		snprintf(stf, sizeof stf, "%s/st", dir);
+		char *argv[24];
+		int n = 0;
+		if (strace) {
+			const char *pre[] = { "/usr/bin/strace", "-f", "-o", stf, "-e", "trace=%network" };
+			for (int k = 0; k < 6; k++)
+				argv[n++] = (char *)pre[k];
+		}
+		argv[n++] = "bin/compare";
+		for (int k = 0; bad[i].argv[k]; k++) {
+			argv[n++] = (char *)bad[i].argv[k];
+			snprintf(line + strlen(line), sizeof line - strlen(line), " %s", bad[i].argv[k]);
+		}
+		argv[n] = NULL;
+		int st = h_run(argv, NULL, 0, NULL, errf);
+		char *err = h_slurp(errf, NULL);
+		cr_expect_eq(st, 2, "%s: exit %d (%s)", line, st, err ? err : "");
+		size_t lines = 0;
+		for (const char *p = err; p && *p; p++)
+			lines += *p == '\n';
+		cr_expect_eq(lines, 1, "%s: not one line: %s", line, err);
+		cr_expect(err && !strncmp(err, "compare: ", 9), "%s: does not start with \"compare: \": %s", line, err);
+		cr_expect(err && strstr(err, bad[i].says), "%s: '%s' not in: %s", line, bad[i].says, err);
+		if (strace) {
+			char *trace = h_slurp(stf, NULL);
+			cr_expect(trace && !strstr(trace, "socket("), "%s: made a socket:\n%s", line, trace);
+			free(trace);
+		}
+		cr_expect_eq(access(svg, F_OK), -1, "%s: wrote an SVG", line);
+		empty_dir(scratch);
+		free(err);
+	}
+	h_tmpdir_free(scratch);
+	h_tmpdir_free(dir);
+}
+
+/* Options before, between and after the operands, = or a separate word, --
+ * before operands: the same run. */
+Test(compare, options_in_any_position, .timeout = 120)
+{
+	char *dir = h_tmpdir();
+	/* the address sizes are the same on every run: the outputs are identical */
+	const char *csv[][8] = {
+		{ "--csv", "--only", "addrsize", "--families", "inet,unix/dgram" },
+		{ "--families=inet,unix/dgram", "--csv", "--only=addrsize" },
+		{ "--only", "addrsize", "--families", "inet,unix/dgram", "--csv" },
+	};
+	char *first = NULL;
+	for (size_t i = 0; i < 3; i++) {
+		char *argv[10] = { "bin/compare" };
+		for (int k = 0; csv[i][k]; k++)
+			argv[k + 1] = (char *)csv[i][k];
+		char *out = NULL;
+		cr_expect_eq(h_run(argv, NULL, 0, &out, NULL), 0, "form %zu", i);
+		cr_expect(out && strstr(out, "addrsize,5,") && strstr(out, ",unix,dgram,ok,"), "form %zu: %s", i, out);
+		if (!first)
+			first = out;
+		else {
+			cr_expect_str_eq(out, first, "form %zu differs", i);
+			free(out);
+		}
+	}
+	free(first);
+
+	/* --trace with its operands anywhere, and after -- */
+	const char *trace[][6] = {
+		{ "--trace", "unix", "unix/seqpacket" },
+		{ "unix", "--trace", "unix/seqpacket" },
+		{ "unix", "unix/seqpacket", "--trace" },
+		{ "--trace", "--", "unix", "unix/seqpacket" },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		char *argv[8] = { "bin/compare" };
+		for (int k = 0; trace[i][k]; k++)
+			argv[k + 1] = (char *)trace[i][k];
+		char *out = NULL;
+		cr_expect_eq(h_run(argv, NULL, 0, &out, NULL), 0, "--trace form %zu", i);
+		cr_expect(out && !strncmp(out, "unix-server (SOCK_STREAM)", 25) && strstr(out, "unix-server (SOCK_SEQPACKET)"),
+			  "--trace form %zu: %s", i, out);
+		free(out);
+	}
+
+	/* --diagram: the operand first, --svg and --model after */
+	char svg[600];
+	snprintf(svg, sizeof svg, "%s/d.svg", dir);
+	char *d[] = { "bin/compare", "inet", "--svg", svg, "--diagram", "--model=fork", NULL };
+	char *out = NULL;
+	cr_expect_eq(h_run(d, NULL, 0, &out, NULL), 0);
+	cr_expect(out && strstr(out, "--model fork") && strstr(out, "child pid"), "%s", out);
+	cr_expect_eq(access(svg, F_OK), 0, "no %s", svg);
+	free(out);
+
+	/* --models after its operand and the format */
+	char *mo[] = { "bin/compare", "unix/dgram", "--markdown", "--models", NULL };
+	cr_expect_eq(h_run(mo, NULL, 0, &out, NULL), 0);
+	cr_expect(out && !strncmp(out, "### unix/dgram", 14), "%s", out);
+	free(out);
+
+	/* --help anywhere, within 80 columns, and only compare's own options */
+	char *h[] = { "bin/compare", "--only", "1", "--help", NULL };
+	cr_expect_eq(h_run(h, NULL, 0, &out, NULL), 0);
+	cr_expect(out && !strncmp(out, "Usage: compare", 14), "%s", out);
+	static const char *const listed[] = { "--trace", "--diagram", "--models", "--only LIST", "--families LIST",
+		"--details", "--markdown", "--json", "--csv", "--wide", "--svg FILE", "--model NAME[=N]", "-h, --help" };
+	for (size_t i = 0; i < sizeof listed / sizeof listed[0]; i++) {
+		char want[64];
+		snprintf(want, sizeof want, "\n  %s ", listed[i]);
+		cr_expect(out && strstr(out, want), "--help does not list %s:\n%s", listed[i], out);
+	}
+	static const char *const absent[] = { "\n  -q", "\n  -o", "--port", "--kind", "--service", "--count", "-s N" };
+	for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
+		cr_expect(out && !strstr(out, absent[i]), "--help lists %s:\n%s", absent[i], out);
+	char *save = NULL;
+	for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		cr_expect_leq(strlen(l), 80, "--help: %zu columns: %s", strlen(l), l);
+	free(out);
+	h_tmpdir_free(dir);
+}
+
+/* ---- the width ----------------------------------------------------------------------- */
+
+/* The lines of a text longer than width (0 when none), and the longest. */
+static size_t too_long(const char *text, size_t width, size_t *longest, char *first, size_t size)
+{
+	size_t n = 0, l = 0;
+	*longest = 0;
+	if (first && size)
+		first[0] = '\0';
+	for (const char *p = text;; p++) {
+		if (*p == '\n' || !*p) {
+			if (l > *longest)
+				*longest = l;
+			if (l > width && !n++ && first)
+				snprintf(first, size, "%.*s", (int)l, p - l);
+			l = 0;
+			if (!*p)
+				break;
+		} else {
+			l++;
+		}
+	}
+	return n;
+}
+
+static size_t count_of(const char *text, const char *what)
+{
+	size_t n = 0;
+	for (const char *p = text; (p = strstr(p, what)) != NULL; p += strlen(what))
+		n++;
+	return n;
+}
+
+/* A matrix of every scenario and kind with made-up cells (nothing run): the
+ * text fits every width from 40 to 220, drops no word of any cell, keeps each
+ * scenario's name whole on a line when the names are not in a column of their
+ * own, and --wide makes it one table. */
+Test(compare, matrix_layout_fits_every_width)
+{
+	struct cmp_matrix m;
+	struct sbuf err = SBUF_INIT;
+	cr_assert_eq(cmp_matrix_select(&m, NULL, NULL, &err), 0, "%s", sb_str(&err));
+	static const char *const filler[] = { "ok", "connect: ECONNREFUSED",
+		"left-over name: connect: ECONNREFUSED; removed: connect: ENOENT",
+		"kernel, after the first sendto: 0.0.0.0 port 52999; bind with port 0: 127.0.0.1 port 41114",
+		"n/a: not a byte stream" };
+	for (int r = 0; r < m.nrows; r++)
+		for (int c = 0; c < m.ncols; c++) {
+			struct cmp_cell *cell = CMP_CELL(&m, r, c);
+			cell->status = CELL_OK;
+			snprintf(cell->text, sizeof cell->text, "w%dx%d %s", r, c, filler[(r + c) % 5]);
+		}
+	for (int width = 40; width <= 220; width += 9) {
+		for (int wide = 0; wide < 2; wide++) {
+			char *text = NULL;
+			size_t len = 0, longest;
+			FILE *out = open_memstream(&text, &len);
+			cmp_print_text(out, &m, width, wide ? CMP_WIDE : 0);
+			fclose(out);
+			char first[400];
+			/* a table is a header, the line under it, the rows */
+			size_t tables = 0;
+			for (const char *l = text; *l; l += strcspn(l, "\n"), l += *l == '\n')
+				tables += !strncmp(l, "---", 3) && strcspn(l, " \n") == strcspn(l, "\n");
+			if (wide) {
+				cr_expect_eq(tables, 1, "--wide at %d: %zu tables:\n%s", width, tables, text);
+			} else {
+				cr_expect_eq(too_long(text, (size_t)width, &longest, first, sizeof first), 0,
+					     "%d columns: a line of %zu: %s\n%s", width, longest, first, text);
+				cr_expect(!strstr(text, "..."), "%d columns: a cut text:\n%s", width, text);
+			}
+			for (int r = 0; r < m.nrows; r++)
+				for (int c = 0; c < m.ncols; c++) {
+					char tag[32], tag2[32];
+					snprintf(tag, sizeof tag, "w%dx%d ", r, c);
+					snprintf(tag2, sizeof tag2, "w%dx%d\n", r, c);
+					cr_expect(strstr(text, tag) || strstr(text, tag2), "%d columns%s: %s is missing:\n%s",
+						  width, wide ? " --wide" : "", tag, text);
+				}
+			/* every column label is whole: on one line, or broken only at its '/' */
+			for (int c = 0; c < m.ncols; c++) {
+				char fam[48];
+				snprintf(fam, sizeof fam, "%s", m.cols[c].label);
+				*strchr(fam, '/') = '\0';
+				cr_expect(strstr(text, m.cols[c].label) || strstr(text, fam), "%d columns: %s\n%s",
+					  width, m.cols[c].label, text);
+			}
+			free(text);
+		}
+	}
+	/* wide enough: one table as it is, whatever --wide says */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	cmp_print_text(out, &m, 200, 0);
+	fclose(out);
+	cr_expect(strstr(text, "scenario ") && !strstr(text, "--wide"), "%s", text);
+	free(text);
+	cmp_matrix_free(&m);
+	sb_free(&err);
+}
+
+/* The real matrix at COLUMNS=80: no line longer than 80, every scenario's
+ * name and every column's label readable; COLUMNS=200 with --wide: one table. */
+Test(compare, matrix_at_80_columns_and_wide, .timeout = 120)
+{
+	char *scratch = h_tmpdir();
+	setenv("TMPDIR", scratch, 1);
+	setenv("COLUMNS", "80", 1);
+	char *argv[] = { "bin/compare", NULL };
+	char *out = NULL;
+	cr_assert_eq(h_run(argv, NULL, 0, &out, NULL), 0, "bin/compare failed:\n%s", out);
+	size_t longest;
+	char first[400];
+	cr_expect_eq(too_long(out, 80, &longest, first, sizeof first), 0, "a line of %zu: %s\n%s", longest, first, out);
+	for (const struct cmp_scenario *s = cmp_scenarios; s->id; s++) {
+		char name[128];
+		snprintf(name, sizeof name, "\n%d %s", s->number, s->title);
+		cr_expect(strstr(out, name), "the name '%s' is not whole on a line:\n%s", name + 1, out);
+	}
+	for (const struct family *const *f = sockfam_families; *f; f++)
+		for (const struct sock_kind *k = cmp_kinds(*f); k->name; k++) {
+			char label[64];
+			snprintf(label, sizeof label, "%s/%s", (*f)->name, k->name);
+			cr_expect(strstr(out, label), "no column %s:\n%s", label, out);
+		}
+	cr_expect(strstr(out, "--wide: one table"), "%s", out);
+	free(out);
+
+	setenv("COLUMNS", "200", 1);
+	char *wide[] = { "bin/compare", "--only", "1,addrsize", "--wide", NULL };
+	cr_assert_eq(h_run(wide, NULL, 0, &out, NULL), 0);
+	char **lines;
+	size_t n = h_lines(out, &lines), seps = 0, header = 0;
+	for (size_t i = 0; i < n; i++) {
+		seps += !strncmp(lines[i], "-----", 5);
+		header += !strncmp(lines[i], "scenario ", 9);
+		cr_expect_leq(strlen(lines[i]), 200, "%s", lines[i]);
+	}
+	cr_expect_eq(seps, 1, "--wide: not one table");
+	cr_expect_eq(header, 1, "--wide: not one header");
+	free(lines);
+	free(out);
+
+	/* without COLUMNS and off a terminal: 80 */
+	unsetenv("COLUMNS");
+	char *plain[] = { "bin/compare", "--only", "1,addrsize", NULL };
+	cr_assert_eq(h_run(plain, NULL, 0, &out, NULL), 0);
+	cr_expect_eq(too_long(out, 80, &longest, first, sizeof first), 0, "no COLUMNS, not a tty: %zu: %s", longest,
+		     first);
+	free(out);
+	empty_dir(scratch);
+	h_tmpdir_free(scratch);
+}
+
+/* On a terminal (a pseudo-terminal 100 columns wide) without COLUMNS: its width. */
+Test(compare, matrix_takes_the_terminal_width, .timeout = 60)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	cr_assert_geq(master, 0);
+	cr_assert_eq(grantpt(master), 0);
+	cr_assert_eq(unlockpt(master), 0);
+	struct winsize ws = { .ws_row = 40, .ws_col = 100 };
+	cr_assert_eq(ioctl(master, TIOCSWINSZ, &ws), 0);
+	char *name = ptsname(master);
+	cr_assert(name);
+	unsetenv("COLUMNS");
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int slave = open(name, O_RDWR | O_NOCTTY);
+		int null = open("/dev/null", O_RDWR);
+		if (slave < 0 || null < 0)
+			_exit(127);
+		dup2(null, 0);
+		dup2(slave, 1);
+		dup2(null, 2);
+		execl("bin/compare", "bin/compare", "--only", "1,2", (char *)NULL);
+		_exit(127);
+	}
+	size_t len = 0, cap = 1 << 16;
+	char *buf = malloc(cap);
+	for (;;) {
+		ssize_t r = read(master, buf + len, cap - len - 1);
+		if (r <= 0)
+			break;   /* EIO once the child closed its side */
+		len += (size_t)r;
+		if (cap - len < 2)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	int st;
+	waitpid(pid, &st, 0);
+	close(master);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "bin/compare on a tty: status %d", st);
+	/* the terminal writes \r\n */
+	char *w = buf;
+	for (char *r = buf; *r; r++)
+		if (*r != '\r')
+			*w++ = *r;
+	*w = '\0';
+	size_t longest;
+	char first[400];
+	cr_expect_eq(too_long(buf, 100, &longest, first, sizeof first), 0, "%zu: %s", longest, first);
+	cr_expect_gt(longest, 80, "the terminal's 100 columns were not used (longest line %zu):\n%s", longest, buf);
+	free(buf);
+}
+
+/* --trace, --models and --diagram keep to the width too; width 0 (--wide): each
+ * call on one line. */
+Test(compare, trace_models_diagram_fit_the_width, .timeout = 60)
+{
+	static char *msgs[] = { "hello", "compare me" };
+	struct cmp_capture a, b, f;
+	struct sbuf err = SBUF_INIT;
+	cr_assert_eq(cmp_capture_run(&a, &family_inet, &family_inet.kinds[0], msgs, 2, &err), 0, "%s", sb_str(&err));
+	cr_assert_eq(cmp_capture_run(&b, &family_unix, &family_unix.kinds[0], msgs, 2, &err), 0, "%s", sb_str(&err));
+	cr_assert_eq(cmp_capture_model(&f, &family_inet, &family_inet.kinds[0], model_find("fork"), 0, msgs, 2, &err),
+		     0, "%s", sb_str(&err));
+	static const int widths[] = { 40, 63, 80, 120 };
+	for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+		int wd = widths[i];
+		char *text = NULL, first[400];
+		size_t len = 0, longest;
+		FILE *out = open_memstream(&text, &len);
+		cmp_trace_diff(out, &a, &b, wd, NULL);
+		fclose(out);
+		cr_expect_eq(too_long(text, (size_t)wd, &longest, first, sizeof first), 0, "--trace at %d: %zu: %s\n%s", wd,
+			     longest, first, text);
+		free(text);
+		out = open_memstream(&text, &len);
+		cmp_diagram_text(out, &f, wd);
+		fclose(out);
+		/* three lanes of at least 10 columns fit from 40 columns on */
+		cr_expect_eq(too_long(text, (size_t)wd, &longest, first, sizeof first), 0, "--diagram at %d: %zu: %s\n%s",
+			     wd, longest, first, text);
+		/* dots are only the reap arrows' (<..... exit 0 ....) and the legend's */
+		for (const char *l = text; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+			size_t ll = strcspn(l, "\n");
+			char *line = strndup(l, ll);
+			cr_expect(!strstr(line, "...") || strstr(line, "exit"), "--diagram at %d: a cut text: %s", wd, line);
+			free(line);
+		}
+		free(text);
+	}
+	/* --wide: every call whole on one line */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	cmp_trace_diff(out, &a, &b, 0, NULL);
+	fclose(out);
+	for (size_t i = 0; i < a.ncalls; i++) {
+		struct sbuf sb = SBUF_INIT;
+		cmp_call_line(&sb, &a.calls[i]);
+		cr_expect(strstr(text, sb_str(&sb)), "--wide: not on one line: %s\n%s", sb_str(&sb), text);
+		sb_free(&sb);
+	}
+	free(text);
+	cmp_capture_free(&a);
+	cmp_capture_free(&b);
+	cmp_capture_free(&f);
+
+	struct cmp_models mm;
+	cr_assert_eq(cmp_models_run(&mm, &family_unix, &family_unix.kinds[0], &err), 0, "%s", sb_str(&err));
+	for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+		char *t = models_text(&mm, widths[i]), first[400];
+		size_t longest;
+		cr_expect_eq(too_long(t, (size_t)widths[i], &longest, first, sizeof first), 0, "--models at %d: %zu: %s\n%s",
+			     widths[i], longest, first, t);
+		for (size_t k = 1; k < mm.nruns; k++)
+			cr_expect(strstr(t, mm.runs[k].model->name), "--models at %d: no %s", widths[i],
+				  mm.runs[k].model->name);
+		free(t);
+	}
+	/* --wide: one band, the reference and every model side by side */
+	char *t = models_text(&mm, 0);
+	cr_expect_eq(count_of(t, "(the reference)"), 1, "--wide: not one band:\n%s", t);
+	free(t);
+	cmp_models_free(&mm);
+	sb_free(&err);
 }

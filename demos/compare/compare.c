@@ -1248,7 +1248,7 @@ int cmp_find(const char *spec, const struct family **fp, const struct sock_kind 
 				*kp = k;
 				return 0;
 			}
-		sb_printf(err, "family %s has no socket type '%s' (it has:", (*f)->name, slash + 1);
+		sb_printf(err, "family %s has no socket kind '%s' (it has:", (*f)->name, slash + 1);
 		for (const struct sock_kind *k = cmp_kinds(*f); k->name; k++)
 			sb_printf(err, " %s", k->name);
 		sb_puts(err, ")");

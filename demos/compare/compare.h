@@ -93,8 +93,22 @@ int cmp_matrix_select(struct cmp_matrix *m, const char *only, const char *famili
 void cmp_matrix_run(struct cmp_matrix *m, FILE *progress);
 void cmp_matrix_free(struct cmp_matrix *m);
 
-/* Output. width: the terminal's columns for the text table. */
-void cmp_print_text(FILE *out, const struct cmp_matrix *m, int width, int details);
+/* The width text is made for: COLUMNS from the environment, else the width of
+ * the terminal on standard output, else 80 (not a terminal); at least
+ * CMP_MIN_WIDTH. */
+#define CMP_MIN_WIDTH 40
+int cmp_term_width(void);
+/* text as lines of at most `width` columns, broken at spaces (else after a
+ * '/', ',', ';' or '|'); continuation lines indented by `indent`. width 0:
+ * one line. */
+void cmp_print_wrapped(FILE *out, const char *text, int width, int indent);
+
+/* Output. The text table is at most `width` columns wide: when the whole
+ * matrix would not fit, it is transposed (a row per socket kind) or split
+ * into tables that each fit, whichever needs fewer; CMP_WIDE keeps it one
+ * table whatever the width. CMP_DETAILS adds every cell's longer story. */
+enum { CMP_DETAILS = 1, CMP_WIDE = 2 };
+void cmp_print_text(FILE *out, const struct cmp_matrix *m, int width, int flags);
 void cmp_print_markdown(FILE *out, const struct cmp_matrix *m);
 void cmp_print_json(FILE *out, const struct cmp_matrix *m);
 void cmp_print_csv(FILE *out, const struct cmp_matrix *m);

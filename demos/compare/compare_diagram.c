@@ -129,7 +129,7 @@ static void arrow_label(const struct cmp_arrow *ar, char *buf, size_t size)
 }
 
 /* The next piece of s that fits in w columns: broken after a space (but not
- * between " = " and the result), else after a '|' or a ',', else at w. */
+ * between " = " and the result), else after a '|', a ',' or a '/', else at w. */
 static size_t wrap_piece(const char *s, size_t w)
 {
 	size_t n = strlen(s);
@@ -139,7 +139,7 @@ static size_t wrap_piece(const char *s, size_t w)
 		if (s[i - 1] == ' ' && !(i >= 2 && s[i - 2] == '='))
 			return i;
 	for (size_t i = w; i > w / 3; i--)
-		if (s[i - 1] == '|' || s[i - 1] == ',')
+		if (s[i - 1] == '|' || s[i - 1] == ',' || s[i - 1] == '/')
 			return i;
 	for (size_t i = w / 3; i > 1; i--)
 		if (s[i - 1] == ' ')
@@ -236,29 +236,57 @@ void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
 	struct drawing d;
 	drawing_build(&d, cap);
 	size_t na = d.t.nactors, *w = calloc(na, sizeof *w), *x = calloc(na + 1, sizeof *x);
-	size_t total = width > 40 ? (size_t)width : 40;
-	fit_widths(d.nat, na, total + 1, 3, 20, w);
+	/* width 0 (--wide): every lane as wide as its longest call */
+	size_t total = width <= 0 ? (size_t)-1 / 4 : width > CMP_MIN_WIDTH ? (size_t)width : CMP_MIN_WIDTH;
+	/* lanes of 20 columns at least, or as many as fit (10 at the very least) */
+	size_t minw = (total + 1) / na > 23 ? 20 : (total + 1) / na > 13 ? (total + 1) / na - 3 : 10;
+	fit_widths(d.nat, na, total + 1, 3, minw, w);
 	for (size_t a = 0; a < na; a++)
 		x[a + 1] = x[a] + w[a] + 3;
-	struct canvas cv = { NULL, x[na] + 64 };
+	/* a label beside its arrow may need room past the last lane, never past the width */
+	struct canvas cv = { NULL, width > 0 && total > x[na] ? total : x[na] + 64 };
 	cv.p = malloc(cv.w + 1);
 
-	char pool[16] = "";
+	char pool[16] = "", line[600];
 	if (cap->pool)
 		snprintf(pool, sizeof pool, "=%d", cap->pool);
-	fprintf(out, "%s-client and %s-server (%s), --model %s%s: one lane per process or thread, "
-		"time going down\n", cap->fam->name, cap->fam->name, cap->kind->label, cap->model->name, pool);
-	if (d.uses_dir)
-		fprintf(out, "($DIR is %s, the run's scratch directory, removed afterwards)\n", cap->scratch);
+	snprintf(line, sizeof line, "%s-client and %s-server (%s), --model %s%s: one lane per process or thread, "
+		 "time going down", cap->fam->name, cap->fam->name, cap->kind->label, cap->model->name, pool);
+	cmp_print_wrapped(out, line, width, 0);
+	if (d.uses_dir) {
+		snprintf(line, sizeof line, "($DIR is %s, the run's scratch directory, removed afterwards)", cap->scratch);
+		cmp_print_wrapped(out, line, width, 1);
+	}
+	if (width > 0 && x[na] - 1 > (size_t)width) {
+		snprintf(line, sizeof line, "(%zu lanes of at least %zu columns do not fit in %d: %zu columns; "
+			 "--svg draws it as a picture)", na, minw, width, x[na] - 1);
+		cmp_print_wrapped(out, line, width, 1);
+	}
 	fputc('\n', out);
-	memset(cv.p, ' ', cv.w);
+	/* the lanes' names, on two lines ("child" / "pid 4455") when a lane is narrower */
+	size_t hl = 1;
 	for (size_t a = 0; a < na; a++)
-		canvas_put(&cv, x[a], d.head[a]);
-	canvas_print(out, &cv);
+		if (strlen(d.head[a]) > w[a] + 2)
+			hl = 2;
+	for (size_t l = 0; l < hl; l++) {
+		memset(cv.p, ' ', cv.w);
+		for (size_t a = 0; a < na; a++) {
+			const char *h = d.head[a], *sp = strchr(h, ' ');
+			if (hl == 1)
+				canvas_put(&cv, x[a], h);
+			else if (l == 0)
+				snprintf(cv.p + x[a], (size_t)(sp - h) + 1, "%s", h), cv.p[x[a] + (size_t)(sp - h)] = ' ';
+			else
+				canvas_put(&cv, x[a], sp + 1);
+		}
+		canvas_print(out, &cv);
+	}
 	memset(cv.p, ' ', cv.w);
-	for (size_t a = 0; a < na; a++)
-		for (size_t k = 0; k < w[a] + 2 && k < strlen(d.head[a]) + 2; k++)
+	for (size_t a = 0; a < na; a++) {
+		size_t hw = hl == 1 ? strlen(d.head[a]) : strlen(strchr(d.head[a], ' ') + 1);
+		for (size_t k = 0; k < w[a] + 2 && k < hw + 2; k++)
 			cv.p[x[a] + k] = '=';
+	}
 	canvas_print(out, &cv);
 
 	for (size_t it = 0; it < d.nitems; it++) {
@@ -308,14 +336,28 @@ void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
 			cv.p[at] = ' ';
 			canvas_put(&cv, at + 1, lab);
 			cv.p[at + ll - 1] = ' ';
-		} else {
+		} else if (hi + 2 + strlen(lab) <= cv.w || lo < strlen(lab) + 3) {
 			/* no room between the ends: beside the arrow, never over it */
 			canvas_put(&cv, hi + 2, lab);
+		} else {
+			/* ... on the side that stays within the width */
+			canvas_put(&cv, lo - 1 - strlen(lab), lab);
 		}
 		canvas_print(out, &cv);
 	}
-	fputs("\n--> connection, data, end of stream   ==> fork/pthread_create (clone, clone3)   "
-	      "..> exit, reaped by wait4\n", out);
+	fputc('\n', out);
+	static const char *const legend[] = { "--> connection, data, end of stream",
+		"==> fork/pthread_create (clone, clone3)", "..> exit, reaped by wait4" };
+	struct sbuf sb = SBUF_INIT;
+	for (size_t i = 0; i < 3; i++) {
+		if (sb.len && width > 0 && sb.len + 3 + strlen(legend[i]) > (size_t)width) {
+			fprintf(out, "%s\n", sb_str(&sb));
+			sb_reset(&sb);
+		}
+		sb_printf(&sb, "%s%s", sb.len ? "   " : "", legend[i]);
+	}
+	fprintf(out, "%s\n", sb_str(&sb));
+	sb_free(&sb);
 	free(cv.p);
 	free(w);
 	free(x);

@@ -448,20 +448,32 @@ static void print_cells(FILE *out, struct sbuf *cells, size_t ncols, size_t w)
 void cmp_models_text(FILE *out, const struct cmp_models *mm, int width)
 {
 	const struct cmp_capture *rc = &mm->runs[0].cap;
-	fprintf(out, "%s/%s (%s): one exchange (the client sends", mm->fam->name, mm->kind->name, mm->kind->label);
+	struct sbuf sb = SBUF_INIT;
+	sb_printf(&sb, "%s/%s (%s): one exchange (the client sends", mm->fam->name, mm->kind->name, mm->kind->label);
 	for (int i = 0; i < NMESSAGES; i++)
-		fprintf(out, "%s \"%s\"", i ? " and" : "", messages[i]);
-	fprintf(out, ") under every server model, against --model %s\n", mm->runs[0].model->name);
-	fputs("  + a call iterative does not make           ! the same step, other arguments\n"
-	      "  > the same call, made by another process or thread\n"
-	      "  - a call iterative makes and the model does not\n"
-	      "  Nx: N calls in a row that differ only in pids, pointers or ports (the first is shown)\n"
-	      "Each call is \"WHO: call = result\"; WHO is the server, or the child process or thread\n"
-	      "(by its pid) that made it. Pids, ports, pointers and descriptor numbers are set aside\n"
-	      "to align the calls; a blank means the same call as iterative, by the server.\n", out);
-	if (rc->scratch[0])
-		fprintf(out, "($DIR is each run's scratch directory, like %s, removed afterwards)\n", rc->scratch);
-	size_t W = width > 40 ? (size_t)width : 40;
+		sb_printf(&sb, "%s \"%s\"", i ? " and" : "", messages[i]);
+	sb_printf(&sb, ") under every server model, against --model %s", mm->runs[0].model->name);
+	cmp_print_wrapped(out, sb_str(&sb), width, 0);
+	static const char *const legend[] = {
+		"  + a call iterative does not make", "  ! the same step, other arguments",
+		"  > the same call, made by another process or thread",
+		"  - a call iterative makes and the model does not",
+		"  Nx: N calls in a row that differ only in pids, pointers or ports (the first is shown)",
+	};
+	for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++)
+		cmp_print_wrapped(out, legend[i], width, 4);
+	cmp_print_wrapped(out, "Each call is \"WHO: call = result\"; WHO is the server, or the child process or "
+			  "thread (by its pid) that made it. Pids, ports, pointers and descriptor numbers are set "
+			  "aside to align the calls; a blank means the same call as iterative, by the server.",
+			  width, 0);
+	if (rc->scratch[0]) {
+		sb_reset(&sb);
+		sb_printf(&sb, "($DIR is each run's scratch directory, like %s, removed afterwards)", rc->scratch);
+		cmp_print_wrapped(out, sb_str(&sb), width, 1);
+	}
+	/* columns of 30 at least, the reference first in every band; width 0
+	 * (--wide): every model in one band, 40 each */
+	size_t W = width <= 0 ? mm->nruns * 43 : width > CMP_MIN_WIDTH ? (size_t)width : CMP_MIN_WIDTH;
 	size_t ncols = (W + 3) / 33;
 	if (ncols < 2)
 		ncols = 2;
@@ -547,13 +559,17 @@ void cmp_models_text(FILE *out, const struct cmp_models *mm, int width)
 	for (size_t i = 1; i < mm->nruns; i++)
 		if (mm->runs[i].status == 0 && !mm->runs[i].client_same)
 			sb_printf(&differ, " %s", mm->runs[i].model->name);
+	sb_reset(&sb);
 	if (differ.len)
-		fprintf(out, "\nThe client's calls differ under:%s (compare --diagram A --model M shows them)\n",
-			sb_str(&differ));
+		sb_printf(&sb, "The client's calls differ under:%s (compare --diagram A --model M shows them)",
+			  sb_str(&differ));
 	else
-		fprintf(out, "\nThe client made the same %zu calls under every model (ports and names aside).\n",
-			mm->nclient);
+		sb_printf(&sb, "The client made the same %zu calls under every model (ports and names aside).",
+			  mm->nclient);
+	fputc('\n', out);
+	cmp_print_wrapped(out, sb_str(&sb), width, 0);
 	sb_free(&differ);
+	sb_free(&sb);
 }
 
 static void md_code(FILE *out, const char *s, const char *scratch)

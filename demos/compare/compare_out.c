@@ -4,7 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 static void kernel(char *out, size_t size)
 {
@@ -26,86 +28,227 @@ static const char *cell_text(const struct cmp_cell *c, char *buf, size_t size)
 
 /* ---- text ------------------------------------------------------------------- */
 
-/* The next line of at most w characters of s, broken at a space when possible. */
+int cmp_term_width(void)
+{
+	const char *cols = getenv("COLUMNS");
+	long n = 0;
+	if (cols && *cols && strspn(cols, "0123456789") == strlen(cols) && strlen(cols) < 6)
+		n = strtol(cols, NULL, 10);
+	struct winsize ws;
+	if (n <= 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		n = ws.ws_col;
+	if (n <= 0)
+		n = 80;
+	return n < CMP_MIN_WIDTH ? CMP_MIN_WIDTH : (int)n;
+}
+
+/* The next line of at most w characters of s: broken at the last space that
+ * fits, else after a '/', ',', ';' or '|', else (a word longer than the
+ * column) at w. */
 static size_t wrap_next(const char *s, size_t w)
 {
 	size_t n = strlen(s);
 	if (n <= w)
 		return n;
-	for (size_t i = w; i > 0; i--)   /* break at the last space that fits */
+	for (size_t i = w; i > 0; i--)
 		if (s[i] == ' ')
 			return i;
-	return w;                         /* a word longer than the column */
+	for (size_t i = w; i > 1; i--)
+		if (strchr("/,;|", s[i - 1]))
+			return i;
+	return w;
 }
 
+void cmp_print_wrapped(FILE *out, const char *text, int width, int indent)
+{
+	const char *p = text;
+	int first = 1;
+	do {
+		size_t room = width > 0 ? (size_t)(width - (first ? 0 : indent)) : strlen(p);
+		size_t len = wrap_next(p, room);
+		fprintf(out, "%*s%.*s\n", first ? 0 : indent, "", (int)len, p);
+		p += len;
+		p += strspn(p, " ");
+		first = 0;
+	} while (*p);
+}
+
+/* One row of the table: each cell wrapped in its column, lines without trailing blanks. */
 static void print_row(FILE *out, const char *const *cells, const int *widths, int n)
 {
 	const char *pos[64];
 	int more = 1;
+	struct sbuf line = SBUF_INIT;
 	for (int i = 0; i < n; i++)
 		pos[i] = cells[i];
 	while (more) {
 		more = 0;
+		sb_reset(&line);
 		for (int i = 0; i < n; i++) {
 			size_t len = wrap_next(pos[i], (size_t)widths[i]);
-			fprintf(out, "%s%-*.*s", i ? " | " : "", widths[i], (int)len, pos[i]);
+			sb_printf(&line, "%s%-*.*s", i ? " | " : "", widths[i], (int)len, pos[i]);
 			pos[i] += len;
 			while (*pos[i] == ' ')
 				pos[i]++;
 			if (*pos[i])
 				more = 1;
 		}
-		fputc('\n', out);
+		while (line.len && line.p[line.len - 1] == ' ')
+			line.p[--line.len] = '\0';
+		fprintf(out, "%s\n", sb_str(&line));
 	}
+	sb_free(&line);
 }
 
-void cmp_print_text(FILE *out, const struct cmp_matrix *m, int width, int details)
+/* How the matrix is laid out for a width: as it is (a row per scenario, a
+ * column per socket kind), with the scenario names in a column of their own
+ * or, when that column would leave too little room, each on a line of its own
+ * above its row; or transposed (a row per socket kind). In one table, or in
+ * several that each fit. */
+struct layout {
+	int transposed;
+	int first;       /* the first column (the row names); 0: names on lines of their own */
+	int cell;        /* every other column */
+	int per;         /* columns per table */
+	int ntables;
+};
+
+#define CELL_MIN 14      /* a column: the longest kind label breaks at its '/' */
+#define CELL_MAX 44
+#define FIRST_WIDE 24    /* the scenario names' column, when the width allows */
+
+static void plan(struct layout *l, int ncols, int width, int first, int one_table)
 {
-	char k[128];
+	l->first = first;
+	int room = first ? width - first : width + 3;   /* each column takes 3 more: " | " */
+	int k = one_table ? ncols : room / (CELL_MIN + 3);
+	if (k > ncols)
+		k = ncols;
+	if (k > 64)
+		k = 64;
+	if (k < 1)
+		k = 1;
+	l->ntables = (ncols + k - 1) / k;
+	l->per = (ncols + l->ntables - 1) / l->ntables;   /* as many in each table */
+	l->cell = (room - 3 * l->per) / l->per;
+	if (l->cell < CELL_MIN)
+		l->cell = CELL_MIN;
+	if (l->cell > CELL_MAX)
+		l->cell = CELL_MAX;
+}
+
+/* The layout that needs the fewest tables; on a tie, the first of: names in
+ * a column, names on lines of their own, transposed. */
+static void layout_for(struct layout *l, const struct cmp_matrix *m, int width, int wide)
+{
+	plan(l, m->ncols, width, FIRST_WIDE, wide);
+	l->transposed = 0;
+	if (wide)
+		return;
+	struct layout t;
+	if (width < 120) {
+		plan(&t, m->ncols, width, 20, 0);
+		t.transposed = 0;
+		if (t.ntables <= l->ntables)
+			*l = t;
+	}
+	plan(&t, m->ncols, width, 0, 0);
+	t.transposed = 0;
+	if (t.ntables < l->ntables)
+		*l = t;
+	int lw = 8;   /* transposed: the kind labels are the row names */
+	for (int c = 0; c < m->ncols; c++)
+		if ((int)strlen(m->cols[c].label) > lw)
+			lw = (int)strlen(m->cols[c].label);
+	plan(&t, m->nrows, width, lw > FIRST_WIDE ? FIRST_WIDE : lw, 0);
+	t.transposed = 1;
+	if (t.ntables < l->ntables)
+		*l = t;
+}
+
+void cmp_print_text(FILE *out, const struct cmp_matrix *m, int width, int flags)
+{
+	char k[128], head[512];
 	kernel(k, sizeof k);
-	fprintf(out, "sockfam compare: %d scenario%s x %d socket kind%s, measured now on %s in %.1f s\n\n",
-		m->nrows, m->nrows == 1 ? "" : "s", m->ncols, m->ncols == 1 ? "" : "s", k, m->seconds);
-	int n = m->ncols + 1;
-	int widths[64];
-	if (n > 64)
-		n = 64;
-	widths[0] = 24;
-	int per = m->ncols ? (width - widths[0] - 3 * m->ncols) / m->ncols : 20;
-	if (per < 14)
-		per = 14;
-	if (per > 44)
-		per = 44;
-	for (int i = 1; i < n; i++)
-		widths[i] = per;
-	const char *cells[64];
-	char titles[64][64];
-	cells[0] = "scenario";
-	for (int c = 1; c < n; c++)
-		cells[c] = m->cols[c - 1].label;
-	print_row(out, cells, widths, n);
-	for (int c = 0; c < n; c++) {
-		for (int i = 0; i < widths[c]; i++)
-			fputc('-', out);
-		fputs(c + 1 < n ? "-+-" : "\n", out);
+	if (width < CMP_MIN_WIDTH)
+		width = CMP_MIN_WIDTH;
+	snprintf(head, sizeof head, "sockfam compare: %d scenario%s x %d socket kind%s, measured now on %s in %.1f s",
+		 m->nrows, m->nrows == 1 ? "" : "s", m->ncols, m->ncols == 1 ? "" : "s", k, m->seconds);
+	cmp_print_wrapped(out, head, width, 0);
+	struct layout l;
+	layout_for(&l, m, width, flags & CMP_WIDE);
+	int nlines = l.transposed ? m->ncols : m->nrows;   /* rows of each table */
+	int ncells = l.transposed ? m->nrows : m->ncols;   /* columns in all */
+	if (l.transposed || l.ntables > 1) {
+		char note[256];
+		int n = snprintf(note, sizeof note, "(to fit %d columns:", width);
+		if (l.transposed)
+			n += snprintf(note + n, sizeof note - (size_t)n, " a row per socket kind, a column per scenario%s",
+				      l.ntables > 1 ? "," : "");
+		if (l.ntables > 1)
+			snprintf(note + n, sizeof note - (size_t)n, " %d tables of %d %s%s; --wide: one table)", l.ntables,
+				 l.per, l.transposed ? "scenario" : "socket kind", l.per == 1 ? "" : "s");
+		else
+			snprintf(note + n, sizeof note - (size_t)n, "; --wide: a row per scenario)");
+		cmp_print_wrapped(out, note, width, 1);
 	}
-	char bufs[64][256];
-	for (int r = 0; r < m->nrows; r++) {
-		snprintf(titles[0], sizeof titles[0], "%d %s", m->rows[r]->number, m->rows[r]->title);
-		cells[0] = titles[0];
-		for (int c = 1; c < n; c++)
-			cells[c] = cell_text(CMP_CELL(m, r, c - 1), bufs[c], sizeof bufs[c]);
-		print_row(out, cells, widths, n);
-		if (r + 1 < m->nrows)
-			fputc('\n', out);
+	int widths[65];
+	const char *cells[65];
+	char names[65][96], bufs[65][256];
+	int f = l.first ? 1 : 0;   /* the cells' first column */
+	for (int t0 = 0; t0 < ncells; t0 += l.per) {
+		int n = ncells - t0 < l.per ? ncells - t0 : l.per;
+		fputc('\n', out);
+		widths[0] = l.first;
+		for (int i = 0; i < n; i++)
+			widths[f + i] = l.cell;
+		/* the header: what the rows are, then a column's name each */
+		cells[0] = l.transposed ? "socket kind" : "scenario";
+		for (int i = 0; i < n; i++) {
+			int c = t0 + i;
+			if (l.transposed)
+				snprintf(names[1 + i], sizeof names[1 + i], "%d %s", m->rows[c]->number, m->rows[c]->title);
+			else
+				snprintf(names[1 + i], sizeof names[1 + i], "%s", m->cols[c].label);
+			cells[f + i] = names[1 + i];
+		}
+		print_row(out, cells, widths, f + n);
+		for (int i = 0; i < f + n; i++) {
+			for (int x = 0; x < widths[i]; x++)
+				fputc('-', out);
+			fputs(i + 1 < f + n ? "-+-" : "\n", out);
+		}
+		for (int r = 0; r < nlines; r++) {
+			if (l.transposed)
+				snprintf(names[0], sizeof names[0], "%s", m->cols[r].label);
+			else
+				snprintf(names[0], sizeof names[0], "%d %s%s", m->rows[r]->number, m->rows[r]->title,
+					 f ? "" : ":");
+			if (f)
+				cells[0] = names[0];
+			else
+				cmp_print_wrapped(out, names[0], width, 2);
+			for (int i = 0; i < n; i++) {
+				int c = t0 + i;
+				const struct cmp_cell *cell = l.transposed ? CMP_CELL(m, c, r) : CMP_CELL(m, r, c);
+				cells[f + i] = cell_text(cell, bufs[1 + i], sizeof bufs[1 + i]);
+			}
+			print_row(out, cells, widths, f + n);
+			if (r + 1 < nlines)
+				fputc('\n', out);
+		}
 	}
-	if (!details)
+	if (!(flags & CMP_DETAILS))
 		return;
 	fputs("\nDetails:\n", out);
 	for (int r = 0; r < m->nrows; r++)
 		for (int c = 0; c < m->ncols; c++) {
 			const struct cmp_cell *cell = CMP_CELL(m, r, c);
-			if (cell->detail[0])
-				fprintf(out, "- %s, %s: %s\n", m->rows[r]->id, m->cols[c].label, cell->detail);
+			if (!cell->detail[0])
+				continue;
+			char line[1024];
+			snprintf(line, sizeof line, "- %s, %s: %s", m->rows[r]->id, m->cols[c].label, cell->detail);
+			cmp_print_wrapped(out, line, width, 2);
 		}
 }
 

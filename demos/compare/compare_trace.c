@@ -514,26 +514,50 @@ static void seq_of(const struct cmp_capture *cap, int side, struct side_seq *s)
 			s->v[s->n++] = &cap->calls[i];
 }
 
-/* Prints text wrapped in a column of width w; returns how much was printed. */
-static size_t col_part(FILE *out, const char *s, size_t w)
+/* a and b side by side in columns w wide, each wrapped (never cut), the mark
+ * between them on the first line; lines without trailing blanks. */
+/* s without strace's padding before " = " (malloc'd) when s is longer than w:
+ * the result then follows the call instead of starting a line of its own. */
+static char *unpad(const char *s, size_t w)
 {
-	size_t n = strlen(s);
-	if (n > w)
-		n = w;
-	fprintf(out, "%-*.*s", (int)w, (int)n, s);
-	return n;
+	char *r = strdup(s);
+	char *eq = strlen(r) > w ? strstr(r, "  = ") : NULL;
+	if (eq) {
+		char *from = eq;
+		while (from > r && from[-1] == ' ')
+			from--;
+		memmove(from, eq + 1, strlen(eq + 1) + 1);   /* keeps one space */
+	}
+	return r;
 }
 
-static void print_pair(FILE *out, const char *a, const char *b, char mark, size_t w)
+static void print_pair(FILE *out, const char *a0, const char *b0, char mark, size_t w)
 {
-	int first = 1;
-	while (first || *a || *b) {
-		a += col_part(out, a, w);
-		fprintf(out, " %c ", first ? mark : ' ');
-		b += col_part(out, b, w);
-		fputc('\n', out);
-		first = 0;
+	char **la, **lb, *a = unpad(a0, w), *b = unpad(b0, w);
+	size_t na = cmp_wrap_lines(a, w, &la), nb = cmp_wrap_lines(b, w, &lb);
+	free(a);
+	free(b);
+	struct sbuf line = SBUF_INIT;
+	for (size_t i = 0; i < na || i < nb; i++) {
+		sb_reset(&line);
+		sb_printf(&line, "%-*s %c %s", (int)w, i < na ? la[i] : "", i ? ' ' : mark, i < nb ? lb[i] : "");
+		while (line.len && line.p[line.len - 1] == ' ')
+			line.p[--line.len] = '\0';
+		fprintf(out, "%s\n", sb_str(&line));
 	}
+	sb_free(&line);
+	cmp_free_lines(la, na);
+	cmp_free_lines(lb, nb);
+}
+
+/* The note under a changed pair, in the right column: "^ arg 1 ..." */
+static void print_note(FILE *out, const char *note, size_t w)
+{
+	char **l;
+	size_t n = cmp_wrap_lines(note, w, &l);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%*s %c %s\n", (int)w, "", i ? ' ' : '^', l[i]);
+	cmp_free_lines(l, n);
 }
 
 static void diff_side(FILE *out, const struct cmp_capture *a, const struct cmp_capture *b, int side,
@@ -598,7 +622,7 @@ static void diff_side(FILE *out, const struct cmp_capture *a, const struct cmp_c
 				if (strcmp(sa.v[i]->result, sb_.v[j]->result))
 					sb_printf(&note, "%sresult %s -> %s", note.len ? "; " : "",
 						  sa.v[i]->result, sb_.v[j]->result);
-				fprintf(out, "%*s ^ %s\n", (int)w, "", sb_str(&note));
+				print_note(out, sb_str(&note), w);
 			}
 			i++, j++;
 		} else if (j >= m || (i < n && LL(i + 1, j) >= LL(i, j + 1))) {
@@ -627,7 +651,24 @@ void cmp_trace_diff(FILE *out, const struct cmp_capture *a, const struct cmp_cap
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof *st);
-	size_t w = width > 60 ? (size_t)(width - 3) / 2 : 28;
+	/* two columns and " | " in `width`; width 0 (--wide): as wide as the longest call */
+	size_t w = 0;
+	if (width > 0) {
+		w = (size_t)(width < CMP_MIN_WIDTH ? CMP_MIN_WIDTH : width) - 3;
+		w /= 2;
+	} else {
+		const struct cmp_capture *both[] = { a, b };
+		for (int k = 0; k < 2; k++)
+			for (size_t i = 0; i < both[k]->ncalls; i++) {
+				struct sbuf sb = SBUF_INIT;
+				cmp_call_line(&sb, &both[k]->calls[i]);
+				if (sb.len > w)
+					w = sb.len;
+				sb_free(&sb);
+			}
+		if (w < 40)
+			w = 40;
+	}
 	for (int side = 0; side < 2; side++) {
 		char ha[96], hb[96];
 		snprintf(ha, sizeof ha, "%s-%s (%s)", a->fam->name, side ? "client" : "server", a->kind->label);
@@ -640,9 +681,13 @@ void cmp_trace_diff(FILE *out, const struct cmp_capture *a, const struct cmp_cap
 		fputc('\n', out);
 		diff_side(out, a, b, side, w, st);
 	}
-	fprintf(out, "\n%d call%s identical, %d differ only in ports, pids or private names, "
-		"%d with other arguments or results (!), %d only in %s (<), %d only in %s (>)\n",
-		st->same, st->same == 1 ? "" : "s", st->volatile_, st->changed, st->only_a, a->label, st->only_b, b->label);
+	char sum[512];
+	snprintf(sum, sizeof sum, "%d call%s identical, %d differ only in ports, pids or private names, "
+		 "%d with other arguments or results (!), %d only in %s (<), %d only in %s (>)",
+		 st->same, st->same == 1 ? "" : "s", st->volatile_, st->changed, st->only_a, a->label, st->only_b,
+		 b->label);
+	fputc('\n', out);
+	cmp_print_wrapped(out, sum, width, 0);
 }
 
 void cmp_put_short(struct sbuf *sb, const char *s, const char *scratch)

@@ -1,79 +1,161 @@
 /*
  * compare: the families side by side, measured now on this kernel.
  *
- *   compare                      the behaviour matrix (scenarios x family/type)
+ *   compare                      the behaviour matrix (scenarios x family/kind)
  *   compare --trace A B          one exchange on A and on B, traces side by side
  *   compare --diagram A          one exchange as a sequence diagram (--svg FILE),
  *                                one lane per process or thread (--model M)
  *   compare --models [A]         one exchange under every server model: what each
  *                                adds or changes against iterative
+ *
+ * Its options are rows of the one option table (common/cli.c), parsed there:
+ * anywhere on the line, each bad one refused in one line "compare: ...", exit
+ * 2. What is checked here is what only compare knows: which options go with
+ * which of its four runs, and the operands. All of it before anything runs.
  */
 #define _GNU_SOURCE
-#include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "compare.h"
 
+#include "../../common/cli.h"
 #include "../../common/server.h"
+#include "../../families/families.h"
 
-enum { OPT_MD = 256, OPT_JSON, OPT_CSV, OPT_ONLY, OPT_FAMILIES, OPT_TRACE, OPT_DIAGRAM, OPT_SVG,
-       OPT_DETAILS, OPT_MODELS, OPT_MODEL, OPT_HELP };
+/* The four runs. */
+enum { RUN_MATRIX = 1, RUN_TRACE = 2, RUN_DIAGRAM = 4, RUN_MODELS = 8 };
 
-static void usage(void)
+struct opts {
+	int run_key;        /* CLI_TRACE, CLI_DIAGRAM, CLI_MODELS; 0: the matrix */
+	int format;         /* CLI_MARKDOWN, CLI_JSON, CLI_CSV; 0: text */
+	int details, wide;
+	const char *only, *families, *svg, *model;
+	int given[32];      /* the options given, each once, in order */
+	int ngiven;
+};
+
+/* Which runs an option goes with. */
+static const struct {
+	int key;
+	unsigned runs;
+	unsigned why_runs;  /* given with these runs, the refusal says why: */
+	const char *why;
+} goes_with[] = {
+	{ CLI_ONLY, RUN_MATRIX, 0, NULL },
+	{ CLI_FAMILIES, RUN_MATRIX, ~0u, "--trace, --diagram and --models name theirs as operands" },
+	{ CLI_DETAILS, RUN_MATRIX, 0, NULL },
+	{ CLI_CSV, RUN_MATRIX, 0, NULL },
+	{ CLI_MARKDOWN, RUN_MATRIX | RUN_MODELS, 0, NULL },
+	{ CLI_JSON, RUN_MATRIX | RUN_MODELS, 0, NULL },
+	{ CLI_SVG, RUN_DIAGRAM, 0, NULL },
+	{ CLI_MODEL, RUN_DIAGRAM, RUN_MODELS, "--models runs every model" },
+};
+
+static const char *run_name(unsigned run)
 {
-	puts("Usage: compare [--markdown|--json|--csv] [--only LIST] [--families LIST] [--details]\n"
-	     "       compare --trace FAMILY[/TYPE] FAMILY[/TYPE]\n"
-	     "       compare --diagram FAMILY[/TYPE] [--model M[=N]] [--svg FILE]\n"
-	     "       compare --models [FAMILY[/TYPE]] [--markdown|--json]\n"
-	     "Runs the same scenarios on every address family and socket type and prints what\n"
-	     "the kernel did, measured now: one row per scenario, one column per family/type.\n\n"
-	     "  --markdown, --json, --csv   the matrix for slides and scripts\n"
-	     "  --only LIST        scenarios by number (1-9) or name, comma-separated:\n"
-	     "                     boundaries refused restart maxmsg addrsize clientname peer\n"
-	     "                     buffers halfclose afterclose rtt throughput\n"
-	     "  --families LIST    families or family/type, comma-separated (inet,inet/udp)\n"
-	     "  --details          the longer explanation of every cell after the table\n"
-	     "  --trace A B        run one client/server exchange on A and on B and print both\n"
-	     "                     traces side by side, call by call, marking what differs\n"
-	     "  --diagram A        one exchange as a sequence diagram, one lane per process or\n"
-	     "                     thread; --svg FILE writes it as SVG too\n"
-	     "  --model M[=N]      the server's model for --diagram: iterative (the default),\n"
-	     "                     fork, thread, prefork[=N], prethread[=N], select, poll, epoll\n"
-	     "  --models [A]       one exchange on A (default inet/tcp) under every server model,\n"
-	     "                     side by side: the calls each adds or changes against iterative,\n"
-	     "                     and which process or thread made them (--markdown, --json)\n"
-	     "  -h, --help         this help\n\n"
-	     "Exit status: 0 success, 1 a run failed, 2 bad usage.");
+	return run == RUN_MATRIX ? "the matrix" : run == RUN_TRACE ? "--trace" : run == RUN_DIAGRAM ? "--diagram"
+											    : "--models";
 }
 
-static int term_width(void)
+static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 {
-	const char *cols = getenv("COLUMNS");
-	struct winsize ws;
-	if (cols && atoi(cols) > 40)
-		return atoi(cols);
-	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 40)
-		return ws.ws_col;
-	return 160;
+	struct opts *o = ctx;
+	const char **str = NULL;
+	int *one = NULL;
+	switch (key) {
+	case CLI_TRACE: case CLI_DIAGRAM: case CLI_MODELS:
+		one = &o->run_key;
+		break;
+	case CLI_MARKDOWN: case CLI_JSON: case CLI_CSV:
+		one = &o->format;
+		break;
+	case CLI_DETAILS: o->details = 1; break;
+	case CLI_WIDE: o->wide = 1; break;
+	case CLI_ONLY: str = &o->only; break;
+	case CLI_FAMILIES: str = &o->families; break;
+	case CLI_SVG: str = &o->svg; break;
+	case CLI_MODEL: str = &o->model; break;
+	default:
+		sb_printf(err, "option %s is not compare's", cli_option_name(key));
+		return -1;
+	}
+	if (one) {
+		if (*one && *one != key) {
+			sb_printf(err, "%s and %s: %s", cli_option_name(*one), cli_option_name(key),
+				  one == &o->format ? "one output format at a time" : "one at a time");
+			return -1;
+		}
+		*one = key;
+	}
+	if (str) {
+		if (*str && strcmp(*str, arg)) {
+			sb_printf(err, "%s given twice ('%s', then '%s'): give it once", cli_option_name(key), *str, arg);
+			return -1;
+		}
+		*str = arg;
+	}
+	for (int i = 0; i < o->ngiven; i++)
+		if (o->given[i] == key)
+			return 0;
+	if (o->ngiven < (int)(sizeof o->given / sizeof o->given[0]))
+		o->given[o->ngiven++] = key;
+	return 0;
 }
 
-static void die_usage(const char *msg, const char *arg)
+/* The options that go with the run, the operands it takes, and formats
+ * with text-only options: one line and exit 2 for the first that does not. */
+static void check(const struct cli_tool *t, const struct opts *o, unsigned run, int nops, char **ops)
 {
-	fprintf(stderr, "compare: %s%s (see --help)\n", msg, arg ? arg : "");
-	exit(2);
+	for (int i = 0; i < o->ngiven; i++)
+		for (size_t g = 0; g < sizeof goes_with / sizeof goes_with[0]; g++) {
+			if (goes_with[g].key != o->given[i] || (goes_with[g].runs & run))
+				continue;
+			char with[64] = "";
+			for (unsigned r = RUN_MATRIX; r <= RUN_MODELS; r <<= 1)
+				if (goes_with[g].runs & r)
+					snprintf(with + strlen(with), sizeof with - strlen(with), "%s%s",
+						 with[0] ? " or " : "", run_name(r));
+			int why = (goes_with[g].why_runs & run) != 0;
+			cli_tool_error(t, "%s goes with %s, not %s%s%s", cli_option_name(o->given[i]), with,
+				       run_name(run), why ? ": " : "", why ? goes_with[g].why : "");
+		}
+	if (o->format && o->wide)
+		cli_tool_error(t, "--wide and %s: --wide is for text, and %s has no width", cli_option_name(o->format),
+			       cli_option_name(o->format));
+	if (o->format && o->details)
+		cli_tool_error(t, "--details and %s: --details is for the text table (%s)", cli_option_name(o->format),
+			       o->format == CLI_JSON ? "--json has every cell's detail" : "give --json for every detail");
+	switch (run) {
+	case RUN_MATRIX:
+		if (nops)
+			cli_tool_error(t, "unexpected argument '%s' (the matrix takes --only and --families; "
+				       "FAMILY operands go with --trace, --diagram, --models)", ops[0]);
+		break;
+	case RUN_TRACE:
+		if (nops != 2)
+			cli_tool_error(t, "--trace takes two families, like: --trace inet unix (given %d)", nops);
+		break;
+	case RUN_DIAGRAM:
+		if (nops != 1)
+			cli_tool_error(t, "--diagram takes one family, like: --diagram inet (given %d)", nops);
+		break;
+	case RUN_MODELS:
+		if (nops > 1)
+			cli_tool_error(t, "--models takes one family, like: --models unix/seqpacket (given %d)", nops);
+		break;
+	}
 }
 
-static int find(const char *spec, const struct family **f, const struct sock_kind **k)
+static void find(const struct cli_tool *t, const char *spec, const struct family **f, const struct sock_kind **k)
 {
 	struct sbuf err = SBUF_INIT;
 	if (cmp_find(spec, f, k, &err))
-		die_usage(sb_str(&err), NULL);
+		cli_tool_error(t, "%s", sb_str(&err));
 	sb_free(&err);
-	return 0;
 }
 
 static int capture(struct cmp_capture *cap, const struct family *f, const struct sock_kind *k,
@@ -91,58 +173,91 @@ static int capture(struct cmp_capture *cap, const struct family *f, const struct
 	return rc;
 }
 
+/* What --help says after the options: the scenarios and families as they are
+ * in the tables, the width rule, the exit status. */
+static char *epilog(void)
+{
+	struct sbuf sb = SBUF_INIT;
+	sb_puts(&sb, "Scenarios (--only takes the number or the name):");
+	int last = 0;
+	for (const struct cmp_scenario *s = cmp_scenarios; s->id; s++) {
+		if (s->number != last)
+			sb_printf(&sb, "%s %d", last ? "," : "", s->number);
+		sb_printf(&sb, " %s", s->id);
+		last = s->number;
+	}
+	sb_puts(&sb, ".\nFamilies and their kinds:");
+	for (const struct family *const *f = sockfam_families; *f; f++) {
+		sb_printf(&sb, "%s %s (", f == sockfam_families ? "" : ",", (*f)->name);
+		for (const struct sock_kind *k = cmp_kinds(*f); k->name; k++)
+			sb_printf(&sb, "%s%s", k == cmp_kinds(*f) ? "" : " ", k->name);
+		sb_puts(&sb, ")");
+	}
+	sb_printf(&sb, ".\n\nText is at most COLUMNS columns wide (from the environment, else the terminal's "
+		  "width, else 80; at least %d): a matrix too wide for it is transposed or split into tables "
+		  "that each fit, calls wrap and are never cut. --wide ignores the width.\n\n"
+		  "Exit status: 0 success, 1 a run failed, 2 bad usage.", CMP_MIN_WIDTH);
+	return sb.p;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longs[] = {
-		{ "markdown", no_argument, NULL, OPT_MD },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "only", required_argument, NULL, OPT_ONLY },
-		{ "families", required_argument, NULL, OPT_FAMILIES },
-		{ "trace", no_argument, NULL, OPT_TRACE },
-		{ "diagram", no_argument, NULL, OPT_DIAGRAM },
-		{ "svg", required_argument, NULL, OPT_SVG },
-		{ "details", no_argument, NULL, OPT_DETAILS },
-		{ "models", no_argument, NULL, OPT_MODELS },
-		{ "model", required_argument, NULL, OPT_MODEL },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
+	struct opts o = { 0 };
+	char *tail = epilog();
+	const struct cli_tool tool = {
+		.name = "compare",
+		.id = CLI_TOOL_COMPARE,
+		.usage = "Usage: compare [OPTION]...\n"
+			 "       compare --trace FAMILY[/KIND] FAMILY[/KIND]\n"
+			 "       compare --diagram FAMILY[/KIND] [--model NAME[=N]] [--svg FILE]\n"
+			 "       compare --models [FAMILY[/KIND]]\n",
+		.intro = "Runs the same scenarios on every address family and socket kind and prints what "
+			 "the kernel did, measured now: a row per scenario, a column per FAMILY/KIND. A FAMILY "
+			 "alone is every kind of it in --families (inet: inet/tcp and inet/udp), its first kind "
+			 "for --trace, --diagram and --models (inet: inet/tcp). Options may come anywhere on the "
+			 "line.",
+		.epilog = tail,
+		.set = set,
+		.ctx = &o,
 	};
-	int format = 0, mode = 0, details = 0, c;
-	const char *only = NULL, *families = NULL, *svg = NULL, *model = NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
-		switch (c) {
-		case OPT_MD: case OPT_JSON: case OPT_CSV: format = c; break;
-		case OPT_ONLY: only = optarg; break;
-		case OPT_FAMILIES: families = optarg; break;
-		case OPT_TRACE: case OPT_DIAGRAM: case OPT_MODELS: mode = c; break;
-		case OPT_MODEL: model = optarg; break;
-		case OPT_SVG: svg = optarg; break;
-		case OPT_DETAILS: details = 1; break;
-		case 'h': case OPT_HELP: usage(); return 0;
-		default: die_usage("unknown or incomplete option ", argv[optind - 1]);
-		}
-	}
-	const struct family *fa, *fb;
-	const struct sock_kind *ka, *kb;
+	int first = cli_tool_parse(&tool, argc, argv);
+	int nops = argc - first;
+	char **ops = argv + first;
+	unsigned run = o.run_key == CLI_TRACE ? RUN_TRACE : o.run_key == CLI_DIAGRAM ? RUN_DIAGRAM
+		     : o.run_key == CLI_MODELS ? RUN_MODELS : RUN_MATRIX;
+	check(&tool, &o, run, nops, ops);
+	int width = o.wide ? 0 : cmp_term_width();
+
+	/* every name given must mean something, and the SVG file must be writable,
+	 * before anything runs */
+	const struct family *fa = NULL, *fb = NULL;
+	const struct sock_kind *ka = NULL, *kb = NULL;
+	if (run != RUN_MATRIX)
+		find(&tool, nops ? ops[0] : "inet/tcp", &fa, &ka);
+	if (run == RUN_TRACE)
+		find(&tool, ops[1], &fb, &kb);
 	const struct model *model_m = NULL;
 	int pool = 0;
-	if (model && mode != OPT_DIAGRAM)
-		die_usage("--model goes with --diagram (--models runs every model)", NULL);
-	if (model) {
+	if (o.model) {
 		struct sbuf err = SBUF_INIT;
-		if (cmp_model_parse(model, &model_m, &pool, &err))
-			die_usage(sb_str(&err), NULL);
+		if (cmp_model_parse(o.model, &model_m, &pool, &err))
+			cli_tool_error(&tool, "%s", sb_str(&err));
 		sb_free(&err);
 	}
-	if (mode == OPT_MODELS) {
-		if (argc - optind > 1)
-			die_usage("--models takes one family, like: --models unix/seqpacket", NULL);
-		if (svg || format == OPT_CSV)
-			die_usage("--models prints text, --markdown or --json", NULL);
-		find(argc - optind == 1 ? argv[optind] : "inet/tcp", &fa, &ka);
+	struct cmp_matrix m;
+	if (run == RUN_MATRIX) {
+		struct sbuf err = SBUF_INIT;
+		if (cmp_matrix_select(&m, o.only, o.families, &err))
+			cli_tool_error(&tool, "%s", sb_str(&err));
+		sb_free(&err);
+	}
+	FILE *svg = NULL;
+	if (o.svg && !(svg = fopen(o.svg, "w")))
+		cli_tool_error(&tool, "cannot write the SVG to '%s': %s", o.svg, strerror(errno));
+	free(tail);
+
+	if (run == RUN_MODELS) {
 		struct cmp_models mm;
 		struct sbuf err = SBUF_INIT;
 		if (cmp_models_run(&mm, fa, ka, &err)) {
@@ -151,10 +266,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		sb_free(&err);
-		switch (format) {
-		case OPT_MD: cmp_models_markdown(stdout, &mm); break;
-		case OPT_JSON: cmp_models_json(stdout, &mm); break;
-		default: cmp_models_text(stdout, &mm, term_width());
+		switch (o.format) {
+		case CLI_MARKDOWN: cmp_models_markdown(stdout, &mm); break;
+		case CLI_JSON: cmp_models_json(stdout, &mm); break;
+		default: cmp_models_text(stdout, &mm, width);
 		}
 		int bad = 0;
 		for (size_t i = 0; i < mm.nruns; i++)
@@ -162,11 +277,7 @@ int main(int argc, char **argv)
 		cmp_models_free(&mm);
 		return bad;
 	}
-	if (mode == OPT_TRACE) {
-		if (argc - optind != 2)
-			die_usage("--trace takes two families, like: --trace inet unix", NULL);
-		find(argv[optind], &fa, &ka);
-		find(argv[optind + 1], &fb, &kb);
+	if (run == RUN_TRACE) {
 		struct cmp_capture a, b;
 		if (capture(&a, fa, ka, NULL, 0))
 			return 1;
@@ -175,51 +286,42 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		struct cmp_diffstat st;
-		cmp_trace_diff(stdout, &a, &b, term_width(), &st);
+		cmp_trace_diff(stdout, &a, &b, width, &st);
 		cmp_capture_free(&a);
 		cmp_capture_free(&b);
 		return 0;
 	}
-	if (mode == OPT_DIAGRAM) {
-		if (argc - optind != 1)
-			die_usage("--diagram takes one family, like: --diagram inet", NULL);
-		find(argv[optind], &fa, &ka);
-		FILE *out = NULL;
-		if (svg && !(out = fopen(svg, "w"))) {
-			perror(svg);
-			return 2;
-		}
+	if (run == RUN_DIAGRAM) {
 		struct cmp_capture a;
 		if (capture(&a, fa, ka, model_m, pool)) {
-			if (out)
-				fclose(out);
+			if (svg) {
+				fclose(svg);
+				unlink(o.svg);   /* nothing to draw: no empty picture left behind */
+			}
 			return 1;
 		}
-		cmp_diagram_text(stdout, &a, term_width());
-		if (out) {
-			cmp_diagram_svg(out, &a);
-			fclose(out);
-			printf("\nwrote %s\n", svg);
+		cmp_diagram_text(stdout, &a, width);
+		if (svg) {
+			cmp_diagram_svg(svg, &a);
+			if (fclose(svg)) {
+				fprintf(stderr, "compare: writing '%s': %s\n", o.svg, strerror(errno));
+				cmp_capture_free(&a);
+				return 1;
+			}
+			printf("\nwrote %s\n", o.svg);
 		}
 		cmp_capture_free(&a);
 		return 0;
 	}
-	if (optind < argc)
-		die_usage("unexpected argument ", argv[optind]);
-	if (svg)
-		die_usage("--svg goes with --diagram", NULL);
 
-	struct cmp_matrix m;
-	struct sbuf err = SBUF_INIT;
-	if (cmp_matrix_select(&m, only, families, &err))
-		die_usage(sb_str(&err), NULL);
-	sb_free(&err);
-	cmp_matrix_run(&m, format || !isatty(2) ? NULL : stderr);
-	switch (format) {
-	case OPT_MD: cmp_print_markdown(stdout, &m); break;
-	case OPT_JSON: cmp_print_json(stdout, &m); break;
-	case OPT_CSV: cmp_print_csv(stdout, &m); break;
-	default: cmp_print_text(stdout, &m, term_width(), details);
+	cmp_matrix_run(&m, o.format || !isatty(2) ? NULL : stderr);
+	switch (o.format) {
+	case CLI_MARKDOWN: cmp_print_markdown(stdout, &m); break;
+	case CLI_JSON: cmp_print_json(stdout, &m); break;
+	case CLI_CSV: cmp_print_csv(stdout, &m); break;
+	default:
+		cmp_print_text(stdout, &m, o.wide ? cmp_term_width() : width,
+			       (o.details ? CMP_DETAILS : 0) | (o.wide ? CMP_WIDE : 0));
 	}
 	int bad = 0;
 	for (int i = 0; i < m.nrows * m.ncols; i++)
