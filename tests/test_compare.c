@@ -1,8 +1,9 @@
 /*
  * bin/compare: every cell the kernel defines, measured live, against its known
  * value; the JSON/CSV output has every cell; the trace diff of two runs of one
- * family differs only in ports, pids and private names; the SVG is well-formed;
- * nothing is left behind. Speed figures are never asserted. Its command line: options
+ * family differs only in ports, pids and private names; the SVG is well-formed,
+ * renders (rsvg-convert) and keeps its texts apart and off the arrows; nothing
+ * is left behind. Speed figures are never asserted. Its command line: options
  * anywhere, every rejected form one line "compare: ..." and exit 2 before
  * anything runs; its text at most COLUMNS wide (the tty's width, 80 off a tty),
  * --wide one table.
@@ -1370,4 +1371,49 @@ Test(compare, trace_models_diagram_fit_the_width, .timeout = 60)
 	free(t);
 	cmp_models_free(&mm);
 	sb_free(&err);
+}
+
+/* ---- the SVG, rendered ------------------------------------------------------------------- */
+
+/* Each diagram as SVG: rsvg-convert renders it to a PNG of its size; read from
+ * the SVG's <text> elements (x, y, font size, length), no two texts overlap, no
+ * text crosses an arrow or leaves the picture, and no call's text is cut
+ * ("..."): tests/compare_svg_check.py. */
+Test(compare, svg_renders_with_texts_apart_and_off_the_arrows, .timeout = 120)
+{
+	cr_assert(access("/usr/bin/rsvg-convert", X_OK) == 0,
+		  "rsvg-convert is missing: make deps installs it (librsvg2-bin, in .ci/packages)");
+	char *dir = h_tmpdir();
+	static const char *const specs[][4] = {
+		{ "inet" }, { "inet/udp" }, { "inet6" }, { "unix/dgram" }, { "unix/seqpacket" },
+		{ "inet", "--model", "fork" }, { "inet/udp", "--model", "fork" }, { "unix", "--model", "thread" },
+		{ "unix", "--model", "prefork=3" }, { "inet", "--model", "prethread=2" }, { "inet", "--model", "epoll" },
+		{ "inet6/udp", "--model", "select" },
+	};
+	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+		char svg[600], png[600], errf[600], what[80] = "";
+		snprintf(svg, sizeof svg, "%s/d%zu.svg", dir, i);
+		snprintf(png, sizeof png, "%s/d%zu.png", dir, i);
+		snprintf(errf, sizeof errf, "%s/err", dir);
+		char *argv[10] = { "bin/compare", "--diagram" };
+		int n = 2;
+		for (int k = 0; k < 4 && specs[i][k]; k++) {
+			argv[n++] = (char *)specs[i][k];
+			snprintf(what + strlen(what), sizeof what - strlen(what), "%s ", specs[i][k]);
+		}
+		argv[n++] = "--svg";
+		argv[n++] = svg;
+		argv[n] = NULL;
+		char *out = NULL;
+		cr_assert_eq(h_run(argv, NULL, 0, &out, NULL), 0, "compare --diagram %s", what);
+		free(out);
+		char *py[] = { "/usr/bin/env", "python3", "tests/compare_svg_check.py", svg, png, NULL };
+		int st = h_run(py, NULL, 0, &out, errf);
+		char *perr = h_slurp(errf, NULL);
+		cr_expect_eq(st, 0, "--diagram %s: %s%s", what, out ? out : "", perr ? perr : "");
+		cr_expect(out && !strncmp(out, "ok ", 3), "--diagram %s: %s", what, out);
+		free(perr);
+		free(out);
+	}
+	h_tmpdir_free(dir);
 }
