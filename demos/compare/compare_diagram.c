@@ -129,14 +129,16 @@ static void arrow_label(const struct cmp_arrow *ar, char *buf, size_t size)
 }
 
 /* The next piece of s that fits in w columns: broken after a space (but not
- * between " = " and the result), else after a '|', a ',' or a '/', else at w. */
+ * between " = " and the result, or "[110 => 38]"'s arrow and its value), else
+ * after a '|', a ',' or a '/', else at w. */
 static size_t wrap_piece(const char *s, size_t w)
 {
 	size_t n = strlen(s);
 	if (n <= w)
 		return n;
 	for (size_t i = w; i > w / 3; i--)
-		if (s[i - 1] == ' ' && !(i >= 2 && s[i - 2] == '='))
+		if (s[i - 1] == ' ' && !(i >= 2 && s[i - 2] == '=') && !(i >= 3 && s[i - 2] == '>' && s[i - 3] == '=') &&
+		    !(s[i] == '=' && s[i + 1] == '>'))
 			return i;
 	for (size_t i = w; i > w / 3; i--)
 		if (s[i - 1] == '|' || s[i - 1] == ',' || s[i - 1] == '/')
