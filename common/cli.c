@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "frame.h"
 #include "server.h"
 #include "trace.h"
 
@@ -106,10 +107,21 @@ static int w_dgram_client(const struct family *f, enum role r)
 	return r == ROLE_CLIENT && !f->client_exchange && has_dgram(f);
 }
 static int w_arrays(const struct family *f, enum role r) { (void)r; return f->verbose_arrays; }
+/* the programs that send messages over a byte stream (not netlink's) */
+static int w_streams(const struct family *f, enum role r)
+{
+	(void)r;
+	if (f->client_exchange)
+		return 0;
+	for (const struct sock_kind *k = f->kinds; k->name; k++)
+		if (k->type == SOCK_STREAM)
+			return 1;
+	return 0;
+}
 
 /* ---- the vocabulary ------------------------------------------------------------------- */
 
-enum { O_FAMILY_BASE = 512 };
+enum { O_FRAMING = 384, O_MAX_FRAME, O_FAMILY_BASE = 512 };
 
 enum group { G_ENDPOINT, G_SERVER, G_TRACE, G_RUN, G_MATRIX, G_OUTPUT };
 
@@ -173,6 +185,9 @@ static const struct cli_opt vocabulary[] = {
 	  "drop a client that makes no progress for that long" },
 	{ CLI_NO_LOG, "no-log", NULL, G_SERVER, w_models, 0,
 	  "no line per connection or datagram on standard output" },
+	{ O_FRAMING, "framing", "NAME", G_ENDPOINT, w_streams, 0, NULL },
+	{ O_MAX_FRAME, "max-frame", "BYTES", G_ENDPOINT, w_streams, 0,
+	  "the longest message taken (default 1048576)" },
 	{ 'q', NULL, NULL, G_TRACE, w_all, 0, "do not print system calls" },
 	{ 'o', NULL, "FILE", G_TRACE, w_all, 0, "print system calls to FILE instead of standard error" },
 	{ 's', NULL, "N", G_TRACE, w_all, 0, "show at most N bytes of each buffer (default 32)" },
@@ -248,6 +263,11 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 		n = snprintf(buf, size, "how clients are served at once (default %s):", models[0]->name);
 		for (const struct model *const *m = models; *m && n < (int)size; m++)
 			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, (*m)->summary);
+		return;
+	case O_FRAMING:
+		n = snprintf(buf, size, "how messages are cut out of a stream (default %s):", framings[0]->name);
+		for (const struct framing *const *fr = framings; *fr && n < (int)size; fr++)
+			n += snprintf(buf + n, size - (size_t)n, "\n  %-7s %s", (*fr)->name, (*fr)->summary);
 		return;
 	case CLI_SERVICE:
 		n = snprintf(buf, size, "what a connection is answered with (default %s):", services[0]->name);
@@ -548,7 +568,9 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	s->prog = slash ? slash + 1 : argv[0];
 	s->kind = &f->kinds[0];
 	s->port = -1;
-	s->timeout_ms = 2000;
+	s->timeout_ms = -1;
+	s->framing = framings[0];
+	s->max_frame = FRAME_MAX_DEFAULT;
 
 	/* the options this program takes, from the vocabulary and the family */
 	struct option longs[64];
@@ -645,6 +667,15 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			s->srv.idle_s = (int)num;
 			break;
 		case CLI_NO_LOG: s->srv.no_log = 1; break;
+		case O_FRAMING:
+			if (!(s->framing = framing_find(optarg)))
+				cli_usage_error(s, "unknown framing '%s': choose none, line or length", optarg);
+			break;
+		case O_MAX_FRAME:
+			if (cli_number(optarg, 1, 1L << 30, &num))
+				cli_usage_error(s, "invalid --max-frame '%s': give bytes, 1 to 1073741824", optarg);
+			s->max_frame = (size_t)num;
+			break;
 		case '?':
 		case ':':
 			bad_option(s->prog, longs, shorts, argv[optind - 1], optopt);
@@ -676,9 +707,6 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	if (role == ROLE_SERVER && optind < argc)
 		cli_usage_error(s, "unexpected argument '%s' (a server takes options only)", argv[optind]);
 	if (role == ROLE_CLIENT && optind < argc) {
-		if (!f->client_operands && s->kind->type != SOCK_DGRAM && s->timeout_ms != 2000)
-			cli_usage_error(s, "-w is for datagram answers; a %s client waits for the stream",
-					s->kind->label);
 		s->messages = argv + optind;
 		s->nmessages = argc - optind;
 	}

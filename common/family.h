@@ -143,6 +143,7 @@ struct family {
 
 struct model;
 struct service;
+struct framing;
 
 /* How a server serves many clients (--model, --service... see server.h). */
 struct server_opts {
@@ -167,7 +168,12 @@ struct session {
 	long count;                 /* server: clients (or datagrams) to serve; 0 = forever */
 	char **messages;            /* client: its arguments; NULL: read stdin */
 	int nmessages;
-	int timeout_ms;             /* client: how long to wait for a datagram reply */
+	int timeout_ms;             /* client, -w: how long to wait for a datagram answer (-1:
+				     * 2000 ms), or for a stream's server to close (-1: for ever) */
+	const struct framing *framing;  /* --framing: how messages are cut out of a stream */
+	size_t max_frame;           /* --max-frame: the longest message taken */
+	int lockstep;               /* client: each argument's echo is read before the next
+				     * argument goes (bin/compare); 0 for the programs */
 	void *priv;                 /* the family's own per-run state */
 	unsigned long fam_flags;    /* family options that are plain flags */
 	struct server_opts srv;     /* server: the model and service options */

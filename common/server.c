@@ -195,6 +195,9 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 	c->nonblocking = nonblocking;
 	c->qtail = &c->q;
 	now(&c->last);
+	c->framed = sv->s->kind->type == SOCK_STREAM && sv->s->framing != framing_find("none");
+	if (c->framed)
+		deframer_init(&c->frames, sv->s->framing, sv->s->max_frame);
 	if (peer) {
 		c->peer = *peer;
 		struct sbuf who = SBUF_INIT;
@@ -251,12 +254,58 @@ static ssize_t receive(struct server *sv, int fd, void *buf, size_t n, struct en
 	return r;
 }
 
+/* A frame the service cannot take: said to the peer (framed) and in the
+ * log, and the connection ends once that answer has gone. */
+static void refuse(struct server *sv, struct conn *c, const char *why)
+{
+	sv_log(sv, "%s: %s; closing the connection", c->who, why);
+	char line[300];
+	int n = snprintf(line, sizeof line, "error: %s", why);
+	c->partial = 0;
+	conn_send(c, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+	c->ending = 1;
+}
+
+/* The messages the frames hold now (eof: the stream ended) to the service;
+ * their answers go out in one write. */
+static void deliver_frames(struct server *sv, struct conn *c, int eof)
+{
+	const struct service *svc = sv->o->service;
+	struct sbuf err = SBUF_INIT;
+	const char *msg;
+	size_t len;
+	int r;
+	c->batching = 1;
+	while (!c->ending && !c->failed && (r = deframer_next(&c->frames, eof, &msg, &len, &err)) != 0) {
+		if (r < 0) {
+			c->batching = 0;
+			refuse(sv, c, sb_str(&err));
+			break;
+		}
+		c->partial = eof && sv->s->framing == framing_find("line");
+		if (svc->data && svc->data(c, (char *)msg, len) < 0)
+			c->ending = 1;
+	}
+	c->batching = 0;
+	if (c->batch.len) {
+		conn_write(c, c->batch.p, c->batch.len);
+		sb_reset(&c->batch);
+	}
+	sb_free(&err);
+}
+
 int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 {
 	ssize_t n = receive(sv, c->fd, buf, sv->bufsize, NULL);
 	if (n == 0) {
 		sv_log(sv, "%s closed its side after %lu bytes%s; closing ours", c->who, c->in,
 		       c->mid_line ? ", in the middle of a line" : "");
+		if (c->framed && deframer_pending(&c->frames))
+			deliver_frames(sv, c, 1);
+		if (c->q && !c->failed) {
+			c->ending = 1;   /* (non-blocking) the answers still waiting go out first */
+			return 1;
+		}
 		return 0;
 	}
 	if (n < 0) {
@@ -279,9 +328,19 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 	c->in += (unsigned long)n;
 	now(&c->last);
 	c->mid_line = sv->s->kind->type == SOCK_STREAM && buf[n - 1] != '\n';
-	const struct service *svc = sv->o->service;
-	if (svc->data && svc->data(c, buf, (size_t)n) < 0)
-		c->ending = 1;
+	if (c->framed) {
+		struct sbuf err = SBUF_INIT;
+		if (deframer_add(&c->frames, buf, (size_t)n, &err) < 0)
+			refuse(sv, c, sb_str(&err));
+		else
+			deliver_frames(sv, c, 0);
+		sb_free(&err);
+	} else {
+		const struct service *svc = sv->o->service;
+		c->partial = 0;
+		if (svc->data && svc->data(c, buf, (size_t)n) < 0)
+			c->ending = 1;
+	}
 	if (c->failed)
 		return -1;
 	return c->ending && !c->q ? 0 : 1;
@@ -308,6 +367,9 @@ void sv_conn_close(struct server *sv, struct conn *c, const char *why)
 	if (svc->closed)
 		svc->closed(c);
 	drop_queue(c);
+	if (c->framed)
+		deframer_free(&c->frames);
+	sb_free(&c->batch);
 	if (sv->before_close)
 		sv->before_close(sv, c);
 	t_close(c->fd);
@@ -384,10 +446,29 @@ static int queue(struct conn *c, const char *p, size_t n)
 	return 0;
 }
 
+int conn_send(struct conn *c, const void *msg, size_t n)
+{
+	if (!c->framed || c->dgram)
+		return conn_write(c, msg, n);
+	if (c->partial) {
+		/* the unterminated end of a stream: answered as it came, without a newline */
+		return conn_write(c, msg, n);
+	}
+	struct sbuf framed = SBUF_INIT;
+	c->sv->s->framing->encode(&framed, msg, n);
+	int r = conn_write(c, framed.p ? framed.p : "", framed.len);
+	sb_free(&framed);
+	return r;
+}
+
 int conn_write(struct conn *c, const void *buf, size_t n)
 {
 	if (c->failed)
 		return -1;
+	if (c->batching) {
+		sb_putn(&c->batch, buf, n);
+		return 0;
+	}
 	if (c->dgram) {
 		/* MSG_DONTWAIT: a datagram peer that does not read never blocks the
 		 * server; its answer is dropped and that is said */
@@ -592,6 +673,10 @@ int server_run(struct session *s)
 	int rc = 1;
 	io_catch_signals();
 	/* a program that does not go through cli_parse (bin/compare) gets the defaults */
+	if (!s->framing)
+		s->framing = framings[0];
+	if (!s->max_frame)
+		s->max_frame = FRAME_MAX_DEFAULT;
 	if (!s->srv.model) {
 		struct sbuf err = SBUF_INIT;
 		if (server_opts_check(s, &err))

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "family.h"
+#include "frame.h"
 
 struct server;
 struct conn;
@@ -71,11 +72,18 @@ struct conn {
 	struct timespec last;         /* last progress, for --idle */
 	void *state;                  /* the service's */
 	int slot;                     /* the model's own index, -1 when none */
+	int framed;                   /* a stream cut into messages (--framing line, length) */
+	struct deframer frames;
+	int partial;                  /* the message handed to data() is the unterminated end */
+	int batching;                 /* answers to one read are gathered, then sent at once */
+	struct sbuf batch;
 };
 
 /* Sends now what the socket takes; the rest is queued (non-blocking) or sent
  * by blocking until done. 0, or -1 when the connection failed (said once). */
 int conn_write(struct conn *c, const void *buf, size_t n);
+/* One message, framed as the connection's messages are (--framing). */
+int conn_send(struct conn *c, const void *msg, size_t n);
 /* Sends queued output until done or the socket is full: 1 all sent, 0 some
  * left, -1 failed. */
 int conn_flush(struct conn *c);

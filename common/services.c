@@ -10,12 +10,13 @@
 
 #include "skeleton.h"
 
-/* echo: every byte comes back, ASCII letters upper-cased, so a student sees
- * the server touched it. What one read brought goes out in one write. */
+/* echo: every message comes back, ASCII letters upper-cased, so a student
+ * sees the server touched it; framed as it came (--framing), and all the
+ * answers to one read go out in one write. */
 static int echo_data(struct conn *c, char *buf, size_t n)
 {
 	skel_transform(buf, n);
-	return conn_write(c, buf, n);
+	return conn_send(c, buf, n);
 }
 
 static const struct service service_echo = {

@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
 
+#include "frame.h"
 #include "io.h"
 #include "trace.h"
 
-#define STREAM_BUF 4096
-#define CLIENT_WINDOW 65536   /* bytes in flight before the client reads the echo */
+#define STREAM_BUF 65536      /* one read from the server */
+#define CLIENT_WINDOW 65536   /* input taken ahead of what went out */
 
 /* ---- telling the user ------------------------------------------------- */
 
@@ -142,85 +144,252 @@ static void note_local(struct session *s, int fd, const char *when)
 }
 
 /*
- * A stream has no message boundaries, so each message goes out as a line.
- * The answer is read back in windows of CLIENT_WINDOW bytes, so a huge line
- * never leaves both sides blocked in send() with full buffers.
+ * A connection: what the user gives (the messages, or standard input) goes
+ * out, framed (--framing), and whatever the server sends is shown as it
+ * arrives, in one poll() loop, so an answer longer, shorter or later than
+ * the message, or none at all, is shown as it is. Sends are non-blocking
+ * (MSG_DONTWAIT) so a large message never leaves both sides blocked in
+ * send() with full buffers. At the end of the input: shutdown(SHUT_WR), and
+ * everything the server still sends is shown until it closes (or -w MS).
  */
-static int stream_exchange(struct session *s, int fd, const char *msg, size_t len, char **ans, size_t *anscap,
-			   union control_buf *ctl, size_t *ctllen)
+struct cstate {
+	struct session *s;
+	int fd;
+	int records;                /* SOCK_SEQPACKET: one send per message */
+	struct sbuf out;            /* messages to send: [4-byte length][framed bytes]... */
+	size_t off, roff;           /* the message being sent, and how much of it went */
+	size_t queued;              /* bytes not sent yet */
+	union control_buf ctl;      /* control messages for the first send */
+	size_t ctllen;
+	int input_done, shut, server_done;
+	int failed;                 /* a message could not be sent (said): exit 1 at the end */
+	char *in;                   /* standard input not yet cut into lines */
+	size_t inlen, incap;
+	int idx;                    /* the next argument */
+	struct deframer answers;    /* --framing length: answers are cut into messages */
+	unsigned long got;          /* bytes from the server */
+	unsigned long sent_total;   /* bytes of the messages queued so far */
+};
+
+/* Each message is kept as [4-byte length][framed bytes], so each goes out
+ * with a send of its own (on a stream too: what the server then reads at
+ * once is what TCP merged, not what we did). */
+static void queue_message(struct cstate *c, const char *msg, size_t len)
 {
-	size_t total = len + (s->kind->type == SOCK_STREAM);  /* the newline */
-	if (*anscap < total + 1) {
-		char *p = realloc(*ans, total + 1);
-		if (!p)
-			return 1;
-		*ans = p;
-		*anscap = total + 1;
-	}
-	char *out = malloc(total ? total : 1);
-	if (!out)
-		return 1;
-	memcpy(out, msg, len);
-	if (total > len)
-		out[len] = '\n';
-	size_t sent = 0;
-	do {
-		size_t chunk = total - sent < CLIENT_WINDOW ? total - sent : CLIENT_WINDOW;
-		ssize_t w = *ctllen ? io_sendmsg_all(fd, out + sent, chunk, MSG_NOSIGNAL, ctl, *ctllen)
-				    : io_send_all(fd, out + sent, chunk, MSG_NOSIGNAL);
-		*ctllen = 0;   /* control messages go with the first message only */
+	struct sbuf framed = SBUF_INIT;
+	if (c->records)
+		sb_putn(&framed, msg, len);
+	else
+		c->s->framing->encode(&framed, msg, len);
+	uint32_t n = (uint32_t)framed.len;
+	sb_putn(&c->out, (const char *)&n, sizeof n);
+	sb_putn(&c->out, framed.p ? framed.p : "", framed.len);
+	c->queued += framed.len;
+	sb_free(&framed);
+}
+
+/* Sends what the socket takes now: 0, or -1 after saying why. */
+static int send_some(struct cstate *c)
+{
+	while (c->off < c->out.len) {
+		uint32_t rl;
+		memcpy(&rl, c->out.p + c->off, sizeof rl);
+		const char *p = c->out.p + c->off + sizeof rl + c->roff;
+		size_t n = rl - c->roff;
+		ssize_t w;
+		if (c->ctllen) {
+			struct iovec iov = { (void *)p, n };
+			struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &c->ctl,
+					    .msg_controllen = c->ctllen };
+			w = t_sendmsg(c->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
+		} else {
+			w = t_send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		}
+		if (w < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (w < 0 && errno == EMSGSIZE && c->records) {
+			/* one record cannot carry it: said, not sent, and the rest goes on */
+			skel_fail(c->s, "sendto", errno, "sending a message of %zu bytes", n);
+			c->failed = 1;
+			c->queued -= n;
+			c->off += sizeof rl + rl;
+			c->roff = 0;
+			continue;
+		}
 		if (w < 0) {
-			skel_fail(s, "sendto", errno, "sending");
-			free(out);
-			return 1;
+			skel_fail(c->s, c->ctllen ? "sendmsg" : "sendto", errno, "sending");
+			return -1;
 		}
-		ssize_t got = io_recv_all(fd, *ans + sent, chunk);
-		if (got < 0) {
-			skel_fail(s, "recvfrom", errno, "reading the answer");
-			free(out);
-			return 1;
+		c->ctllen = 0;   /* control messages go with the first message only */
+		c->queued -= c->records ? n : (size_t)w;
+		c->roff += c->records ? n : (size_t)w;
+		if (c->roff < rl)
+			continue;
+		c->off += sizeof rl + rl;
+		c->roff = 0;
+	}
+	sb_reset(&c->out);
+	c->off = 0;
+	return 0;
+}
+
+/* The next messages from the arguments, or the lines standard input has. */
+static int take_input(struct cstate *c, int stdin_ready)
+{
+	struct session *s = c->s;
+	if (s->messages) {
+		/* s->lockstep: the next message only once as many bytes came back as went
+		 * out (bin/compare pairs each message with its echo) */
+		while (c->idx < s->nmessages && c->queued < CLIENT_WINDOW &&
+		       (!s->lockstep || c->got >= c->sent_total)) {
+			size_t before = c->queued;
+			queue_message(c, s->messages[c->idx], strlen(s->messages[c->idx]));
+			c->sent_total += c->queued - before;
+			c->idx++;
 		}
-		if ((size_t)got < chunk) {
-			fprintf(stderr, "%s: the server closed the connection before answering in full "
-				"(%zu of %zu bytes)\n", s->prog, sent + (size_t)got, total);
-			free(out);
-			return 1;
+		c->input_done = c->idx >= s->nmessages;
+		return 0;
+	}
+	if (!stdin_ready)
+		return 0;
+	if (c->incap - c->inlen < 65536) {
+		size_t cap = c->incap ? c->incap * 2 : 65536;
+		char *p = realloc(c->in, cap);
+		if (!p)
+			return -1;
+		c->in = p;
+		c->incap = cap;
+	}
+	ssize_t r = read(STDIN_FILENO, c->in + c->inlen, c->incap - c->inlen);
+	if (r < 0 && errno == EINTR)
+		return 0;
+	if (r < 0) {
+		fprintf(stderr, "%s: reading standard input: %s\n", s->prog, strerror(errno));
+		return -1;
+	}
+	c->inlen += (size_t)r;
+	char *start = c->in, *nl;
+	while ((nl = memchr(start, '\n', c->inlen - (size_t)(start - c->in)))) {
+		queue_message(c, start, (size_t)(nl - start));
+		start = nl + 1;
+	}
+	if (r == 0) {
+		if (start < c->in + c->inlen)   /* the last line had no newline */
+			queue_message(c, start, (size_t)(c->in + c->inlen - start));
+		start = c->in + c->inlen;
+		c->input_done = 1;
+	}
+	c->inlen -= (size_t)(start - c->in);
+	memmove(c->in, start, c->inlen);
+	return 0;
+}
+
+/* What the server sent: shown as it is, or as messages (--framing length,
+ * seqpacket records), one per line. */
+static int show_answer(struct cstate *c, const char *buf, size_t n, int eof)
+{
+	struct session *s = c->s;
+	if (c->records) {
+		if (!eof) {
+			fwrite(buf, 1, n, stdout);
+			putchar('\n');
 		}
-		sent += chunk;
-	} while (sent < total);
-	free(out);
-	print_answer(*ans, len);
+	} else if (s->framing == framing_find("length")) {
+		struct sbuf err = SBUF_INIT;
+		const char *msg;
+		size_t len;
+		int r = eof ? 0 : deframer_add(&c->answers, buf, n, &err);
+		while (r >= 0 && (r = deframer_next(&c->answers, eof, &msg, &len, &err)) > 0) {
+			fwrite(msg, 1, len, stdout);
+			putchar('\n');
+		}
+		if (r < 0) {
+			fprintf(stderr, "%s: the server's answer: %s\n", s->prog, sb_str(&err));
+			sb_free(&err);
+			return -1;
+		}
+		sb_free(&err);
+	} else {
+		fwrite(buf, 1, n, stdout);
+	}
+	fflush(stdout);
 	return 0;
 }
 
 static int client_connected(struct session *s, int fd)
 {
-	char *line = NULL, *msg, *ans = NULL;
-	size_t cap = 0, len, anscap = 0;
-	int idx = 0, rc = 0;
-	union control_buf ctl;
-	size_t ctllen = client_control(s, fd, &ctl);
-	while (!rc && !io_stop && next_message(s, &idx, &line, &cap, &msg, &len))
-		rc = stream_exchange(s, fd, msg, len, &ans, &anscap, &ctl, &ctllen);
-	free(line);
-	free(ans);
-	if (rc)
-		return rc;
-	/* Orderly release: we send no more; the server sees end of stream, closes,
-	 * and we see end of stream in turn. */
-	if (t_shutdown(fd, SHUT_WR) < 0) {
-		skel_fail(s, "shutdown", errno, "closing our side");
-		return 1;
+	struct cstate c = { .s = s, .fd = fd, .records = s->kind->type != SOCK_STREAM };
+	c.ctllen = client_control(s, fd, &c.ctl);
+	deframer_init(&c.answers, s->framing, s->max_frame);
+	char *buf = malloc(STREAM_BUF);
+	int rc = buf ? 0 : 1;
+	while (!rc && !c.server_done && !io_stop) {
+		if (!c.input_done && take_input(&c, 0) < 0)
+			rc = 1;
+		if (rc || send_some(&c) < 0) {
+			rc = 1;
+			break;
+		}
+		if (c.input_done && c.out.len == c.off && !c.shut) {
+			/* orderly release: we send no more; the server sees the end of the
+			 * stream, and what it still sends is shown until it closes */
+			if (t_shutdown(fd, SHUT_WR) < 0) {
+				skel_fail(s, "shutdown", errno, "closing our side");
+				rc = 1;
+				break;
+			}
+			c.shut = 1;
+		}
+		struct pollfd p[2] = { { fd, POLLIN, 0 }, { STDIN_FILENO, POLLIN, 0 } };
+		if (c.out.len > c.off)
+			p[0].events |= POLLOUT;
+		/* standard input is read while what it gave has mostly gone out */
+		int want_stdin = !s->messages && !c.input_done && c.queued < CLIENT_WINDOW;
+		int timeout = c.shut && s->timeout_ms >= 0 ? s->timeout_ms : -1;
+		int n = t_poll(p, want_stdin ? 2 : 1, timeout);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			skel_fail(s, "poll", errno, "waiting for the server and the input");
+			rc = 1;
+			break;
+		}
+		if (n == 0) {
+			fprintf(stderr, "%s: the server sent nothing more for %d ms after our last message "
+				"(-w), and has not closed: giving up\n", s->prog, s->timeout_ms);
+			rc = 1;
+			break;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t r = t_recv(fd, buf, STREAM_BUF, 0);
+			if (r < 0 && errno != EINTR && errno != EAGAIN) {
+				skel_fail(s, "recvfrom", errno, "reading from the server");
+				rc = 1;
+				break;
+			}
+			if (r > 0) {
+				c.got += (unsigned long)r;
+				if (show_answer(&c, buf, (size_t)r, 0) < 0)
+					rc = 1;
+			} else if (r == 0) {
+				c.server_done = 1;
+				if (show_answer(&c, NULL, 0, 1) < 0)
+					rc = 1;
+				if (!c.input_done || c.out.len > c.off) {
+					fprintf(stderr, "%s: the server closed the connection before we had sent "
+						"everything\n", s->prog);
+					rc = 1;
+				}
+			}
+		}
+		if (want_stdin && (p[1].revents & (POLLIN | POLLHUP | POLLERR)) && take_input(&c, 1) < 0)
+			rc = 1;
 	}
-	char tail[STREAM_BUF];
-	ssize_t n;
-	while ((n = io_recv(fd, tail, sizeof tail, 0)) > 0)
-		;
-	if (n < 0) {
-		skel_fail(s, "recvfrom", errno, "waiting for the server to close");
-		return 1;
-	}
-	return 0;
+	deframer_free(&c.answers);
+	sb_free(&c.out);
+	free(c.in);
+	free(buf);
+	return rc || c.failed;
 }
 
 static int same_address(const struct endpoint *a, const struct endpoint *b)
@@ -230,6 +399,8 @@ static int same_address(const struct endpoint *a, const struct endpoint *b)
 
 static int client_datagrams(struct session *s, int fd)
 {
+	if (s->timeout_ms < 0)
+		s->timeout_ms = 2000;
 	struct timeval tv = { s->timeout_ms / 1000, (s->timeout_ms % 1000) * 1000 };
 	if (t_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
 		skel_fail(s, "setsockopt", errno, "setting a receive timeout");
@@ -299,6 +470,11 @@ int client_run(struct session *s)
 	struct sbuf text = SBUF_INIT;
 	int rc = 1;
 	io_catch_signals();
+	/* a program that does not go through cli_parse (bin/compare) gets the defaults */
+	if (!s->framing)
+		s->framing = framings[0];
+	if (!s->max_frame)
+		s->max_frame = FRAME_MAX_DEFAULT;
 
 	int fd = t_socket(f->domain, s->kind->type, s->kind->protocol);
 	if (fd < 0) {

@@ -230,7 +230,7 @@ static void read_passed_fd(struct session *s, int pfd)
 	char buf[1024];
 	struct pollfd p = { pfd, POLLIN, 0 };
 	ssize_t n = -1;
-	if (poll(&p, 1, 1000) == 1)
+	if (t_poll(&p, 1, 1000) == 1)
 		do
 			n = read(pfd, buf, sizeof buf);
 		while (n < 0 && errno == EINTR);

@@ -38,7 +38,7 @@ static const char *value_for(const char *prog, const char *opt, const char *dir)
 		const char *opt, *val;
 	} vals[] = { { "-n", "1" }, { "--count", "1" }, { "-w", "100" },
 		{ "--wait", "100" }, { "--model", "fork" }, { "--service", "echo" }, { "--backlog", "8" },
-		{ "--idle", "5" }, { "--max-clients", "4" }, { "-s", "10" }, { "--mode", "0600" }, { "--send-fd", "Makefile" },
+		{ "--idle", "5" }, { "--max-clients", "4" }, { "--framing", "length" }, { "--max-frame", "1000" }, { "-s", "10" }, { "--mode", "0600" }, { "--send-fd", "Makefile" },
 		{ "--family", "inet" }, { "--proto", "tcp" }, { "--rcvbuf", "65536" },
 	};
 	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
@@ -204,7 +204,8 @@ Test(cli, rejected_forms_are_one_line_exit_2_no_socket, .timeout = 120)
 		{ { "bin/inet-client", "--model", "fork", "hi", NULL }, "option '--model' does not apply" },
 		{ { "bin/inet-server", "stray", NULL }, "unexpected argument 'stray'" },
 		{ { "bin/inet-server", "--m", "3", NULL }, "ambiguous" },
-		{ { "bin/inet-client", "-w", "100", "hi", NULL }, "-w is for datagram answers" },
+		{ { "bin/inet-client", "--framing", "json", "hi", NULL }, "unknown framing 'json'" },
+		{ { "bin/inet-server", "--max-frame", "0", NULL }, "invalid --max-frame '0'" },
 		{ { "bin/inet-client", "-o", "/no/such/dir/t", "hi", NULL }, "cannot write trace to '/no/such/dir/t'" },
 	};
 	int strace = h_have_strace();

@@ -100,7 +100,10 @@ static char *normalise(const struct cmp_call *c, const struct fdnames *F, const 
 	int makes_pid = !strcmp(c->name, "clone") || !strcmp(c->name, "clone3") || !strcmp(c->name, "wait4");
 	int makes_fd = !strcmp(c->name, "socket") || !strcmp(c->name, "accept") || !strcmp(c->name, "accept4") ||
 		!strcmp(c->name, "epoll_create1");
-	const char *made = c->rc < 0 ? NULL : makes_pid ? "#" : makes_fd ? fd_name(F, c->rc) : NULL;
+	/* what poll finds ready (POLLIN, or POLLIN|POLLHUP once the peer has
+	 * closed too) depends on timing, not on the model */
+	int timing = !strcmp(c->name, "poll");
+	const char *made = c->rc < 0 ? NULL : makes_pid || timing ? "#" : makes_fd ? fd_name(F, c->rc) : NULL;
 	sb_puts(&raw, made ? made : c->result);
 	const char *s = sb_str(&raw);
 	size_t sl = strlen(scratch);
@@ -460,12 +463,14 @@ void cmp_models_text(FILE *out, const struct cmp_models *mm, int width)
 		"  - a call iterative makes and the model does not",
 		"  Nx: N calls in a row that differ only in pids, pointers or ports (the first is shown)",
 	};
+	/* prose reads best within 80 columns, whatever the width */
+	int prose = width > 0 && width < 80 ? width : 80;
 	for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++)
-		cmp_print_wrapped(out, legend[i], width, 4);
+		cmp_print_wrapped(out, legend[i], prose, 4);
 	cmp_print_wrapped(out, "Each call is \"WHO: call = result\"; WHO is the server, or the child process or "
 			  "thread (by its pid) that made it. Pids, ports, pointers and descriptor numbers are set "
 			  "aside to align the calls; a blank means the same call as iterative, by the server.",
-			  width, 0);
+			  prose, 0);
 	if (rc->scratch[0]) {
 		sb_reset(&sb);
 		sb_printf(&sb, "($DIR is each run's scratch directory, like %s, removed afterwards)", rc->scratch);

@@ -74,6 +74,7 @@ static int session_for(struct session *s, const struct family *f, const struct s
 	s->prog = prog;
 	s->port = -1;
 	s->timeout_ms = 2000;
+	s->lockstep = 1;   /* each message's echo before the next: one answer per message */
 	int rc = f->test_address(k, dir, 0, &addr, &port, err);
 	if (!rc) {
 		s->addr = strdup(sb_str(&addr));
@@ -410,6 +411,13 @@ static char *normalize(const char *s, const char *scratch)
 					sb_putc(&sb, *s++);
 				}
 			}
+		} else if (!strncmp(s, "revents=", 8)) {
+			/* what poll finds ready (POLLIN, or POLLIN|POLLHUP once the peer
+			 * closed too) is a matter of timing */
+			sb_puts(&sb, "revents=#");
+			s += 8;
+			while (*s && *s != '}')
+				s++;
 		} else if (!strncmp(s, "htons(", 6) || !strncmp(s, "pid=", 4)) {
 			size_t n = s[0] == 'h' ? 6 : 4;
 			sb_putn(&sb, s, n);
