@@ -309,7 +309,7 @@ static int show_answer(struct cstate *c, const char *buf, size_t n, int eof)
 			return -1;
 		}
 		sb_free(&err);
-	} else {
+	} else if (n) {
 		fwrite(buf, 1, n, stdout);
 	}
 	fflush(stdout);
