@@ -119,6 +119,13 @@ static int w_streams(const struct family *f, enum role r)
 	return 0;
 }
 
+/* --service: the servers that run a model's loop, and the stream clients
+ * (the service says how the client ends: chat's /quit) */
+static int w_service(const struct family *f, enum role r)
+{
+	return w_models(f, r) || (r == ROLE_CLIENT && w_streams(f, r));
+}
+
 /* ---- the vocabulary ------------------------------------------------------------------- */
 
 enum { O_FRAMING = 384, O_MAX_FRAME, O_FAMILY_BASE = 512 };
@@ -173,7 +180,7 @@ static const struct cli_opt vocabulary[] = {
 	{ CLI_SVG, "svg", "FILE", G_OUTPUT, NULL, T_CMP,
 	  "--diagram: the diagram as SVG into FILE too" },
 	{ CLI_MODEL, "model", "NAME[=N]", G_SERVER, w_models, T_CMP, NULL },
-	{ CLI_SERVICE, "service", "NAME", G_SERVER, w_models, 0, NULL },
+	{ CLI_SERVICE, "service", "NAME", G_SERVER, w_service, 0, NULL },
 	{ CLI_BACKLOG, "backlog", "N", G_SERVER, w_models, 0,
 	  "listen() backlog (default SOMAXCONN; the kernel caps it at "
 	  "net.core.somaxconn)" },

@@ -1176,6 +1176,26 @@ static int ev_idle(struct evloop *L, struct timespec *oldest)
 	return have;
 }
 
+static void ev_each_conn(struct server *sv, int (*fn)(struct conn *c, void *arg), void *arg)
+{
+	struct evloop *L = sv->model_state;
+	for (int fd = 0; fd < L->cap; fd++)
+		if (L->conns[fd] && fn(L->conns[fd], arg))
+			break;
+}
+
+/* The keyboard (chat): read it, then give every connection what it now
+ * needs (some were ended by the person at the server). */
+static void ev_keyboard(struct evloop *L)
+{
+	struct server *sv = L->sv;
+	if (sv_keyboard(sv) < 0)
+		ev_watch(L, STDIN_FILENO, 0);
+	for (int fd = 0; fd < L->cap; fd++)
+		if (L->conns[fd])
+			ev_update(L, L->conns[fd]);
+}
+
 static int ev_run(struct server *sv, const struct waiter *w)
 {
 	struct evloop L = { .sv = sv, .w = w };
@@ -1195,6 +1215,10 @@ static int ev_run(struct server *sv, const struct waiter *w)
 		goto out;
 	}
 	L.listening = 1;
+	sv->model_state = &L;
+	sv->each_conn = ev_each_conn;
+	if (sv->kbd_on && ev_watch(&L, STDIN_FILENO, W_IN) < 0)
+		sv->kbd_on = 0;
 	while (!io_stop) {
 		/* -n reached: finish the clients we have, take no more */
 		if (sv_done(sv) && (L.listening || !sv->conn_oriented)) {
@@ -1249,6 +1273,8 @@ static int ev_run(struct server *sv, const struct waiter *w)
 					ev_accept(&L);
 				else
 					ev_dgrams(&L);
+			} else if (fd == STDIN_FILENO && sv->kbd_on) {
+				ev_keyboard(&L);
 			} else if (fd >= 0 && fd < L.cap && L.conns[fd]) {
 				ev_conn(&L, L.conns[fd], r[i].events);
 			}
@@ -1279,35 +1305,35 @@ static const char no_dgram_pool[] =
 
 static const struct model model_iterative = {
 	"iterative", "one client at a time (TCPServer); the default",
-	MK_CONN | MK_DGRAM, NULL, 0, 0, 1, 0, serve_iterative,
+	MK_CONN | MK_DGRAM, NULL, 0, 0, 1, 0, 1, serve_iterative,
 };
 static const struct model model_fork = {
 	"fork", "a process per client/datagram (ForkingMixIn)",
-	MK_CONN | MK_DGRAM, NULL, 0, 1, 1000, 0, serve_fork,
+	MK_CONN | MK_DGRAM, NULL, 0, 1, 1000, 0, 0, serve_fork,
 };
 static const struct model model_thread = {
 	"thread", "a thread per client/datagram (ThreadingMixIn)",
-	MK_CONN | MK_DGRAM, NULL, 0, 1, 1000, 1, serve_thread,
+	MK_CONN | MK_DGRAM, NULL, 0, 1, 1000, 1, 0, serve_thread,
 };
 static const struct model model_prefork = {
 	"prefork", "N processes (default 8), each in accept()",
-	MK_CONN, no_dgram_pool, 1, 1, 0, 0, serve_prefork,
+	MK_CONN, no_dgram_pool, 1, 1, 0, 0, 0, serve_prefork,
 };
 static const struct model model_prethread = {
 	"prethread", "N threads (default 8), each in accept()",
-	MK_CONN, no_dgram_pool, 1, 1, 0, 1, serve_prethread,
+	MK_CONN, no_dgram_pool, 1, 1, 0, 1, 0, serve_prethread,
 };
 static const struct model model_select = {
 	"select", "one process, select() (fds < FD_SETSIZE)",
-	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, serve_select,
+	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, 1, serve_select,
 };
 static const struct model model_poll = {
 	"poll", "one process, non-blocking sockets, poll()",
-	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, serve_poll,
+	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, 1, serve_poll,
 };
 static const struct model model_epoll = {
 	"epoll", "one process, non-blocking sockets, epoll",
-	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, serve_epoll,
+	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, 1, serve_epoll,
 };
 
 const struct model *const models[] = {

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -402,11 +403,113 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 	}
 	if (r > 0 && c.ending)
 		r = 0;
-	while (r == 1 && !sv_before_block())
+	sv->current = &c;
+	while (r == 1 && !sv_before_block()) {
+		if (sv->kbd_on) {
+			/* a person at the server too (chat): wait for the keyboard and the
+			 * client at once; --idle is the poll's timeout */
+			struct pollfd p[2] = { { fd, POLLIN, 0 }, { STDIN_FILENO, POLLIN, 0 } };
+			int n = t_poll(p, 2, sv->o->idle_s ? sv->o->idle_s * 1000 : -1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				skel_fail(sv->s, "poll", errno, "waiting for %s and the keyboard", c.who);
+				break;
+			}
+			if (n == 0) {
+				sv_log(sv, "%s sent nothing for %d s (--idle): dropping it", c.who, sv->o->idle_s);
+				break;
+			}
+			if (p[1].revents)
+				sv_keyboard(sv);
+			if (c.ending && !c.q)
+				break;
+			if (!p[0].revents)
+				continue;
+		}
 		r = sv_conn_read(sv, &c, buf);
+	}
+	sv->current = NULL;
 	free(buf);
 	sv_conn_close(sv, &c, NULL);
 	sv_log_flush();
+}
+
+/* ---- every client: a room --------------------------------------------------------- */
+
+static void each_current(struct server *sv, int (*fn)(struct conn *c, void *arg), void *arg)
+{
+	if (sv->current)
+		fn(sv->current, arg);
+}
+
+struct bcast {
+	struct conn *from;
+	const char *msg;
+	size_t n;
+};
+
+static int send_one(struct conn *c, void *arg)
+{
+	struct bcast *b = arg;
+	if (c != b->from && !c->ending && !c->failed)
+		conn_send(c, b->msg, b->n);
+	return 0;
+}
+
+void sv_broadcast(struct server *sv, struct conn *from, const char *msg, size_t n)
+{
+	struct bcast b = { from, msg, n };
+	sv->each_conn(sv, send_one, &b);
+}
+
+void sv_say(const struct server *sv, const char *fmt, ...)
+{
+	(void)sv;
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line - 1, fmt, ap);
+	va_end(ap);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof line - 1 ? (size_t)n : sizeof line - 2;
+	line[len++] = '\n';
+	fwrite(line, 1, len, stdout);
+}
+
+int sv_keyboard(struct server *sv)
+{
+	const struct service *svc = sv->o->service;
+	if (sv->kbdcap - sv->kbdlen < 4096) {
+		size_t cap = sv->kbdcap ? sv->kbdcap * 2 : 8192;
+		char *p = cap <= 1 << 20 ? realloc(sv->kbd, cap) : NULL;
+		if (!p) {
+			fprintf(stderr, "%s: a line of more than 1 MiB on the keyboard: not read\n", sv->s->prog);
+			sv->kbdlen = 0;
+			return 0;
+		}
+		sv->kbd = p;
+		sv->kbdcap = cap;
+	}
+	ssize_t r = read(STDIN_FILENO, sv->kbd + sv->kbdlen, sv->kbdcap - sv->kbdlen);
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (r <= 0) {
+		if (sv->kbdlen)
+			svc->keyboard(sv, sv->kbd, sv->kbdlen);
+		sv->kbdlen = 0;
+		sv->kbd_on = 0;
+		svc->keyboard(sv, NULL, 0);
+		return -1;
+	}
+	sv->kbdlen += (size_t)r;
+	char *start = sv->kbd, *nl;
+	while ((nl = memchr(start, '\n', sv->kbdlen - (size_t)(start - sv->kbd)))) {
+		svc->keyboard(sv, start, (size_t)(nl - start));
+		start = nl + 1;
+	}
+	sv->kbdlen -= (size_t)(start - sv->kbd);
+	memmove(sv->kbd, start, sv->kbdlen);
+	return 0;
 }
 
 /* ---- writing -------------------------------------------------------------------- */
@@ -642,6 +745,17 @@ int server_opts_check(struct session *s, struct sbuf *err)
 		sb_printf(err, "--model %s takes no =N (only prefork=N and prethread=N do)", m->name);
 		return -1;
 	}
+	if (o->service->room && !m->shares_conns) {
+		sb_printf(err, "--service %s needs every client in one loop (a room), and --model %s "
+			  "serves each in a process or thread of its own: use iterative, select, poll or epoll",
+			  o->service->name, m->name);
+		return -1;
+	}
+	if (o->service->room && !conn) {
+		sb_printf(err, "--service %s needs connections: a %s socket has none", o->service->name,
+			  s->kind->label);
+		return -1;
+	}
 	if (o->max_clients && !m->limits_clients) {
 		sb_printf(err, "--max-clients needs a model that serves several clients at once: "
 			  "--model %s serves one at a time", m->name);
@@ -749,6 +863,9 @@ int server_run(struct session *s)
 			.spare_fd = -1,
 		};
 		pthread_mutex_init(&sv.lock, NULL);
+		sv.each_conn = each_current;
+		struct stat st0;
+		sv.kbd_on = s->srv.service->keyboard && fstat(STDIN_FILENO, &st0) == 0;
 		/* the count of clients taken is shared by a pool's processes */
 		long *shared = s->count ? mmap(NULL, sizeof(long), PROT_READ | PROT_WRITE,
 					       MAP_SHARED | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
@@ -761,6 +878,7 @@ int server_run(struct session *s)
 		sv_log_flush();
 		if (sv.spare_fd >= 0)
 			close(sv.spare_fd);
+		free(sv.kbd);
 		if (shared != MAP_FAILED)
 			munmap(shared, sizeof(long));
 		pthread_mutex_destroy(&sv.lock);

@@ -41,6 +41,17 @@ struct service {
 	int (*opened)(struct conn *c);
 	int (*data)(struct conn *c, char *buf, size_t n);
 	void (*closed)(struct conn *c);
+	/* The server's own keyboard (standard input), for services a person at
+	 * the server takes part in (chat): a line typed there (without its
+	 * newline), or line NULL once the keyboard closed. NULL: not read. */
+	void (*keyboard)(struct server *sv, const char *line, size_t n);
+	/* The service reaches every client at once (a chat room): only models
+	 * whose one loop holds every connection can run it (model->shares_conns). */
+	int room;
+	/* The client's side: a line of its input that ends it ("/quit"), and
+	 * whether the server ending first is a normal end (chat), not a failure. */
+	const char *client_quit;
+	int client_peer_may_end;
 };
 
 extern const struct service *const services[];   /* ends with NULL; the first is the default */
@@ -103,6 +114,8 @@ struct model {
 				    * there are descriptors */
 	int shared_fds;            /* every client's descriptor lives in one process, so the
 				    * server keeps one in reserve for EMFILE (see sv_accept) */
+	int shares_conns;          /* one loop holds every connection: a service can reach
+				    * them all (service->room) */
 	int (*serve)(struct server *sv);   /* the loop; returns the exit status */
 };
 
@@ -127,6 +140,13 @@ struct server {
 	 * the main thread never shuts down a descriptor that was reused. */
 	void (*before_close)(struct server *sv, struct conn *c);
 	void *model_state;
+	/* Every connection now served (the model's), for services that reach
+	 * them all: calls fn for each until it returns non-zero. */
+	void (*each_conn)(struct server *sv, int (*fn)(struct conn *c, void *arg), void *arg);
+	struct conn *current;         /* iterative: the one being served */
+	char *kbd;                    /* the keyboard's bytes not yet a line */
+	size_t kbdlen, kbdcap;
+	int kbd_on;                   /* the keyboard is read (service->keyboard, stdin open) */
 };
 
 /* The models' shared steps (server.c). */
@@ -159,6 +179,14 @@ int sv_conn_backlogged(const struct conn *c);
 int sv_idle_expired(const struct server *sv, const struct conn *c, const struct timespec *now);
 /* The poll/epoll timeout (ms) until the nearest --idle deadline, or -1. */
 int sv_idle_timeout(const struct server *sv, const struct timespec *oldest);
+
+/* Sends msg (framed) to every connection but `from` (may be NULL). */
+void sv_broadcast(struct server *sv, struct conn *from, const char *msg, size_t n);
+/* Reads what the keyboard has and hands each line to the service: 0, or -1
+ * once it closed (the service was told). */
+int sv_keyboard(struct server *sv);
+/* A line on stdout whatever --no-log says (what a person at the server reads). */
+void sv_say(const struct server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A line on stdout, unless --no-log ("prog: " in front). */
 void sv_log(const struct server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -20,11 +20,14 @@ static int echo_data(struct conn *c, char *buf, size_t n)
 }
 
 static const struct service service_echo = {
-	"echo", "every message back upper-cased (the default)",
-	NULL, echo_data, NULL,
+	.name = "echo",
+	.summary = "every message back upper-cased (the default)",
+	.data = echo_data,
 };
 
-const struct service *const services[] = { &service_echo, NULL };
+extern const struct service service_chat;  /* chat.c */
+
+const struct service *const services[] = { &service_echo, &service_chat, NULL };
 
 const struct service *service_find(const char *name)
 {

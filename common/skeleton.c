@@ -12,6 +12,7 @@
 
 #include "frame.h"
 #include "io.h"
+#include "server.h"
 #include "trace.h"
 
 #define STREAM_BUF 65536      /* one read from the server */
@@ -269,9 +270,22 @@ static int take_input(struct cstate *c, int stdin_ready)
 	}
 	c->inlen += (size_t)r;
 	char *start = c->in, *nl;
-	while ((nl = memchr(start, '\n', c->inlen - (size_t)(start - c->in)))) {
-		queue_message(c, start, (size_t)(nl - start));
+	const char *quit = s->srv.service ? s->srv.service->client_quit : NULL;
+	while (!c->input_done && (nl = memchr(start, '\n', c->inlen - (size_t)(start - c->in)))) {
+		size_t len = (size_t)(nl - start);
+		if (quit && len >= strlen(quit) && !strncmp(start, quit, strlen(quit)) &&
+		    strspn(start + strlen(quit), " \r") == len - strlen(quit)) {
+			/* "/quit": our input ends here (what follows it is not sent) */
+			c->input_done = 1;
+			start = c->in + c->inlen;
+			break;
+		}
+		queue_message(c, start, len);
 		start = nl + 1;
+	}
+	if (c->input_done) {
+		c->inlen = 0;
+		return 0;
 	}
 	if (r == 0) {
 		if (start < c->in + c->inlen)   /* the last line had no newline */
@@ -375,7 +389,8 @@ static int client_connected(struct session *s, int fd)
 				c.server_done = 1;
 				if (show_answer(&c, NULL, 0, 1) < 0)
 					rc = 1;
-				if (!c.input_done || c.out.len > c.off) {
+				if ((!c.input_done || c.out.len > c.off) &&
+				    !(s->srv.service && s->srv.service->client_peer_may_end)) {
 					fprintf(stderr, "%s: the server closed the connection before we had sent "
 						"everything\n", s->prog);
 					rc = 1;
