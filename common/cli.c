@@ -154,9 +154,8 @@ static const struct cli_opt vocabulary[] = {
 	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, 0, "UDP: the same as -k udp" },
 	{ 'n', "count", "COUNT", G_ENDPOINT, w_server, 0, NULL },
 	{ 'w', "wait", "MS", G_ENDPOINT, w_dgram_client, 0,
-	  "datagrams: how long to wait for each answer (default 2000);\n"
-	  "streams: how long to wait for the server to close after our\n"
-	  "last message (default: until it closes)" },
+	  "how long to wait: for each datagram answer (default 2000); on a stream, "
+	  "for the server to close after our last message (default: until it does)" },
 	/* bin/compare: what to run */
 	{ CLI_TRACE, "trace", NULL, G_RUN, NULL, T_CMP,
 	  "one exchange on each of two FAMILY[/KIND], their traces side by side, call by call, "
