@@ -193,6 +193,8 @@ static const struct cli_opt vocabulary[] = {
 	  "drop a client that makes no progress for that long" },
 	{ CLI_NO_LOG, "no-log", NULL, G_SERVER, w_models, 0,
 	  "no line per connection or datagram on standard output" },
+	{ CLI_CMD_TIMEOUT, "cmd-timeout", "SECONDS", G_SERVER, w_models, 0,
+	  "--service cmd: a command still running after that long is killed (default 5)" },
 	{ O_FRAMING, "framing", "NAME", G_ENDPOINT, w_streams, 0, NULL },
 	{ O_MAX_FRAME, "max-frame", "BYTES", G_ENDPOINT, w_streams, 0,
 	  "the longest message taken (default 1048576)" },
@@ -675,6 +677,11 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			s->srv.idle_s = (int)num;
 			break;
 		case CLI_NO_LOG: s->srv.no_log = 1; break;
+		case CLI_CMD_TIMEOUT:
+			if (cli_number(optarg, 1, 3600, &num))
+				cli_usage_error(s, "invalid --cmd-timeout '%s': give whole seconds from 1 to 3600", optarg);
+			s->srv.cmd_timeout_s = (int)num;
+			break;
 		case O_FRAMING:
 			if (!(s->framing = framing_find(optarg)))
 				cli_usage_error(s, "unknown framing '%s': choose none, line or length", optarg);

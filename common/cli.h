@@ -30,7 +30,7 @@ int cli_number(const char *text, long lo, long hi, long *out);
 /* The options that have no letter, as set() below receives them (a lettered
  * option comes as its letter). */
 enum cli_key {
-	CLI_MODEL = 256, CLI_SERVICE, CLI_BACKLOG, CLI_MAX_CLIENTS, CLI_IDLE, CLI_NO_LOG,
+	CLI_MODEL = 256, CLI_SERVICE, CLI_BACKLOG, CLI_MAX_CLIENTS, CLI_IDLE, CLI_NO_LOG, CLI_CMD_TIMEOUT,
 	/* bin/compare */
 	CLI_TRACE, CLI_DIAGRAM, CLI_MODELS, CLI_ONLY, CLI_FAMILIES, CLI_DETAILS,
 	CLI_MARKDOWN, CLI_JSON, CLI_CSV, CLI_WIDE, CLI_SVG,

@@ -154,6 +154,7 @@ struct server_opts {
 	int max_clients;      /* at once (--max-clients); 0: the model's default */
 	int idle_s;           /* drop a client silent this long (--idle); 0: never */
 	int no_log;           /* --no-log: no line per connection or datagram on stdout */
+	int cmd_timeout_s;    /* --service cmd: a command's time limit (--cmd-timeout); 0: 5 s */
 };
 
 /* Everything one run of a server or client knows. */

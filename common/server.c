@@ -756,6 +756,11 @@ int server_opts_check(struct session *s, struct sbuf *err)
 			  s->kind->label);
 		return -1;
 	}
+	if (o->cmd_timeout_s && strcmp(o->service->name, "cmd")) {
+		sb_printf(err, "--cmd-timeout is the time limit of --service cmd; --service %s runs no commands",
+			  o->service->name);
+		return -1;
+	}
 	if (o->max_clients && !m->limits_clients) {
 		sb_printf(err, "--max-clients needs a model that serves several clients at once: "
 			  "--model %s serves one at a time", m->name);

@@ -10,6 +10,8 @@
 
 #include "skeleton.h"
 
+extern const struct service service_cmd;   /* cmd.c */
+
 /* echo: every message comes back, ASCII letters upper-cased, so a student
  * sees the server touched it; framed as it came (--framing), and all the
  * answers to one read go out in one write. */
@@ -27,7 +29,7 @@ static const struct service service_echo = {
 
 extern const struct service service_chat;  /* chat.c */
 
-const struct service *const services[] = { &service_echo, &service_chat, NULL };
+const struct service *const services[] = { &service_echo, &service_chat, &service_cmd, NULL };
 
 const struct service *service_find(const char *name)
 {

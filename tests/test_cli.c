@@ -40,6 +40,7 @@ static const char *value_for(const char *prog, const char *opt, const char *dir)
 		{ "--wait", "100" }, { "--model", "fork" }, { "--service", "echo" }, { "--backlog", "8" },
 		{ "--idle", "5" }, { "--max-clients", "4" }, { "--framing", "length" }, { "--max-frame", "1000" }, { "-s", "10" }, { "--mode", "0600" }, { "--send-fd", "Makefile" },
 		{ "--family", "inet" }, { "--proto", "tcp" }, { "--rcvbuf", "65536" },
+		{ "--cmd-timeout", "3" },
 	};
 	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
 		if (!strcmp(vals[i].opt, opt))
@@ -128,6 +129,8 @@ Test(cli, every_listed_option_is_taken_in_any_position, .timeout = 120)
 				}
 				if (server && (!strcmp(o, "--max-clients")))
 					argv[k++] = "--model=fork";
+				if (server && !strcmp(o, "--cmd-timeout"))
+					argv[k++] = "--service=cmd";
 				argv[k++] = opts[i];
 				if (takes[i])
 					argv[k++] = !strcmp(o, "--max-clients") ? "4" : (char *)v;
