@@ -21,10 +21,9 @@
  * Shapes, not values: both sides are normalised before the comparison (times
  * of day, <durations>, pointers, MAC addresses, pids, port ids, numbers of
  * four digits or more: ports, inodes, byte counts; the length of a name with
- * a pid in it (@demo-client-PID); whether a poll's revents
- * has POLLHUP besides POLLIN, as the peer may have closed by then; runs of
- * blanks become one),
- * and a README line that is only `...` stands for any number of lines. A block
+ * a pid in it, @demo-client-PID; whether a poll's revents has POLLHUP besides
+ * POLLIN, as the peer may have closed by then; runs of blanks become one), and
+ * a README line that is only `...` stands for any number of lines. A block
  * whose output differs is run again, up to three times in all, before the
  * difference is a failure: TCP may merge two answers into one read, or not.
  *
@@ -35,8 +34,8 @@
  * (/tmp/demo/...) never meet another test or a server someone is running.
  * /tmp/demo exists in every block. Blocks run two at a time.
  *
- * Annotations: HTML comments (invisible on GitHub) before a block, one per
- * comment, apply to the next fenced block:
+ * Annotations: HTML comments (invisible on GitHub) on lines of their own
+ * before a block, one per comment, apply to the next fenced block:
  *   <!-- readme-test: setup "SHELL" -->         run first, must exit 0
  *   <!-- readme-test: server "CMD" -->          a server running for the whole block
  *   <!-- readme-test: before "CMD" "SHELL" -->  run right before the README command CMD
@@ -49,8 +48,10 @@
  *   <!-- readme-test: skip "REASON" -->         the block is not run, for REASON
  * (CMD in before/after is how the command starts, its `# comment` left out.)
  *
- * README_TEST_DUMP=DIR writes what each command printed to DIR/LINE.out, to
- * paste into the README when a program's output changed on purpose.
+ * README_TEST_DUMP=DIR (a new directory) writes what each command printed to
+ * DIR/LINE.out (LINE-annotation.out for an annotation's; -2, -3 for a block run
+ * again), to paste into the README when a program's output changed on purpose:
+ *   README_TEST_DUMP=/tmp/readme build/tests/run --filter readme/every_command_runs_as_shown
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -427,8 +428,8 @@ static void rt_plan_readme(struct rt_plan *pl, char *text)
 	size_t nnotes = 0;
 	for (size_t i = 0; i < n; i++) {
 		char *l = lines[i];
-		char *c = strstr(l, "<!-- readme-test:");
-		if (c) {
+		char *c = l + strspn(l, " \t");
+		if (rt_starts(c, "<!-- readme-test:")) {   /* a line of its own, not one quoted in the text */
 			char *end = strstr(c, "-->");
 			if (!end || nnotes == 32) {
 				rt_plan_error(pl, (int)i + 1, "a readme-test annotation is one line, and at most 32 a block%s", "");
