@@ -396,9 +396,9 @@ static void rt_plan_block(struct rt_plan *pl, int fence_line, const char *lang, 
 		size_t i = 0;
 		while (i < b.nsteps && (b.steps[i].kind == RT_HELPER || !rt_starts(b.steps[i].bare, notes[k].w[1])))
 			i++;
-		if (i == b.nsteps || notes[k].n != 3) {
-			rt_plan_error(pl, notes[k].line, "readme-test %s: no command starts with \"%s\" in the next block",
-				      notes[k].w[1]);
+		if (i == b.nsteps) {
+			rt_plan_error(pl, notes[k].line, "readme-test before/after: no command of the next block starts "
+				      "with \"%s\"", notes[k].w[1]);
 			continue;
 		}
 		rt_insert_step(&b, before ? i : i + 1, RT_HELPER, notes[k].line, notes[k].w[2]);
@@ -416,8 +416,12 @@ static void rt_plan_block(struct rt_plan *pl, int fence_line, const char *lang, 
 	pl->blocks[pl->nblocks++] = b;
 }
 
-static const char *const rt_directives[] = { "setup", "server", "before", "after", "cmd", "expand", "nocompare",
-					     "stale", "skip" };
+/* Each annotation and how many words it takes, its name included (expand: 3 or more). */
+static const struct {
+	const char *name;
+	int words;
+} rt_directives[] = { { "setup", 2 }, { "server", 2 }, { "before", 3 }, { "after", 3 }, { "cmd", 2 },
+		      { "expand", 3 }, { "nocompare", 2 }, { "stale", 2 }, { "skip", 2 } };
 
 static void rt_plan_readme(struct rt_plan *pl, char *text)
 {
@@ -442,9 +446,12 @@ static void rt_plan_readme(struct rt_plan *pl, char *text)
 			free(body);
 			int known = 0;
 			for (size_t d = 0; d < sizeof rt_directives / sizeof *rt_directives && nt->n; d++)
-				known |= !strcmp(nt->w[0], rt_directives[d]);
+				if (!strcmp(nt->w[0], rt_directives[d].name))
+					known = nt->n == rt_directives[d].words ||
+						(!strcmp(nt->w[0], "expand") && nt->n > 3);
 			if (!known) {
-				rt_plan_error(pl, nt->line, "unknown readme-test annotation '%s'", nt->n ? nt->w[0] : "");
+				rt_plan_error(pl, nt->line, "readme-test annotation '%s': an unknown name, or not the "
+					      "number of \"quoted\" arguments it takes", nt->n ? nt->w[0] : "");
 				continue;
 			}
 			nnotes++;
