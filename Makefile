@@ -35,6 +35,12 @@ LDFLAGS += -pthread
 CPPFLAGS += $(MNL_CFLAGS)
 LDLIBS += $(MNL_LIBS)
 
+# --tls (common/tls.c): OpenSSL's libssl, from Debian's libssl-dev
+SSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)
+SSL_LIBS := $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null || echo -lssl -lcrypto)
+CPPFLAGS += $(SSL_CFLAGS)
+LDLIBS += $(SSL_LIBS)
+
 LIB_SRC := $(sort $(wildcard common/*.c families/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=build/%.o)
 LIB := build/libsockfam.a

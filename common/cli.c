@@ -30,6 +30,7 @@
 #include "decode.h"
 #include "frame.h"
 #include "server.h"
+#include "tls.h"
 #include "trace.h"
 
 static __attribute__((noreturn)) void usage_error(const char *prog, const char *fmt, va_list ap)
@@ -130,6 +131,12 @@ static int w_service(const struct family *f, enum role r)
 
 enum { O_FRAMING = 384, O_MAX_FRAME, O_FAMILY_BASE = 512 };
 
+/* --tls and its options: --tls on every stream program, --cert/--key on its
+ * servers, --cafile/--insecure on its clients */
+enum { O_TLS = 448, O_CERT, O_KEY, O_CAFILE, O_INSECURE };
+static int w_tls_server(const struct family *f, enum role r) { return w_models(f, r) && w_streams(f, r); }
+static int w_tls_client(const struct family *f, enum role r) { return r == ROLE_CLIENT && w_streams(f, r); }
+
 enum group { G_ENDPOINT, G_SERVER, G_TRACE, G_RUN, G_MATRIX, G_OUTPUT };
 
 struct cli_opt {
@@ -198,6 +205,17 @@ static const struct cli_opt vocabulary[] = {
 	{ O_FRAMING, "framing", "NAME", G_ENDPOINT, w_streams, 0, NULL },
 	{ O_MAX_FRAME, "max-frame", "BYTES", G_ENDPOINT, w_streams, 0,
 	  "the longest message taken (default 1048576)" },
+	{ O_TLS, "tls", NULL, G_ENDPOINT, w_streams, 0,
+	  "the stream inside TLS (OpenSSL, its records shown in the trace; stream kinds only); "
+	  "the server's certificate is made on its first run in $XDG_CONFIG_HOME/sockfam/ "
+	  "(else ~/.config/sockfam/), which the client trusts" },
+	{ O_CERT, "cert", "FILE", G_ENDPOINT, w_tls_server, 0,
+	  "--tls: the server's certificate (PEM), with --key, instead of the one made" },
+	{ O_KEY, "key", "FILE", G_ENDPOINT, w_tls_server, 0, "--tls: the private key of --cert (PEM)" },
+	{ O_CAFILE, "cafile", "FILE", G_ENDPOINT, w_tls_client, 0,
+	  "--tls: trust the certificates in FILE (PEM) instead of the one the server made" },
+	{ O_INSECURE, "insecure", NULL, G_ENDPOINT, w_tls_client, 0,
+	  "--tls: do not verify the server's certificate (anyone could be answering)" },
 	{ 'q', NULL, NULL, G_TRACE, w_all, 0, "do not print system calls" },
 	{ 'o', NULL, "FILE", G_TRACE, w_all, 0, "print system calls to FILE instead of standard error" },
 	{ 's', NULL, "N", G_TRACE, w_all, 0, "show at most N bytes of each buffer (default 32)" },
@@ -682,6 +700,11 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 				cli_usage_error(s, "invalid --cmd-timeout '%s': give whole seconds from 1 to 3600", optarg);
 			s->srv.cmd_timeout_s = (int)num;
 			break;
+		case O_TLS: s->tls = 1; break;
+		case O_CERT: s->tls_cert = optarg; break;
+		case O_KEY: s->tls_key = optarg; break;
+		case O_CAFILE: s->tls_cafile = optarg; break;
+		case O_INSECURE: s->tls_insecure = 1; break;
 		case O_FRAMING:
 			if (!(s->framing = framing_find(optarg)))
 				cli_usage_error(s, "unknown framing '%s': choose none, line or length", optarg);
@@ -724,6 +747,12 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	if (role == ROLE_CLIENT && optind < argc) {
 		s->messages = argv + optind;
 		s->nmessages = argc - optind;
+	}
+	if (w_streams(f, role)) {
+		struct sbuf tls_err = SBUF_INIT;
+		if (tls_opts_check(s, &tls_err))
+			cli_usage_error(s, "%s", sb_str(&tls_err));
+		sb_free(&tls_err);
 	}
 
 	/* A server's log under -q, when not on a terminal: in blocks, sent

@@ -175,6 +175,11 @@ struct session {
 	size_t max_frame;           /* --max-frame: the longest message taken */
 	int lockstep;               /* client: each argument's echo is read before the next
 				     * argument goes (bin/compare); 0 for the programs */
+	int tls;                    /* --tls: the stream inside TLS (common/tls.c) */
+	const char *tls_cert, *tls_key;  /* server: --cert, --key (default: made, see tls.h) */
+	const char *tls_cafile;     /* client: --cafile, the certificate(s) to trust */
+	int tls_insecure;           /* client: --insecure, the server is not verified */
+	void *tls_ctx;              /* the run's SSL_CTX (tls_setup) */
 	void *priv;                 /* the family's own per-run state */
 	unsigned long fam_flags;    /* family options that are plain flags */
 	struct server_opts srv;     /* server: the model and service options */

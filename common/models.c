@@ -1043,13 +1043,17 @@ static void ev_close(struct evloop *L, struct conn *c, const char *why)
 }
 
 /* What to wait for on c now: its output while some waits, its input unless
- * too much output waits (a peer that does not read is not read either). */
+ * too much output waits (a peer that does not read is not read either).
+ * Under TLS a write may wait for input (the handshake is not done) and a
+ * read for room to write (OpenSSL's WANT_READ / WANT_WRITE). */
 static unsigned conn_events(const struct conn *c)
 {
 	unsigned ev = 0;
 	if (!c->ending && !sv_conn_backlogged(c))
 		ev |= W_IN;
 	if (c->q)
+		ev |= c->out_waits_in ? W_IN : W_OUT;
+	if (c->in_waits_out)
 		ev |= W_OUT;
 	return ev;
 }
@@ -1113,13 +1117,14 @@ static void ev_accept(struct evloop *L)
 
 static void ev_conn(struct evloop *L, struct conn *c, unsigned events)
 {
-	if (events & W_OUT) {
+	unsigned in = events & (W_IN | POLLHUP | POLLERR);
+	if ((events & W_OUT) || (c->q && c->out_waits_in && in)) {
 		if (conn_flush(c) < 0) {
 			ev_close(L, c, NULL);
 			return;
 		}
 	}
-	if ((events & (W_IN | POLLHUP | POLLERR)) && !c->ending && !sv_conn_backlogged(c)) {
+	if ((in || (c->in_waits_out && (events & W_OUT))) && !c->ending && !sv_conn_backlogged(c)) {
 		int r = sv_conn_read(L->sv, c, L->buf);
 		if (r == 0 || r == -1) {
 			if (!c->q || r < 0 || !c->ending) {

@@ -26,6 +26,7 @@
 
 #include "io.h"
 #include "skeleton.h"
+#include "tls.h"
 #include "trace.h"
 
 /* A stream is read in windows this large and each window answered with one
@@ -182,6 +183,8 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 
 /* ---- one connection ------------------------------------------------------------- */
 
+static const struct transport plain_transport;
+
 static void now(struct timespec *t)
 {
 	clock_gettime(CLOCK_MONOTONIC, t);
@@ -195,6 +198,7 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 	c->slot = -1;
 	c->nonblocking = nonblocking;
 	c->qtail = &c->q;
+	c->tp = &plain_transport;
 	now(&c->last);
 	c->framed = sv->s->kind->type == SOCK_STREAM && sv->s->framing != framing_find("none");
 	if (c->framed)
@@ -208,6 +212,8 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 	sv_log(sv, "connection from %s", c->who);
 	if (sv->s->fam->server_peer)
 		sv->s->fam->server_peer(sv->s, fd);
+	if (sv->s->tls && tls_conn_attach(c) < 0)
+		return -1;
 	const struct service *svc = sv->o->service;
 	if (svc->opened && svc->opened(c) < 0)
 		c->ending = 1;
@@ -255,6 +261,19 @@ static ssize_t receive(struct server *sv, int fd, void *buf, size_t n, struct en
 	return r;
 }
 
+/* The plain transport: the calls themselves. */
+static ssize_t plain_recv(struct conn *c, void *buf, size_t n)
+{
+	return receive(c->sv, c->fd, buf, n, NULL);
+}
+
+static ssize_t plain_send(struct conn *c, const void *buf, size_t n)
+{
+	return t_send(c->fd, buf, n, MSG_NOSIGNAL);
+}
+
+static const struct transport plain_transport = { "plain", plain_recv, plain_send, NULL };
+
 /* A frame the service cannot take: said to the peer (framed) and in the
  * log, and the connection ends once that answer has gone. */
 static void refuse(struct server *sv, struct conn *c, const char *why)
@@ -297,7 +316,7 @@ static void deliver_frames(struct server *sv, struct conn *c, int eof)
 
 int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 {
-	ssize_t n = receive(sv, c->fd, buf, sv->bufsize, NULL);
+	ssize_t n = c->tp->recv(c, buf, sv->bufsize);
 	if (n == 0) {
 		sv_log(sv, "%s closed its side after %lu bytes%s; closing ours", c->who, c->in,
 		       c->mid_line ? ", in the middle of a line" : "");
@@ -312,6 +331,8 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 	if (n < 0) {
 		if (errno == EAGAIN && c->nonblocking)
 			return 2;
+		if (errno == EPROTO)
+			return 0;   /* the transport refused the peer's bytes (TLS) and said why */
 		if (errno == EAGAIN) {
 			sv_log(sv, "%s sent nothing for %d s (--idle): dropping it", c->who, sv->o->idle_s);
 			return 0;
@@ -371,6 +392,8 @@ void sv_conn_close(struct server *sv, struct conn *c, const char *why)
 	if (c->framed)
 		deframer_free(&c->frames);
 	sb_free(&c->batch);
+	if (c->tp && c->tp->close)
+		c->tp->close(c);
 	if (sv->before_close)
 		sv->before_close(sv, c);
 	t_close(c->fd);
@@ -516,7 +539,7 @@ int sv_keyboard(struct server *sv)
 
 static int write_failed(struct conn *c, int err)
 {
-	if (!c->failed && !io_stop) {
+	if (!c->failed && !io_stop && err != EPROTO) {   /* EPROTO: the transport said why */
 		if (err == EAGAIN && !c->nonblocking)
 			sv_log(c->sv, "%s did not take its answer for %d s (--idle): dropping it", c->who,
 			       c->sv->o->idle_s);
@@ -590,8 +613,14 @@ int conn_write(struct conn *c, const void *buf, size_t n)
 	if (c->q)
 		return queue(c, buf, n);
 	if (!c->nonblocking) {
-		if (io_send_all(c->fd, buf, n, MSG_NOSIGNAL) < 0)
-			return write_failed(c, errno);
+		for (size_t done = 0; done < n;) {
+			ssize_t w = c->tp->send(c, (const char *)buf + done, n - done);
+			if (w < 0 && errno == EINTR && !io_stop)
+				continue;
+			if (w < 0)
+				return write_failed(c, errno);
+			done += (size_t)w;
+		}
 		c->out += n;
 		now(&c->last);
 		return 0;
@@ -599,7 +628,7 @@ int conn_write(struct conn *c, const void *buf, size_t n)
 	const char *p = buf;
 	int record = c->sv->s->kind->type != SOCK_STREAM;
 	while (n) {
-		ssize_t w = t_send(c->fd, p, n, MSG_NOSIGNAL);
+		ssize_t w = c->tp->send(c, p, n);
 		if (w < 0 && errno == EAGAIN)
 			return queue(c, p, n);
 		if (w < 0)
@@ -619,7 +648,7 @@ int conn_flush(struct conn *c)
 	int record = c->sv->s->kind->type != SOCK_STREAM;
 	while (c->q) {
 		struct out_chunk *k = c->q;
-		ssize_t w = t_send(c->fd, k->data + k->off, k->len - k->off, MSG_NOSIGNAL);
+		ssize_t w = c->tp->send(c, k->data + k->off, k->len - k->off);
 		if (w < 0 && errno == EAGAIN)
 			return 0;
 		if (w < 0)
@@ -805,6 +834,9 @@ int server_run(struct session *s)
 			return 2;
 	}
 
+	int tls_rc = tls_setup(s);   /* --tls: the certificate, before any socket */
+	if (tls_rc)
+		return tls_rc;
 	int fd = t_socket(f->domain, s->kind->type, s->kind->protocol);
 	if (fd < 0) {
 		skel_fail(s, "socket", errno, "creating a %s socket", s->kind->label);
@@ -895,6 +927,7 @@ out_close:
 out:
 	if (f->cleanup)
 		f->cleanup(s);
+	tls_teardown(s);
 	sb_free(&text);
 	fflush(stdout);
 	return rc;

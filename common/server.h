@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "family.h"
@@ -67,9 +68,26 @@ struct out_chunk {
 	char data[];
 };
 
+/* How a connection's bytes are read and written: the plain calls on the
+ * socket, or TLS (common/tls.c) over them. As recv()/send(): recv returns
+ * the bytes, 0 at the end of the stream, -1 with errno (EAGAIN: try again
+ * once ready; EPROTO: the transport refused what the peer sent and logged
+ * why); send is one send, maybe partial. close runs before the socket's
+ * close (TLS: close_notify); may be NULL. */
+struct transport {
+	const char *name;
+	ssize_t (*recv)(struct conn *c, void *buf, size_t n);
+	ssize_t (*send)(struct conn *c, const void *buf, size_t n);
+	void (*close)(struct conn *c);
+};
+
 struct conn {
 	struct server *sv;
 	int fd;
+	const struct transport *tp;   /* its bytes' way in and out */
+	void *tp_state;               /* the transport's (TLS: the SSL) */
+	int out_waits_in;             /* queued output goes on once input came (a TLS handshake) */
+	int in_waits_out;             /* reading goes on once the socket takes output */
 	char who[160];                /* the peer, for people */
 	struct endpoint peer;         /* datagrams: where answers go */
 	int dgram;                    /* answers go with sendto(peer) */

@@ -13,6 +13,7 @@
 #include "frame.h"
 #include "io.h"
 #include "server.h"
+#include "tls.h"
 #include "trace.h"
 
 #define STREAM_BUF 65536      /* one read from the server */
@@ -170,7 +171,34 @@ struct cstate {
 	struct deframer answers;    /* --framing length: answers are cut into messages */
 	unsigned long got;          /* bytes from the server */
 	unsigned long sent_total;   /* bytes of the messages queued so far */
+	/* The connection's bytes: the plain calls (send with MSG_DONTWAIT), or
+	 * TLS over them (--tls, common/tls.c); as send()/recv() with errno. */
+	ssize_t (*xsend)(struct cstate *c, const void *buf, size_t n);
+	ssize_t (*xrecv)(struct cstate *c, void *buf, size_t n);
+	struct tls_conn *tls;
 };
+
+static ssize_t plain_send(struct cstate *c, const void *buf, size_t n)
+{
+	return t_send(c->fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static ssize_t plain_recv(struct cstate *c, void *buf, size_t n)
+{
+	return t_recv(c->fd, buf, n, 0);
+}
+
+static ssize_t tls_send(struct cstate *c, const void *buf, size_t n) { return tls_write(c->tls, buf, n); }
+static ssize_t tls_recv(struct cstate *c, void *buf, size_t n) { return tls_read(c->tls, buf, n); }
+
+/* A call of the connection failed: why, in one line (TLS: OpenSSL's reason). */
+static void conn_failed(struct cstate *c, const char *call, int err, const char *what)
+{
+	if (err == EPROTO && c->tls)
+		fprintf(stderr, "%s: %s: TLS: %s\n", c->s->prog, what, tls_reason(c->tls));
+	else
+		skel_fail(c->s, call, err, "%s", what);
+}
 
 /* Each message is kept as [4-byte length][framed bytes], so each goes out
  * with a send of its own (on a stream too: what the server then reads at
@@ -204,7 +232,7 @@ static int send_some(struct cstate *c)
 					    .msg_controllen = c->ctllen };
 			w = t_sendmsg(c->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
 		} else {
-			w = t_send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+			w = c->xsend(c, p, n);
 		}
 		if (w < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
@@ -218,7 +246,7 @@ static int send_some(struct cstate *c)
 			continue;
 		}
 		if (w < 0) {
-			skel_fail(c->s, c->ctllen ? "sendmsg" : "sendto", errno, "sending");
+			conn_failed(c, c->ctllen ? "sendmsg" : "sendto", errno, "sending");
 			return -1;
 		}
 		c->ctllen = 0;   /* control messages go with the first message only */
@@ -332,8 +360,20 @@ static int show_answer(struct cstate *c, const char *buf, size_t n, int eof)
 
 static int client_connected(struct session *s, int fd)
 {
-	struct cstate c = { .s = s, .fd = fd, .records = s->kind->type != SOCK_STREAM };
+	struct cstate c = { .s = s, .fd = fd, .records = s->kind->type != SOCK_STREAM,
+			    .xsend = plain_send, .xrecv = plain_recv };
 	c.ctllen = client_control(s, fd, &c.ctl);
+	if (s->tls) {
+		/* control messages cannot ride inside TLS records */
+		c.ctllen = 0;
+		if (!(c.tls = tls_client_new(s, fd)) ||
+		    tls_client_handshake(s, c.tls, s->timeout_ms > 0 ? s->timeout_ms : 10000) < 0) {
+			tls_free(c.tls);
+			return 1;
+		}
+		c.xsend = tls_send;
+		c.xrecv = tls_recv;
+	}
 	deframer_init(&c.answers, s->framing, s->max_frame);
 	char *buf = malloc(STREAM_BUF);
 	int rc = buf ? 0 : 1;
@@ -347,6 +387,8 @@ static int client_connected(struct session *s, int fd)
 		if (c.input_done && c.out.len == c.off && !c.shut) {
 			/* orderly release: we send no more; the server sees the end of the
 			 * stream, and what it still sends is shown until it closes */
+			if (c.tls)
+				tls_close_notify(c.tls);   /* TLS's own end first: a close_notify alert */
 			if (t_shutdown(fd, SHUT_WR) < 0) {
 				skel_fail(s, "shutdown", errno, "closing our side");
 				rc = 1;
@@ -355,7 +397,7 @@ static int client_connected(struct session *s, int fd)
 			c.shut = 1;
 		}
 		struct pollfd p[2] = { { fd, POLLIN, 0 }, { STDIN_FILENO, POLLIN, 0 } };
-		if (c.out.len > c.off)
+		if (c.out.len > c.off || (c.tls && tls_wants(c.tls) == POLLOUT))
 			p[0].events |= POLLOUT;
 		/* standard input is read while what it gave has mostly gone out */
 		int want_stdin = !s->messages && !c.input_done && c.queued < CLIENT_WINDOW;
@@ -375,9 +417,9 @@ static int client_connected(struct session *s, int fd)
 			break;
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t r = t_recv(fd, buf, STREAM_BUF, 0);
+			ssize_t r = c.xrecv(&c, buf, STREAM_BUF);
 			if (r < 0 && errno != EINTR && errno != EAGAIN) {
-				skel_fail(s, "recvfrom", errno, "reading from the server");
+				conn_failed(&c, "recvfrom", errno, "reading from the server");
 				rc = 1;
 				break;
 			}
@@ -404,6 +446,7 @@ static int client_connected(struct session *s, int fd)
 	sb_free(&c.out);
 	free(c.in);
 	free(buf);
+	tls_free(c.tls);
 	return rc || c.failed;
 }
 
@@ -491,6 +534,9 @@ int client_run(struct session *s)
 	if (!s->max_frame)
 		s->max_frame = FRAME_MAX_DEFAULT;
 
+	int tls_rc = tls_setup(s);   /* --tls: what to trust, before any socket */
+	if (tls_rc)
+		return tls_rc;
 	int fd = t_socket(f->domain, s->kind->type, s->kind->protocol);
 	if (fd < 0) {
 		skel_fail(s, "socket", errno, "creating a %s socket", s->kind->label);
@@ -520,6 +566,7 @@ out_close:
 out:
 	if (f->cleanup)
 		f->cleanup(s);
+	tls_teardown(s);
 	sb_free(&text);
 	return rc;
 }

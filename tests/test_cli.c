@@ -34,6 +34,11 @@ static const char *value_for(const char *prog, const char *opt, const char *dir)
 	}
 	if (!strcmp(opt, "-p") || !strcmp(opt, "--port"))
 		return strstr(prog, "server") ? "0" : "9";   /* a client's port: 1 to 65535 */
+	/* --tls: the pair the first --tls server made in XDG_CONFIG_HOME (dir) */
+	if (!strcmp(opt, "--cert") || !strcmp(opt, "--cafile") || !strcmp(opt, "--key")) {
+		snprintf(path, sizeof path, "%s/sockfam/tls-%s.pem", dir, strcmp(opt, "--key") ? "cert" : "key");
+		return path;
+	}
 	static const struct {
 		const char *opt, *val;
 	} vals[] = { { "-n", "1" }, { "--count", "1" }, { "-w", "100" },
@@ -90,6 +95,7 @@ static size_t listed_options(const char *prog, char opts[][32], int *takes, size
 Test(cli, every_listed_option_is_taken_in_any_position, .timeout = 120)
 {
 	char *dir = h_tmpdir();
+	setenv("XDG_CONFIG_HOME", dir, 1);   /* --tls's certificate: made here */
 	for (size_t p = 0; p < NPROGS; p++) {
 		const char *prog = programs[p];
 		int server = strstr(prog, "server") || strstr(prog, "monitor");
@@ -131,6 +137,17 @@ Test(cli, every_listed_option_is_taken_in_any_position, .timeout = 120)
 					argv[k++] = "--model=fork";
 				if (server && !strcmp(o, "--cmd-timeout"))
 					argv[k++] = "--service=cmd";
+				/* --tls's options go with it (--cert with its --key, and back) */
+				static char pair[320];
+				if (!strcmp(o, "--cert") || !strcmp(o, "--key") || !strcmp(o, "--cafile") ||
+				    !strcmp(o, "--insecure"))
+					argv[k++] = "--tls";
+				if (!strcmp(o, "--cert") || !strcmp(o, "--key")) {
+					int key = !strcmp(o, "--cert");
+					snprintf(pair, sizeof pair, "--%s=%s/sockfam/tls-%s.pem", key ? "key" : "cert", dir,
+						 key ? "key" : "cert");
+					argv[k++] = pair;
+				}
 				argv[k++] = opts[i];
 				if (takes[i])
 					argv[k++] = !strcmp(o, "--max-clients") ? "4" : (char *)v;
