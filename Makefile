@@ -28,12 +28,14 @@ MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 CRIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
 CRIT_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
+CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
+CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -MMD -MP -pthread
 LDFLAGS += -pthread
-CPPFLAGS += $(MNL_CFLAGS)
-LDLIBS += $(MNL_LIBS)
+CPPFLAGS += $(MNL_CFLAGS) $(CRYPTO_CFLAGS)
+LDLIBS += $(MNL_LIBS) $(CRYPTO_LIBS)
 
 # --tls (common/tls.c): OpenSSL's libssl, from Debian's libssl-dev
 SSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)

@@ -32,6 +32,7 @@
 #include "server.h"
 #include "tls.h"
 #include "trace.h"
+#include "upload.h"
 
 static __attribute__((noreturn)) void usage_error(const char *prog, const char *fmt, va_list ap)
 {
@@ -127,9 +128,14 @@ static int w_service(const struct family *f, enum role r)
 	return w_models(f, r) || (r == ROLE_CLIENT && w_streams(f, r));
 }
 
+/* --upload: a client of a family with a stream kind */
+static int w_stream_client(const struct family *f, enum role r) { return r == ROLE_CLIENT && w_streams(f, r); }
+/* --dir, --overwrite: a server of such a family that runs a model's loop */
+static int w_stream_server(const struct family *f, enum role r) { return w_models(f, r) && w_streams(f, r); }
+
 /* ---- the vocabulary ------------------------------------------------------------------- */
 
-enum { O_FRAMING = 384, O_MAX_FRAME, O_FAMILY_BASE = 512 };
+enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_FAMILY_BASE = 512 };
 
 /* --tls and its options: --tls on every stream program, --cert/--key on its
  * servers, --cafile/--insecure on its clients */
@@ -216,6 +222,13 @@ static const struct cli_opt vocabulary[] = {
 	  "--tls: trust the certificates in FILE (PEM) instead of the one the server made" },
 	{ O_INSECURE, "insecure", NULL, G_ENDPOINT, w_tls_client, 0,
 	  "--tls: do not verify the server's certificate (anyone could be answering)" },
+	{ O_UPLOAD, "upload", "FILE", G_ENDPOINT, w_stream_client, 0,
+	  "send FILE to a --service upload server (its name, size and content) and check "
+	  "the SHA-256 it answers with" },
+	{ O_DIR, "dir", "DIR", G_SERVER, w_stream_server, 0,
+	  "--service upload: where the uploaded files go" },
+	{ O_OVERWRITE, "overwrite", NULL, G_SERVER, w_stream_server, 0,
+	  "--service upload: an upload may replace a file of DIR" },
 	{ 'q', NULL, NULL, G_TRACE, w_all, 0, "do not print system calls" },
 	{ 'o', NULL, "FILE", G_TRACE, w_all, 0, "print system calls to FILE instead of standard error" },
 	{ 's', NULL, "N", G_TRACE, w_all, 0, "show at most N bytes of each buffer (default 32)" },
@@ -714,6 +727,9 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 				cli_usage_error(s, "invalid --max-frame '%s': give bytes, 1 to 1073741824", optarg);
 			s->max_frame = (size_t)num;
 			break;
+		case O_DIR: s->srv.upload_dir = optarg; break;
+		case O_OVERWRITE: s->srv.overwrite = 1; break;
+		case O_UPLOAD: s->upload = optarg; break;
 		case '?':
 		case ':':
 			bad_option(s->prog, longs, shorts, argv[optind - 1], optopt);
@@ -768,6 +784,8 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	if (f->resolve(s, s->addr, s->port, &err))
 		cli_usage_error(s, "%s", sb_str(&err));
 	if (w_models(f, role) && server_opts_check(s, &err))
+		cli_usage_error(s, "%s", sb_str(&err));
+	if (w_streams(f, role) && upload_opts_check(s, &err))
 		cli_usage_error(s, "%s", sb_str(&err));
 	sb_free(&err);
 

@@ -154,6 +154,8 @@ struct server_opts {
 	int max_clients;      /* at once (--max-clients); 0: the model's default */
 	int idle_s;           /* drop a client silent this long (--idle); 0: never */
 	int no_log;           /* --no-log: no line per connection or datagram on stdout */
+	const char *upload_dir;  /* --service upload: where files go (--dir) */
+	int overwrite;        /* --overwrite: an upload may replace a file of DIR */
 	int cmd_timeout_s;    /* --service cmd: a command's time limit (--cmd-timeout); 0: 5 s */
 };
 
@@ -180,6 +182,7 @@ struct session {
 	const char *tls_cafile;     /* client: --cafile, the certificate(s) to trust */
 	int tls_insecure;           /* client: --insecure, the server is not verified */
 	void *tls_ctx;              /* the run's SSL_CTX (tls_setup) */
+	const char *upload;         /* client: --upload FILE, sent instead of messages */
 	void *priv;                 /* the family's own per-run state */
 	unsigned long fam_flags;    /* family options that are plain flags */
 	struct server_opts srv;     /* server: the model and service options */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "skeleton.h"
+#include "upload.h"
 
 extern const struct service service_cmd;   /* cmd.c */
 
@@ -29,7 +30,7 @@ static const struct service service_echo = {
 
 extern const struct service service_chat;  /* chat.c */
 
-const struct service *const services[] = { &service_echo, &service_chat, &service_cmd, NULL };
+const struct service *const services[] = { &service_echo, &service_chat, &service_cmd, &service_upload, NULL };
 
 const struct service *service_find(const char *name)
 {

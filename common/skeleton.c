@@ -15,6 +15,7 @@
 #include "server.h"
 #include "tls.h"
 #include "trace.h"
+#include "upload.h"
 
 #define STREAM_BUF 65536      /* one read from the server */
 #define CLIENT_WINDOW 65536   /* input taken ahead of what went out */
@@ -176,6 +177,7 @@ struct cstate {
 	ssize_t (*xsend)(struct cstate *c, const void *buf, size_t n);
 	ssize_t (*xrecv)(struct cstate *c, void *buf, size_t n);
 	struct tls_conn *tls;
+	struct upload *up;          /* --upload: the file is the input, its answer is checked */
 };
 
 static ssize_t plain_send(struct cstate *c, const void *buf, size_t n)
@@ -266,6 +268,22 @@ static int send_some(struct cstate *c)
 static int take_input(struct cstate *c, int stdin_ready)
 {
 	struct session *s = c->s;
+	if (c->up) {
+		/* --upload: the file's header, then its content, read as the queue drains */
+		const char *msg;
+		size_t len;
+		int r = 1;
+		if (c->off && c->queued < CLIENT_WINDOW) {
+			/* what went out is dropped first, so the queue never holds more than the window */
+			memmove(c->out.p, c->out.p + c->off, c->out.len - c->off);
+			c->out.len -= c->off;
+			c->off = 0;
+		}
+		while (c->queued < CLIENT_WINDOW && (r = upload_next(c->up, &msg, &len)) > 0)
+			queue_message(c, msg, len);
+		c->input_done = r == 0;
+		return r < 0 ? -1 : 0;
+	}
 	if (s->messages) {
 		/* s->lockstep: the next message only once as many bytes came back as went
 		 * out (bin/compare pairs each message with its echo) */
@@ -326,25 +344,34 @@ static int take_input(struct cstate *c, int stdin_ready)
 	return 0;
 }
 
+/* One message from the server: on a line of its own, or (--upload) checked. */
+static int show_message(struct cstate *c, const char *msg, size_t len)
+{
+	if (c->up)
+		return upload_answer(c->up, msg, len);
+	fwrite(msg, 1, len, stdout);
+	putchar('\n');
+	return 0;
+}
+
 /* What the server sent: shown as it is, or as messages (--framing length,
  * seqpacket records), one per line. */
 static int show_answer(struct cstate *c, const char *buf, size_t n, int eof)
 {
 	struct session *s = c->s;
 	if (c->records) {
-		if (!eof) {
-			fwrite(buf, 1, n, stdout);
-			putchar('\n');
-		}
+		if (!eof && show_message(c, buf, n) < 0)
+			return -1;
 	} else if (s->framing == framing_find("length")) {
 		struct sbuf err = SBUF_INIT;
 		const char *msg;
 		size_t len;
 		int r = eof ? 0 : deframer_add(&c->answers, buf, n, &err);
-		while (r >= 0 && (r = deframer_next(&c->answers, eof, &msg, &len, &err)) > 0) {
-			fwrite(msg, 1, len, stdout);
-			putchar('\n');
-		}
+		while (r >= 0 && (r = deframer_next(&c->answers, eof, &msg, &len, &err)) > 0)
+			if (show_message(c, msg, len) < 0) {
+				sb_free(&err);
+				return -1;
+			}
 		if (r < 0) {
 			fprintf(stderr, "%s: the server's answer: %s\n", s->prog, sb_str(&err));
 			sb_free(&err);
@@ -356,6 +383,17 @@ static int show_answer(struct cstate *c, const char *buf, size_t n, int eof)
 	}
 	fflush(stdout);
 	return 0;
+}
+
+/* The server reset the connection while we sent: what it said before (an
+ * error, say) is still queued here; show it. */
+static void show_last_words(struct cstate *c, char *buf)
+{
+	for (int i = 0; buf && i < 64; i++) {
+		ssize_t r = t_recv(c->fd, buf, STREAM_BUF, MSG_DONTWAIT);
+		if (r <= 0 || show_answer(c, buf, (size_t)r, 0) < 0)
+			break;
+	}
 }
 
 static int client_connected(struct session *s, int fd)
@@ -377,10 +415,14 @@ static int client_connected(struct session *s, int fd)
 	deframer_init(&c.answers, s->framing, s->max_frame);
 	char *buf = malloc(STREAM_BUF);
 	int rc = buf ? 0 : 1;
+	if (s->upload && !(c.up = upload_open(s)))
+		rc = 1;
 	while (!rc && !c.server_done && !io_stop) {
 		if (!c.input_done && take_input(&c, 0) < 0)
 			rc = 1;
 		if (rc || send_some(&c) < 0) {
+			if (!rc)
+				show_last_words(&c, buf);
 			rc = 1;
 			break;
 		}
@@ -391,16 +433,19 @@ static int client_connected(struct session *s, int fd)
 				tls_close_notify(c.tls);   /* TLS's own end first: a close_notify alert */
 			if (t_shutdown(fd, SHUT_WR) < 0) {
 				skel_fail(s, "shutdown", errno, "closing our side");
+				show_last_words(&c, buf);
 				rc = 1;
 				break;
 			}
 			c.shut = 1;
 		}
+		if (c.up && !c.input_done && c.queued < CLIENT_WINDOW)
+			continue;   /* --upload: all went out, more of the file is taken before waiting */
 		struct pollfd p[2] = { { fd, POLLIN, 0 }, { STDIN_FILENO, POLLIN, 0 } };
 		if (c.out.len > c.off || (c.tls && tls_wants(c.tls) == POLLOUT))
 			p[0].events |= POLLOUT;
 		/* standard input is read while what it gave has mostly gone out */
-		int want_stdin = !s->messages && !c.input_done && c.queued < CLIENT_WINDOW;
+		int want_stdin = !s->messages && !c.up && !c.input_done && c.queued < CLIENT_WINDOW;
 		int timeout = c.shut && s->timeout_ms >= 0 ? s->timeout_ms : -1;
 		int n = t_poll(p, want_stdin ? 2 : 1, timeout);
 		if (n < 0 && errno == EINTR)
@@ -447,6 +492,8 @@ static int client_connected(struct session *s, int fd)
 	free(c.in);
 	free(buf);
 	tls_free(c.tls);
+	if (c.up && upload_close(c.up))
+		rc = 1;
 	return rc || c.failed;
 }
 

@@ -39,6 +39,10 @@ static const char *value_for(const char *prog, const char *opt, const char *dir)
 		snprintf(path, sizeof path, "%s/sockfam/tls-%s.pem", dir, strcmp(opt, "--key") ? "cert" : "key");
 		return path;
 	}
+	if (!strcmp(opt, "--dir"))
+		return dir;
+	if (!strcmp(opt, "--upload"))
+		return "Makefile";
 	static const struct {
 		const char *opt, *val;
 	} vals[] = { { "-n", "1" }, { "--count", "1" }, { "-w", "100" },
@@ -126,6 +130,8 @@ Test(cli, every_listed_option_is_taken_in_any_position, .timeout = 120)
 					msg = "sockets";
 				if (!strcmp(o, "-4") || !strcmp(o, "-6") || !strcmp(o, "--ipv4") || !strcmp(o, "--ipv6"))
 					msg = "addrs";
+				if (!strcmp(o, "--upload"))
+					msg = NULL;   /* --upload sends a file, no message */
 				if (msg && !after)
 					argv[k++] = (char *)msg;
 				if (!server && !netlink && (!strcmp(o, "-w") || !strcmp(o, "--wait"))) {
@@ -147,6 +153,14 @@ Test(cli, every_listed_option_is_taken_in_any_position, .timeout = 120)
 					snprintf(pair, sizeof pair, "--%s=%s/sockfam/tls-%s.pem", key ? "key" : "cert", dir,
 						 key ? "key" : "cert");
 					argv[k++] = pair;
+				}
+				/* --dir and --overwrite go with --service upload */
+				static char updir[330];
+				if (server && (!strcmp(o, "--dir") || !strcmp(o, "--overwrite")))
+					argv[k++] = "--service=upload";
+				if (server && !strcmp(o, "--overwrite")) {
+					snprintf(updir, sizeof updir, "--dir=%s", dir);
+					argv[k++] = updir;
 				}
 				argv[k++] = opts[i];
 				if (takes[i])
