@@ -464,4 +464,5 @@ const struct service service_cmd = {
 	.name = "cmd",
 	.summary = "runs allow-listed commands (no shell); try help",
 	.data = cmd_data,
+	.runs_commands = 1,
 };

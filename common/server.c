@@ -785,7 +785,7 @@ int server_opts_check(struct session *s, struct sbuf *err)
 			  s->kind->label);
 		return -1;
 	}
-	if (o->cmd_timeout_s && strcmp(o->service->name, "cmd")) {
+	if (o->cmd_timeout_s && !o->service->runs_commands) {
 		sb_printf(err, "--cmd-timeout is the time limit of --service cmd; --service %s runs no commands",
 			  o->service->name);
 		return -1;

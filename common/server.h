@@ -53,6 +53,8 @@ struct service {
 	 * whether the server ending first is a normal end (chat), not a failure. */
 	const char *client_quit;
 	int client_peer_may_end;
+	/* It runs programs, so --cmd-timeout (their time limit) applies. */
+	int runs_commands;
 };
 
 extern const struct service *const services[];   /* ends with NULL; the first is the default */

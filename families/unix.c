@@ -94,6 +94,12 @@ static int unix_resolve(struct session *s, const char *addr, int port, struct sb
 {
 	char def[64];
 	(void)port;   /* no -p: this family has no ports */
+	if (s->tls && (un.send_fd >= 0 || un.send_cred || un.passcred)) {
+		/* resolve runs once every option is known */
+		sb_puts(err, "--send-fd, --cred and --passcred travel in control messages beside the bytes, "
+			"and TLS carries only bytes: they do not go with --tls");
+		return -1;
+	}
 	if (!addr) {
 		/* One user's terminals agree on it; another user's uid differs. */
 		snprintf(def, sizeof def, "/tmp/sockfam-%u-%s.sock", (unsigned)getuid(), s->kind->name);

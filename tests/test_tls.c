@@ -460,6 +460,10 @@ Test(tls, refused_before_any_socket)
 		{ { "bin/inet-server", "--tls", "-u", NULL }, "--tls needs a byte stream" },
 		{ { "bin/unix-client", "--tls", "-k", "dgram", "x", NULL }, "SOCK_DGRAM socket is not one" },
 		{ { "bin/unix-server", "--tls", "-k", "seqpacket", NULL }, "SOCK_SEQPACKET socket is not one" },
+		/* descriptors and credentials travel beside the bytes; TLS carries bytes only */
+		{ { "bin/unix-client", "--tls", "--send-fd", "Makefile", "x", NULL }, "they do not go with --tls" },
+		{ { "bin/unix-client", "--tls", "--cred", "x", NULL }, "they do not go with --tls" },
+		{ { "bin/unix-server", "--tls", "--passcred", NULL }, "they do not go with --tls" },
 		{ { "bin/inet-server", "--tls", "--cert", "/nonexistent.pem", "--key", "/nonexistent.key", NULL },
 		  "--cert /nonexistent.pem: No such file" },
 		{ { "bin/inet-server", "--tls", "--cert", "/etc/hostname", NULL }, "--cert and --key go together" },
