@@ -441,6 +441,9 @@ static int client_connected(struct session *s, int fd)
 		}
 		if (c.up && !c.input_done && c.queued < CLIENT_WINDOW)
 			continue;   /* --upload: all went out, more of the file is taken before waiting */
+		if (s->messages && !c.input_done && c.queued < CLIENT_WINDOW &&
+		    (!s->lockstep || c.got >= c.sent_total))
+			continue;   /* the same for arguments: more are taken before waiting */
 		struct pollfd p[2] = { { fd, POLLIN, 0 }, { STDIN_FILENO, POLLIN, 0 } };
 		if (c.out.len > c.off || (c.tls && tls_wants(c.tls) == POLLOUT))
 			p[0].events |= POLLOUT;

@@ -366,3 +366,54 @@ Test(framing, client_shows_every_byte_of_any_server, .timeout = 60)
 	h_wait(&p, 5);
 	h_tmpdir_free(dir);
 }
+
+/* More than 64 KiB of arguments to a server that reads them all and never
+ * answers, then closes: every byte goes out (the client takes the next
+ * arguments as the earlier ones leave, not only when something comes back). */
+Test(framing, many_arguments_to_a_silent_server, .timeout = 60)
+{
+	if (access("/usr/bin/python3", X_OK))
+		cr_skip_test("python3 is not installed (make deps installs it)");
+	char *dir = h_tmpdir();
+	char script[320], portfile[320], countfile[320];
+	snprintf(script, sizeof script, "%s/silent.py", dir);
+	snprintf(portfile, sizeof portfile, "%s/port", dir);
+	snprintf(countfile, sizeof countfile, "%s/count", dir);
+	FILE *f = fopen(script, "w");
+	cr_assert(f);
+	fprintf(f, "import socket, sys, os\n"
+		   "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)\n"
+		   "open(sys.argv[1] + '.tmp', 'w').write(str(s.getsockname()[1])); os.rename(sys.argv[1] + '.tmp', sys.argv[1])\n"
+		   "c, _ = s.accept(); n = 0\n"
+		   "while True:\n"
+		   "    d = c.recv(65536)\n"
+		   "    if not d: break\n"
+		   "    n += len(d)\n"
+		   "open(sys.argv[2], 'w').write(str(n)); c.close()\n");
+	fclose(f);
+	char *py[] = { "/usr/bin/python3", script, portfile, countfile, NULL };
+	struct h_proc p;
+	cr_assert_eq(h_spawn(&p, py, NULL), 0);
+	char *port = NULL;
+	for (int i = 0; i < 200 && !(port = h_slurp(portfile, NULL)); i++)
+		usleep(10000);
+	cr_assert(port);
+	static char word[1000];
+	memset(word, 'x', sizeof word - 1);
+	char *argv[210];
+	int n = 0;
+	argv[n++] = "bin/inet-client";
+	argv[n++] = "-q";
+	argv[n++] = "-p";
+	argv[n++] = port;
+	for (int i = 0; i < 200; i++)
+		argv[n++] = word;
+	argv[n] = NULL;
+	cr_expect_eq(h_run(argv, NULL, 0, NULL, NULL), 0);
+	cr_expect_eq(h_wait(&p, 10), 0);
+	char *count = h_slurp(countfile, NULL);
+	cr_expect(count && atol(count) == 200L * 1000, "the server got %s bytes of 200000", count);
+	free(count);
+	free(port);
+	h_tmpdir_free(dir);
+}
