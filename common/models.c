@@ -57,6 +57,26 @@ static int accept_failed(struct server *sv)
 	return 0;
 }
 
+#define NEXT_AGAIN (-2)
+/* The next client of a blocking model: a ticket (-n), the log sent, accept().
+ * The connection; NEXT_AGAIN when accept() should be tried again (EINTR: a
+ * SIGCHLD the caller may want to reap first, and the like); -1 to stop: -n
+ * reached, a stop asked, or a failure that was said. */
+static int next_client(struct server *sv, struct endpoint *peer)
+{
+	if (!sv_admit(sv))
+		return -1;
+	if (sv_before_block()) {
+		sv_unadmit(sv);
+		return -1;
+	}
+	int fd = sv_accept(sv, 0, peer);
+	if (fd >= 0)
+		return fd;
+	sv_unadmit(sv);
+	return accept_failed(sv) ? NEXT_AGAIN : -1;
+}
+
 /* ---- iterative -------------------------------------------------------------------- */
 
 /* Datagrams one at a time from a blocking socket; `one` handles each, and
@@ -102,19 +122,11 @@ static int serve_iterative(struct server *sv)
 		serve_datagrams_blocking(sv, dgram_here, NULL);
 		return 0;
 	}
-	while (sv_admit(sv)) {
-		struct endpoint peer;
-		if (sv_before_block()) {
-			sv_unadmit(sv);
-			break;
-		}
-		int fd = sv_accept(sv, 0, &peer);
-		if (fd < 0) {
-			sv_unadmit(sv);
-			if (accept_failed(sv))
-				continue;
-			break;
-		}
+	struct endpoint peer;
+	int fd;
+	while ((fd = next_client(sv, &peer)) != -1) {
+		if (fd == NEXT_AGAIN)
+			continue;
 		sv_conn_serve_blocking(sv, fd, &peer);
 	}
 	return 0;
@@ -296,20 +308,12 @@ static int serve_fork(struct server *sv)
 			continue;
 		}
 		ch.said_full = 0;
-		if (!sv_admit(sv))
-			break;
 		struct endpoint peer;
-		if (sv_before_block()) {
-			sv_unadmit(sv);
+		int fd = next_client(sv, &peer);
+		if (fd == NEXT_AGAIN)
+			continue;
+		if (fd < 0)
 			break;
-		}
-		int fd = sv_accept(sv, 0, &peer);
-		if (fd < 0) {
-			sv_unadmit(sv);
-			if (accept_failed(sv))
-				continue;
-			break;
-		}
 		sv_log_flush();   /* or the child would print what we have buffered again */
 		pid_t pid = t_fork();
 		if (pid == 0) {
@@ -332,19 +336,11 @@ static int serve_fork(struct server *sv)
 
 static int prefork_worker(struct server *sv)
 {
-	while (sv_admit(sv)) {
-		struct endpoint peer;
-		if (sv_before_block()) {
-			sv_unadmit(sv);
-			break;
-		}
-		int fd = sv_accept(sv, 0, &peer);
-		if (fd < 0) {
-			sv_unadmit(sv);
-			if (accept_failed(sv))
-				continue;
-			break;
-		}
+	struct endpoint peer;
+	int fd;
+	while ((fd = next_client(sv, &peer)) != -1) {
+		if (fd == NEXT_AGAIN)
+			continue;
 		sv_conn_serve_blocking(sv, fd, &peer);
 	}
 	sv_log_flush();
@@ -599,20 +595,12 @@ static int serve_thread(struct server *sv)
 			continue;
 		}
 		tp.said_full = 0;
-		if (!sv_admit(sv))
-			break;
 		struct endpoint peer;
-		if (sv_before_block()) {
-			sv_unadmit(sv);
+		int fd = next_client(sv, &peer);
+		if (fd == NEXT_AGAIN)
+			continue;
+		if (fd < 0)
 			break;
-		}
-		int fd = sv_accept(sv, 0, &peer);
-		if (fd < 0) {
-			sv_unadmit(sv);
-			if (accept_failed(sv))
-				continue;
-			break;
-		}
 		if (tpool_start(sv, &tp, conn_thread, fd, &peer, NULL) < 0) {
 			sv->rc = 1;
 			t_close(fd);
@@ -679,19 +667,11 @@ static void *accept_thread(void *arg)
 {
 	struct tslot *sl = arg;
 	struct server *sv = sl->sv;
-	while (sv_admit(sv)) {
-		struct endpoint peer;
-		if (sv_before_block()) {
-			sv_unadmit(sv);
-			break;
-		}
-		int fd = sv_accept(sv, 0, &peer);
-		if (fd < 0) {
-			sv_unadmit(sv);
-			if (accept_failed(sv))
-				continue;
-			break;
-		}
+	struct endpoint peer;
+	int fd;
+	while ((fd = next_client(sv, &peer)) != -1) {
+		if (fd == NEXT_AGAIN)
+			continue;
 		struct tpool *tp = sv->model_state;
 		pthread_mutex_lock(&tp->mu);
 		sl->fd = fd;

@@ -820,11 +820,7 @@ int server_run(struct session *s)
 	struct sbuf text = SBUF_INIT;
 	int rc = 1;
 	io_catch_signals();
-	/* a program that does not go through cli_parse (bin/compare) gets the defaults */
-	if (!s->framing)
-		s->framing = framings[0];
-	if (!s->max_frame)
-		s->max_frame = FRAME_MAX_DEFAULT;
+	skel_defaults(s);   /* bin/compare does not go through cli_parse */
 	if (!s->srv.model) {
 		struct sbuf err = SBUF_INIT;
 		if (server_opts_check(s, &err))

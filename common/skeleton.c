@@ -572,17 +572,21 @@ static int client_datagrams(struct session *s, int fd)
 	return rc;
 }
 
+void skel_defaults(struct session *s)
+{
+	if (!s->framing)
+		s->framing = framings[0];
+	if (!s->max_frame)
+		s->max_frame = FRAME_MAX_DEFAULT;
+}
+
 int client_run(struct session *s)
 {
 	const struct family *f = s->fam;
 	struct sbuf text = SBUF_INIT;
 	int rc = 1;
 	io_catch_signals();
-	/* a program that does not go through cli_parse (bin/compare) gets the defaults */
-	if (!s->framing)
-		s->framing = framings[0];
-	if (!s->max_frame)
-		s->max_frame = FRAME_MAX_DEFAULT;
+	skel_defaults(s);
 
 	int tls_rc = tls_setup(s);   /* --tls: what to trust, before any socket */
 	if (tls_rc)

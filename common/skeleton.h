@@ -31,6 +31,10 @@ void skel_fail(const struct session *s, const char *call, int err, const char *f
 const char *skel_describe(const struct session *s, const struct sockaddr *sa, socklen_t len,
 			  struct sbuf *buf);
 
+/* What a session built without cli_parse (bin/compare) lacks: the default
+ * framing and frame limit. */
+void skel_defaults(struct session *s);
+
 /* Upper-cases ASCII letters in place: what the server does to every message. */
 void skel_transform(char *buf, size_t n);
 
