@@ -74,12 +74,22 @@ static int end_one(struct conn *c, void *arg)
 	return 0;
 }
 
+static int count_one(struct conn *c, void *arg)
+{
+	(void)c;
+	++*(int *)arg;
+	return 0;
+}
+
 static void chat_keyboard(struct server *sv, const char *line, size_t n)
 {
 	if (!line || is_quit(line, n)) {
 		/* the person at the server leaves: everyone is told and let go; the
 		 * server goes on taking the next people */
-		sv_say(sv, "*** you left the chat%s", line ? "" : " (end of input)");
+		int here = 0;
+		sv->each_conn(sv, count_one, &here);
+		if (line || here)
+			sv_say(sv, "*** you left the chat%s", line ? "" : " (end of input)");
 		sv->each_conn(sv, end_one, NULL);
 		return;
 	}
