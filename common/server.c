@@ -426,7 +426,11 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 	}
 	if (r > 0 && c.ending)
 		r = 0;
-	sv->current = &c;
+	/* the one connection a room service reaches (iterative: one at a time;
+	 * the thread models, which share this server, never run one) */
+	int current = sv->o->model->shares_conns;
+	if (current)
+		sv->current = &c;
 	while (r == 1 && !sv_before_block()) {
 		if (sv->kbd_on) {
 			/* a person at the server too (chat): wait for the keyboard and the
@@ -452,7 +456,8 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 		}
 		r = sv_conn_read(sv, &c, buf);
 	}
-	sv->current = NULL;
+	if (current)
+		sv->current = NULL;
 	free(buf);
 	sv_conn_close(sv, &c, NULL);
 	sv_log_flush();
