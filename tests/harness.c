@@ -23,10 +23,9 @@ char *h_tmpdir(void)
 	return d ? strdup(d) : NULL;
 }
 
-void h_tmpdir_free(char *dir)
+/* Removes dir and everything in it, directories too (never following a link). */
+static void remove_tree(const char *dir)
 {
-	if (!dir)
-		return;
 	DIR *d = opendir(dir);
 	if (d) {
 		struct dirent *e;
@@ -35,11 +34,22 @@ void h_tmpdir_free(char *dir)
 				continue;
 			char path[1024];
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			unlink(path);
+			struct stat st;
+			if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+				remove_tree(path);
+			else
+				unlink(path);
 		}
 		closedir(d);
 	}
 	rmdir(dir);
+}
+
+void h_tmpdir_free(char *dir)
+{
+	if (!dir)
+		return;
+	remove_tree(dir);
 	free(dir);
 }
 
