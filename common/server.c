@@ -314,6 +314,39 @@ static void deliver_frames(struct server *sv, struct conn *c, int eof)
 	sb_free(&err);
 }
 
+/* Nothing held back from earlier reads: the whole messages are cut straight
+ * out of what was just read (no copy), and only an unfinished one is kept. */
+static void deliver_read(struct server *sv, struct conn *c, char *buf, size_t n)
+{
+	const struct service *svc = sv->o->service;
+	struct sbuf err = SBUF_INIT;
+	size_t off = 0;
+	c->batching = 1;
+	while (!c->ending && !c->failed && off < n) {
+		size_t start, len, used;
+		int r = sv->s->framing->next(buf + off, n - off, 0, sv->s->max_frame, &start, &len, &used, &err);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			c->batching = 0;
+			refuse(sv, c, sb_str(&err));
+			break;
+		}
+		c->partial = 0;
+		if (svc->data && svc->data(c, buf + off + start, len) < 0)
+			c->ending = 1;
+		off += used;
+	}
+	c->batching = 0;
+	if (c->batch.len) {
+		conn_write(c, c->batch.p, c->batch.len);
+		sb_reset(&c->batch);
+	}
+	if (!c->ending && !c->failed && off < n && deframer_add(&c->frames, buf + off, n - off, &err) < 0)
+		refuse(sv, c, sb_str(&err));
+	sb_free(&err);
+}
+
 int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 {
 	ssize_t n = c->tp->recv(c, buf, sv->bufsize);
@@ -350,7 +383,9 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 	c->in += (unsigned long)n;
 	now(&c->last);
 	c->mid_line = sv->s->kind->type == SOCK_STREAM && buf[n - 1] != '\n';
-	if (c->framed) {
+	if (c->framed && !deframer_pending(&c->frames)) {
+		deliver_read(sv, c, buf, (size_t)n);
+	} else if (c->framed) {
 		struct sbuf err = SBUF_INIT;
 		if (deframer_add(&c->frames, buf, (size_t)n, &err) < 0)
 			refuse(sv, c, sb_str(&err));
@@ -584,6 +619,11 @@ int conn_send(struct conn *c, const void *msg, size_t n)
 	if (c->partial) {
 		/* the unterminated end of a stream: answered as it came, without a newline */
 		return conn_write(c, msg, n);
+	}
+	if (c->batching && !c->failed) {
+		/* gathered with the other answers to the same read: framed in place */
+		c->sv->s->framing->encode(&c->batch, msg, n);
+		return 0;
 	}
 	struct sbuf framed = SBUF_INIT;
 	c->sv->s->framing->encode(&framed, msg, n);
