@@ -315,15 +315,22 @@ static int serve_fork(struct server *sv)
 		if (fd < 0)
 			break;
 		sv_log_flush();   /* or the child would print what we have buffered again */
+		/* a SIGCHLD arriving during fork() would make the kernel start it over
+		 * (ERESTARTNOINTR): held off for the call, taken right after */
+		sigset_t old;
+		sv_block_stop_signals(&old);
 		pid_t pid = t_fork();
 		if (pid == 0) {
 			child_signals();
+			sv_restore_signals(&old);
 			t_close(sv->lfd);
 			sv_conn_serve_blocking(sv, fd, &peer);
 			_exit(sv->rc);
 		}
+		int fork_err = errno;
+		sv_restore_signals(&old);
 		if (pid < 0) {
-			skel_fail(sv->s, "clone", errno, "starting a process for a client; closing it");
+			skel_fail(sv->s, "clone", fork_err, "starting a process for a client; closing it");
 			sv->rc = 1;
 		} else {
 			children_add(&ch, pid);
