@@ -374,7 +374,7 @@ static void run(struct conn *c, const struct command *cmd, char **argv, size_t m
 static int text_stream(const struct conn *c)
 {
 	const struct session *s = c->sv->s;
-	return !c->dgram && s->kind->type == SOCK_STREAM && (!c->framed || s->framing == framing_find("line"));
+	return !c->dgram && s->kind->type == SOCK_STREAM && (!c->framed || s->framing->open_end);
 }
 
 static int answer(struct conn *c, const struct sbuf *out, const struct sbuf *status)

@@ -100,14 +100,26 @@ static int length_next(const char *buf, size_t n, int eof, size_t max, size_t *s
 }
 
 static const struct framing framing_none = {
-	"none", "no framing: a read is a message (three quick sends may arrive as one)",
-	none_encode, none_next,
+	.name = "none",
+	.summary = "no framing: a read is a message (three quick sends may arrive as one)",
+	.encode = none_encode,
+	.next = none_next,
 };
 static const struct framing framing_line = {
-	"line", "a message ends at a newline (the default)", line_encode, line_next,
+	.name = "line",
+	.summary = "a message ends at a newline (the default)",
+	.encode = line_encode,
+	.next = line_next,
+	.cuts = 1,
+	.open_end = 1,
 };
 static const struct framing framing_length = {
-	"length", "a 4-byte network-order length before each message", length_encode, length_next,
+	.name = "length",
+	.summary = "a 4-byte network-order length before each message",
+	.encode = length_encode,
+	.next = length_next,
+	.cuts = 1,
+	.binary = 1,
 };
 
 const struct framing *const framings[] = { &framing_line, &framing_none, &framing_length, NULL };

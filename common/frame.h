@@ -36,6 +36,11 @@ struct framing {
 	 * (line) or refused (length). */
 	int (*next)(const char *buf, size_t n, int eof, size_t max, size_t *start, size_t *len, size_t *used,
 		    struct sbuf *err);
+	int cuts;          /* it cuts the stream into messages (none: a read is one, as it came) */
+	int open_end;      /* the stream's unterminated end is a message too, answered as it
+			    * came (line: the last line without its newline) */
+	int binary;        /* its framing bytes are not text: a client shows each message on a
+			    * line of its own rather than the bytes (length) */
 };
 
 extern const struct framing *const framings[];   /* ends with NULL; the first is the default */

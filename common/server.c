@@ -200,7 +200,7 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 	c->qtail = &c->q;
 	c->tp = &plain_transport;
 	now(&c->last);
-	c->framed = sv->s->kind->type == SOCK_STREAM && sv->s->framing != framing_find("none");
+	c->framed = sv->s->kind->type == SOCK_STREAM && sv->s->framing->cuts;
 	if (c->framed)
 		deframer_init(&c->frames, sv->s->framing, sv->s->max_frame);
 	if (peer) {
@@ -302,7 +302,7 @@ static void deliver_frames(struct server *sv, struct conn *c, int eof)
 			refuse(sv, c, sb_str(&err));
 			break;
 		}
-		c->partial = eof && sv->s->framing == framing_find("line");
+		c->partial = eof && sv->s->framing->open_end;
 		if (svc->data && svc->data(c, (char *)msg, len) < 0)
 			c->ending = 1;
 	}

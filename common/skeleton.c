@@ -362,7 +362,7 @@ static int show_answer(struct cstate *c, const char *buf, size_t n, int eof)
 	if (c->records) {
 		if (!eof && show_message(c, buf, n) < 0)
 			return -1;
-	} else if (s->framing == framing_find("length")) {
+	} else if (s->framing->binary) {
 		struct sbuf err = SBUF_INIT;
 		const char *msg;
 		size_t len;

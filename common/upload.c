@@ -283,7 +283,7 @@ int upload_opts_check(struct session *s, struct sbuf *err)
 			  s->role == ROLE_SERVER ? "--service upload" : "--upload", s->kind->label);
 		return -1;
 	}
-	if (s->framing == framing_find("none")) {
+	if (!s->framing->cuts) {
 		sb_printf(err, "an upload is length-framed messages: --framing none cannot carry them");
 		return -1;
 	}
