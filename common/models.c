@@ -1296,36 +1296,75 @@ static const char no_dgram_pool[] =
 	"to accept (use fork or thread: one per datagram, or iterative, poll, epoll, select)";
 
 static const struct model model_iterative = {
-	"iterative", "one client at a time (TCPServer); the default",
-	MK_CONN | MK_DGRAM, NULL, 0, 0, 1, 0, 1, serve_iterative,
+	.name = "iterative",
+	.summary = "one client at a time (TCPServer); the default",
+	.kinds = MK_CONN | MK_DGRAM,
+	.shares_conns = 1,
+	.serve = serve_iterative,
 };
 static const struct model model_fork = {
-	"fork", "a process per client/datagram (ForkingMixIn)",
-	MK_CONN | MK_DGRAM, NULL, 0, 1, 1000, 0, 0, serve_fork,
+	.name = "fork",
+	.summary = "a process per client/datagram (ForkingMixIn)",
+	.kinds = MK_CONN | MK_DGRAM,
+	.limits_clients = 1,
+	.default_max = 1000,
+	.serve = serve_fork,
 };
 static const struct model model_thread = {
-	"thread", "a thread per client/datagram (ThreadingMixIn)",
-	MK_CONN | MK_DGRAM, NULL, 0, 1, 1000, 1, 0, serve_thread,
+	.name = "thread",
+	.summary = "a thread per client/datagram (ThreadingMixIn)",
+	.kinds = MK_CONN | MK_DGRAM,
+	.limits_clients = 1,
+	.default_max = 1000,
+	.shared_fds = 1,
+	.serve = serve_thread,
 };
 static const struct model model_prefork = {
-	"prefork", "N processes (default 8), each in accept()",
-	MK_CONN, no_dgram_pool, 1, 1, 0, 0, 0, serve_prefork,
+	.name = "prefork",
+	.summary = "N processes (default 8), each in accept()",
+	.kinds = MK_CONN,
+	.no_dgram = no_dgram_pool,
+	.pool = 1,
+	.limits_clients = 1,
+	.serve = serve_prefork,
 };
 static const struct model model_prethread = {
-	"prethread", "N threads (default 8), each in accept()",
-	MK_CONN, no_dgram_pool, 1, 1, 0, 1, 0, serve_prethread,
+	.name = "prethread",
+	.summary = "N threads (default 8), each in accept()",
+	.kinds = MK_CONN,
+	.no_dgram = no_dgram_pool,
+	.pool = 1,
+	.limits_clients = 1,
+	.shared_fds = 1,
+	.serve = serve_prethread,
 };
+/* the event loops: every connection in one process; as many as descriptors allow */
 static const struct model model_select = {
-	"select", "one process, select() (fds < FD_SETSIZE)",
-	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, 1, serve_select,
+	.name = "select",
+	.summary = "one process, select() (fds < FD_SETSIZE)",
+	.kinds = MK_CONN | MK_DGRAM,
+	.limits_clients = 1,
+	.shared_fds = 1,
+	.shares_conns = 1,
+	.serve = serve_select,
 };
 static const struct model model_poll = {
-	"poll", "one process, non-blocking sockets, poll()",
-	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, 1, serve_poll,
+	.name = "poll",
+	.summary = "one process, non-blocking sockets, poll()",
+	.kinds = MK_CONN | MK_DGRAM,
+	.limits_clients = 1,
+	.shared_fds = 1,
+	.shares_conns = 1,
+	.serve = serve_poll,
 };
 static const struct model model_epoll = {
-	"epoll", "one process, non-blocking sockets, epoll",
-	MK_CONN | MK_DGRAM, NULL, 0, 1, 0, 1, 1, serve_epoll,
+	.name = "epoll",
+	.summary = "one process, non-blocking sockets, epoll",
+	.kinds = MK_CONN | MK_DGRAM,
+	.limits_clients = 1,
+	.shared_fds = 1,
+	.shares_conns = 1,
+	.serve = serve_epoll,
 };
 
 const struct model *const models[] = {
