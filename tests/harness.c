@@ -350,3 +350,54 @@ int h_own_split(const char *own, const char *dir, int main_pid)
 	free(text);
 	return files;
 }
+
+char *h_refused(char *const argv[], const char *says)
+{
+	char *dir = h_tmpdir(), errf[300], stf[300], line[600] = "";
+	char *why = NULL;
+	if (!dir)
+		return strdup("no scratch directory");
+	snprintf(errf, sizeof errf, "%s/err", dir);
+	snprintf(stf, sizeof stf, "%s/st", dir);
+	for (int k = 0; argv[k]; k++)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "%s%s", k ? " " : "", argv[k]);
+	int strace = h_have_strace();
+	char *run[64];
+	int n = 0;
+	if (strace) {
+		const char *pre[] = { "/usr/bin/strace", "-f", "-o", stf, "-e", "trace=%network" };
+		for (int k = 0; k < 6; k++)
+			run[n++] = (char *)pre[k];
+	}
+	for (int k = 0; argv[k] && n < 63; k++)
+		run[n++] = argv[k];
+	run[n] = NULL;
+	int st = h_run(run, NULL, 0, NULL, errf);
+	char *err = h_slurp(errf, NULL);
+	const char *e = err ? err : "";
+	const char *slash = strrchr(argv[0], '/');
+	const char *prog = slash ? slash + 1 : argv[0];
+	size_t lines = 0;
+	for (const char *p = e; *p; p++)
+		lines += *p == '\n';
+	char *trace = strace ? h_slurp(stf, NULL) : NULL;
+	int r;
+	if (st != 2)
+		r = asprintf(&why, "%s: exit %d, not 2: %s", line, st, e);
+	else if (lines != 1)
+		r = asprintf(&why, "%s: stderr is not one line: %s", line, e);
+	else if (strncmp(e, prog, strlen(prog)) || e[strlen(prog)] != ':')
+		r = asprintf(&why, "%s: the line does not start with \"%s:\": %s", line, prog, e);
+	else if (says && !strstr(e, says))
+		r = asprintf(&why, "%s: '%s' not in: %s", line, says, e);
+	else if (strace && (!trace || strstr(trace, "socket(")))
+		r = asprintf(&why, "%s made a socket (or strace failed):\n%s", line, trace ? trace : "");
+	else
+		r = 0;
+	if (r < 0)
+		why = strdup(line);
+	free(trace);
+	free(err);
+	h_tmpdir_free(dir);
+	return why;
+}

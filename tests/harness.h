@@ -71,6 +71,15 @@ int h_own_split(const char *own, const char *dir, int main_pid);
 /* The one strace -ff output file in dir with the given prefix (malloc'd path) or NULL. */
 char *h_strace_file(const char *dir, const char *prefix);
 
+/*
+ * What a refused command line must do: runs argv (under strace -f -e
+ * trace=%network when strace is installed) and checks for exit status 2, one
+ * line on stderr that starts with "PROG:" (PROG: argv[0]'s last part) and
+ * holds `says` (NULL: any text), and not a single socket() call. NULL when all
+ * of it holds, else what did not (malloc'd, for the test's message).
+ */
+char *h_refused(char *const argv[], const char *says);
+
 /* 1 when the strace binary is installed. */
 int h_have_strace(void);
 
