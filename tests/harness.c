@@ -7,11 +7,16 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -400,4 +405,46 @@ char *h_refused(char *const argv[], const char *says)
 	free(err);
 	h_tmpdir_free(dir);
 	return why;
+}
+
+int h_connect_stream(int domain, const char *path, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	memset(&ss, 0, sizeof ss);
+	if (domain == AF_UNIX) {
+		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+		size_t n = path ? strlen(path) : 0;
+		if (!n || n >= sizeof un->sun_path) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		un->sun_family = AF_UNIX;
+		memcpy(un->sun_path, path, n);
+		if (path[0] == '@')
+			un->sun_path[0] = '\0';   /* the abstract namespace: no NUL counted */
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (path[0] != '@'));
+	} else if (domain == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof *in;
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		in6->sin6_addr = in6addr_loopback;
+		len = sizeof *in6;
+	}
+	int fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }

@@ -80,6 +80,12 @@ char *h_strace_file(const char *dir, const char *prefix);
  */
 char *h_refused(char *const argv[], const char *says);
 
+/* A stream socket of the test's own (not the suite's), connected to a server
+ * on loopback: AF_INET 127.0.0.1 or AF_INET6 ::1 with `port`, AF_UNIX with
+ * `path` (a file, or @name for the abstract namespace). The descriptor, or
+ * -1 with errno. */
+int h_connect_stream(int domain, const char *path, int port);
+
 /* 1 when the strace binary is installed. */
 int h_have_strace(void);
 

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -86,30 +87,8 @@ static void start(struct running *r, const struct target *t, const char *model, 
 
 static int connect_to(const struct running *r)
 {
-	struct sockaddr_storage ss = { 0 };
-	socklen_t len;
-	if (r->t->domain == AF_UNIX) {
-		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
-		un->sun_family = AF_UNIX;
-		cr_assert_lt(strlen(r->addr), sizeof un->sun_path);
-		memcpy(un->sun_path, r->addr, strlen(r->addr) + 1);
-		len = sizeof *un;
-	} else if (r->t->domain == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)r->port);
-		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		len = sizeof *in;
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)r->port);
-		in6->sin6_addr = in6addr_loopback;
-		len = sizeof *in6;
-	}
-	int fd = socket(r->t->domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(connect(fd, (struct sockaddr *)&ss, len), 0, "%s: connect", r->t->name);
+	int fd = h_connect_stream(r->t->domain, r->addr, r->port);
+	cr_assert_geq(fd, 0, "%s: connect: %s", r->t->name, strerror(errno));
 	return fd;
 }
 

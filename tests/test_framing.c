@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -173,30 +174,8 @@ static void start(struct running *r, const struct target *t, const char *framing
 /* A plain socket of the test's own, connected to the server. */
 static int raw_connect(const struct target *t, const struct running *r)
 {
-	struct sockaddr_storage ss = { 0 };
-	socklen_t len;
-	if (t->domain == AF_UNIX) {
-		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
-		un->sun_family = AF_UNIX;
-		cr_assert_lt(strlen(r->addr), sizeof un->sun_path);
-		memcpy(un->sun_path, r->addr, strlen(r->addr) + 1);
-		len = sizeof *un;
-	} else if (t->domain == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)atoi(r->port));
-		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		len = sizeof *in;
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)atoi(r->port));
-		in6->sin6_addr = in6addr_loopback;
-		len = sizeof *in6;
-	}
-	int fd = socket(t->domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(connect(fd, (struct sockaddr *)&ss, len), 0);
+	int fd = h_connect_stream(t->domain, r->addr, atoi(r->port));
+	cr_assert_geq(fd, 0, "%s: connect: %s", t->name, strerror(errno));
 	return fd;
 }
 
