@@ -83,10 +83,11 @@ static int has_kind(const struct family *f, const char *name)
 	return 0;
 }
 
-static int has_dgram(const struct family *f)
+/* the family offers a kind of this socket type */
+static int has_type(const struct family *f, int type)
 {
 	for (const struct sock_kind *k = f->kinds; k->name; k++)
-		if (k->type == SOCK_DGRAM)
+		if (k->type == type)
 			return 1;
 	return 0;
 }
@@ -103,22 +104,18 @@ static int w_kinds(const struct family *f, enum role r)
 	return !f->kind_from_operands && f->kinds[0].name && f->kinds[1].name;
 }
 static int w_udp(const struct family *f, enum role r) { (void)r; return has_kind(f, "udp"); }
-/* a client that waits for datagram answers (not netlink-query: the kernel always answers) */
-static int w_dgram_client(const struct family *f, enum role r)
+/* a client that waits for its server: for datagram answers, or for a stream to
+ * close (not netlink-query: the kernel always answers) */
+static int w_waiting_client(const struct family *f, enum role r)
 {
-	return r == ROLE_CLIENT && !f->client_exchange && has_dgram(f);
+	return r == ROLE_CLIENT && !f->client_exchange && (has_type(f, SOCK_DGRAM) || has_type(f, SOCK_STREAM));
 }
 static int w_arrays(const struct family *f, enum role r) { (void)r; return f->verbose_arrays; }
 /* the programs that send messages over a byte stream (not netlink's) */
 static int w_streams(const struct family *f, enum role r)
 {
 	(void)r;
-	if (f->client_exchange)
-		return 0;
-	for (const struct sock_kind *k = f->kinds; k->name; k++)
-		if (k->type == SOCK_STREAM)
-			return 1;
-	return 0;
+	return !f->client_exchange && has_type(f, SOCK_STREAM);
 }
 
 /* --service: the servers that run a model's loop, and the stream clients
@@ -166,7 +163,7 @@ static const struct cli_opt vocabulary[] = {
 	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, 0, NULL },
 	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, 0, "UDP: the same as -k udp" },
 	{ 'n', "count", "COUNT", G_ENDPOINT, w_server, 0, NULL },
-	{ 'w', "wait", "MS", G_ENDPOINT, w_dgram_client, 0,
+	{ 'w', "wait", "MS", G_ENDPOINT, w_waiting_client, 0,
 	  "how long to wait: for each datagram answer (default 2000); on a stream, "
 	  "for the server to close after our last message (default: until it does)" },
 	/* bin/compare: what to run */
