@@ -5,7 +5,9 @@
 #   make test     build and run the Criterion tests
 #   make bench    the servers' speed per family and model, beside a bare C floor and Python's socketserver (about 5 min)
 #   make deps     install the Debian packages a fresh machine lacks
-#   make install  bin/* into $(DESTDIR)$(PREFIX)/bin
+#   make install  bin/* into $(DESTDIR)$(PREFIX)/bin, man/ into $(DESTDIR)$(MANDIR)
+#   make uninstall  what make install put there
+#   make man      every man page again from man/src/ and the programs' --help
 #   make clean
 #
 # Sources are found by directory: common/ and families/ make the library,
@@ -16,6 +18,8 @@
 # Criterion runner.
 
 PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+VERSION := $(shell cat VERSION)
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -64,7 +68,7 @@ TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
 # Criterion's own parallelism; each test runs in its own process.
 TEST_JOBS ?= 2
 
-.PHONY: all demo test bench bench-deps deps install clean
+.PHONY: all demo test bench bench-deps deps install uninstall man clean
 # Objects are kept between builds.
 .SECONDARY:
 all: $(PROGS)
@@ -137,9 +141,35 @@ deps:
 	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends $$missing; \
 	fi
 
+# --version prints VERSION
+build/common/cli.o: CPPFLAGS += -DSOCKFAM_VERSION='"$(VERSION)"'
+build/common/cli.o: VERSION
+
+# The name a program is installed under: FAMILY-ROLE programs keep theirs,
+# the others get sockfam- in front (ImageMagick installs a compare of its
+# own); man/mkman.py's installed_name() says the same.
+inst_name = $(if $(findstring -,$(1)),$(1),sockfam-$(1))
+MAN7 := $(wildcard man/*.7)
+
+# Every program in bin/, each with its page man/NAME.1 (made by make man;
+# a test fails for a program without one), and the overview pages.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	$(foreach p,$(PROGS:bin/%=%),install -m 755 bin/$(p) $(DESTDIR)$(PREFIX)/bin/$(call inst_name,$(p)) && \
+	  install -m 644 man/$(p).1 $(DESTDIR)$(MANDIR)/man1/$(call inst_name,$(p)).1 && ) true
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	rm -f $(foreach p,$(PROGS:bin/%=%),$(DESTDIR)$(PREFIX)/bin/$(call inst_name,$(p)) \
+	      $(DESTDIR)$(MANDIR)/man1/$(call inst_name,$(p)).1) \
+	      $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)
+
+# Each page again from man/src/NAME.1.in and bin/NAME --help (python3).
+man: all
+	@set -e; for p in $(PROGS:bin/%=%); do \
+	  test -f man/src/$$p.1.in || { echo "man/src/$$p.1.in: missing (bin/$$p has no man page)"; exit 1; }; \
+	  python3 man/mkman.py man/src/$$p.1.in bin/$$p $(VERSION) > man/$$p.1.tmp && mv man/$$p.1.tmp man/$$p.1; \
+	done
 
 clean:
 	rm -rf build bin

@@ -34,6 +34,10 @@
 #include "trace.h"
 #include "upload.h"
 
+#ifndef SOCKFAM_VERSION
+#error "SOCKFAM_VERSION comes from the file VERSION (see the Makefile)"
+#endif
+
 static __attribute__((noreturn)) void usage_error(const char *prog, const char *fmt, va_list ap)
 {
 	/* one write: the message is one line whoever else writes to stderr */
@@ -234,6 +238,7 @@ static const struct cli_opt vocabulary[] = {
 	{ 'x', NULL, NULL, G_TRACE, w_all, 0, "non-printable bytes in hex; -xx: all bytes in hex" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
 	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
+	{ CLI_VERSION, "version", NULL, G_TRACE, w_all, T_ALL, "the version of sockfam, and its licence" },
 };
 #define NVOCAB (sizeof vocabulary / sizeof vocabulary[0])
 
@@ -481,6 +486,15 @@ static void usage(const struct session *s)
 	puts("\nExit status: 0 success, 1 a system call or the peer failed, 2 bad usage.");
 }
 
+/* --version: GNU's form, the program's name as it was called. */
+static __attribute__((noreturn)) void print_version(const char *prog)
+{
+	printf("%s (sockfam) %s\n"
+	       "Copyright (c) 2026 the sockfam authors.\n"
+	       "MIT License: see the LICENSE file. There is NO WARRANTY.\n", prog, SOCKFAM_VERSION);
+	exit(0);
+}
+
 /* ---- parsing ----------------------------------------------------------------------------- */
 
 /* --model NAME or NAME=N */
@@ -650,6 +664,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		case 'h':
 			usage(s);
 			exit(0);
+		case CLI_VERSION: print_version(s->prog);
 		case 'q': trace_cfg.enabled = 0; break;
 		case 'o': outfile = optarg; break;
 		case 's':
@@ -826,6 +841,8 @@ int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 			tool_usage(t, &w);
 			exit(0);
 		}
+		if (c == CLI_VERSION)
+			print_version(t->name);
 		struct sbuf err = SBUF_INIT;
 		if (t->set(t->ctx, c, optarg, &err))
 			die(t->name, "%s", sb_str(&err));

@@ -34,6 +34,8 @@ enum cli_key {
 	/* bin/compare */
 	CLI_TRACE, CLI_DIAGRAM, CLI_MODELS, CLI_ONLY, CLI_FAMILIES, CLI_DETAILS,
 	CLI_MARKDOWN, CLI_JSON, CLI_CSV, CLI_WIDE, CLI_SVG,
+	/* every program */
+	CLI_VERSION,
 };
 
 /* Which rows of the table such a program takes: one bit per program. */
