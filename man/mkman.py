@@ -96,10 +96,11 @@ def convert(help_text):
                 flush()
                 out = body
             flush()
+            m = re.match(r"  (\S.*?)(?:\s{2,}(\S.*))?$", line)
             if len(line) > HELP_COL and line[HELP_COL - 1] == " " and line[HELP_COL] != " ":
                 left, text = line[2:HELP_COL].strip(), line[HELP_COL:]
-            else:
-                left, text = line[2:].strip(), ""
+            else:   # a table of its own ("  links [IFNAME]      text"), or the left part alone
+                left, text = m.group(1), m.group(2) or ""
             item = [left, text.split(), []]
             continue
         if indent >= HELP_COL and item:
@@ -142,7 +143,7 @@ def main():
                                env={"COLUMNS": "80", "LANG": "C", "PATH": "/usr/bin:/bin"}).stdout
     intro, options = convert(help_text)
     page = open(src, encoding="utf-8").read()
-    for word, value in (("@NAME@", name), ("@UNAME@", name.upper()), ("@VERSION@", version),
+    for word, value in (("@NAME@", name.replace("-", "\\-")), ("@UNAME@", name.upper().replace("-", "\\-")), ("@VERSION@", version),
                         ("@INTRO@", intro), ("@OPTIONS@", options)):
         page = page.replace(word, value)
     sys.stdout.write(page)
