@@ -328,7 +328,8 @@ void dec_protocol(struct sbuf *sb, int domain, int proto)
 {
 	for (size_t i = 0; i < sizeof proto_styles / sizeof proto_styles[0]; i++) {
 		if (proto_styles[i].domain == domain) {
-			dec_xval(sb, proto_styles[i].tab, (unsigned)proto, proto_styles[i].unknown, 1);
+			/* an unknown one in hex, as strace: 0xc8 followed by the unknown name in a comment */
+			dec_xval(sb, proto_styles[i].tab, (unsigned)proto, proto_styles[i].unknown, 0);
 			return;
 		}
 	}
@@ -559,7 +560,8 @@ static void dec_cmsgs(struct sbuf *sb, const struct msghdr *msg)
 
 void dec_payload(struct sbuf *sb, int domain, int protocol, const void *buf, size_t len)
 {
-	if (domain == AF_NETLINK && len >= sizeof(struct nlmsghdr))
+	/* on netlink, bytes too few for a message header are a hex string too */
+	if (domain == AF_NETLINK)
 		dec_netlink(sb, protocol, buf, len);
 	else
 		dec_str(sb, buf, len, -1);
