@@ -624,3 +624,36 @@ out:
 	sb_free(&text);
 	return rc;
 }
+
+int skel_test_endpoint(const char *prog, const struct family *f, const struct sock_kind *k, const char *dir,
+		       int n, enum role role, const char *addr, int port, struct endpoint *ep, int *portp,
+		       struct sbuf *err)
+{
+	struct session s;
+	struct sbuf a = SBUF_INIT;
+	int p = -1, rc = -1;
+	memset(&s, 0, sizeof s);
+	s.fam = f;
+	s.kind = k;
+	s.role = role;
+	s.prog = prog;
+	s.port = -1;
+	if (addr) {
+		sb_puts(&a, addr);
+		p = 0;
+	}
+	if ((addr || f->test_address(k, dir, n, &a, &p, err) == 0)) {
+		if (p >= 0 && port >= 0)
+			p = port;
+		if (f->resolve(&s, sb_str(&a), p, err) == 0) {
+			*ep = s.server;
+			if (portp)
+				*portp = p;
+			rc = 0;
+		}
+	}
+	if (f->cleanup)
+		f->cleanup(&s);
+	sb_free(&a);
+	return rc;
+}
