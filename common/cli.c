@@ -160,6 +160,7 @@ struct cli_opt {
 
 #define T_ALL (~0u)
 #define T_CMP CLI_TOOL_COMPARE
+#define T_ERRLAB CLI_TOOL_ERRLAB
 
 static const struct cli_opt vocabulary[] = {
 	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, 0, NULL },
@@ -237,6 +238,8 @@ static const struct cli_opt vocabulary[] = {
 	{ 'T', NULL, NULL, G_TRACE, w_all, 0, "time spent in each call" },
 	{ 'x', NULL, NULL, G_TRACE, w_all, 0, "non-printable bytes in hex; -xx: all bytes in hex" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
+	{ CLI_JSON, "json", NULL, G_TRACE, NULL, T_ERRLAB,
+	  "JSON: every errno and family, with the trace lines and the explanations" },
 	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
 	{ CLI_VERSION, "version", NULL, G_TRACE, w_all, T_ALL, "the version of sockfam, and its licence" },
 };

@@ -65,6 +65,10 @@ struct family {
 	 * buffer accept, recvfrom and getsockname are handed, so the trace shows
 	 * [110 => 2] as a textbook program's would. 0: a sockaddr_storage (128). */
 	socklen_t addr_size;
+	/* An address of this family that no interface of a machine has (a
+	 * documentation range), written as -a takes it: bin/errlab binds it to
+	 * show EADDRNOTAVAIL. NULL: the family's addresses are not interfaces'. */
+	const char *foreign_address;
 	/* -a and -p (or the defaults: addr NULL, port -1) into s->server.
 	 * Must not create sockets. 0, or -1 with one line in err. */
 	int (*resolve)(struct session *s, const char *addr, int port, struct sbuf *err);

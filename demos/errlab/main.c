@@ -1,0 +1,173 @@
+/*
+ * errlab: each errno a student meets with sockets, provoked live on every
+ * family and socket kind where it can happen, the traced call that returned
+ * it, and why; where it cannot happen, why not (see lab.h).
+ *
+ *   errlab [--json] [ERRNO]...      (no ERRNO: all of them)
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab.h"
+
+#include "../../common/cli.h"
+
+static int set(void *ctx, int key, const char *arg, struct sbuf *err)
+{
+	(void)arg;
+	if (key != CLI_JSON) {
+		sb_printf(err, "option %s is not errlab's", cli_option_name(key));
+		return -1;
+	}
+	*(int *)ctx = 1;
+	return 0;
+}
+
+/* text from column `indent`, wrapped at 80 */
+static void wrapped(const char *text, int indent)
+{
+	int col = 0;
+	for (const char *p = text; *p;) {
+		size_t w = strcspn(p, " ");
+		if (col && col + 1 + (int)w > 80) {
+			putchar('\n');
+			col = 0;
+		}
+		col += col ? printf(" %.*s", (int)w, p) : printf("%*s%.*s", indent, "", (int)w, p);
+		p += w;
+		p += strspn(p, " ");
+	}
+	putchar('\n');
+}
+
+static void print_text(const struct lab_errno *e, const struct lab_result *r, int first)
+{
+	static int errnos;   /* printed so far: a blank line between two */
+	if (first)
+		printf("%s%s (%s): %s\n", errnos++ ? "\n" : "", strerrorname_np(e->err), strerror(e->err),
+		       e->summary);
+	printf("\n  %s/%s: ", r->fam->name, r->kind->name);
+	if (!r->cause) {
+		printf("cannot happen here\n");
+		wrapped(r->why, 4);
+		return;
+	}
+	printf("%s\n", r->cause);
+	for (int i = 0; i < r->nlines; i++)
+		printf("  %s %s\n", i == r->failed_line ? ">" : " ", r->lines[i]);
+	if (r->produced)
+		wrapped(r->why, 4);
+	else {
+		char line[400];
+		snprintf(line, sizeof line, "NOT PRODUCED: %s returned %s instead. %s", r->call[0] ? r->call : "-",
+			 r->got > 0 ? strerrorname_np(r->got) : r->got == 0 ? "success" : "nothing", r->note);
+		wrapped(line, 4);
+	}
+}
+
+static void print_json(const struct lab_errno *e, const struct lab_result *r, int first, int last)
+{
+	static int errnos;
+	struct sbuf sb = SBUF_INIT;
+	if (first) {
+		sb_printf(&sb, "%s\n  {\"errno\": \"%s\", \"number\": %d, \"text\": ", errnos++ ? "," : "",
+			  strerrorname_np(e->err), e->err);
+		sb_json(&sb, strerror(e->err));
+		sb_puts(&sb, ", \"summary\": ");
+		sb_json(&sb, e->summary);
+		sb_puts(&sb, ", \"families\": [");
+	}
+	sb_printf(&sb, "%s\n    {\"family\": \"%s\", \"kind\": \"%s\", \"can_happen\": %s", first ? "" : ",",
+		  r->fam->name, r->kind->name, r->cause ? "true" : "false");
+	if (r->cause) {
+		sb_puts(&sb, ", \"cause\": ");
+		sb_json(&sb, r->cause);
+		sb_printf(&sb, ", \"produced\": %s, \"call\": ", r->produced ? "true" : "false");
+		sb_json(&sb, r->call);
+		sb_puts(&sb, ", \"returned\": ");
+		sb_json(&sb, r->got > 0 ? strerrorname_np(r->got) : r->got == 0 ? "success" : "");
+		sb_puts(&sb, ", \"trace\": [");
+		for (int i = 0; i < r->nlines; i++) {
+			sb_puts(&sb, i ? ", " : "");
+			sb_json(&sb, r->lines[i]);
+		}
+		sb_printf(&sb, "], \"failed_line\": %d", r->failed_line);
+		if (r->note[0]) {
+			sb_puts(&sb, ", \"note\": ");
+			sb_json(&sb, r->note);
+		}
+	}
+	sb_puts(&sb, r->cause ? ", \"explanation\": " : ", \"why_not\": ");
+	sb_json(&sb, r->why);
+	sb_puts(&sb, "}");
+	if (last)
+		sb_puts(&sb, "\n  ]}");
+	fputs(sb_str(&sb), stdout);
+	sb_free(&sb);
+}
+
+int main(int argc, char **argv)
+{
+	int json = 0;
+	struct sbuf names = SBUF_INIT;
+	for (const struct lab_errno *e = lab_errnos; e->err; e++)
+		sb_printf(&names, "%s%s", e == lab_errnos ? "" : " ", strerrorname_np(e->err));
+	char *epilog = NULL;
+	if (asprintf(&epilog, "ERRNO: one of %s (any case).\n\nExit status: 0 every errno came where it "
+		     "can, 1 one did not, 2 bad usage.", sb_str(&names)) < 0)
+		return 1;
+	const struct cli_tool tool = {
+		.name = "errlab",
+		.id = CLI_TOOL_ERRLAB,
+		.usage = "Usage: errlab [OPTION]... [ERRNO]...\n",
+		.intro = "Provokes each ERRNO (every one it knows when none is given) live on every address "
+			 "family and socket kind where it can happen, shows the traced system calls with the one "
+			 "that returned it marked '>', and explains the cause; where it cannot happen, says why.",
+		.epilog = epilog,
+		.set = set,
+		.ctx = &json,
+	};
+	int first = cli_tool_parse(&tool, argc, argv);
+	const struct lab_errno *chosen[64];
+	int n = 0;
+	for (int i = first; i < argc; i++) {
+		const struct lab_errno *e = lab_find(argv[i]);
+		if (!e)
+			cli_tool_error(&tool, "unknown errno '%s': errlab knows %s", argv[i], sb_str(&names));
+		if (n < 64)
+			chosen[n++] = e;
+	}
+	if (!n)
+		for (const struct lab_errno *e = lab_errnos; e->err && n < 64; e++)
+			chosen[n++] = e;
+	free(epilog);
+	sb_free(&names);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	int missing = 0;
+	if (json)
+		fputs("{\"errnos\": [", stdout);
+	for (int i = 0; i < n; i++) {
+		const struct family *f = NULL;
+		const struct sock_kind *k = NULL;
+		int col = 0, more = lab_next_kind(&f, &k);
+		while (more) {
+			struct lab_result r;
+			lab_run(chosen[i], f, k, &r);
+			missing += r.cause && !r.produced;
+			const struct family *nf = f;
+			const struct sock_kind *nk = k;
+			more = lab_next_kind(&nf, &nk);
+			if (json)
+				print_json(chosen[i], &r, !col, !more);
+			else
+				print_text(chosen[i], &r, !col);
+			f = nf, k = nk, col++;
+		}
+	}
+	if (json)
+		puts("\n]}");
+	return missing ? 1 : 0;
+}
