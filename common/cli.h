@@ -39,7 +39,7 @@ enum cli_key {
 };
 
 /* Which rows of the table such a program takes: one bit per program. */
-enum cli_tool_id { CLI_TOOL_COMPARE = 1, CLI_TOOL_ERRLAB = 2 };
+enum cli_tool_id { CLI_TOOL_COMPARE = 1, CLI_TOOL_ERRLAB = 2, CLI_TOOL_EXERCISE = 4 };
 
 struct cli_tool {
 	const char *name;       /* "compare": in front of every message */
