@@ -283,8 +283,9 @@ static void unparse(const struct call *c, struct sbuf *out)
 
 /* ---- normalising ------------------------------------------------------------------ */
 
-/* Replaces each "KEY=NUMBER" / "KEY(NUMBER)" in s (NUMBER not 0) with KEY=WORD. */
-static void replace_numbers(char *s, size_t size, const char *key, const char *word)
+/* Replaces each KEY followed by a NUMBER in s ("htons(2345", "nl_pid=77")
+ * with KEY WORD; a NUMBER 0 only when zero is set. */
+static void replace_numbers_z(char *s, size_t size, const char *key, const char *word, int zero)
 {
 	struct sbuf out = SBUF_INIT;
 	size_t klen = strlen(key);
@@ -294,7 +295,7 @@ static void replace_numbers(char *s, size_t size, const char *key, const char *w
 			const char *q = p + klen;
 			while (isdigit((unsigned char)*q))
 				q++;
-			if (!(q == p + klen + 1 && p[klen] == '0')) {
+			if (zero || !(q == p + klen + 1 && p[klen] == '0')) {
 				sb_printf(&out, "%s%s", key, word);
 				p = q;
 				continue;
@@ -304,6 +305,11 @@ static void replace_numbers(char *s, size_t size, const char *key, const char *w
 	}
 	snprintf(s, size, "%s", sb_str(&out));
 	sb_free(&out);
+}
+
+static void replace_numbers(char *s, size_t size, const char *key, const char *word)
+{
+	replace_numbers_z(s, size, key, word, 0);
 }
 
 static void replace_all(char *s, size_t size, const char *from, const char *to)
@@ -404,6 +410,8 @@ void ex_normalise(const struct exercise *e, const char *line, const char *dir, s
 	if (dir)
 		replace_all(buf, sizeof buf, dir, "DIR");
 	replace_pointers(buf, sizeof buf);
+	/* whether the peer had closed too by the time poll looked is the run's luck */
+	replace_all(buf, sizeof buf, "revents=POLLIN|POLLHUP", "revents=POLLIN");
 	struct call c;
 	if (parse_call(buf, &c)) {
 		sb_puts(out, buf);
@@ -412,8 +420,21 @@ void ex_normalise(const struct exercise *e, const char *line, const char *dir, s
 	for (int i = 0; i < c.nargs; i++) {
 		if (e->norm & EX_PORT)
 			replace_numbers(c.args[i], sizeof c.args[0], "htons(", "PORT");
-		if (e->norm & EX_PID)
-			replace_numbers(c.args[i], sizeof c.args[0], "nl_pid=", "PID");
+		if (e->norm & EX_PID) {
+			/* nl_pid=, and SO_PEERCRED's {pid=, uid=, gid=}: who runs it */
+			replace_numbers(c.args[i], sizeof c.args[0], "pid=", "PID");
+			replace_numbers_z(c.args[i], sizeof c.args[0], "uid=", "ID", 1);
+			replace_numbers_z(c.args[i], sizeof c.args[0], "gid=", "ID", 1);
+			/* a name made of a pid (unix-client-PID.sock), and its length */
+			replace_numbers(c.args[i], sizeof c.args[0], "-client-", "PID");
+			if (i > 0 && strstr(c.args[i - 1], "sun_path=") && strstr(c.args[i - 1], "-client-PID")) {
+				char *arrow = strstr(c.args[i], "=> ");
+				if (is_num(c.args[i]))
+					snprintf(c.args[i], sizeof c.args[0], "LEN");
+				else if (arrow)
+					snprintf(arrow + 3, sizeof c.args[0] - (size_t)(arrow + 3 - c.args[i]), "LEN]");
+			}
+		}
 		if (e->norm & EX_FD) {
 			replace_numbers(c.args[i], sizeof c.args[0], "fd=", "FD");
 			replace_numbers(c.args[i], sizeof c.args[0], "child_tid=", "TID");
@@ -616,6 +637,7 @@ static int wait_listening(int fd)
 	return -1;
 }
 
+/* The scratch directory, with its files and the files of its directories. */
 static void remove_scratch(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -625,7 +647,11 @@ static void remove_scratch(const char *dir)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		unlink(path);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_scratch(path);
+		else
+			unlink(path);
 	}
 	if (d)
 		closedir(d);
@@ -642,6 +668,8 @@ int ex_run(const struct exercise *e, struct sbuf *trace, struct sbuf *err)
 		return -1;
 	}
 	char path[PATH_MAX + 32], strace_cmd[PATH_MAX + 32], strace_srv[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/in", dir);
+	mkdir(path, 0700);   /* {dir}/in: an empty directory (an upload's) */
 	snprintf(path, sizeof path, "%s/file.txt", dir);
 	FILE *f = fopen(path, "w");
 	if (f) {

@@ -22,7 +22,7 @@
 enum ex_norm {
 	EX_FD = 1,         /* descriptor numbers: FD */
 	EX_PORT = 2,       /* htons(N), N not 0: htons(PORT) */
-	EX_PID = 4,        /* pids: clone's result, nl_pid= */
+	EX_PID = 4,        /* pids and ids: clone's result, nl_pid=, SO_PEERCRED's, unix-client-PID.sock */
 	EX_SIZE = 8,       /* byte counts sendto/recvfrom/... return, and the length they were given */
 	EX_DATA = 16,      /* what was sent or received: DATA */
 };
