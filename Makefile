@@ -5,7 +5,7 @@
 #   make test     build and run the Criterion tests
 #   make bench    the servers' speed per family and model, beside a bare C floor and Python's socketserver (about 5 min)
 #   make deps     install the Debian packages a fresh machine lacks
-#   make install  bin/* into $(DESTDIR)$(PREFIX)/bin, man/ into $(DESTDIR)$(MANDIR)
+#   make install  bin/* into $(DESTDIR)$(PREFIX)/bin, man/ into $(DESTDIR)$(MANDIR), exercises/ into share/sockfam
 #   make uninstall  what make install put there
 #   make man      every man page again from man/src/ and the programs' --help
 #   make clean
@@ -150,6 +150,9 @@ build/common/cli.o: VERSION
 # own); man/mkman.py's installed_name() says the same.
 inst_name = $(if $(findstring -,$(1)),$(1),sockfam-$(1))
 MAN7 := $(wildcard man/*.7)
+# bin/exercise's exercises, where it looks for them beside an installed bin/
+EXERCISES := $(wildcard exercises/*.txt exercises/README.md)
+EXDIR := $(PREFIX)/share/sockfam/exercises
 
 # Every program in bin/, each with its page man/NAME.1 (made by make man;
 # a test fails for a program without one), and the overview pages.
@@ -158,11 +161,14 @@ install: all
 	$(foreach p,$(PROGS:bin/%=%),install -m 755 bin/$(p) $(DESTDIR)$(PREFIX)/bin/$(call inst_name,$(p)) && \
 	  install -m 644 man/$(p).1 $(DESTDIR)$(MANDIR)/man1/$(call inst_name,$(p)).1 && ) true
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	install -d $(DESTDIR)$(EXDIR)
+	install -m 644 $(EXERCISES) $(DESTDIR)$(EXDIR)/
 
 uninstall:
 	rm -f $(foreach p,$(PROGS:bin/%=%),$(DESTDIR)$(PREFIX)/bin/$(call inst_name,$(p)) \
 	      $(DESTDIR)$(MANDIR)/man1/$(call inst_name,$(p)).1) \
-	      $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)
+	      $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%) $(EXERCISES:exercises/%=$(DESTDIR)$(EXDIR)/%)
+	-rmdir $(DESTDIR)$(EXDIR) $(DESTDIR)$(PREFIX)/share/sockfam 2>/dev/null
 
 # Each page again from man/src/NAME.1.in and bin/NAME --help (python3).
 man: all
