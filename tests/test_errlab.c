@@ -52,7 +52,7 @@ Test(errlab, every_errno_comes_where_the_lab_says_it_can, .timeout = 120)
 	/* every errno the issue names, and each produced on some family */
 	static const char *const names[] = { "ECONNREFUSED", "EADDRINUSE", "EADDRNOTAVAIL", "EACCES", "ENOENT",
 		"EPIPE", "ECONNRESET", "EAGAIN", "EINPROGRESS", "EISCONN", "ENOTCONN", "EMSGSIZE", "ETIMEDOUT",
-		"EAFNOSUPPORT", "EPROTONOSUPPORT", "EINTR" };
+		"EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOBUFS", "EINTR" };
 	size_t cases = 0;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char key[64];
@@ -109,7 +109,8 @@ Test(errlab, every_experiments_trace_is_straces, .timeout = 180)
 	/* all but ETIMEDOUT, which waits 3 s per kind and makes the same calls as EINPROGRESS */
 	char *argv[] = { "/usr/bin/strace", "-ff", "-o", st, "-e", H_MODEL_CALLS, "bin/errlab", "--json",
 		"ECONNREFUSED", "EADDRINUSE", "EADDRNOTAVAIL", "EACCES", "ENOENT", "EPIPE", "ECONNRESET", "EAGAIN",
-		"EINPROGRESS", "EISCONN", "ENOTCONN", "EMSGSIZE", "EAFNOSUPPORT", "EPROTONOSUPPORT", "EINTR", NULL };
+		"EINPROGRESS", "EISCONN", "ENOTCONN", "EMSGSIZE", "EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOBUFS", "EINTR",
+		NULL };
 	char *out = NULL;
 	int rc = h_run(argv, NULL, 0, &out, NULL);
 	cr_assert_eq(rc, 0, "errlab under strace: exit %d", rc);

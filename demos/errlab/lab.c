@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <time.h>
@@ -343,6 +344,47 @@ static void socket_wrong_protocol(struct lab *l)
 	want(l, "socket", t_socket(l->f->domain, l->k->type, 255));
 }
 
+/*
+ * Multicast that outruns a receiver: A (a small receive buffer) and B join
+ * group 1; datagrams sent to B's address, whose nl_groups names the group,
+ * go to B and to every other member of the group (A). The kernel drops
+ * what A has no room for and tells A with ENOBUFS at its next receive.
+ * Only a raw (netlink) socket has groups here: SOL_NETLINK's option.
+ */
+static void multicast_overrun(struct lab *l)
+{
+	struct endpoint at_b;
+	int group = 1, small = 1024;
+	int a = sock(l);
+	if (a < 0 || setup(l, "setsockopt", t_setsockopt(a, SOL_SOCKET, SO_RCVBUF, &small, sizeof small)))
+		return;
+	struct endpoint ep;
+	if (address(l, 1, -1, NULL, &ep) || setup(l, "bind", t_bind(a, EP_SA(&ep), ep.len)) ||
+	    setup(l, "setsockopt", t_setsockopt(a, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group)))
+		return;
+	int b = bound(l, 2, &at_b);
+	if (b < 0 || setup(l, "setsockopt", t_setsockopt(b, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group)))
+		return;
+	at_b.len = sizeof at_b.ss;
+	if (setup(l, "getsockname", t_getsockname(b, EP_SA(&at_b), &at_b.len)))
+		return;
+	int s = sock(l);
+	if (s < 0)
+		return;
+	/* messages of 1000 bytes, each a netlink header and its payload */
+	static unsigned char msg[1000];
+	struct nlmsghdr h = { .nlmsg_len = sizeof msg, .nlmsg_type = NLMSG_MIN_TYPE };
+	memcpy(msg, &h, sizeof h);
+	memset(msg + sizeof h, 'x', sizeof msg - sizeof h);
+	for (int i = 0; i < 6; i++)
+		if (setup(l, "sendto", t_sendto(s, msg, sizeof msg, MSG_DONTWAIT, EP_SA(&at_b), at_b.len)))
+			return;
+	char buf[2048];
+	for (int i = 0; i < 6; i++)
+		if (want(l, "recvfrom", t_recv(a, buf, sizeof buf, MSG_DONTWAIT)))
+			return;
+}
+
 static void on_alarm(int sig) { (void)sig; }
 
 static void recv_interrupted(struct lab *l)
@@ -501,6 +543,15 @@ static const struct lab_case cases[] = {
 	  { { NULL, "socket()'s third argument must be a protocol of the family that offers the type, or 0 "
 		    "for its default: IPPROTO_RAW (255) makes no stream or datagram sockets, netlink has 32 "
 		    "protocols, and a UNIX socket takes only 0." } } },
+	{ ENOBUFS, S_RAW, NULL, multicast_overrun,
+	  "multicast to a group faster than one member (a 1024-byte receive buffer) reads",
+	  { { NULL, "The kernel could not queue every message for that member: it dropped some and tells "
+		    "the member so, with ENOBUFS at its next receive. Messages were lost: "
+		    "the program must read the whole state again (netlink-monitor does)." } } },
+	{ ENOBUFS, S_ALL, NULL, NULL, NULL,
+	  { { NULL, "A datagram that finds a full receive buffer is dropped without a word (UDP), or the "
+		    "sender waits or gets EAGAIN (UNIX, TCP); only netlink tells a receiver it lost "
+		    "messages." } } },
 	{ EINTR, S_ALL, NULL, recv_interrupted, "a blocking receive, interrupted by SIGALRM (no SA_RESTART)",
 	  { { NULL, "A signal arrived while the call waited, and its handler was set without SA_RESTART: "
 		    "the call returns EINTR (strace shows the kernel's ERESTARTSYS) and the program must "
@@ -524,6 +575,7 @@ const struct lab_errno lab_errnos[] = {
 	{ ETIMEDOUT, "the peer did not answer in time" },
 	{ EAFNOSUPPORT, "an address family the socket (or the kernel) does not support" },
 	{ EPROTONOSUPPORT, "a protocol the family does not have" },
+	{ ENOBUFS, "no room: messages were lost" },
 	{ EINTR, "a signal interrupted the call" },
 	{ 0, NULL },
 };
