@@ -426,7 +426,8 @@ static void sa_netlink(struct sbuf *sb, const struct sockaddr *sa, socklen_t len
 {
 	(void)len;
 	const struct sockaddr_nl *nl = (const void *)sa;
-	sb_printf(sb, "nl_pid=%u, nl_groups=%#08x", nl->nl_pid, nl->nl_groups);
+	/* strace prints the port id signed: the kernel's own picks are negative */
+	sb_printf(sb, "nl_pid=%d, nl_groups=%#08x", (int)nl->nl_pid, nl->nl_groups);
 }
 
 static void sa_other(struct sbuf *sb, const struct sockaddr *sa, socklen_t len)
