@@ -15,9 +15,14 @@
 
 #include "harness.h"
 
+struct str {
+	char *s;
+	size_t n, cap;
+};
+
 /* The JSON string at *p (p at its opening quote), unescaped into out;
  * returns the position after its closing quote. */
-static const char *json_string(const char *p, struct { char *s; size_t n, cap; } *out)
+static const char *json_string(const char *p, struct str *out)
 {
 	cr_assert_eq(*p, '"');
 	out->n = 0;
@@ -63,7 +68,7 @@ Test(errlab, every_errno_comes_where_the_lab_says_it_can, .timeout = 120)
 			continue;
 		const char *end = strstr(at + 1, "{\"errno\": ");
 		/* within this errno: each produced case's marked line returned it */
-		struct { char *s; size_t n, cap; } str = { NULL, 0, 0 };
+		struct str str = { NULL, 0, 0 };
 		int produced = 0;
 		for (const char *p = strstr(at, "\"produced\": true"); p && (!end || p < end);
 		     p = strstr(p + 1, "\"produced\": true")) {
@@ -76,7 +81,7 @@ Test(errlab, every_errno_comes_where_the_lab_says_it_can, .timeout = 120)
 			cr_expect_geq(failed, 0, "%s: no marked line", names[i]);
 			const char *q = tr + 10;
 			for (int k = 0; *q == '"'; k++) {
-				q = json_string(q, (void *)&str);
+				q = json_string(q, &str);
 				if (k == failed) {
 					char want[80];
 					snprintf(want, sizeof want, "= -1 %s (", names[i]);
@@ -132,7 +137,7 @@ Test(errlab, every_experiments_trace_is_straces, .timeout = 180)
 				pids[j] = t;
 			}
 	/* each "trace": [...] of the JSON, in order, is one experiment */
-	struct { char *s; size_t n, cap; } str = { NULL, 0, 0 };
+	struct str str = { NULL, 0, 0 };
 	size_t n = 0, lines = 0, same_total = 0;
 	for (const char *p = strstr(out, "\"trace\": ["); p; p = strstr(p + 1, "\"trace\": [")) {
 		n++;
@@ -144,7 +149,7 @@ Test(errlab, every_experiments_trace_is_straces, .timeout = 180)
 		cr_assert(f);
 		const char *q = p + 10;
 		while (*q == '"') {
-			q = json_string(q, (void *)&str);
+			q = json_string(q, &str);
 			fprintf(f, "%s\n", str.s);
 			if (*q == ',')
 				q += 2;
