@@ -70,7 +70,14 @@ static void show(const struct exercise *e)
 	printf("Exercise %d: %s\n\n", e->number, e->title);
 	if (e->server[0])
 		printf("  A server runs:  %s\n", e->server);
-	printf("  The command:    %s\n\n%s\n", e->command, e->question);
+	printf("  The command:    %s\n", e->command);
+	if (strstr(e->command, "{port}"))
+		printf("  {port}:         %s\n", e->server[0] ? "the port the server listens on" : "a port nobody listens on");
+	if (strstr(e->command, "{dir}") || strstr(e->server, "{dir}"))
+		printf("  {dir}:          a new directory of the exercise's own (in the trace: DIR)\n");
+	if (strstr(e->command, "{file}"))
+		printf("  {file}:         {dir}/file.txt, 24 bytes: \"a file for the exercise\" and a newline\n");
+	printf("\n%s\n", e->question);
 	if (e->trace_server)
 		printf("(Predict the server's trace, not the command's.)\n");
 	for (int i = 0; i < e->nhints; i++)
