@@ -3,6 +3,8 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <locale.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -95,6 +97,18 @@ static const struct {
 	[RESTART_BLOCK] = { "ERESTART_RESTARTBLOCK", "Interrupted by signal" },
 };
 
+/* The C locale: an errno's text in a trace line is strace's (English) whatever
+ * language the program speaks to its user (common/i18n.h). */
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static void make_c_locale(void) { c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0); }
+
+static const char *c_strerror(int err)
+{
+	pthread_once(&c_locale_once, make_c_locale);
+	return c_locale ? strerror_l(err, c_locale) : strerror(err);
+}
+
 static void format_line(struct sbuf *line, const char *lead, const char *call, long rc, int err,
 			enum restart_kind restart, int hex)
 {
@@ -108,7 +122,7 @@ static void format_line(struct sbuf *line, const char *lead, const char *call, l
 	} else if (rc < 0) {
 		sb_puts(line, "= -1 ");
 		dec_errno_name(line, err);
-		sb_printf(line, " (%s)", strerror(err));
+		sb_printf(line, " (%s)", c_strerror(err));
 	} else {
 		sb_printf(line, hex && rc ? "= %#lx" : "= %ld", rc);
 	}
