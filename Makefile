@@ -8,6 +8,7 @@
 #   make install  bin/* into $(DESTDIR)$(PREFIX)/bin, man/ into $(DESTDIR)$(MANDIR), exercises/ into share/sockfam
 #   make uninstall  what make install put there
 #   make man      every man page again from man/src/ and the programs' --help
+#   make pot      the message catalog's template again, merged into po/LANG.po
 #   make clean
 #
 # Sources are found by directory: common/ and families/ make the library,
@@ -68,10 +69,28 @@ TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
 # Criterion's own parallelism; each test runs in its own process.
 TEST_JOBS ?= 2
 
-.PHONY: all demo test bench bench-deps deps install uninstall man clean
+# The message catalogs (common/i18n.h): po/LANG.po made into
+# build/locale/LANG/LC_MESSAGES/sockfam.mo, where the programs look beside bin/.
+PO := $(wildcard po/*.po)
+MO := $(PO:po/%.po=build/locale/%/LC_MESSAGES/sockfam.mo)
+# the sources whose messages are in the catalogs
+I18N_SRC = $(sort $(shell grep -l 'i18n\.h' $(LIB_SRC) demos/*.c demos/*/*.c 2>/dev/null))
+
+.PHONY: all demo test bench bench-deps deps install uninstall man pot clean
 # Objects are kept between builds.
 .SECONDARY:
-all: $(PROGS)
+all: $(PROGS) $(MO)
+
+build/locale/%/LC_MESSAGES/sockfam.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+# po/sockfam.pot again from the sources, and each po/LANG.po merged with it
+# (a new message then waits in LANG.po for its translation; a test fails until it has one).
+pot:
+	xgettext --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --from-code=UTF-8 --no-location --sort-output \
+	  --package-name=sockfam --package-version=$(VERSION) --msgid-bugs-address= -o po/sockfam.pot $(I18N_SRC)
+	for po in $(PO); do msgmerge --quiet --update --backup=none --no-location --sort-output $$po po/sockfam.pot; done
 
 build/%.o: %.c
 	@mkdir -p $(@D)
@@ -153,6 +172,7 @@ MAN7 := $(wildcard man/*.7)
 # bin/exercise's exercises, where it looks for them beside an installed bin/
 EXERCISES := $(wildcard exercises/*.txt exercises/README.md)
 EXDIR := $(PREFIX)/share/sockfam/exercises
+LOCALEDIR ?= $(PREFIX)/share/locale
 
 # Every program in bin/, each with its page man/NAME.1 (made by make man;
 # a test fails for a program without one), and the overview pages.
@@ -163,11 +183,14 @@ install: all
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 	install -d $(DESTDIR)$(EXDIR)
 	install -m 644 $(EXERCISES) $(DESTDIR)$(EXDIR)/
+	$(foreach m,$(MO),install -d $(DESTDIR)$(LOCALEDIR)/$(word 3,$(subst /, ,$(m)))/LC_MESSAGES && \
+	  install -m 644 $(m) $(DESTDIR)$(LOCALEDIR)/$(word 3,$(subst /, ,$(m)))/LC_MESSAGES/sockfam.mo && ) true
 
 uninstall:
 	rm -f $(foreach p,$(PROGS:bin/%=%),$(DESTDIR)$(PREFIX)/bin/$(call inst_name,$(p)) \
 	      $(DESTDIR)$(MANDIR)/man1/$(call inst_name,$(p)).1) \
 	      $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%) $(EXERCISES:exercises/%=$(DESTDIR)$(EXDIR)/%)
+	rm -f $(foreach m,$(MO),$(DESTDIR)$(LOCALEDIR)/$(word 3,$(subst /, ,$(m)))/LC_MESSAGES/sockfam.mo)
 	-rmdir $(DESTDIR)$(EXDIR) $(DESTDIR)$(PREFIX)/share/sockfam 2>/dev/null
 
 # Each page again from man/src/NAME.1.in and bin/NAME --help (python3).

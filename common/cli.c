@@ -238,6 +238,9 @@ static const struct cli_opt vocabulary[] = {
 	{ 'T', NULL, NULL, G_TRACE, w_all, 0, "time spent in each call" },
 	{ 'x', NULL, NULL, G_TRACE, w_all, 0, "non-printable bytes in hex; -xx: all bytes in hex" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
+	{ CLI_LANG, "lang", "LANG", G_TRACE, NULL, T_ERRLAB | CLI_TOOL_EXERCISE,
+	  "the language of the messages: C (English) or zh_CN (Chinese); default: from LANGUAGE, "
+	  "LC_ALL, LC_MESSAGES or LANG. The trace lines are strace's in every language" },
 	{ CLI_JSON, "json", NULL, G_TRACE, NULL, T_ERRLAB,
 	  "JSON: every errno and family, with the trace lines and the explanations" },
 	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },

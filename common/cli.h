@@ -36,6 +36,8 @@ enum cli_key {
 	CLI_MARKDOWN, CLI_JSON, CLI_CSV, CLI_WIDE, CLI_SVG,
 	/* every program */
 	CLI_VERSION,
+	/* the programs with message catalogs (common/i18n.h) */
+	CLI_LANG,
 };
 
 /* Which rows of the table such a program takes: one bit per program. */

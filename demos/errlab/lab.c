@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../common/i18n.h"
 #include "../../common/skeleton.h"
 #include "../../common/trace.h"
 #include "../../families/families.h"
@@ -65,7 +66,7 @@ static int want(struct lab *l, const char *call, long rc)
 static int setup(struct lab *l, const char *call, long rc)
 {
 	if (rc < 0)
-		note(l, "%s failed before the experiment: %s", call, strerrorname_np(errno));
+		note(l, _("%s failed before the experiment: %s"), call, strerrorname_np(errno));
 	return rc < 0 ? -1 : 0;
 }
 
@@ -84,7 +85,7 @@ static int address(struct lab *l, int n, int port, const char *foreign, struct e
 	struct sbuf err = SBUF_INIT;
 	int rc = skel_test_endpoint("errlab", l->f, l->k, l->dir, n, ROLE_SERVER, foreign, port, ep, NULL, &err);
 	if (rc)
-		note(l, "no address for the experiment: %s", sb_str(&err));
+		note(l, _("no address for the experiment: %s"), sb_str(&err));
 	sb_free(&err);
 	return rc;
 }
@@ -147,7 +148,7 @@ static int unprivileged(struct lab *l)
 	if (geteuid() != 0)
 		return 0;
 	if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
-		note(l, "could not give up root to see the permission check: %s", strerrorname_np(errno));
+		note(l, _("could not give up root to see the permission check: %s"), strerrorname_np(errno));
 		return -1;
 	}
 	return 0;
@@ -202,8 +203,8 @@ static void bind_low_port(struct lab *l)
 	if (address(l, 0, 1, NULL, &ep) || unprivileged(l) || (c = sock(l)) < 0)
 		return;
 	if (!want(l, "bind", t_bind(c, EP_SA(&ep), ep.len)))
-		note(l, "bind succeeded: this machine lets every user bind low ports "
-		     "(net.ipv4.ip_unprivileged_port_start)");
+		note(l, "%s", _("bind succeeded: this machine lets every user bind low ports "
+			   "(net.ipv4.ip_unprivileged_port_start)"));
 }
 
 /* the socket's file is in a directory we may not search (0700, root's, when
@@ -446,137 +447,137 @@ struct lab_case {
 };
 
 static const struct lab_case cases[] = {
-	{ ECONNREFUSED, S_CONN, NULL, connect_unlistened, "connect to an address bound by a socket that does not listen",
-	  { { NULL, "The address exists but no socket listens on it, so nobody can accept: TCP answers the SYN "
-		    "with a reset, a UNIX socket says so at once." } } },
+	{ ECONNREFUSED, S_CONN, NULL, connect_unlistened, N_("connect to an address bound by a socket that does not listen"),
+	  { { NULL, N_("The address exists but no socket listens on it, so nobody can accept: TCP answers the SYN "
+		    "with a reset, a UNIX socket says so at once.") } } },
 	{ ECONNREFUSED, S_DGRAM | S_RAW, NULL, talk_to_closed,
-	  "connect, send and receive to an address whose socket was closed",
-	  { { "connect", "A UNIX datagram connect looks the socket file up: the file is still there, but no socket "
-			 "is behind it any more." },
-	    { "sendto", "The message has nowhere to go: no socket has that address any more, and the kernel, the "
-			"only carrier, says so to the sender at once." },
-	    { "recvfrom", "UDP connect only records the address and the datagram leaves fine; the ICMP 'port "
-			  "unreachable' that came back is reported at the next call on the connected socket." } } },
-	{ EADDRINUSE, S_ALL, NULL, bind_twice, "bind a second socket to the address of a bound one",
-	  { { NULL, "An address belongs to one socket at a time (a port, a socket file, a port id): the "
+	  N_("connect, send and receive to an address whose socket was closed"),
+	  { { "connect", N_("A UNIX datagram connect looks the socket file up: the file is still there, but no socket "
+			 "is behind it any more.") },
+	    { "sendto", N_("The message has nowhere to go: no socket has that address any more, and the kernel, the "
+			"only carrier, says so to the sender at once.") },
+	    { "recvfrom", N_("UDP connect only records the address and the datagram leaves fine; the ICMP 'port "
+			  "unreachable' that came back is reported at the next call on the connected socket.") } } },
+	{ EADDRINUSE, S_ALL, NULL, bind_twice, N_("bind a second socket to the address of a bound one"),
+	  { { NULL, N_("An address belongs to one socket at a time (a port, a socket file, a port id): the "
 		    "second bind is refused. SO_REUSEADDR lets a server rebind while old connections linger, not "
-		    "two sockets share one." } } },
-	{ EADDRNOTAVAIL, S_ALL, foreign, bind_foreign, "bind to an address no interface of this machine has",
-	  { { NULL, "Binding picks one of this machine's own addresses: one that is on no interface (here a "
-		    "documentation address) cannot be bound (IP_FREEBIND would allow it)." } } },
+		    "two sockets share one.") } } },
+	{ EADDRNOTAVAIL, S_ALL, foreign, bind_foreign, N_("bind to an address no interface of this machine has"),
+	  { { NULL, N_("Binding picks one of this machine's own addresses: one that is on no interface (here a "
+		    "documentation address) cannot be bound (IP_FREEBIND would allow it).") } } },
 	{ EADDRNOTAVAIL, S_ALL, no_foreign, NULL, NULL,
-	  { { NULL, "Its addresses are not interface addresses: a name or a number of the kernel's, which is "
-		    "free or taken (EADDRINUSE), never 'not on this machine'." } } },
-	{ EACCES, S_ALL, has_ports, bind_low_port, "bind to port 1 as an ordinary user",
-	  { { NULL, "Ports below 1024 (net.ipv4.ip_unprivileged_port_start) are for root, or a program with "
-		    "CAP_NET_BIND_SERVICE: an ordinary user's bind is refused." } } },
+	  { { NULL, N_("Its addresses are not interface addresses: a name or a number of the kernel's, which is "
+		    "free or taken (EADDRINUSE), never 'not on this machine'.") } } },
+	{ EACCES, S_ALL, has_ports, bind_low_port, N_("bind to port 1 as an ordinary user"),
+	  { { NULL, N_("Ports below 1024 (net.ipv4.ip_unprivileged_port_start) are for root, or a program with "
+		    "CAP_NET_BIND_SERVICE: an ordinary user's bind is refused.") } } },
 	{ EACCES, S_ALL, file_names, connect_unsearchable,
-	  "connect as an ordinary user to a socket file in a directory that user may not search",
-	  { { NULL, "A socket file is reached like any file: connecting needs search permission on every "
-		    "directory of its path and write permission on the file." } } },
+	  N_("connect as an ordinary user to a socket file in a directory that user may not search"),
+	  { { NULL, N_("A socket file is reached like any file: connecting needs search permission on every "
+		    "directory of its path and write permission on the file.") } } },
 	{ EACCES, S_ALL, NULL, NULL, NULL,
-	  { { NULL, "Netlink checks capabilities, not file permissions: a request it does not allow fails "
-		    "with EPERM." } } },
-	{ ENOENT, S_ALL, file_names, connect_nothing, "connect to a path where there is no socket file",
-	  { { NULL, "The address is a path, and there is no file at it: no server ever bound it, or it "
-		    "removed its file when it ended." } } },
+	  { { NULL, N_("Netlink checks capabilities, not file permissions: a request it does not allow fails "
+		    "with EPERM.") } } },
+	{ ENOENT, S_ALL, file_names, connect_nothing, N_("connect to a path where there is no socket file"),
+	  { { NULL, N_("The address is a path, and there is no file at it: no server ever bound it, or it "
+		    "removed its file when it ended.") } } },
 	{ ENOENT, S_ALL, NULL, NULL, NULL,
-	  { { NULL, "Its addresses are not files, so none can be missing: reaching nobody is ECONNREFUSED "
-		    "here." } } },
-	{ EPIPE, S_CONN, NULL, send_to_closed_peer, "send after the peer closed the connection",
-	  { { NULL, "Nobody will ever read these bytes: the peer closed. TCP learns it from the reset the "
+	  { { NULL, N_("Its addresses are not files, so none can be missing: reaching nobody is ECONNREFUSED "
+		    "here.") } } },
+	{ EPIPE, S_CONN, NULL, send_to_closed_peer, N_("send after the peer closed the connection"),
+	  { { NULL, N_("Nobody will ever read these bytes: the peer closed. TCP learns it from the reset the "
 		    "peer's kernel sends for the first bytes, so a later send fails; a UNIX socket knows at "
-		    "once. Without MSG_NOSIGNAL the process would also get SIGPIPE and die." } } },
+		    "once. Without MSG_NOSIGNAL the process would also get SIGPIPE and die.") } } },
 	{ EPIPE, S_DGRAM | S_RAW, NULL, NULL, NULL,
-	  { { NULL, "A datagram socket has no connection to lose: sending to a socket that is gone is "
-		    "ECONNREFUSED." } } },
-	{ ECONNRESET, S_CONN, NULL, close_unread, "the peer closes with our bytes still unread",
-	  { { NULL, "Closing a connection with unread data in it throws data away, so the kernel does not "
+	  { { NULL, N_("A datagram socket has no connection to lose: sending to a socket that is gone is "
+		    "ECONNREFUSED.") } } },
+	{ ECONNRESET, S_CONN, NULL, close_unread, N_("the peer closes with our bytes still unread"),
+	  { { NULL, N_("Closing a connection with unread data in it throws data away, so the kernel does not "
 		    "end it politely: TCP sends a reset, a UNIX socket marks its peer, and the next receive "
-		    "fails instead of seeing the end of the stream." } } },
+		    "fails instead of seeing the end of the stream.") } } },
 	{ ECONNRESET, S_DGRAM | S_RAW, NULL, NULL, NULL,
-	  { { NULL, "There is no connection to reset: each datagram stands alone." } } },
-	{ EAGAIN, S_ALL, NULL, recv_dontwait, "receive without waiting (MSG_DONTWAIT) when nothing has come",
-	  { { NULL, "A non-blocking call that would have to wait returns at once with EAGAIN (the same "
-		    "number as EWOULDBLOCK): try again once poll says the socket is ready." } } },
-	{ EINPROGRESS, S_STREAM, has_ports, connect_nonblocking, "connect on a non-blocking TCP socket",
-	  { { NULL, "The handshake takes a round trip, and a non-blocking connect does not wait for it: it "
-		    "has started. poll for POLLOUT, then SO_ERROR says how it ended." } } },
+	  { { NULL, N_("There is no connection to reset: each datagram stands alone.") } } },
+	{ EAGAIN, S_ALL, NULL, recv_dontwait, N_("receive without waiting (MSG_DONTWAIT) when nothing has come"),
+	  { { NULL, N_("A non-blocking call that would have to wait returns at once with EAGAIN (the same "
+		    "number as EWOULDBLOCK): try again once poll says the socket is ready.") } } },
+	{ EINPROGRESS, S_STREAM, has_ports, connect_nonblocking, N_("connect on a non-blocking TCP socket"),
+	  { { NULL, N_("The handshake takes a round trip, and a non-blocking connect does not wait for it: it "
+		    "has started. poll for POLLOUT, then SO_ERROR says how it ended.") } } },
 	{ EINPROGRESS, S_ALL, NULL, NULL, NULL,
-	  { { NULL, "Its connect has nothing to wait for on a wire: it is done within the call (a UNIX "
+	  { { NULL, N_("Its connect has nothing to wait for on a wire: it is done within the call (a UNIX "
 		    "stream whose listener's queue is full fails with EAGAIN instead), or it only records "
-		    "the peer's address." } } },
-	{ EISCONN, S_CONN, NULL, connect_again, "connect a socket that is already connected",
-	  { { NULL, "A connection is for the life of the socket: to talk to someone else, open another "
-		    "socket." } } },
+		    "the peer's address.") } } },
+	{ EISCONN, S_CONN, NULL, connect_again, N_("connect a socket that is already connected"),
+	  { { NULL, N_("A connection is for the life of the socket: to talk to someone else, open another "
+		    "socket.") } } },
 	{ EISCONN, S_DGRAM | S_RAW, NULL, NULL, NULL,
-	  { { NULL, "A datagram socket may connect again: the new address replaces the old one (and "
-		    "AF_UNSPEC forgets it)." } } },
-	{ ENOTCONN, S_CONN | S_DGRAM, NULL, peer_of_unconnected, "ask for the peer of a socket that never connected",
-	  { { NULL, "There is no peer yet: getpeername, recv on a stream, or send without an address all "
-		    "need a connected socket." } } },
+	  { { NULL, N_("A datagram socket may connect again: the new address replaces the old one (and "
+		    "AF_UNSPEC forgets it).") } } },
+	{ ENOTCONN, S_CONN | S_DGRAM, NULL, peer_of_unconnected, N_("ask for the peer of a socket that never connected"),
+	  { { NULL, N_("There is no peer yet: getpeername, recv on a stream, or send without an address all "
+		    "need a connected socket.") } } },
 	{ ENOTCONN, S_RAW, NULL, NULL, NULL,
-	  { { NULL, "A netlink socket's default peer is the kernel, port id 0: getpeername answers even "
-		    "before any connect." } } },
+	  { { NULL, N_("A netlink socket's default peer is the kernel, port id 0: getpeername answers even "
+		    "before any connect.") } } },
 	{ EMSGSIZE, S_DGRAM | S_SEQPACKET | S_RAW, NULL, send_huge,
-	  "send one message of 70000 bytes with a 4096-byte send buffer",
-	  { { NULL, "A message is sent whole or not at all: one larger than a datagram can be (65507 bytes "
-		    "of UDP over IPv4) or than the socket's send buffer is refused, nothing is sent." } } },
+	  N_("send one message of 70000 bytes with a 4096-byte send buffer"),
+	  { { NULL, N_("A message is sent whole or not at all: one larger than a datagram can be (65507 bytes "
+		    "of UDP over IPv4) or than the socket's send buffer is refused, nothing is sent.") } } },
 	{ EMSGSIZE, S_STREAM, NULL, NULL, NULL,
-	  { { NULL, "A stream has no messages: a large send is cut into pieces, or waits for room, and is "
-		    "never refused for its size." } } },
+	  { { NULL, N_("A stream has no messages: a large send is cut into pieces, or waits for room, and is "
+		    "never refused for its size.") } } },
 	{ ETIMEDOUT, S_STREAM, has_ports, connect_full_queue,
-	  "connect to a listener whose queue is full, with TCP_SYNCNT 1",
-	  { { NULL, "The listener's accept queue is full, so its kernel drops our SYN; TCP sends it again "
-		    "and, with no answer after TCP_SYNCNT retries (here 1, about 3 seconds), gives up." } } },
+	  N_("connect to a listener whose queue is full, with TCP_SYNCNT 1"),
+	  { { NULL, N_("The listener's accept queue is full, so its kernel drops our SYN; TCP sends it again "
+		    "and, with no answer after TCP_SYNCNT retries (here 1, about 3 seconds), gives up.") } } },
 	{ ETIMEDOUT, S_ALL, NULL, NULL, NULL,
-	  { { NULL, "Only TCP retransmits and gives up after a time: datagrams are not retransmitted, and a "
-		    "UNIX or netlink call never waits on a wire." } } },
-	{ EAFNOSUPPORT, S_ALL, has_ports, bind_unspec, "bind with an address whose sa_family is AF_UNSPEC",
-	  { { NULL, "The address given is not of the socket's family: an IP socket refuses it as an address "
-		    "family it does not support." } } },
+	  { { NULL, N_("Only TCP retransmits and gives up after a time: datagrams are not retransmitted, and a "
+		    "UNIX or netlink call never waits on a wire.") } } },
+	{ EAFNOSUPPORT, S_ALL, has_ports, bind_unspec, N_("bind with an address whose sa_family is AF_UNSPEC"),
+	  { { NULL, N_("The address given is not of the socket's family: an IP socket refuses it as an address "
+		    "family it does not support.") } } },
 	{ EAFNOSUPPORT, S_ALL, no_ports, NULL, NULL,
-	  { { NULL, "A UNIX or netlink socket refuses an address of another family with EINVAL. "
-		    "EAFNOSUPPORT then only comes from socket() for a family the kernel lacks." } } },
+	  { { NULL, N_("A UNIX or netlink socket refuses an address of another family with EINVAL. "
+		    "EAFNOSUPPORT then only comes from socket() for a family the kernel lacks.") } } },
 	{ EPROTONOSUPPORT, S_ALL, NULL, socket_wrong_protocol,
-	  "socket() with protocol 255, which this family and type do not have",
-	  { { NULL, "socket()'s third argument must be a protocol of the family that offers the type, or 0 "
+	  N_("socket() with protocol 255, which this family and type do not have"),
+	  { { NULL, N_("socket()'s third argument must be a protocol of the family that offers the type, or 0 "
 		    "for its default: IPPROTO_RAW (255) makes no stream or datagram sockets, netlink has 32 "
-		    "protocols, and a UNIX socket takes only 0." } } },
+		    "protocols, and a UNIX socket takes only 0.") } } },
 	{ ENOBUFS, S_RAW, NULL, multicast_overrun,
-	  "multicast to a group faster than one member (a 1024-byte receive buffer) reads",
-	  { { NULL, "The kernel could not queue every message for that member: it dropped some and tells "
+	  N_("multicast to a group faster than one member (a 1024-byte receive buffer) reads"),
+	  { { NULL, N_("The kernel could not queue every message for that member: it dropped some and tells "
 		    "the member so, with ENOBUFS at its next receive. Messages were lost: "
-		    "the program must read the whole state again (netlink-monitor does)." } } },
+		    "the program must read the whole state again (netlink-monitor does).") } } },
 	{ ENOBUFS, S_ALL, NULL, NULL, NULL,
-	  { { NULL, "A datagram that finds a full receive buffer is dropped without a word (UDP), or the "
+	  { { NULL, N_("A datagram that finds a full receive buffer is dropped without a word (UDP), or the "
 		    "sender waits or gets EAGAIN (UNIX, TCP); only netlink tells a receiver it lost "
-		    "messages." } } },
-	{ EINTR, S_ALL, NULL, recv_interrupted, "a blocking receive, interrupted by SIGALRM (no SA_RESTART)",
-	  { { NULL, "A signal arrived while the call waited, and its handler was set without SA_RESTART: "
+		    "messages.") } } },
+	{ EINTR, S_ALL, NULL, recv_interrupted, N_("a blocking receive, interrupted by SIGALRM (no SA_RESTART)"),
+	  { { NULL, N_("A signal arrived while the call waited, and its handler was set without SA_RESTART: "
 		    "the call returns EINTR (strace shows the kernel's ERESTARTSYS) and the program must "
-		    "call again." } } },
+		    "call again.") } } },
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
 const struct lab_errno lab_errnos[] = {
-	{ ECONNREFUSED, "nobody takes what is sent to this address" },
-	{ EADDRINUSE, "another socket has this address" },
-	{ EADDRNOTAVAIL, "this address is not one of this machine's" },
-	{ EACCES, "permission denied" },
-	{ ENOENT, "there is no socket file at this path" },
-	{ EPIPE, "writing to a connection that is closed" },
-	{ ECONNRESET, "the peer broke the connection off" },
-	{ EAGAIN, "the call would have to wait, and it may not" },
-	{ EINPROGRESS, "a non-blocking connect has started, not finished" },
-	{ EISCONN, "the socket is already connected" },
-	{ ENOTCONN, "the socket is not connected" },
-	{ EMSGSIZE, "the message is too long to send in one piece" },
-	{ ETIMEDOUT, "the peer did not answer in time" },
-	{ EAFNOSUPPORT, "an address family the socket (or the kernel) does not support" },
-	{ EPROTONOSUPPORT, "a protocol the family does not have" },
-	{ ENOBUFS, "no room: messages were lost" },
-	{ EINTR, "a signal interrupted the call" },
+	{ ECONNREFUSED, N_("nobody takes what is sent to this address") },
+	{ EADDRINUSE, N_("another socket has this address") },
+	{ EADDRNOTAVAIL, N_("this address is not one of this machine's") },
+	{ EACCES, N_("permission denied") },
+	{ ENOENT, N_("there is no socket file at this path") },
+	{ EPIPE, N_("writing to a connection that is closed") },
+	{ ECONNRESET, N_("the peer broke the connection off") },
+	{ EAGAIN, N_("the call would have to wait, and it may not") },
+	{ EINPROGRESS, N_("a non-blocking connect has started, not finished") },
+	{ EISCONN, N_("the socket is already connected") },
+	{ ENOTCONN, N_("the socket is not connected") },
+	{ EMSGSIZE, N_("the message is too long to send in one piece") },
+	{ ETIMEDOUT, N_("the peer did not answer in time") },
+	{ EAFNOSUPPORT, N_("an address family the socket (or the kernel) does not support") },
+	{ EPROTONOSUPPORT, N_("a protocol the family does not have") },
+	{ ENOBUFS, N_("no room: messages were lost") },
+	{ EINTR, N_("a signal interrupted the call") },
 	{ 0, NULL },
 };
 
@@ -650,7 +651,7 @@ static void take(struct lab_result *r, char *text)
 		} else if (r->nlines < LAB_MAX_LINES) {
 			snprintf(r->lines[r->nlines++], sizeof r->lines[0], "%s", line);
 		} else {
-			snprintf(r->note, sizeof r->note, "more than %d trace lines: the rest are not shown",
+			snprintf(r->note, sizeof r->note, _("more than %d trace lines: the rest are not shown"),
 				 LAB_MAX_LINES);
 		}
 	}
@@ -678,7 +679,7 @@ void lab_run(const struct lab_errno *e, const struct family *f, const struct soc
 	r->got = -1;
 	const struct lab_case *c = case_for(e->err, f, k);
 	if (!c) {
-		r->why = "this lab has no experiment for it on this kind";
+		r->why = N_("this lab has no experiment for it on this kind");
 		return;
 	}
 	r->why = c->why[0].text;
@@ -747,7 +748,7 @@ void lab_run(const struct lab_errno *e, const struct family *f, const struct soc
 	take(r, got.p ? got.p : (char[]){ 0 });
 	sb_free(&got);
 	if (timed_out)
-		snprintf(r->note, sizeof r->note, "the experiment was still running after %d s and was stopped",
+		snprintf(r->note, sizeof r->note, _("the experiment was still running after %d s and was stopped"),
 			 LAB_TIMEOUT_MS / 1000);
 	r->produced = r->got == e->err;
 	if (r->call[0] && strcmp(r->call, "-"))

@@ -13,10 +13,16 @@
 #include "lab.h"
 
 #include "../../common/cli.h"
+#include "../../common/i18n.h"
 
 static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 {
-	(void)arg;
+	if (key == CLI_LANG) {
+		if (i18n_init(arg) == 0)
+			return 0;
+		sb_printf(err, _("unknown language '%s': C (English) or zh_CN (Chinese)"), arg);
+		return -1;
+	}
 	if (key != CLI_JSON) {
 		sb_printf(err, "option %s is not errlab's", cli_option_name(key));
 		return -1;
@@ -25,21 +31,9 @@ static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 	return 0;
 }
 
-/* text from column `indent`, wrapped at 80 */
 static void wrapped(const char *text, int indent)
 {
-	int col = 0;
-	for (const char *p = text; *p;) {
-		size_t w = strcspn(p, " ");
-		if (col && col + 1 + (int)w > 80) {
-			putchar('\n');
-			col = 0;
-		}
-		col += col ? printf(" %.*s", (int)w, p) : printf("%*s%.*s", indent, "", (int)w, p);
-		p += w;
-		p += strspn(p, " ");
-	}
-	putchar('\n');
+	i18n_wrap(text, indent, 80);
 }
 
 static void print_text(const struct lab_errno *e, const struct lab_result *r, int first)
@@ -47,22 +41,22 @@ static void print_text(const struct lab_errno *e, const struct lab_result *r, in
 	static int errnos;   /* printed so far: a blank line between two */
 	if (first)
 		printf("%s%s (%s): %s\n", errnos++ ? "\n" : "", strerrorname_np(e->err), strerror(e->err),
-		       e->summary);
+		       _(e->summary));
 	printf("\n  %s/%s: ", r->fam->name, r->kind->name);
 	if (!r->cause) {
-		printf("cannot happen here\n");
-		wrapped(r->why, 4);
+		printf("%s\n", _("cannot happen here"));
+		wrapped(_(r->why), 4);
 		return;
 	}
-	printf("%s\n", r->cause);
+	printf("%s\n", _(r->cause));
 	for (int i = 0; i < r->nlines; i++)
 		printf("  %s %s\n", i == r->failed_line ? ">" : " ", r->lines[i]);
 	if (r->produced)
-		wrapped(r->why, 4);
+		wrapped(_(r->why), 4);
 	else {
-		char line[400];
-		snprintf(line, sizeof line, "NOT PRODUCED: %s returned %s instead. %s", r->call[0] ? r->call : "-",
-			 r->got > 0 ? strerrorname_np(r->got) : r->got == 0 ? "success" : "nothing", r->note);
+		char line[600];
+		snprintf(line, sizeof line, _("NOT PRODUCED: %s returned %s instead. %s"), r->call[0] ? r->call : "-",
+			 r->got > 0 ? strerrorname_np(r->got) : r->got == 0 ? _("success") : _("nothing"), r->note);
 		wrapped(line, 4);
 	}
 }
@@ -76,14 +70,14 @@ static void print_json(const struct lab_errno *e, const struct lab_result *r, in
 			  strerrorname_np(e->err), e->err);
 		sb_json(&sb, strerror(e->err));
 		sb_puts(&sb, ", \"summary\": ");
-		sb_json(&sb, e->summary);
+		sb_json(&sb, _(e->summary));
 		sb_puts(&sb, ", \"families\": [");
 	}
 	sb_printf(&sb, "%s\n    {\"family\": \"%s\", \"kind\": \"%s\", \"can_happen\": %s", first ? "" : ",",
 		  r->fam->name, r->kind->name, r->cause ? "true" : "false");
 	if (r->cause) {
 		sb_puts(&sb, ", \"cause\": ");
-		sb_json(&sb, r->cause);
+		sb_json(&sb, _(r->cause));
 		sb_printf(&sb, ", \"produced\": %s, \"call\": ", r->produced ? "true" : "false");
 		sb_json(&sb, r->call);
 		sb_puts(&sb, ", \"returned\": ");
@@ -100,7 +94,7 @@ static void print_json(const struct lab_errno *e, const struct lab_result *r, in
 		}
 	}
 	sb_puts(&sb, r->cause ? ", \"explanation\": " : ", \"why_not\": ");
-	sb_json(&sb, r->why);
+	sb_json(&sb, _(r->why));
 	sb_puts(&sb, "}");
 	if (last)
 		sb_puts(&sb, "\n  ]}");
@@ -111,6 +105,7 @@ static void print_json(const struct lab_errno *e, const struct lab_result *r, in
 int main(int argc, char **argv)
 {
 	int json = 0;
+	i18n_init(NULL);
 	struct sbuf names = SBUF_INIT;
 	for (const struct lab_errno *e = lab_errnos; e->err; e++)
 		sb_printf(&names, "%s%s", e == lab_errnos ? "" : " ", strerrorname_np(e->err));
@@ -135,7 +130,7 @@ int main(int argc, char **argv)
 	for (int i = first; i < argc; i++) {
 		const struct lab_errno *e = lab_find(argv[i]);
 		if (!e)
-			cli_tool_error(&tool, "unknown errno '%s': errlab knows %s", argv[i], sb_str(&names));
+			cli_tool_error(&tool, _("unknown errno '%s': errlab knows %s"), argv[i], sb_str(&names));
 		if (n < 64)
 			chosen[n++] = e;
 	}

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../common/i18n.h"
 #include "../../common/trace.h"
 
 #define RUN_TIMEOUT_MS 10000   /* a command or server still running then is stopped */
@@ -173,7 +175,7 @@ int ex_load_all(const char *dir, struct exercise **out, struct sbuf *err)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		sb_printf(err, "no exercises: %s: %s", dir, strerror(errno));
+		sb_printf(err, _("no exercises: %s: %s"), dir, strerror(errno));
 		return -1;
 	}
 	char *names[256];
@@ -537,7 +539,7 @@ static int command_argv(const char *cmd, const char *dir, int port, char **argv,
 			if (access(path, X_OK))
 				snprintf(path, sizeof path, "%s/sockfam-%s", bindir, sb_str(&w));
 			if (access(path, X_OK) || strchr(sb_str(&w), '/')) {
-				sb_printf(err, "the command's program '%s' is not one of the suite's", sb_str(&w));
+				sb_printf(err, _("the command's program '%s' is not one of the suite's"), sb_str(&w));
 				sb_free(&w);
 				return -1;
 			}
@@ -666,7 +668,7 @@ int ex_run(const struct exercise *e, struct sbuf *trace, struct sbuf *err)
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/exercise-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
-		sb_printf(err, "no scratch directory: %s", strerror(errno));
+		sb_printf(err, _("no scratch directory: %s"), strerror(errno));
 		return -1;
 	}
 	char path[PATH_MAX + 32], strace_cmd[PATH_MAX + 32], strace_srv[PATH_MAX + 32];
@@ -690,7 +692,7 @@ int ex_run(const struct exercise *e, struct sbuf *trace, struct sbuf *err)
 		port = wait_listening(out);
 		close(out);
 		if (port < 0) {
-			sb_printf(err, "the server (%s) did not start listening", e->server);
+			sb_printf(err, _("the server (%s) did not start listening"), e->server);
 			goto done;
 		}
 	} else {
@@ -700,7 +702,7 @@ int ex_run(const struct exercise *e, struct sbuf *trace, struct sbuf *err)
 		goto done;
 	pid_t pid = start(cargv, NULL, strace_cmd);
 	if (pid < 0 || finish(pid, RUN_TIMEOUT_MS)) {
-		sb_printf(err, "the command (%s) did not finish in %d s", e->command, RUN_TIMEOUT_MS / 1000);
+		sb_printf(err, _("the command (%s) did not finish in %d s"), e->command, RUN_TIMEOUT_MS / 1000);
 		goto done;
 	}
 	if (server > 0) {
@@ -710,7 +712,7 @@ int ex_run(const struct exercise *e, struct sbuf *trace, struct sbuf *err)
 	size_t len;
 	FILE *t = fopen(e->trace_server ? strace_srv : strace_cmd, "r");
 	if (!t) {
-		sb_printf(err, "no trace was written: %s", strerror(errno));
+		sb_printf(err, _("no trace was written: %s"), strerror(errno));
 		goto done;
 	}
 	char line[8192];
@@ -784,11 +786,31 @@ static const char *errname(const char *result, char *buf, size_t size)
 	return NULL;
 }
 
+/* "  LABEL    line": the label (translated) padded to 9 columns, whatever its script */
+static void mark(struct sbuf *out, const char *label, const char *line)
+{
+	const char *l = _(label);
+	int pad = 9 - (int)i18n_width(l, strlen(l));
+	sb_printf(out, "  %s%*s%s\n", l, pad > 1 ? pad : 1, "", line);
+}
+
+/* a line of explanation under a call */
+__attribute__((format(printf, 2, 3)))
+static void say(struct sbuf *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char text[8192];
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	sb_printf(out, "           %s\n", text);
+}
+
 static void say_explain(const struct exercise *e, const char *call, struct sbuf *out)
 {
 	for (int i = 0; i < e->nexplain; i++)
 		if (!strcmp(e->explain_call[i], call))
-			sb_printf(out, "           %s\n", e->explain[i]);
+			say(out, "%s", e->explain[i]);
 }
 
 /* Why a predicted line differs from the actual one of the same call. */
@@ -800,31 +822,32 @@ static void explain_pair(const struct exercise *e, const struct line *want, cons
 	const char *we = errname(w->result, eb1, sizeof eb1), *ge = errname(g->result, eb2, sizeof eb2);
 	if (strcmp(w->result, g->result)) {
 		if (!we && ge)
-			sb_printf(out, "           you expected %s to succeed; it fails: = %s\n", g->name, g->result);
+			say(out, _("you expected %s to succeed; it fails: = %s"), g->name, g->result);
 		else if (we && !ge) {
-			sb_printf(out, "           you expected %s to fail with %s; it succeeds (= %s)", g->name, we,
-				  g->result);
-			for (int k = at + 1; k < nall; k++) {
-				char eb3[64];
-				const char *later = all[k].parsed ? errname(all[k].c.result, eb3, sizeof eb3) : NULL;
-				if (later && !strcmp(later, we)) {
-					sb_printf(out, ", and %s comes at %s", we, all[k].c.name);
-					break;
-				}
+			const char *later = NULL;
+			int k;
+			char eb3[64];
+			for (k = at + 1; k < nall && !later; k++) {
+				later = all[k].parsed ? errname(all[k].c.result, eb3, sizeof eb3) : NULL;
+				if (later && strcmp(later, we))
+					later = NULL;
 			}
-			sb_puts(out, "\n");
+			if (later)
+				say(out, _("you expected %s to fail with %s; it succeeds (= %s), and %s comes at %s"), g->name,
+				    we, g->result, we, all[k - 1].c.name);
+			else
+				say(out, _("you expected %s to fail with %s; it succeeds (= %s)"), g->name, we, g->result);
 		} else if (we && ge && strcmp(we, ge))
-			sb_printf(out, "           %s fails, but with %s, not %s\n", g->name, ge, we);
+			say(out, _("%s fails, but with %s, not %s"), g->name, ge, we);
 		else
-			sb_printf(out, "           %s returns %s, not %s\n", g->name, g->result, w->result);
+			say(out, _("%s returns %s, not %s"), g->name, g->result, w->result);
 	}
 	if (w->nargs != g->nargs)
-		sb_printf(out, "           %s takes %d arguments here, not %d\n", g->name, g->nargs, w->nargs);
+		say(out, _("%s takes %d arguments here, not %d"), g->name, g->nargs, w->nargs);
 	else
 		for (int i = 0; i < g->nargs; i++)
 			if (strcmp(w->args[i], g->args[i]))
-				sb_printf(out, "           argument %d: you wrote %s, it is %s\n", i + 1, w->args[i],
-					  g->args[i]);
+				say(out, _("argument %d: you wrote %s, it is %s"), i + 1, w->args[i], g->args[i]);
 	say_explain(e, g->name, out);
 }
 
@@ -846,25 +869,26 @@ int ex_grade(const struct exercise *e, const char *answer, const char *actual, s
 		if (i < nw && j < ng && want[i].parsed && got[j].parsed && !strcmp(want[i].c.name, got[j].c.name) &&
 		    LCS(i, j) == LCS(i + 1, j + 1) + 1) {
 			if (!strcmp(want[i].text, got[j].text)) {
-				sb_printf(out, "  ok       %s\n", got[j].text);
+				mark(out, N_("ok"), got[j].text);
 				right++;
 			} else {
-				sb_printf(out, "  WRONG    %s\n           (you wrote: %s)\n", got[j].text, want[i].text);
+				mark(out, N_("WRONG"), got[j].text);
+				say(out, _("(you wrote: %s)"), want[i].text);
 				explain_pair(e, &want[i], &got[j], got, ng, j, out);
 			}
 			i++, j++;
 		} else if (j < ng && (i >= nw || LCS(i, j + 1) >= LCS(i + 1, j))) {
-			sb_printf(out, "  MISSING  %s\n           your answer does not have this call\n", got[j].text);
+			mark(out, N_("MISSING"), got[j].text);
+			say(out, "%s", _("your answer does not have this call"));
 			if (got[j].parsed)
 				say_explain(e, got[j].c.name, out);
 			j++;
 		} else {
+			mark(out, N_("EXTRA"), want[i].text);
 			if (want[i].parsed)
-				sb_printf(out, "  EXTRA    %s\n           %s is not made here\n", want[i].text,
-					  want[i].c.name);
+				say(out, _("%s is not made here"), want[i].c.name);
 			else
-				sb_printf(out, "  EXTRA    %s\n           not a system call as strace prints it "
-					  "(NAME(ARGS) = RESULT)\n", want[i].text);
+				say(out, "%s", _("not a system call as strace prints it (NAME(ARGS) = RESULT)"));
 			extra++;
 			i++;
 		}

@@ -14,10 +14,17 @@
 #include "ex.h"
 
 #include "../../common/cli.h"
+#include "../../common/i18n.h"
 
 static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 {
-	(void)ctx, (void)arg;
+	(void)ctx;
+	if (key == CLI_LANG) {
+		if (i18n_init(arg) == 0)
+			return 0;
+		sb_printf(err, _("unknown language '%s': C (English) or zh_CN (Chinese)"), arg);
+		return -1;
+	}
 	sb_printf(err, "option %s is not exercise's", cli_option_name(key));
 	return -1;
 }
@@ -27,32 +34,32 @@ static char *read_answer(const struct cli_tool *t, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
-		cli_tool_error(t, "cannot read the answer '%s': %m", path);
+		cli_tool_error(t, _("cannot read the answer '%s': %m"), path);
 	struct sbuf sb = SBUF_INIT;
 	char buf[4096];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
 		if (memchr(buf, '\0', n))
-			cli_tool_error(t, "'%s' is not text (it has NUL bytes): write the trace lines in a text file",
+			cli_tool_error(t, _("'%s' is not text (it has NUL bytes): write the trace lines in a text file"),
 				       path);
 		sb_putn(&sb, buf, n);
 	}
 	int bad = ferror(f);
 	fclose(f);
 	if (bad)
-		cli_tool_error(t, "cannot read the answer '%s'", path);
+		cli_tool_error(t, _("cannot read the answer '%s'"), path);
 	if (sb.len > (1u << 20))
-		cli_tool_error(t, "'%s' is larger than 1 MiB: not an answer", path);
+		cli_tool_error(t, _("'%s' is larger than 1 MiB: not an answer"), path);
 	/* UTF-8 only */
 	const unsigned char *p = (const unsigned char *)sb_str(&sb);
 	while (*p) {
 		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
 		if (more < 0)
-			cli_tool_error(t, "'%s' is not text (not UTF-8)", path);
+			cli_tool_error(t, _("'%s' is not text (not UTF-8)"), path);
 		p++;
 		for (int k = 0; k < more; k++, p++)
 			if ((*p & 0xc0) != 0x80)
-				cli_tool_error(t, "'%s' is not text (not UTF-8)", path);
+				cli_tool_error(t, _("'%s' is not text (not UTF-8)"), path);
 	}
 	return sb.p ? sb.p : strdup("");
 }
@@ -61,41 +68,49 @@ static const struct exercise *pick(const struct cli_tool *t, struct exercise *al
 {
 	long k;
 	if (cli_number(arg, 1, n, &k))
-		cli_tool_error(t, "no exercise '%s': give a number from 1 to %d (exercise list)", arg, n);
+		cli_tool_error(t, _("no exercise '%s': give a number from 1 to %d (exercise list)"), arg, n);
 	return &all[k - 1];
+}
+
+/* "  LABEL  text", the text from column 18 whatever the label's script */
+static void label(const char *l, const char *text)
+{
+	int pad = 16 - (int)i18n_width(l, strlen(l));
+	printf("  %s%*s%s\n", l, pad > 1 ? pad : 1, "", text);
 }
 
 static void show(const struct exercise *e)
 {
-	printf("Exercise %d: %s\n\n", e->number, e->title);
+	printf(_("Exercise %d: %s\n\n"), e->number, e->title);
 	if (e->server[0])
-		printf("  A server runs:  %s\n", e->server);
-	printf("  The command:    %s\n", e->command);
+		label(_("A server runs:"), e->server);
+	label(_("The command:"), e->command);
 	if (strstr(e->command, "{port}"))
-		printf("  {port}:         %s\n", e->server[0] ? "the port the server listens on" : "a port nobody listens on");
+		label("{port}:", e->server[0] ? _("the port the server listens on") : _("a port nobody listens on"));
 	if (strstr(e->command, "{dir}") || strstr(e->server, "{dir}"))
-		printf("  {dir}:          a new directory of the exercise's own (in the trace: DIR)\n");
+		label("{dir}:", _("a new directory of the exercise's own (in the trace: DIR)"));
 	if (strstr(e->command, "{file}"))
-		printf("  {file}:         {dir}/file.txt, 24 bytes: \"a file for the exercise\" and a newline\n");
+		label("{file}:", _("{dir}/file.txt, 24 bytes: \"a file for the exercise\" and a newline"));
 	printf("\n%s\n", e->question);
 	if (e->trace_server)
-		printf("(Predict the server's trace, not the command's.)\n");
+		printf("%s\n", _("(Predict the server's trace, not the command's.)"));
 	for (int i = 0; i < e->nhints; i++)
-		printf("%sHint: %s\n", i ? "" : "\n", e->hints[i]);
-	static const char *const words[] = { "descriptor numbers", "port numbers", "pids and port ids",
-		"byte counts", "the bytes sent and received" };
+		printf(_("%sHint: %s\n"), i ? "" : "\n", e->hints[i]);
+	static const char *const words[] = { N_("descriptor numbers"), N_("port numbers"), N_("pids and port ids"),
+		N_("byte counts"), N_("the bytes sent and received") };
 	int any = 0;
 	for (int i = 0; i < 5; i++)
 		if (e->norm & (1u << i))
-			printf("%s%s", any++ ? ", " : "\nNot graded (write anything): ", words[i]);
+			printf("%s%s", any++ ? _(", ") : _("\nNot graded (write anything): "), _(words[i]));
 	if (any)
 		printf(".\n");
-	printf("\nWrite one line per call, as strace prints it (NAME(ARGS) = RESULT), into a file and run:\n"
-	       "  exercise check %d FILE\n", e->number);
+	printf(_("\nWrite one line per call, as strace prints it (NAME(ARGS) = RESULT), into a file and run:\n"
+		 "  exercise check %d FILE\n"), e->number);
 }
 
 int main(int argc, char **argv)
 {
+	i18n_init(NULL);
 	const struct cli_tool tool = {
 		.name = "exercise",
 		.id = CLI_TOOL_EXERCISE,
@@ -127,24 +142,25 @@ int main(int argc, char **argv)
 		     { "check", 3, "check N ANSWER.txt" } };
 	size_t s;
 	if (!nops)
-		cli_tool_error(&tool, "what to do: list, show N, answer N or check N ANSWER.txt");
+		cli_tool_error(&tool, "%s", _("what to do: list, show N, answer N or check N ANSWER.txt"));
 	for (s = 0; s < sizeof subs / sizeof subs[0] && strcmp(subs[s].name, ops[0]); s++)
 		;
 	if (s == sizeof subs / sizeof subs[0])
-		cli_tool_error(&tool, "unknown command '%s': list, show N, answer N or check N ANSWER.txt", ops[0]);
+		cli_tool_error(&tool, _("unknown command '%s': list, show N, answer N or check N ANSWER.txt"), ops[0]);
 	if (nops != subs[s].nops)
-		cli_tool_error(&tool, "%s takes %d argument%s: exercise %s", subs[s].name, subs[s].nops - 1,
-			       subs[s].nops == 2 ? "" : "s", subs[s].usage);
+		cli_tool_error(&tool, ngettext("%s takes %d argument: exercise %s", "%s takes %d arguments: exercise %s",
+					       (unsigned long)(subs[s].nops - 1)),
+			       subs[s].name, subs[s].nops - 1, subs[s].usage);
 	const char *dir = ex_dir();
 	if (!dir)
-		cli_tool_error(&tool, "no exercises directory (set SOCKFAM_EXERCISES)");
+		cli_tool_error(&tool, "%s", _("no exercises directory (set SOCKFAM_EXERCISES)"));
 	struct exercise *all = NULL;
 	struct sbuf err = SBUF_INIT;
 	int n = ex_load_all(dir, &all, &err);
 	if (n < 0)
 		cli_tool_error(&tool, "%s", sb_str(&err));
 	if (n == 0)
-		cli_tool_error(&tool, "no exercises in %s", dir);
+		cli_tool_error(&tool, _("no exercises in %s"), dir);
 	const struct exercise *e = nops > 1 ? pick(&tool, all, n, ops[1]) : NULL;
 	char *answer = s == 3 ? read_answer(&tool, ops[2]) : NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -165,8 +181,8 @@ int main(int argc, char **argv)
 		} else {
 			int score, total;
 			rc = ex_grade(e, answer, sb_str(&trace), &report, &score, &total);
-			printf("Exercise %d: %s\n  %s\n\n%s\nscore: %d/%d%s\n", e->number, e->title, e->command,
-			       sb_str(&report), score, total, rc ? "" : " (every call right)");
+			printf(_("Exercise %d: %s\n  %s\n\n%s\nscore: %d/%d%s\n"), e->number, e->title, e->command,
+			       sb_str(&report), score, total, rc ? "" : _(" (every call right)"));
 		}
 		sb_free(&trace);
 		sb_free(&report);
