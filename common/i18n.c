@@ -1,13 +1,13 @@
 /* i18n: gettext set-up and UTF-8 text widths (see i18n.h). */
 #define _GNU_SOURCE
 #include "i18n.h"
+#include "io.h"
 
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 const char *const i18n_languages[] = { "zh_CN", NULL };
@@ -17,26 +17,8 @@ const char *const i18n_languages[] = { "zh_CN", NULL };
 static const char *locale_dir(void)
 {
 	static char dir[PATH_MAX + 64];
-	const char *env = getenv("SOCKFAM_LOCALEDIR");
-	if (env && *env)
-		return env;
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	static const char *const beside[] = { "../build/locale", "../share/locale" };
-	struct stat st;
-	for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
-		snprintf(dir, sizeof dir, "%s/%s", exe, beside[i]);
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			return dir;
-	}
-	return NULL;
+	static const char *const beside[] = { "../build/locale", "../share/locale", NULL };
+	return io_data_dir("SOCKFAM_LOCALEDIR", beside, dir, sizeof dir);
 }
 
 int i18n_init(const char *lang)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../../common/i18n.h"
+#include "../../common/io.h"
 #include "../../common/trace.h"
 
 #define RUN_TIMEOUT_MS 10000   /* a command or server still running then is stopped */
@@ -31,26 +32,8 @@
 const char *ex_dir(void)
 {
 	static char dir[PATH_MAX + 64];
-	const char *env = getenv("SOCKFAM_EXERCISES");
-	if (env && *env)
-		return env;
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	static const char *const beside[] = { "../exercises", "../share/sockfam/exercises" };
-	struct stat st;
-	for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
-		snprintf(dir, sizeof dir, "%s/%s", exe, beside[i]);
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			return dir;
-	}
-	return NULL;
+	static const char *const beside[] = { "../exercises", "../share/sockfam/exercises", NULL };
+	return io_data_dir("SOCKFAM_EXERCISES", beside, dir, sizeof dir);
 }
 
 /* ---- the file format ------------------------------------------------------------ */
@@ -472,16 +455,6 @@ void ex_normalise(const struct exercise *e, const char *line, const char *dir, s
 
 /* ---- running ------------------------------------------------------------------------ */
 
-/* The directory this program is in: the suite's other programs are there. */
-static void bin_dir(char *dir, size_t size)
-{
-	ssize_t n = readlink("/proc/self/exe", dir, size - 1);
-	dir[n > 0 ? n : 0] = '\0';
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-}
-
 /* A port nobody listens on (TCP or UDP) on loopback: the kernel's pick, given back. */
 static int closed_port(void)
 {
@@ -504,7 +477,9 @@ static int closed_port(void)
 static int command_argv(const char *cmd, const char *dir, int port, char **argv, int max, struct sbuf *err)
 {
 	char bindir[PATH_MAX], portstr[16];
-	bin_dir(bindir, sizeof bindir);
+	/* the suite's other programs are beside this one */
+	if (io_program_dir(bindir, sizeof bindir))
+		bindir[0] = '\0';
 	snprintf(portstr, sizeof portstr, "%d", port);
 	int n = 0;
 	const char *p = cmd;
