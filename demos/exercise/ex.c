@@ -198,10 +198,13 @@ void ex_free(struct exercise *e, int n)
 
 /* ---- one line, taken apart ---------------------------------------------------------- */
 
+/* The longest trace line the grader takes: a longer one in a run is an
+ * error, in an answer a line it says it cannot read. */
+#define MAX_LINE 4096
 #define MAX_ARGS 16
 struct call {
 	char name[32];
-	char args[MAX_ARGS][1024];
+	char args[MAX_ARGS][MAX_LINE];
 	int nargs;
 	char result[512];
 };
@@ -377,7 +380,7 @@ static void replace_result_number(struct call *c, const char *word)
 
 void ex_normalise(const struct exercise *e, const char *line, const char *dir, struct sbuf *out)
 {
-	char buf[4096];
+	char buf[MAX_LINE];
 	const char *p = line;
 	/* "[pid 123] " and a -o file's "123  " */
 	if (!strncmp(p, "[pid ", 5) && strchr(p, ']'))
@@ -690,20 +693,30 @@ int ex_run(const struct exercise *e, struct sbuf *trace, struct sbuf *err)
 		sb_printf(err, _("no trace was written: %s"), strerror(errno));
 		goto done;
 	}
-	char line[8192];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	rc = 0;
 	/* the trace lines; not what the program says to its user ("inet-client: ...") */
-	while (fgets(line, sizeof line, t)) {
+	while ((got = getline(&line, &cap, t)) > 0) {
 		len = strcspn(line, "\n");
 		line[len] = '\0';
+		if (len >= MAX_LINE - 1) {
+			sb_printf(err, _("a trace line of %zu bytes is longer than the grader takes (%d): give the "
+					 "exercise's command a smaller -s"), len, MAX_LINE - 1);
+			rc = -1;
+			break;
+		}
 		struct sbuf one = SBUF_INIT;
-		struct call c;
+		struct call *c = malloc(sizeof *c);
 		ex_normalise(e, line, dir, &one);
-		if (parse_call(sb_str(&one), &c) == 0)
+		if (c && parse_call(sb_str(&one), c) == 0)
 			sb_printf(trace, "%s\n", sb_str(&one));
+		free(c);
 		sb_free(&one);
 	}
+	free(line);
 	fclose(t);
-	rc = 0;
 done:
 	if (server > 0)
 		finish(server, 0);
@@ -716,7 +729,7 @@ done:
 /* ---- grading ---------------------------------------------------------------------- */
 
 struct line {
-	char text[4096];
+	char text[MAX_LINE];
 	struct call c;
 	int parsed;
 };
@@ -728,8 +741,12 @@ static int split_lines(const struct exercise *e, const char *text, struct line *
 	const char *p = text;
 	while (*p) {
 		size_t len = strcspn(p, "\n");
-		char raw[4096];
-		snprintf(raw, sizeof raw, "%.*s", (int)(len < sizeof raw ? len : sizeof raw - 1), p);
+		char raw[MAX_LINE];
+		if (len >= sizeof raw)
+			/* said, not cut: it stays a line the grader cannot read */
+			snprintf(raw, sizeof raw, _("(a line of %zu bytes, longer than a trace line can be here)"), len);
+		else
+			snprintf(raw, sizeof raw, "%.*s", (int)len, p);
 		p += len + (p[len] == '\n');
 		char *t = trim(raw);
 		if (!*t || (answer && *t == '#') || !strncmp(t, "+++ ", 4) || !strncmp(t, "--- ", 4))
