@@ -61,6 +61,20 @@ int i18n_init(const char *lang)
 	return 0;
 }
 
+const char *i18n_language(void)
+{
+	/* what i18n_init left for gettext: LANGUAGE's first entry, else the locale's */
+	const char *env = getenv("LANGUAGE");
+	const char *loc = setlocale(LC_MESSAGES, NULL);
+	const char *from = env && *env ? env : loc;
+	if (!from)
+		return NULL;
+	for (size_t i = 0; i18n_languages[i]; i++)
+		if (!strncmp(from, i18n_languages[i], strlen(i18n_languages[i])))
+			return i18n_languages[i];
+	return NULL;
+}
+
 /* the code point at s (UTF-8), its length in *len */
 static unsigned code_point(const unsigned char *s, size_t *len)
 {

@@ -24,6 +24,9 @@ extern const char *const i18n_languages[];
  * "C"/"en" or one of i18n_languages. -1 for a language there is no catalog for. */
 int i18n_init(const char *lang);
 
+/* The catalog language the messages are in now ("zh_CN"), or NULL for English. */
+const char *i18n_language(void);
+
 /* The columns a UTF-8 text takes on a terminal (a CJK character: 2). */
 size_t i18n_width(const char *s, size_t bytes);
 

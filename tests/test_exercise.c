@@ -204,3 +204,55 @@ Test(exercise, bad_command_lines_and_answers_are_one_line_and_exit_2)
 	}
 	h_tmpdir_free(dir);
 }
+
+/* Every title, question, hint and explanation of every exercise has its
+ * Chinese (KEY.zh_CN), and show prints it with --lang zh_CN. */
+Test(exercise, every_exercise_text_has_its_chinese)
+{
+	DIR *d = opendir("exercises");
+	cr_assert(d);
+	struct dirent *e;
+	int files = 0;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".txt"))
+			continue;
+		char path[600];
+		snprintf(path, sizeof path, "exercises/%s", e->d_name);
+		char *text = h_slurp(path, NULL);
+		cr_assert(text);
+		char *answer = strstr(text, "\nanswer:");
+		if (answer)
+			*answer = '\0';
+		static const char *const keys[] = { "title", "question", "hint" };
+		for (size_t k = 0; k < 3; k++) {
+			char en[32], zh[32];
+			snprintf(en, sizeof en, "\n%s:", keys[k]);
+			snprintf(zh, sizeof zh, "\n%s.zh_CN:", keys[k]);
+			int nen = 0, nzh = 0;
+			for (char *p = text - 1; (p = strstr(p + 1, en));)
+				nen++;
+			for (char *p = text - 1; (p = strstr(p + 1, zh));)
+				nzh++;
+			if (!strncmp(text, en + 1, strlen(en + 1)))
+				nen++;
+			cr_expect_eq(nzh, nen, "%s: %d %s lines, %d in Chinese", path, nen, keys[k], nzh);
+		}
+		/* each call explained in English is explained in Chinese */
+		for (char *p = strstr(text, "\nexplain: "); p; p = strstr(p + 1, "\nexplain: ")) {
+			char call[40], zh[64];
+			snprintf(call, sizeof call, "%.*s", (int)strcspn(p + 10, ":"), p + 10);
+			snprintf(zh, sizeof zh, "\nexplain.zh_CN: %s:", call);
+			cr_expect(strstr(text, zh), "%s: the explanation of %s has no Chinese", path, call);
+		}
+		free(text);
+		files++;
+	}
+	closedir(d);
+	cr_expect_geq(files, 20);
+	char *argv[] = { "bin/exercise", "show", "3", "--lang", "zh_CN", NULL };
+	char *out = NULL;
+	cr_assert_eq(h_run(argv, NULL, 0, &out, NULL), 0);
+	cr_expect(out && strstr(out, "练习 3：UNIX 客户端，而没有套接字文件") && strstr(out, "提示：AF_UNIX"), "%s", out);
+	free(out);
+}

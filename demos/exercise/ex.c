@@ -86,6 +86,36 @@ int ex_parse(const char *path, struct exercise *e, struct sbuf *err)
 		}
 		*colon = '\0';
 		char *key = trim(l), *val = trim(colon + 1);
+		/* KEY.LANG: the text in that language; taken instead of the English
+		 * when the messages are in it, else left out */
+		char *dot = strchr(key, '.');
+		int translated = 0;
+		if (dot) {
+			*dot = '\0';
+			const char *now = i18n_language();
+			if (strcmp(key, "title") && strcmp(key, "question") && strcmp(key, "hint") && strcmp(key, "explain")) {
+				sb_printf(err, "%s:%d: only title, question, hint and explain take a language (%s.%s)", path,
+					  n, key, dot + 1);
+				rc = -1;
+				break;
+			}
+			if (!now || strcmp(now, dot + 1))
+				continue;
+			translated = 1;
+			if (!strcmp(key, "hint") && !e->hints_translated) {
+				e->nhints = 0;   /* the translated hints replace the English ones */
+				e->hints_translated = 1;
+			}
+		} else if (e->hints_translated && !strcmp(key, "hint")) {
+			continue;
+		}
+		if (!translated && ((!strcmp(key, "title") && e->title_translated) ||
+				    (!strcmp(key, "question") && e->question_translated)))
+			continue;
+		if (translated && !strcmp(key, "title"))
+			e->title_translated = 1;
+		if (translated && !strcmp(key, "question"))
+			e->question_translated = 1;
 		if (!strcmp(key, "title"))
 			snprintf(e->title, sizeof e->title, "%s", val);
 		else if (!strcmp(key, "command"))
@@ -111,8 +141,17 @@ int ex_parse(const char *path, struct exercise *e, struct sbuf *err)
 				break;
 			}
 			*c2 = '\0';
-			snprintf(e->explain_call[e->nexplain], sizeof e->explain_call[0], "%s", trim(val));
-			snprintf(e->explain[e->nexplain++], sizeof e->explain[0], "%s", trim(c2 + 1));
+			/* a translation replaces the English text of that call */
+			int k;
+			for (k = 0; k < e->nexplain && strcmp(e->explain_call[k], trim(val)); k++)
+				;
+			if (k < e->nexplain && !translated && e->explain_translated[k])
+				continue;
+			if (k == e->nexplain)
+				e->nexplain++;
+			e->explain_translated[k] = translated;
+			snprintf(e->explain_call[k], sizeof e->explain_call[0], "%s", trim(val));
+			snprintf(e->explain[k], sizeof e->explain[0], "%s", trim(c2 + 1));
 		} else if (!strcmp(key, "normalise")) {
 			for (char *w = strtok(val, " ,"); w; w = strtok(NULL, " ,")) {
 				unsigned bit = 0;

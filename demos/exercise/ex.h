@@ -41,6 +41,8 @@ struct exercise {
 	char explain_call[EX_MAX_LIST][24];
 	char explain[EX_MAX_LIST][400];
 	int nexplain;
+	/* the texts taken from KEY.LANG lines, in the language of the messages */
+	int title_translated, question_translated, hints_translated, explain_translated[EX_MAX_LIST];
 	struct sbuf answer;    /* the model answer, lines as written */
 };
 

@@ -103,7 +103,7 @@ static void show(const struct exercise *e)
 		if (e->norm & (1u << i))
 			printf("%s%s", any++ ? _(", ") : _("\nNot graded (write anything): "), _(words[i]));
 	if (any)
-		printf(".\n");
+		printf("%s\n", _("."));
 	printf(_("\nWrite one line per call, as strace prints it (NAME(ARGS) = RESULT), into a file and run:\n"
 		 "  exercise check %d FILE\n"), e->number);
 }
