@@ -253,3 +253,24 @@ Test(i18n, an_unknown_language_is_one_line_and_exit_2)
 		free(why);
 	}
 }
+
+/* README.zh-CN.md shows the commands README.md shows (there they are run and
+ * their output compared), and says which part it translates. */
+Test(i18n, the_chinese_readme_keeps_to_the_readmes_commands)
+{
+	char *zh = h_slurp("README.zh-CN.md", NULL), *en = h_slurp("README.md", NULL);
+	cr_assert(zh && en, "README.zh-CN.md or README.md is missing");
+	cr_expect(strstr(zh, "README.md"), "README.zh-CN.md does not point to README.md");
+	int n = 0;
+	for (char *p = zh; (p = strstr(p, "\n$ ")); p++) {
+		char cmd[512];
+		snprintf(cmd, sizeof cmd, "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
+		char want[520];
+		snprintf(want, sizeof want, "\n%s\n", cmd);
+		cr_expect(strstr(en, want), "README.zh-CN.md shows `%s`, which README.md does not", cmd + 2);
+		n++;
+	}
+	cr_expect_geq(n, 3);
+	free(zh);
+	free(en);
+}
