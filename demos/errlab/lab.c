@@ -649,7 +649,7 @@ static void take(struct lab_result *r, char *text)
 		} else if (!strncmp(line, "#note ", 6)) {
 			snprintf(r->note, sizeof r->note, "%s", line + 6);
 		} else if (r->nlines < LAB_MAX_LINES) {
-			snprintf(r->lines[r->nlines++], sizeof r->lines[0], "%s", line);
+			r->lines[r->nlines++] = strdup(line);
 		} else {
 			snprintf(r->note, sizeof r->note, _("more than %d trace lines: the rest are not shown"),
 				 LAB_MAX_LINES);
@@ -668,6 +668,13 @@ static void remove_dir(const char *dir)
 	}
 	if (rmdir(dir))
 		fprintf(stderr, "errlab: could not remove %s: %s\n", dir, strerror(errno));
+}
+
+void lab_free(struct lab_result *r)
+{
+	for (int i = 0; i < r->nlines; i++)
+		free(r->lines[i]);
+	r->nlines = 0;
 }
 
 void lab_run(const struct lab_errno *e, const struct family *f, const struct sock_kind *k, struct lab_result *r)

@@ -37,7 +37,7 @@ struct lab_result {
 	int failed_line;        /* the index of that call's line in lines, -1 */
 	char note[200];         /* when not produced: why (the child's own words) */
 	int nlines;
-	char lines[LAB_MAX_LINES][512];   /* the trace lines, as strace prints them */
+	char *lines[LAB_MAX_LINES];   /* the trace lines, as strace prints them (malloc'd, whole) */
 };
 
 /* The errno's name ("ECONNREFUSED") or NULL when the lab has no such errno. */
@@ -47,7 +47,8 @@ const struct lab_errno *lab_find(const char *name);
  * after the last. The kinds are bin/compare's (netlink: a user-to-user kind). */
 int lab_next_kind(const struct family **f, const struct sock_kind **k);
 
-/* Runs e on f/k (or says why it cannot happen there) into *r. */
+/* Runs e on f/k (or says why it cannot happen there) into *r; lab_free then. */
 void lab_run(const struct lab_errno *e, const struct family *f, const struct sock_kind *k, struct lab_result *r);
+void lab_free(struct lab_result *r);
 
 #endif

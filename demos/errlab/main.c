@@ -159,6 +159,7 @@ int main(int argc, char **argv)
 				print_json(chosen[i], &r, !col, !more);
 			else
 				print_text(chosen[i], &r, !col);
+			lab_free(&r);
 			f = nf, k = nk, col++;
 		}
 	}
