@@ -186,6 +186,8 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 /* ---- one connection ------------------------------------------------------------- */
 
 static const struct transport plain_transport;
+static int join_room(struct server *sv, struct conn *c);
+static void leave_room(struct server *sv, struct conn *c);
 
 static void now(struct timespec *t)
 {
@@ -216,6 +218,10 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 	if (sv->s->fam->server_peer)
 		sv->s->fam->server_peer(sv->s, fd);
 	if (sv->s->tls && tls_conn_attach(c) < 0)
+		return -1;
+	/* a thread room's member joins before its greeting goes out, so nothing
+	 * said after that greeting passes it by */
+	if (sv->room && join_room(sv, c) < 0)
 		return -1;
 	const struct service *svc = sv->o->service;
 	if (svc->opened && svc->opened(c) < 0)
@@ -470,6 +476,7 @@ void sv_conn_close(struct server *sv, struct conn *c, const char *why)
 		sv_log(sv, "%s", why);
 	if (c->queued)
 		sv_log(sv, "%zu bytes of answers to %s were never taken by it: dropped", c->queued, c->who);
+	leave_room(sv, c);
 	const struct service *svc = sv->o->service;
 	if (svc->closed)
 		svc->closed(c);
@@ -617,6 +624,8 @@ static void deliver_mail(struct server *sv, struct conn *c)
 	mb->bytes = 0;
 	mb->lost = 0;
 	pthread_mutex_unlock(&sv->room->mu);
+	/* gathered, then sent in one write, as a read's answers are */
+	c->batching = 1;
 	while (l) {
 		struct letter *next = l->next;
 		if (!c->ending && !c->failed)
@@ -625,6 +634,11 @@ static void deliver_mail(struct server *sv, struct conn *c)
 			c->ending = 1;
 		free(l);
 		l = next;
+	}
+	c->batching = 0;
+	if (c->batch.len) {
+		conn_write(c, c->batch.p, c->batch.len);
+		sb_reset(&c->batch);
 	}
 	if (lost && !c->ending && !c->failed) {
 		char line[200];
@@ -661,8 +675,6 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 			r = -1;
 		}
 	}
-	if (r > 0 && sv->room && join_room(sv, &c) < 0)
-		r = -1;
 	if (r > 0 && c.ending)
 		r = 0;
 	/* the one connection a room service reaches (iterative: one at a time;
@@ -703,7 +715,6 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 	if (current)
 		sv->current = NULL;
 	free(buf);
-	leave_room(sv, &c);
 	sv_conn_close(sv, &c, NULL);
 	sv_log_flush();
 }
