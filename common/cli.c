@@ -132,7 +132,14 @@ static int w_stream_server(const struct family *f, enum role r) { return w_model
 
 /* ---- the vocabulary ------------------------------------------------------------------- */
 
-enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_FAMILY_BASE = 512 };
+enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_NONBLOCK, O_TIMEOUT, O_FAMILY_BASE = 512 };
+
+/* --nonblock, --timeout: a client that connects or waits for answers (not
+ * netlink-query, whose peer is the kernel) */
+static int w_blocking_client(const struct family *f, enum role r)
+{
+	return r == ROLE_CLIENT && !f->client_exchange;
+}
 
 /* --tls and its options: --tls on every stream program, --cert/--key on its
  * servers, --cafile/--insecure on its clients */
@@ -222,6 +229,14 @@ static const struct cli_opt vocabulary[] = {
 	{ O_UPLOAD, "upload", "FILE", G_ENDPOINT, w_stream_client, 0,
 	  "send FILE to a --service upload server (its name, size and content) and check "
 	  "the SHA-256 it answers with" },
+	{ O_NONBLOCK, "nonblock", NULL, G_ENDPOINT, w_blocking_client, 0,
+	  "Python's setblocking(False): the socket made non-blocking with fcntl(F_SETFL, O_NONBLOCK); "
+	  "a receive with nothing there returns EAGAIN, connect returns EINPROGRESS (what connect_ex() "
+	  "returns) and the client then waits in poll()" },
+	{ O_TIMEOUT, "timeout", "SECONDS", G_ENDPOINT, w_blocking_client, 0,
+	  "Python's settimeout(SECONDS): a non-blocking socket, and poll() with that limit before "
+	  "connect completes (then getsockopt(SO_ERROR)) and before each datagram answer; "
+	  "no connection in time: ETIMEDOUT" },
 	{ O_DIR, "dir", "DIR", G_SERVER, w_stream_server, 0,
 	  "--service upload: where the uploaded files go" },
 	{ O_OVERWRITE, "overwrite", NULL, G_SERVER, w_stream_server, 0,
@@ -727,6 +742,12 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		case O_DIR: s->srv.upload_dir = optarg; break;
 		case O_OVERWRITE: s->srv.overwrite = 1; break;
 		case O_UPLOAD: s->upload = optarg; break;
+		case O_NONBLOCK: s->nonblock = 1; break;
+		case O_TIMEOUT:
+			if (cli_number(optarg, 1, 3600, &num))
+				cli_usage_error(s, "invalid --timeout '%s': give whole seconds from 1 to 3600", optarg);
+			s->timeout_s = (int)num;
+			break;
 		case '?':
 		case ':':
 			bad_option(s->prog, longs, shorts, argv[optind - 1], optopt);
@@ -748,6 +769,9 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time))
 		cli_usage_error(s, "-q turns the trace off, so %s has nothing to do",
 				outfile ? "-o" : trace_cfg.timestamps ? "-t" : "-T");
+	if (s->nonblock && s->timeout_s)
+		cli_usage_error(s, "--nonblock and --timeout: one blocking mode at a time "
+				"(Python's settimeout(0) is setblocking(False))");
 	if (kind_name)
 		s->kind = find_kind(s, kind_name);
 	if (udp) {

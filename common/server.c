@@ -777,12 +777,7 @@ int sv_idle_timeout(const struct server *sv, const struct timespec *oldest)
 
 int sv_set_nonblocking(struct server *sv, int fd)
 {
-	int fl = t_fcntl(fd, F_GETFL, 0);
-	if (fl < 0 || t_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-		skel_fail(sv->s, "fcntl", errno, "making descriptor %d non-blocking", fd);
-		return -1;
-	}
-	return 0;
+	return skel_set_nonblocking(sv->s, fd);
 }
 
 /* ---- options ---------------------------------------------------------------------- */
