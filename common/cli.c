@@ -163,11 +163,20 @@ struct cli_opt {
 
 #define T_ALL (~0u)
 #define T_CMP CLI_TOOL_COMPARE
+#define T_SOPT CLI_TOOL_SOCKOPT
 
 static const struct cli_opt vocabulary[] = {
 	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, 0, NULL },
 	{ 'p', "port", "PORT", G_ENDPOINT, w_ports, 0, NULL },
-	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, 0, NULL },
+	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, T_SOPT, NULL },
+	/* bin/sockopt: which socket */
+	{ 'f', "family", "FAMILY", G_ENDPOINT, NULL, T_SOPT, "the socket's family (default inet; the list is below)" },
+	/* bin/lookup */
+	{ CLI_ADDR, "addr", NULL, G_RUN, NULL, CLI_TOOL_LOOKUP,
+	  "the operands are address forms: what inet_aton, inet_pton (AF_INET and AF_INET6) and "
+	  "inet_ntop make of each, byte by byte" },
+	{ CLI_ORDER, "order", NULL, G_RUN, NULL, CLI_TOOL_LOOKUP,
+	  "the operands are numbers: htons/htonl/ntohs/ntohl of each, and its bytes in memory and on the wire" },
 	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, 0, "UDP: the same as -k udp" },
 	{ 'n', "count", "COUNT", G_ENDPOINT, w_server, 0, NULL },
 	{ 'w', "wait", "MS", G_ENDPOINT, w_waiting_client, 0,
@@ -189,8 +198,8 @@ static const struct cli_opt vocabulary[] = {
 	  "or FAMILY/KIND (inet/udp)" },
 	{ CLI_DETAILS, "details", NULL, G_MATRIX, NULL, T_CMP,
 	  "the longer story of every cell after the table" },
-	{ CLI_MARKDOWN, "markdown", NULL, G_OUTPUT, NULL, T_CMP, "Markdown (the matrix, --models)" },
-	{ CLI_JSON, "json", NULL, G_OUTPUT, NULL, T_CMP, "JSON, every value (the matrix, --models)" },
+	{ CLI_MARKDOWN, "markdown", NULL, G_OUTPUT, NULL, T_CMP | CLI_TOOL_PYMAP, NULL },
+	{ CLI_JSON, "json", NULL, G_OUTPUT, NULL, T_CMP | T_SOPT, NULL },
 	{ CLI_CSV, "csv", NULL, G_OUTPUT, NULL, T_CMP, "CSV, one line per cell (the matrix)" },
 	{ CLI_WIDE, "wide", NULL, G_OUTPUT, NULL, T_CMP,
 	  "ignore the terminal's width: the matrix as one table, --models in one band, "
@@ -241,12 +250,12 @@ static const struct cli_opt vocabulary[] = {
 	  "--service upload: where the uploaded files go" },
 	{ O_OVERWRITE, "overwrite", NULL, G_SERVER, w_stream_server, 0,
 	  "--service upload: an upload may replace a file of DIR" },
-	{ 'q', NULL, NULL, G_TRACE, w_all, 0, "do not print system calls" },
-	{ 'o', NULL, "FILE", G_TRACE, w_all, 0, "print system calls to FILE instead of standard error" },
-	{ 's', NULL, "N", G_TRACE, w_all, 0, "show at most N bytes of each buffer (default 32)" },
-	{ 't', NULL, NULL, G_TRACE, w_all, 0, "time of day before each call; -tt adds microseconds" },
-	{ 'T', NULL, NULL, G_TRACE, w_all, 0, "time spent in each call" },
-	{ 'x', NULL, NULL, G_TRACE, w_all, 0, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'q', NULL, NULL, G_TRACE, w_all, T_SOPT, "do not print system calls" },
+	{ 'o', NULL, "FILE", G_TRACE, w_all, T_SOPT, "print system calls to FILE instead of standard error" },
+	{ 's', NULL, "N", G_TRACE, w_all, T_SOPT, "show at most N bytes of each buffer (default 32)" },
+	{ 't', NULL, NULL, G_TRACE, w_all, T_SOPT, "time of day before each call; -tt adds microseconds" },
+	{ 'T', NULL, NULL, G_TRACE, w_all, T_SOPT, "time spent in each call" },
+	{ 'x', NULL, NULL, G_TRACE, w_all, T_SOPT, "non-printable bytes in hex; -xx: all bytes in hex" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
 	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
 };
@@ -311,6 +320,17 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 			     models[0]->name);
 		for (const struct model *const *m = models; *m && n < (int)size; m++)
 			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, (*m)->summary);
+		return;
+	case -'k':
+		snprintf(buf, size, "the socket's kind, as the family's programs name it (default: the family's first)");
+		return;
+	case -CLI_MARKDOWN:
+		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? "Markdown (the matrix, --models)"
+									 : "the table in Markdown");
+		return;
+	case -CLI_JSON:
+		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? "JSON, every value (the matrix, --models)"
+									 : "JSON, every value");
 		return;
 	case CLI_MODEL:
 		n = snprintf(buf, size, "how clients are served at once (default %s):", models[0]->name);
@@ -403,7 +423,7 @@ static void print_wrapped(const char *text)
 }
 
 /* The option rows a program takes, group by group, each under its title. */
-static void print_groups(const struct who *w)
+static void print_groups(const struct who *w, const char *run_title)
 {
 	static const char *const family_titles[] = {
 		[G_ENDPOINT] = "Endpoint:",
@@ -416,12 +436,23 @@ static void print_groups(const struct who *w)
 		[G_OUTPUT] = "Output (text by default, as wide as the terminal):",
 		[G_SERVER] = "The server:",
 		[G_TRACE] = "",
+		[G_ENDPOINT] = "The socket:",
 	};
 	static const enum group family_order[] = { G_ENDPOINT, G_SERVER, G_TRACE };
-	static const enum group tool_order[] = { G_RUN, G_MATRIX, G_OUTPUT, G_SERVER, G_TRACE };
+	static const enum group tool_order[] = { G_RUN, G_ENDPOINT, G_MATRIX, G_OUTPUT, G_SERVER, G_TRACE };
 	const enum group *order = w->f ? family_order : tool_order;
-	size_t norder = w->f ? 3 : 5;
+	size_t norder = w->f ? 3 : 6;
 	const char *const *titles = w->f ? family_titles : tool_titles;
+	const char *other_titles[G_OUTPUT + 1];
+	if (run_title) {
+		/* a program other than compare: its own first title; its output is not a matrix */
+		memcpy(other_titles, tool_titles, sizeof other_titles);
+		other_titles[G_RUN] = run_title;
+		other_titles[G_OUTPUT] = "Output (text by default):";
+		if (w->tool & T_SOPT)
+			other_titles[G_TRACE] = "Trace (as strace names them):";
+		titles = other_titles;
+	}
 	int any = 0;
 	for (size_t gi = 0; gi < norder; gi++) {
 		enum group g = order[gi];
@@ -492,7 +523,7 @@ static void usage(const struct session *s)
 		putchar('\n');
 	}
 	struct who w = { s->prog, f, s->role, 0 };
-	print_groups(&w);
+	print_groups(&w, NULL);
 	puts("\nExit status: 0 success, 1 a system call or the peer failed, 2 bad usage.");
 }
 
@@ -612,6 +643,46 @@ static __attribute__((noreturn)) void bad_option(const char *prog, const struct 
 	die(prog, "unknown option '%s'", word ? word : "?");
 }
 
+/* A trace option (-q -o -s -t -T -x -v): 1 when c is one (taken), 0 when not. */
+static int trace_option(const char *prog, int c, const char *arg, const char **outfile)
+{
+	long num;
+	switch (c) {
+	case 'q': trace_cfg.enabled = 0; return 1;
+	case 'o': *outfile = arg; return 1;
+	case 's':
+		if (cli_number(arg, 0, 1L << 30, &num))
+			die(prog, "invalid string limit '%s': give a number of bytes", arg);
+		decode_opts.strsize = (int)num;
+		return 1;
+	case 't': trace_cfg.timestamps++; return 1;
+	case 'T': trace_cfg.show_time = 1; return 1;
+	case 'x': decode_opts.xflag++; return 1;
+	case 'v': decode_opts.verbose = 1; return 1;
+	}
+	return 0;
+}
+
+/* After the options: the trace options checked together, the -o file opened. */
+static void trace_finish(const char *prog, const char *outfile)
+{
+	if (decode_opts.xflag > 2)
+		decode_opts.xflag = 2;
+	if (trace_cfg.timestamps > 2)
+		trace_cfg.timestamps = 2;
+	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time))
+		die(prog, "-q turns the trace off, so %s has nothing to do",
+		    outfile ? "-o" : trace_cfg.timestamps ? "-t" : "-T");
+	if (outfile) {
+		/* the processes of a server (fork, prefork) share this one open file,
+		 * and with it the offset each write() moves on */
+		trace_cfg.out = fopen(outfile, "we");
+		if (!trace_cfg.out)
+			die(prog, "cannot write trace to '%s': %s", outfile, strerror(errno));
+		trace_cfg.to_file = 1;
+	}
+}
+
 void cli_parse(struct session *s, const struct family *f, enum role role, int argc, char **argv)
 {
 	const char *slash = strrchr(argv[0], '/');
@@ -661,21 +732,12 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			if (o && o->name)
 				c = O_FAMILY_BASE + i;
 		}
+		if (trace_option(s->prog, c, optarg, &outfile))
+			continue;
 		switch (c) {
 		case 'h':
 			usage(s);
 			exit(0);
-		case 'q': trace_cfg.enabled = 0; break;
-		case 'o': outfile = optarg; break;
-		case 's':
-			if (cli_number(optarg, 0, 1L << 30, &num))
-				cli_usage_error(s, "invalid string limit '%s': give a number of bytes", optarg);
-			decode_opts.strsize = (int)num;
-			break;
-		case 't': trace_cfg.timestamps++; break;
-		case 'T': trace_cfg.show_time = 1; break;
-		case 'x': decode_opts.xflag++; break;
-		case 'v': decode_opts.verbose = 1; break;
 		case 'a': s->addr = optarg; break;
 		case 'p':
 			if (cli_number(optarg, role == ROLE_SERVER ? 0 : 1, 65535, &num))
@@ -762,13 +824,6 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			cli_usage_error(s, "unknown option");
 		}
 	}
-	if (decode_opts.xflag > 2)
-		decode_opts.xflag = 2;
-	if (trace_cfg.timestamps > 2)
-		trace_cfg.timestamps = 2;
-	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time))
-		cli_usage_error(s, "-q turns the trace off, so %s has nothing to do",
-				outfile ? "-o" : trace_cfg.timestamps ? "-t" : "-T");
 	if (s->nonblock && s->timeout_s)
 		cli_usage_error(s, "--nonblock and --timeout: one blocking mode at a time "
 				"(Python's settimeout(0) is setblocking(False))");
@@ -810,14 +865,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		cli_usage_error(s, "%s", sb_str(&err));
 	sb_free(&err);
 
-	if (outfile) {
-		/* the processes of a server (fork, prefork) share this one open file,
-		 * and with it the offset each write() moves on */
-		trace_cfg.out = fopen(outfile, "we");
-		if (!trace_cfg.out)
-			cli_usage_error(s, "cannot write trace to '%s': %s", outfile, strerror(errno));
-		trace_cfg.to_file = 1;
-	}
+	trace_finish(s->prog, outfile);
 }
 
 /* ---- programs above the families ----------------------------------------------------- */
@@ -828,7 +876,7 @@ static void tool_usage(const struct cli_tool *t, const struct who *w)
 	if (t->intro)
 		print_wrapped(t->intro);
 	putchar('\n');
-	print_groups(w);
+	print_groups(w, t->run_title);
 	if (t->epilog) {
 		putchar('\n');
 		print_wrapped(t->epilog);
@@ -843,6 +891,7 @@ int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 	getopt_tables(&w, longs, shorts);
 	opterr = 0;
 	int c;
+	const char *outfile = NULL;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			bad_option(t->name, longs, shorts, argv[optind - 1], optopt);
@@ -850,10 +899,13 @@ int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 			tool_usage(t, &w);
 			exit(0);
 		}
+		if (trace_option(t->name, c, optarg, &outfile))
+			continue;
 		struct sbuf err = SBUF_INIT;
 		if (t->set(t->ctx, c, optarg, &err))
 			die(t->name, "%s", sb_str(&err));
 		sb_free(&err);
 	}
+	trace_finish(t->name, outfile);
 	return optind;
 }
