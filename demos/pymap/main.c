@@ -182,8 +182,8 @@ int main(int argc, char **argv)
 	char strace[4096], python[4096];
 	int no_strace = in_path("strace", strace, sizeof strace), no_python = in_path("python3", python, sizeof python);
 	if (no_strace || no_python) {
-		fprintf(stderr, "pymap: needs python3 and strace: %s not installed (make deps installs %s)\n",
-			no_strace && no_python ? "neither is" : no_strace ? "strace is" : "python3 is",
+		fprintf(stderr, "pymap: needs python3 and strace: %s installed (make deps installs %s)\n",
+			no_strace && no_python ? "neither is" : no_strace ? "strace is not" : "python3 is not",
 			no_strace && no_python ? "both" : "it");
 		return 1;
 	}

@@ -163,14 +163,21 @@ static void wrap(struct pm_state *st)
 
 static void c_wrap(struct pm_state *st)
 {
-	int err = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (err >= 0 && null >= 0)
-		dup2(null, STDERR_FILENO);
+	/* what it tells its user (stdout: --insecure; stderr: the failed
+	 * handshake) is not pymap's to show */
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int saved[2] = { -1, -1 };
+	fflush(stdout);
+	for (int i = 0; i < 2 && null >= 0; i++)
+		if ((saved[i] = dup(i + 1)) >= 0)
+			dup2(null, i + 1);
 	wrap(st);
-	if (err >= 0 && null >= 0)
-		dup2(err, STDERR_FILENO);
-	if (err >= 0)
-		close(err);
+	fflush(stdout);
+	for (int i = 0; i < 2; i++)
+		if (saved[i] >= 0) {
+			dup2(saved[i], i + 1);
+			close(saved[i]);
+		}
 	if (null >= 0)
 		close(null);
 }
