@@ -8,8 +8,9 @@
  * program lists, and accepts, only the options it takes, and an option
  * means the same on every program that takes it. The trace options are
  * named as strace names them; strace's -f (follow children) is always on
- * here, so -f is nobody's. A family's own options (--v6only, --mode,
- * --send-fd...) come from its table.
+ * here, so no family program takes -f (bin/sockopt's -f names a family).
+ * A family's own options (--v6only, --mode, --send-fd...) come from its
+ * table.
  *
  * Options may come anywhere on the line (GNU getopt_long permutation); `--`
  * ends them, so a message may start with a dash. A bad command line is one
