@@ -136,10 +136,11 @@ static int w_stream_server(const struct family *f, enum role r) { return w_model
 enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_NONBLOCK, O_TIMEOUT, O_FAMILY_BASE = 512 };
 
 /* --nonblock, --timeout: a client that connects or waits for answers (not
- * netlink-query, whose peer is the kernel) */
-static int w_blocking_client(const struct family *f, enum role r)
+ * netlink-query, whose peer is the kernel), and the servers that run a
+ * model's loop */
+static int w_blocking(const struct family *f, enum role r)
 {
-	return r == ROLE_CLIENT && !f->client_exchange;
+	return (r == ROLE_CLIENT && !f->client_exchange) || w_models(f, r);
 }
 
 /* --tls and its options: --tls on every stream program, --cert/--key on its
@@ -239,14 +240,8 @@ static const struct cli_opt vocabulary[] = {
 	{ O_UPLOAD, "upload", "FILE", G_ENDPOINT, w_stream_client, 0,
 	  "send FILE to a --service upload server (its name, size and content) and check "
 	  "the SHA-256 it answers with" },
-	{ O_NONBLOCK, "nonblock", NULL, G_ENDPOINT, w_blocking_client, 0,
-	  "Python's setblocking(False): the socket made non-blocking with fcntl(F_SETFL, O_NONBLOCK); "
-	  "a receive with nothing there returns EAGAIN, connect returns EINPROGRESS (what connect_ex() "
-	  "returns) and the client then waits in poll()" },
-	{ O_TIMEOUT, "timeout", "SECONDS", G_ENDPOINT, w_blocking_client, 0,
-	  "Python's settimeout(SECONDS): a non-blocking socket, and poll() with that limit before "
-	  "connect completes (then getsockopt(SO_ERROR)) and before each datagram answer; "
-	  "no connection in time: ETIMEDOUT" },
+	{ O_NONBLOCK, "nonblock", NULL, G_ENDPOINT, w_blocking, 0, NULL },
+	{ O_TIMEOUT, "timeout", "SECONDS", G_ENDPOINT, w_blocking, 0, NULL },
 	{ O_DIR, "dir", "DIR", G_SERVER, w_stream_server, 0,
 	  "--service upload: where the uploaded files go" },
 	{ O_OVERWRITE, "overwrite", NULL, G_SERVER, w_stream_server, 0,
@@ -332,6 +327,23 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 	case -CLI_JSON:
 		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? "JSON, every value (the matrix, --models)"
 									 : "JSON, every value");
+		return;
+	case O_NONBLOCK:
+		snprintf(buf, size, "%s", server
+			 ? "Python's setblocking(False) on the listening socket (fcntl(F_SETFL, O_NONBLOCK)): "
+			   "accept() (recvfrom() on datagrams) with nobody there returns EAGAIN, then the "
+			   "server waits in poll()"
+			 : "Python's setblocking(False): the socket made non-blocking with fcntl(F_SETFL, "
+			   "O_NONBLOCK); a receive with nothing there returns EAGAIN, connect returns "
+			   "EINPROGRESS (what connect_ex() returns) and the client then waits in poll()");
+		return;
+	case O_TIMEOUT:
+		snprintf(buf, size, "%s", server
+			 ? "Python's settimeout(SECONDS) on the listening socket: poll() up to SECONDS before "
+			   "each accept() (recvfrom() on datagrams); nobody in time: the server ends, exit 1"
+			 : "Python's settimeout(SECONDS): a non-blocking socket, and poll() with that limit "
+			   "before connect completes (then getsockopt(SO_ERROR)) and before each datagram "
+			   "answer; no connection in time: ETIMEDOUT");
 		return;
 	case CLI_MODEL:
 		n = snprintf(buf, size, "how clients are served at once (default %s):", models[0]->name);

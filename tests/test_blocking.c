@@ -191,6 +191,95 @@ Test(blocking, blackholed_connect_times_out_in_a_private_namespace, .timeout = 3
 	h_tmpdir_free(dir);
 }
 
+/* A server with the given mode on an ephemeral port, traced into dir/server
+ * (under strace -ff into dir/sv.PID when strace is there). */
+static void start_moded_server(struct h_proc *sv, const char *dir, char *const extra[])
+{
+	char tf[300], pre[300];
+	snprintf(tf, sizeof tf, "%s/server", dir);
+	snprintf(pre, sizeof pre, "%s/sv", dir);
+	char *argv[32];
+	int n = 0;
+	if (h_have_strace()) {
+		const char *wrap[] = { "/usr/bin/strace", "-ff", "-o", pre, "-e", "trace=%network,close,poll,fcntl" };
+		for (size_t i = 0; i < sizeof wrap / sizeof wrap[0]; i++)
+			argv[n++] = (char *)wrap[i];
+	}
+	for (int i = 0; extra[i]; i++)
+		argv[n++] = extra[i];
+	argv[n++] = "-o";
+	argv[n++] = tf;
+	argv[n] = NULL;
+	cr_assert_eq(h_start_server(sv, argv, NULL), 0, "%s did not start", extra[0]);
+}
+
+/* The server's own trace, checked against strace's. */
+static char *server_trace(const char *dir)
+{
+	char tf[300];
+	snprintf(tf, sizeof tf, "%s/server", dir);
+	char *trace = h_slurp(tf, NULL);
+	cr_assert(trace);
+	if (h_have_strace()) {
+		char *sf = h_strace_file(dir, "sv"), *diff = NULL;
+		cr_assert(sf);
+		size_t same, total = h_strace_compare(sf, tf, &same, &diff);
+		cr_expect_eq(same, total, "server:\n%s", diff ? diff : "");
+		cr_expect_null(diff, "server:\n%s", diff);
+		free(diff);
+		free(sf);
+	}
+	return trace;
+}
+
+Test(blocking, nonblocking_server_accept_eagain_then_poll, .timeout = 30)
+{
+	struct h_proc sv;
+	char *dir = h_tmpdir(), port[16], *out = NULL;
+	start_moded_server(&sv, dir, (char *const[]){ "bin/inet-server", "-p", "0", "-n", "1", "--nonblock", NULL });
+	snprintf(port, sizeof port, "%d", h_port_of(sv.first));
+	char *cargs[] = { "bin/inet-client", "-q", "-p", port, "x", NULL };
+	cr_assert_eq(h_run(cargs, NULL, 0, &out, NULL), 0);
+	cr_expect_eq(h_wait(&sv, 10), 0);
+	char *trace = server_trace(dir);
+	const char *eagain = strstr(trace, "[16])         = -1 EAGAIN (Resource temporarily unavailable)\n");
+	const char *poll = strstr(trace, " events=POLLIN}], 1, -1)    = 1 ([{fd=");
+	const char *accepted = poll ? strstr(poll, "sin_addr=inet_addr(\"127.0.0.1\")}, [16]) = ") : NULL;
+	cr_expect(eagain && poll && accepted && eagain < poll,
+		  "accept EAGAIN, poll, accept:\n%s", trace);
+	cr_expect(strstr(trace, ", F_SETFL, O_RDWR|O_NONBLOCK)    = 0\n"), "%s", trace);
+	free(trace);
+	free(out);
+	h_tmpdir_free(dir);
+}
+
+Test(blocking, server_timeout_ends_with_no_client, .timeout = 30)
+{
+	const struct {
+		const char *prog, *kind, *what;
+	} cases[] = {
+		{ "bin/inet-server", NULL, "no client for 1 s: timed out" },
+		{ "bin/inet6-server", "-u", "no datagram for 1 s: timed out" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct h_proc sv;
+		char *dir = h_tmpdir(), ef[300];
+		snprintf(ef, sizeof ef, "%s/err", dir);
+		char tf[300], pre[300];
+		snprintf(tf, sizeof tf, "%s/server", dir);
+		snprintf(pre, sizeof pre, "%s/sv", dir);
+		char *argv[] = { (char *)cases[i].prog, "-p", "0", "--timeout", "1", "-o", tf, (char *)cases[i].kind, NULL };
+		cr_assert_eq(h_start_server(&sv, argv, ef), 0);
+		cr_expect_eq(h_wait(&sv, 10), 1, "%s: a timeout is exit 1", cases[i].prog);
+		char *err = h_slurp(ef, NULL), *trace = h_slurp(tf, NULL);
+		cr_expect(err && strstr(err, cases[i].what), "%s: %s", cases[i].prog, err);
+		cr_expect(trace && strstr(trace, " events=POLLIN}], 1, 1000)  = 0 (Timeout)\n"), "%s", trace);
+		free(err);
+		free(trace);
+		h_tmpdir_free(dir);
+	}
+}
+
 Test(blocking, bad_modes_are_refused)
 {
 	char *const cases[][6] = {
@@ -199,7 +288,10 @@ Test(blocking, bad_modes_are_refused)
 		{ "bin/unix-client", "--timeout", "x", NULL },
 		{ "bin/inet6-client", "--nonblock", "--timeout", "3", NULL },
 		{ "bin/netlink-query", "--nonblock", NULL },
-		{ "bin/inet-server", "--nonblock", NULL },
+		{ "bin/inet-server", "--model", "epoll", "--nonblock", NULL },
+		{ "bin/unix-server", "--model", "prefork", "--timeout", "2", NULL },
+		{ "bin/netlink-monitor", "--timeout", "2", NULL },
+		{ "bin/inet-server", "--timeout", "99999", NULL },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *why = h_refused(cases[i], NULL);
