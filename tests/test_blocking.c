@@ -25,38 +25,36 @@ static int start_server(struct h_proc *sv, const char *prog, int udp, const char
 	return h_port_of(sv->first);
 }
 
-/* Runs the client (its trace into dir/trace, stderr into dir/err) under
- * strace -ff when strace is there (dir/st.PID); returns its exit status. */
-static int run_client(const char *dir, char **out, char *const cargs[])
+/* prog (a NULL-ended argv) with its own trace into dir/OWN, under strace -ff
+ * into dir/PRE.PID when strace is there, as one argv in out (room for 32). */
+static void traced_argv(const char *dir, const char *pre, const char *own, char *const prog[], char **out,
+			char paths[2][300])
 {
-	char pre[300], tf[300], ef[300];
-	snprintf(pre, sizeof pre, "%s/st", dir);
-	snprintf(tf, sizeof tf, "%s/trace", dir);
-	snprintf(ef, sizeof ef, "%s/err", dir);
-	char *argv[32];
+	snprintf(paths[0], 300, "%s/%s", dir, pre);
+	snprintf(paths[1], 300, "%s/%s", dir, own);
 	int n = 0;
 	if (h_have_strace()) {
-		const char *wrap[] = { "/usr/bin/strace", "-ff", "-o", pre, "-e", "trace=%network,close,poll,fcntl" };
+		const char *wrap[] = { "/usr/bin/strace", "-ff", "-o", paths[0], "-e", "trace=%network,close,poll,fcntl" };
 		for (size_t i = 0; i < sizeof wrap / sizeof wrap[0]; i++)
-			argv[n++] = (char *)wrap[i];
+			out[n++] = (char *)wrap[i];
 	}
-	for (int i = 0; cargs[i]; i++)
-		argv[n++] = cargs[i];
-	argv[n++] = "-o";
-	argv[n++] = tf;
-	argv[n] = NULL;
-	return h_run(argv, NULL, 0, out, ef);
+	for (int i = 0; prog[i] && n < 28; i++)
+		out[n++] = prog[i];
+	out[n++] = "-o";
+	out[n++] = paths[1];
+	out[n] = NULL;
 }
 
-/* The client's own trace, and the differential check against strace's. */
-static char *check_trace(const char *dir, const char *what)
+/* dir/OWN, the program's own trace, after the differential check against
+ * strace's dir/PRE.PID. */
+static char *own_trace(const char *dir, const char *pre, const char *own, const char *what)
 {
 	char tf[300];
-	snprintf(tf, sizeof tf, "%s/trace", dir);
+	snprintf(tf, sizeof tf, "%s/%s", dir, own);
 	char *trace = h_slurp(tf, NULL);
 	cr_assert(trace, "%s: no trace", what);
 	if (h_have_strace()) {
-		char *sf = h_strace_file(dir, "st"), *diff = NULL;
+		char *sf = h_strace_file(dir, pre), *diff = NULL;
 		cr_assert(sf, "%s: no strace output", what);
 		size_t same, total = h_strace_compare(sf, tf, &same, &diff);
 		cr_expect_gt(total, 4, "%s: strace saw too few calls", what);
@@ -66,6 +64,22 @@ static char *check_trace(const char *dir, const char *what)
 		free(sf);
 	}
 	return trace;
+}
+
+/* Runs the client (its trace into dir/trace, stderr into dir/err) under
+ * strace -ff when strace is there (dir/st.PID); returns its exit status. */
+static int run_client(const char *dir, char **out, char *const cargs[])
+{
+	char *argv[32], paths[2][300], ef[300];
+	snprintf(ef, sizeof ef, "%s/err", dir);
+	traced_argv(dir, "st", "trace", cargs, argv, paths);
+	return h_run(argv, NULL, 0, out, ef);
+}
+
+/* The client's own trace, and the differential check against strace's. */
+static char *check_trace(const char *dir, const char *what)
+{
+	return own_trace(dir, "st", "trace", what);
 }
 
 /* The text of the line of `text` that contains `what`, or NULL. */
@@ -195,41 +209,9 @@ Test(blocking, blackholed_connect_times_out_in_a_private_namespace, .timeout = 3
  * (under strace -ff into dir/sv.PID when strace is there). */
 static void start_moded_server(struct h_proc *sv, const char *dir, char *const extra[])
 {
-	char tf[300], pre[300];
-	snprintf(tf, sizeof tf, "%s/server", dir);
-	snprintf(pre, sizeof pre, "%s/sv", dir);
-	char *argv[32];
-	int n = 0;
-	if (h_have_strace()) {
-		const char *wrap[] = { "/usr/bin/strace", "-ff", "-o", pre, "-e", "trace=%network,close,poll,fcntl" };
-		for (size_t i = 0; i < sizeof wrap / sizeof wrap[0]; i++)
-			argv[n++] = (char *)wrap[i];
-	}
-	for (int i = 0; extra[i]; i++)
-		argv[n++] = extra[i];
-	argv[n++] = "-o";
-	argv[n++] = tf;
-	argv[n] = NULL;
+	char *argv[32], paths[2][300];
+	traced_argv(dir, "sv", "server", extra, argv, paths);
 	cr_assert_eq(h_start_server(sv, argv, NULL), 0, "%s did not start", extra[0]);
-}
-
-/* The server's own trace, checked against strace's. */
-static char *server_trace(const char *dir)
-{
-	char tf[300];
-	snprintf(tf, sizeof tf, "%s/server", dir);
-	char *trace = h_slurp(tf, NULL);
-	cr_assert(trace);
-	if (h_have_strace()) {
-		char *sf = h_strace_file(dir, "sv"), *diff = NULL;
-		cr_assert(sf);
-		size_t same, total = h_strace_compare(sf, tf, &same, &diff);
-		cr_expect_eq(same, total, "server:\n%s", diff ? diff : "");
-		cr_expect_null(diff, "server:\n%s", diff);
-		free(diff);
-		free(sf);
-	}
-	return trace;
 }
 
 Test(blocking, nonblocking_server_accept_eagain_then_poll, .timeout = 30)
@@ -241,7 +223,7 @@ Test(blocking, nonblocking_server_accept_eagain_then_poll, .timeout = 30)
 	char *cargs[] = { "bin/inet-client", "-q", "-p", port, "x", NULL };
 	cr_assert_eq(h_run(cargs, NULL, 0, &out, NULL), 0);
 	cr_expect_eq(h_wait(&sv, 10), 0);
-	char *trace = server_trace(dir);
+	char *trace = own_trace(dir, "sv", "server", "inet-server --nonblock");
 	const char *eagain = strstr(trace, "[16])         = -1 EAGAIN (Resource temporarily unavailable)\n");
 	const char *poll = strstr(trace, " events=POLLIN}], 1, -1)    = 1 ([{fd=");
 	const char *accepted = poll ? strstr(poll, "sin_addr=inet_addr(\"127.0.0.1\")}, [16]) = ") : NULL;
