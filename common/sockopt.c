@@ -359,9 +359,12 @@ static void print_text(FILE *out, struct outcome *os, size_t n)
 			refused++;
 			continue;
 		}
+		/* the same option again (above the sysctl's limit): its value before is
+		 * what the row above read back */
+		int again = i && os[i - 1].row == o->row;
 		char line[512];
 		snprintf(line, sizeof line, "%-18s %-11s %-22s %-10s %-12s %s", o->row->name,
-			 level_name(o->row->level, &lv), sb_str(&o->before), o->set.len ? sb_str(&o->set) : "-",
+			 level_name(o->row->level, &lv), again ? "" : sb_str(&o->before), o->set.len ? sb_str(&o->set) : "-",
 			 o->after.len ? sb_str(&o->after) : o->failed_call ? "" : "-",
 			 o->failed_call ? "" : o->set.len ? sb_str(&o->note) : "read-only");
 		size_t l = strlen(line);
