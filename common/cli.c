@@ -332,7 +332,7 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 		snprintf(buf, size, "%s", server
 			 ? "Python's setblocking(False) on the listening socket (fcntl(F_SETFL, O_NONBLOCK)): "
 			   "accept() (recvfrom() on datagrams) with nobody there returns EAGAIN, then the "
-			   "server waits in poll()"
+			   "server waits in poll() (the models whose one loop accepts: iterative, fork, thread)"
 			 : "Python's setblocking(False): the socket made non-blocking with fcntl(F_SETFL, "
 			   "O_NONBLOCK); a receive with nothing there returns EAGAIN, connect returns "
 			   "EINPROGRESS (what connect_ex() returns) and the client then waits in poll()");
@@ -340,7 +340,8 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 	case O_TIMEOUT:
 		snprintf(buf, size, "%s", server
 			 ? "Python's settimeout(SECONDS) on the listening socket: poll() up to SECONDS before "
-			   "each accept() (recvfrom() on datagrams); nobody in time: the server ends, exit 1"
+			   "each accept() (recvfrom() on datagrams); nobody in time: the server ends, exit 1 "
+			   "(iterative, fork, thread)"
 			 : "Python's settimeout(SECONDS): a non-blocking socket, and poll() with that limit "
 			   "before connect completes (then getsockopt(SO_ERROR)) and before each datagram "
 			   "answer; no connection in time: ETIMEDOUT");
