@@ -329,22 +329,29 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 									 : "JSON, every value");
 		return;
 	case O_NONBLOCK:
-		snprintf(buf, size, "%s", server
-			 ? "Python's setblocking(False) on the listening socket (fcntl(F_SETFL, O_NONBLOCK)): "
-			   "accept() (recvfrom() on datagrams) with nobody there returns EAGAIN, then the "
-			   "server waits in poll() (the models whose one loop accepts: iterative, fork, thread)"
-			 : "Python's setblocking(False): the socket made non-blocking with fcntl(F_SETFL, "
-			   "O_NONBLOCK); a receive with nothing there returns EAGAIN, connect returns "
-			   "EINPROGRESS (what connect_ex() returns) and the client then waits in poll()");
-		return;
 	case O_TIMEOUT:
-		snprintf(buf, size, "%s", server
-			 ? "Python's settimeout(SECONDS) on the listening socket: poll() up to SECONDS before "
-			   "each accept() (recvfrom() on datagrams); nobody in time: the server ends, exit 1 "
-			   "(iterative, fork, thread)"
-			 : "Python's settimeout(SECONDS): a non-blocking socket, and poll() with that limit "
-			   "before connect completes (then getsockopt(SO_ERROR)) and before each datagram "
-			   "answer; no connection in time: ETIMEDOUT");
+		if (!server) {
+			snprintf(buf, size, "%s", o->key == O_NONBLOCK
+				 ? "Python's setblocking(False): the socket made non-blocking with fcntl(F_SETFL, "
+				   "O_NONBLOCK); a receive with nothing there returns EAGAIN, connect returns "
+				   "EINPROGRESS (what connect_ex() returns) and the client then waits in poll()"
+				 : "Python's settimeout(SECONDS): a non-blocking socket, and poll() with that limit "
+				   "before connect completes (then getsockopt(SO_ERROR)) and before each datagram "
+				   "answer; no connection in time: ETIMEDOUT");
+			return;
+		}
+		n = snprintf(buf, size, "%s (--model ", o->key == O_NONBLOCK
+			     ? "Python's setblocking(False) on the listening socket (fcntl(F_SETFL, O_NONBLOCK)): "
+			       "accept() (recvfrom() on datagrams) with nobody there returns EAGAIN, then the "
+			       "server waits in poll()"
+			     : "Python's settimeout(SECONDS) on the listening socket: poll() up to SECONDS before "
+			       "each accept() (recvfrom() on datagrams); nobody in time: the server ends, exit 1");
+		for (const struct model *const *m = models; *m && n < (int)size; m++)
+			if (!(*m)->no_blocking_modes)
+				n += snprintf(buf + n, size - (size_t)n, "%s%s", n && buf[n - 1] != ' ' ? ", " : "",
+					      (*m)->name);
+		if (n < (int)size)
+			snprintf(buf + n, size - (size_t)n, " only)");
 		return;
 	case CLI_MODEL:
 		n = snprintf(buf, size, "how clients are served at once (default %s):", models[0]->name);
