@@ -63,22 +63,3 @@ void sb_free(struct sbuf *sb)
 	sb->p = NULL;
 	sb->len = sb->cap = 0;
 }
-
-void sb_json(struct sbuf *sb, const char *s)
-{
-	sb_putc(sb, '"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			sb_printf(sb, "\\%c", ch);
-		else if (ch == '\n')
-			sb_puts(sb, "\\n");
-		else if (ch == '\t')
-			sb_puts(sb, "\\t");
-		else if (ch < 0x20 || ch >= 0x7f)
-			sb_printf(sb, "\\u%04x", ch);
-		else
-			sb_putc(sb, (char)ch);
-	}
-	sb_putc(sb, '"');
-}

@@ -19,7 +19,6 @@ void sb_printf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(prin
 const char *sb_str(struct sbuf *sb);   /* "" for an empty buffer */
 void sb_reset(struct sbuf *sb);        /* empties, keeps the memory */
 void sb_free(struct sbuf *sb);
-/* s as a JSON string, quotes included (control and non-ASCII bytes as \u00XX). */
-void sb_json(struct sbuf *sb, const char *s);
+
 
 #endif

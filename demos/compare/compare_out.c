@@ -8,6 +8,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../../common/json.h"
+
 static void kernel(char *out, size_t size)
 {
 	static struct utsname u;
@@ -293,10 +295,7 @@ void cmp_print_markdown(FILE *out, const struct cmp_matrix *m)
 
 void cmp_json_str(FILE *out, const char *s)
 {
-	struct sbuf sb = SBUF_INIT;
-	sb_json(&sb, s);
-	fputs(sb_str(&sb), out);
-	sb_free(&sb);
+	json_str(out, s);
 }
 
 void cmp_print_json(FILE *out, const struct cmp_matrix *m)

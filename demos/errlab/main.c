@@ -14,6 +14,7 @@
 
 #include "../../common/cli.h"
 #include "../../common/i18n.h"
+#include "../../common/json.h"
 
 static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 {
@@ -64,42 +65,40 @@ static void print_text(const struct lab_errno *e, const struct lab_result *r, in
 static void print_json(const struct lab_errno *e, const struct lab_result *r, int first, int last)
 {
 	static int errnos;
-	struct sbuf sb = SBUF_INIT;
+	FILE *o = stdout;
 	if (first) {
-		sb_printf(&sb, "%s\n  {\"errno\": \"%s\", \"number\": %d, \"text\": ", errnos++ ? "," : "",
-			  strerrorname_np(e->err), e->err);
-		sb_json(&sb, strerror(e->err));
-		sb_puts(&sb, ", \"summary\": ");
-		sb_json(&sb, _(e->summary));
-		sb_puts(&sb, ", \"families\": [");
+		fprintf(o, "%s\n  {\"errno\": \"%s\", \"number\": %d, \"text\": ", errnos++ ? "," : "",
+			strerrorname_np(e->err), e->err);
+		json_str(o, strerror(e->err));
+		fputs(", \"summary\": ", o);
+		json_str(o, _(e->summary));
+		fputs(", \"families\": [", o);
 	}
-	sb_printf(&sb, "%s\n    {\"family\": \"%s\", \"kind\": \"%s\", \"can_happen\": %s", first ? "" : ",",
-		  r->fam->name, r->kind->name, r->cause ? "true" : "false");
+	fprintf(o, "%s\n    {\"family\": \"%s\", \"kind\": \"%s\", \"can_happen\": %s", first ? "" : ",",
+		r->fam->name, r->kind->name, r->cause ? "true" : "false");
 	if (r->cause) {
-		sb_puts(&sb, ", \"cause\": ");
-		sb_json(&sb, _(r->cause));
-		sb_printf(&sb, ", \"produced\": %s, \"call\": ", r->produced ? "true" : "false");
-		sb_json(&sb, r->call);
-		sb_puts(&sb, ", \"returned\": ");
-		sb_json(&sb, r->got > 0 ? strerrorname_np(r->got) : r->got == 0 ? "success" : "");
-		sb_puts(&sb, ", \"trace\": [");
+		fputs(", \"cause\": ", o);
+		json_str(o, _(r->cause));
+		fprintf(o, ", \"produced\": %s, \"call\": ", r->produced ? "true" : "false");
+		json_str(o, r->call);
+		fputs(", \"returned\": ", o);
+		json_str(o, r->got > 0 ? strerrorname_np(r->got) : r->got == 0 ? "success" : "");
+		fputs(", \"trace\": [", o);
 		for (int i = 0; i < r->nlines; i++) {
-			sb_puts(&sb, i ? ", " : "");
-			sb_json(&sb, r->lines[i]);
+			fputs(i ? ", " : "", o);
+			json_str(o, r->lines[i]);
 		}
-		sb_printf(&sb, "], \"failed_line\": %d", r->failed_line);
+		fprintf(o, "], \"failed_line\": %d", r->failed_line);
 		if (r->note[0]) {
-			sb_puts(&sb, ", \"note\": ");
-			sb_json(&sb, r->note);
+			fputs(", \"note\": ", o);
+			json_str(o, r->note);
 		}
 	}
-	sb_puts(&sb, r->cause ? ", \"explanation\": " : ", \"why_not\": ");
-	sb_json(&sb, _(r->why));
-	sb_puts(&sb, "}");
+	fputs(r->cause ? ", \"explanation\": " : ", \"why_not\": ", o);
+	json_str(o, _(r->why));
+	fputs("}", o);
 	if (last)
-		sb_puts(&sb, "\n  ]}");
-	fputs(sb_str(&sb), stdout);
-	sb_free(&sb);
+		fputs("\n  ]}", o);
 }
 
 int main(int argc, char **argv)
