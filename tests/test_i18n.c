@@ -199,6 +199,18 @@ Test(i18n, chinese_output_renders_and_the_trace_stays_straces, .timeout = 60)
 	free(en);
 }
 
+/* --json in Chinese: the text as UTF-8, not byte by byte as \u00XX. */
+Test(i18n, chinese_json_is_utf8_text)
+{
+	char *argv[] = { "bin/errlab", "--json", "--lang", "zh_CN", "EISCONN", NULL };
+	char *out = NULL;
+	cr_assert_eq(h_run(argv, NULL, 0, &out, NULL), 0);
+	cr_expect(utf8_ok(out));
+	cr_expect(strstr(out, "\"why_not\": \"数据报套接字可以再次 connect"), "%s", out);
+	cr_expect_null(strstr(out, "\\u00"), "bytes escaped one by one:\n%s", out);
+	free(out);
+}
+
 /* LANG alone chooses the language, even with no such locale on the system;
  * the grader's labels take the same columns in Chinese. */
 Test(i18n, lang_from_the_environment_and_aligned_labels, .timeout = 60)
