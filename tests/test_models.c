@@ -552,12 +552,14 @@ Test(models, silent_client_delays_nobody_and_idle_drops_it, .timeout = 120)
 			struct server sv;
 			const char *extra[] = { "-q", "--idle", "1", NULL };
 			start(&sv, k, models[mi].arg, extra, NULL, NULL);
+			/* from before the connection exists: the server's second can
+			 * only start after it */
+			struct timespec t0;
+			clock_gettime(CLOCK_MONOTONIC, &t0);
 			int silent = connect_nb(&sv);
 			cr_assert_geq(silent, 0);
 			usleep(50000);
 			char why[128];
-			struct timespec t0;
-			clock_gettime(CLOCK_MONOTONIC, &t0);
 			int ok = load(&sv, 10, 900, why);
 			cr_expect_eq(ok, 10, "%s --model %s: %d of 10 answered beside a silent client (%s)",
 				     k->name, models[mi].arg, ok, why);
