@@ -132,7 +132,7 @@ static int w_stream_server(const struct family *f, enum role r) { return w_model
 
 /* ---- the vocabulary ------------------------------------------------------------------- */
 
-enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_FAMILY_BASE = 512 };
+enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_FDS, O_FAMILY_BASE = 512 };
 
 /* --tls and its options: --tls on every stream program, --cert/--key on its
  * servers, --cafile/--insecure on its clients */
@@ -232,6 +232,14 @@ static const struct cli_opt vocabulary[] = {
 	{ 't', NULL, NULL, G_TRACE, w_all, 0, "time of day before each call; -tt adds microseconds" },
 	{ 'T', NULL, NULL, G_TRACE, w_all, 0, "time spent in each call" },
 	{ 'x', NULL, NULL, G_TRACE, w_all, 0, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'y', NULL, NULL, G_TRACE, w_all, 0,
+	  "each descriptor with what it is: its path, socket:[INODE]; -yy: what each socket is, "
+	  "TCP:[127.0.0.1:2345], UNIX-STREAM:[INODE->PEER,\"PATH\"], NETLINK:[ROUTE:PORTID], "
+	  "and a device's numbers (read from /proc; see README)" },
+	{ O_FDS, "fds", NULL, G_TRACE, w_all, 0,
+	  "print the program's own descriptor table when it exits and on SIGUSR1: each "
+	  "/proc/self/fd link, and a socket's line of /proc/net/tcp (udp, unix, netlink...), "
+	  "raw and decoded" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
 	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
 };
@@ -429,10 +437,8 @@ static void print_groups(const struct who *w)
 				snprintf(left, sizeof left, "-%c%s%s", o->key, o->arg ? " " : "", o->arg ? o->arg : "");
 			else
 				snprintf(left, sizeof left, "--%s%s%s", o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
-			if (o->key == 't')
-				snprintf(left, sizeof left, "-t, -tt");
-			else if (o->key == 'x')
-				snprintf(left, sizeof left, "-x, -xx");
+			if (o->key < 256 && strchr("txy", o->key))   /* the flags that count, as strace's */
+				snprintf(left, sizeof left, "-%c, -%c%c", o->key, o->key, o->key);
 			help_for(o, w, help, sizeof help);
 			print_opt(left, help);
 		}
@@ -637,7 +643,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		if (c > 0 && c < 256 && !strchr("hqostTxvapkunw", c)) {
+		if (c > 0 && c < 256 && !strchr("hqostTxyvapkunw", c)) {
 			/* a family option's one-letter alias (-4, -6) */
 			int i = 0;
 			const struct fam_option *o;
@@ -660,6 +666,8 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		case 't': trace_cfg.timestamps++; break;
 		case 'T': trace_cfg.show_time = 1; break;
 		case 'x': decode_opts.xflag++; break;
+		case 'y': trace_cfg.decorate++; break;
+		case O_FDS: trace_cfg.fds = 1; break;
 		case 'v': decode_opts.verbose = 1; break;
 		case 'a': s->addr = optarg; break;
 		case 'p':
@@ -745,9 +753,11 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		decode_opts.xflag = 2;
 	if (trace_cfg.timestamps > 2)
 		trace_cfg.timestamps = 2;
-	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time))
+	if (trace_cfg.decorate > 2)
+		trace_cfg.decorate = 2;   /* strace takes -yyy as -yy */
+	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time || trace_cfg.decorate))
 		cli_usage_error(s, "-q turns the trace off, so %s has nothing to do",
-				outfile ? "-o" : trace_cfg.timestamps ? "-t" : "-T");
+				outfile ? "-o" : trace_cfg.timestamps ? "-t" : trace_cfg.show_time ? "-T" : "-y");
 	if (kind_name)
 		s->kind = find_kind(s, kind_name);
 	if (udp) {
@@ -794,6 +804,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			cli_usage_error(s, "cannot write trace to '%s': %s", outfile, strerror(errno));
 		trace_cfg.to_file = 1;
 	}
+	trace_setup(s->prog);
 }
 
 /* ---- programs above the families ----------------------------------------------------- */
