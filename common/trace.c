@@ -245,6 +245,10 @@ void trace_setup(const char *prog)
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = on_usr1;   /* no SA_RESTART: a blocked call returns, the table follows */
 		sigaction(SIGUSR1, &sa, NULL);
+		sigset_t usr1;   /* whoever started us may have blocked it */
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 	}
 }
 
