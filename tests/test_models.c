@@ -701,30 +701,32 @@ static pid_t tracee_of(pid_t strace_pid)
 	return -1;
 }
 
-Test(models, trace_equals_strace_f, .timeout = 120)
+/* Every model's server on kind k, its own trace (with `topt`: -yy, or NULL)
+ * against strace -f's (with the same option), process by process. */
+static void model_differential(const struct kind *k, const char *topt)
 {
 	if (!h_have_strace())
 		cr_skip_test("strace is not installed (make deps installs it)");
 	size_t all_same = 0, all_total = 0;
 	for (size_t mi = 0; mi < NMODELS; mi++) {
-		const struct kind *k = &kinds[0];
 		char *dir = h_tmpdir();
 		char spre[300], own[300];
 		snprintf(spre, sizeof spre, "%s/st", dir);
 		snprintf(own, sizeof own, "%s/own.trace", dir);
 		const char *wrap[] = { "/usr/bin/strace", "-ff", "-o", spre, "-e", MODEL_CALLS, "-e", "signal=none",
-				       NULL };
-		const char *extra[] = { "-o", own, NULL };
+				       topt, NULL };
+		const char *extra[] = { "-o", own, topt, NULL };
 		struct server sv;
 		start(&sv, k, models[mi].arg, extra, NULL, wrap);
 		char why[128];
 		int ok = load(&sv, 3, 5000, why);
-		cr_expect_eq(ok, 3, "--model %s under strace: %d of 3 answered (%s)", models[mi].arg, ok, why);
+		cr_expect_eq(ok, 3, "%s --model %s under strace: %d of 3 answered (%s)", k->name, models[mi].arg, ok,
+			     why);
 		usleep(200000);
 		pid_t server = tracee_of(sv.p.pid);
 		cr_assert_gt(server, 0);
 		kill(server, SIGTERM);
-		cr_expect_eq(h_wait(&sv.p, 20), 0, "--model %s under strace: exit status", models[mi].arg);
+		cr_expect_eq(h_wait(&sv.p, 20), 0, "%s --model %s under strace: exit status", k->name, models[mi].arg);
 		sv.p.pid = 0;
 		cr_assert_gt(h_own_split(own, dir, server), 0);
 		/* every process and thread strace saw, against ours */
@@ -741,9 +743,9 @@ Test(models, trace_equals_strace_f, .timeout = 120)
 			size_t same;
 			char *diff = NULL;
 			size_t total = h_strace_compare_ex(sf, of, pid != server, &same, &diff);
-			cr_expect_eq(same, total, "--model %s, pid %d%s: %zu of %zu lines identical\n%s", models[mi].arg,
-				     pid, pid == server ? " (main)" : "", same, total, diff ? diff : "");
-			cr_expect_null(diff, "--model %s, pid %d: %s", models[mi].arg, pid, diff);
+			cr_expect_eq(same, total, "%s --model %s, pid %d%s: %zu of %zu lines identical\n%s", k->name,
+				     models[mi].arg, pid, pid == server ? " (main)" : "", same, total, diff ? diff : "");
+			cr_expect_null(diff, "%s --model %s, pid %d: %s", k->name, models[mi].arg, pid, diff);
 			all_same += same;
 			all_total += total;
 			files++;
@@ -755,7 +757,23 @@ Test(models, trace_equals_strace_f, .timeout = 120)
 		finish(&sv);
 		h_tmpdir_free(dir);
 	}
-	printf("models differential: %zu of %zu strace -f lines printed identically\n", all_same, all_total);
+	printf("models differential %s%s: %zu of %zu strace -f lines printed identically\n", k->name,
+	       topt ? topt : "", all_same, all_total);
+}
+
+Test(models, trace_equals_strace_f, .timeout = 120)
+{
+	model_differential(&kinds[0], NULL);
+}
+
+/* -yy: the descriptors of every model's processes and threads, epoll's and
+ * the children's too, as strace -f -yy shows them; on TCP and on a UNIX
+ * stream (whose peers the trace learns from sock_diag, in each child that
+ * needs to). */
+Test(models, yy_trace_equals_strace_f_yy, .timeout = 120)
+{
+	model_differential(&kinds[0], "-yy");
+	model_differential(&kinds[2], "-yy");
 }
 
 /* ---- a large message ----------------------------------------------------------------- */
