@@ -74,8 +74,8 @@ static int proc_find(const struct proc_table *t, unsigned long inode, struct sbu
 	ssize_t n;
 	int found = 0, first = 1;
 	while ((n = getline(&buf, &cap, f)) > 0) {
-		if (buf[n - 1] == '\n')
-			buf[--n] = '\0';
+		while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+			buf[--n] = '\0';   /* the kernel pads some tables' lines with blanks */
 		if (first) {
 			first = 0;
 			if (header) {
@@ -247,8 +247,8 @@ static struct {
 static int diag_fd_locked(void)
 {
 	pid_t me = getpid();
-	if (diag.fd >= 0 && diag.owner == me)
-		return diag.fd;
+	if (diag.owner == me)
+		return diag.fd;   /* -1: it failed once (no descriptor left...); not asked again */
 	diag.fd = t_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_SOCK_DIAG);
 	diag.owner = me;
 	return diag.fd;
@@ -656,9 +656,9 @@ static void table_socket(struct sbuf *out, int fd, unsigned long inode)
 		else if (!type)
 			type = trace_fd_type(fd);
 		const char *af = xlat_name(xlat_af, (unsigned long)t->domain), *tn = xlat_name(xlat_sock_type, (unsigned long)type);
-		sb_printf(out, "   %s %s (the kernel calls it %s); its line of /proc/net/%s:\n", af ? af : "?",
+		sb_printf(out, "       %s %s (the kernel's %s); its line in /proc/net/%s:\n", af ? af : "?",
 			  tn ? tn : "(type not listed)", name, t->file);
-		sb_printf(out, "     %s\n     %s\n     ", sb_str(&header), sb_str(&line));
+		sb_printf(out, "         %s\n         %s\n       ", sb_str(&header), sb_str(&line));
 		if (t->explain)
 			t->explain(out, col, ncol, t);
 		else
@@ -668,7 +668,7 @@ static void table_socket(struct sbuf *out, int fd, unsigned long inode)
 		sb_free(&header);
 		return;
 	}
-	sb_printf(out, "   %s, in no /proc/net table: %s\n", name,
+	sb_printf(out, "       %s, in no /proc/net table: %s\n", name,
 		  trace_fd_flags(fd) & TRACE_FD_BOUND
 			  ? "bound, but the kernel lists a TCP socket there only once it listens or connects"
 			  : "not bound to an address yet");

@@ -135,16 +135,22 @@ Test(fdview, fds_on_unix_shows_the_path, .timeout = 30)
 	h_tmpdir_free(dir);
 }
 
+/* An inet server for one client, quiet; its port as -p takes it. */
+static void one_client_server(struct h_proc *sv, char port[16])
+{
+	char *sargv[] = { "bin/inet-server", "-q", "-p", "0", "-n", "1", NULL };
+	cr_assert_eq(h_start_server(sv, sargv, NULL), 0);
+	snprintf(port, 16, "%d", h_port_of(sv->first));
+}
+
 /* The file calls of a client run (and its server's) under strace. */
 static char *file_calls(const char *topt)
 {
 	char *dir = h_tmpdir(), st[300];
 	snprintf(st, sizeof st, "%s/st", dir);
-	char *sargv[] = { "bin/inet-server", "-q", "-p", "0", "-n", "1", NULL };
 	struct h_proc sv;
-	cr_assert_eq(h_start_server(&sv, sargv, NULL), 0);
 	char port[16];
-	snprintf(port, sizeof port, "%d", h_port_of(sv.first));
+	one_client_server(&sv, port);
 	char *cargv[] = { "/usr/bin/strace", "-f", "-o", st, "-e",
 			  "trace=open,openat,readlink,readlinkat,getxattr,fgetxattr,lgetxattr,newfstatat,stat",
 			  "bin/inet-client", "-o", "/dev/null", "-p", port, "hello", (char *)topt, NULL };
@@ -186,11 +192,11 @@ Test(fdview, unreadable_proc_gives_bare_numbers_and_one_warning, .timeout = 30)
 		cr_skip_test("unshare -m is not allowed here");
 	char *dir = h_tmpdir(), err[300];
 	snprintf(err, sizeof err, "%s/err", dir);
-	char *sargv[] = { "bin/inet-server", "-q", "-p", "0", "-n", "1", NULL };
 	struct h_proc sv;
-	cr_assert_eq(h_start_server(&sv, sargv, NULL), 0);
+	char port[16];
+	one_client_server(&sv, port);
 	char cmd[512];
-	snprintf(cmd, sizeof cmd, "mount -t tmpfs none /proc && exec bin/inet-client -yy -p %d hello", h_port_of(sv.first));
+	snprintf(cmd, sizeof cmd, "mount -t tmpfs none /proc && exec bin/inet-client -yy -p %s hello", port);
 	char *argv[] = { "/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", cmd, NULL };
 	char *out = NULL;
 	int st = h_run(argv, NULL, 0, &out, err);
@@ -214,11 +220,9 @@ Test(fdview, unreadable_proc_gives_bare_numbers_and_one_warning, .timeout = 30)
 /* -yyy is -yy (strace takes it so); -y with -q has nothing to decorate. */
 Test(fdview, options_as_strace_takes_them, .timeout = 30)
 {
-	char *sargv[] = { "bin/inet-server", "-q", "-p", "0", "-n", "1", NULL };
 	struct h_proc sv;
-	cr_assert_eq(h_start_server(&sv, sargv, NULL), 0);
 	char port[16];
-	snprintf(port, sizeof port, "%d", h_port_of(sv.first));
+	one_client_server(&sv, port);
 	char *dir = h_tmpdir(), err[300];
 	snprintf(err, sizeof err, "%s/err", dir);
 	char *argv[] = { "bin/inet-client", "-yyy", "-p", port, "hello", NULL };
