@@ -197,6 +197,7 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 	c->sv = sv;
 	c->fd = fd;
 	c->slot = -1;
+	c->side_fd = -1;
 	c->nonblocking = nonblocking;
 	c->qtail = &c->q;
 	c->tp = &plain_transport;
@@ -297,7 +298,7 @@ static void deliver_frames(struct server *sv, struct conn *c, int eof)
 	size_t len;
 	int r;
 	c->batching = 1;
-	while (!c->ending && !c->failed && (r = deframer_next(&c->frames, eof, &msg, &len, &err)) != 0) {
+	while (!c->ending && !c->failed && c->side_fd < 0 && (r = deframer_next(&c->frames, eof, &msg, &len, &err)) != 0) {
 		if (r < 0) {
 			c->batching = 0;
 			refuse(sv, c, sb_str(&err));
@@ -323,7 +324,7 @@ static void deliver_read(struct server *sv, struct conn *c, char *buf, size_t n)
 	struct sbuf err = SBUF_INIT;
 	size_t off = 0;
 	c->batching = 1;
-	while (!c->ending && !c->failed && off < n) {
+	while (!c->ending && !c->failed && c->side_fd < 0 && off < n) {
 		size_t start, len, used;
 		int r = sv->s->framing->next(buf + off, n - off, 0, sv->s->max_frame, &start, &len, &used, &err);
 		if (r == 0)
@@ -356,6 +357,10 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 		       c->mid_line ? ", in the middle of a line" : "");
 		if (c->framed && deframer_pending(&c->frames))
 			deliver_frames(sv, c, 1);
+		if (c->side_fd >= 0 && !c->failed) {
+			c->in_ended = 1;   /* the service's wait, and the messages after it, first */
+			return 1;
+		}
 		if (c->q && !c->failed) {
 			c->ending = 1;   /* (non-blocking) the answers still waiting go out first */
 			return 1;
@@ -402,6 +407,49 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 	if (c->failed)
 		return -1;
 	return c->ending && !c->q ? 0 : 1;
+}
+
+/* ---- a service's own wait (cmd under the event models) ------------------------- */
+
+int sv_side_possible(const struct conn *c)
+{
+	return c->sv->side_watch && !c->dgram;
+}
+
+int sv_side_wait(struct conn *c, int fd, long ms)
+{
+	now(&c->side_deadline);
+	c->side_deadline.tv_sec += ms / 1000;
+	c->side_deadline.tv_nsec += (ms % 1000) * 1000000L;
+	if (c->side_deadline.tv_nsec >= 1000000000L) {
+		c->side_deadline.tv_sec++;
+		c->side_deadline.tv_nsec -= 1000000000L;
+	}
+	c->side_fd = fd;
+	if (c->sv->side_watch(c->sv, c, 1) < 0) {
+		c->side_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void sv_side_done(struct conn *c)
+{
+	if (c->side_fd < 0)
+		return;
+	c->sv->side_watch(c->sv, c, 0);
+	c->side_fd = -1;
+	now(&c->last);
+}
+
+void sv_conn_resume(struct server *sv, struct conn *c)
+{
+	if (c->side_fd >= 0 || c->failed)
+		return;
+	if (c->framed && deframer_pending(&c->frames))
+		deliver_frames(sv, c, c->in_ended);
+	if (c->in_ended && c->side_fd < 0)
+		c->ending = 1;   /* nothing more will come: close once the answers went */
 }
 
 static void drop_queue(struct conn *c)
@@ -734,6 +782,7 @@ void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoin
 	c.fd = sv->lfd;
 	c.dgram = 1;
 	c.slot = -1;
+	c.side_fd = -1;
 	c.peer = *peer;
 	c.qtail = &c.q;
 	struct sbuf who = SBUF_INIT;
