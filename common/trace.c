@@ -210,18 +210,35 @@ static void write_line(FILE *out, const char *p, size_t n)
 static volatile sig_atomic_t fds_asked;
 static const char *fds_prog = "sockfam";
 static pid_t fds_main;
+static timer_t fds_nudge;
+static int fds_have_nudge;
 
-static void on_usr1(int sig)
+/*
+ * SIGUSR1 interrupts the call the program is blocked in, and the table is
+ * printed when that call returns. One that came between two calls, just
+ * before the program blocked, interrupted nothing: so until the table is out,
+ * a timer sends SIGUSR1 again every 50 ms (SI_TIMER: a nudge, not a request).
+ */
+static void on_usr1(int sig, siginfo_t *si, void *uc)
 {
-	(void)sig;
-	fds_asked = 1;
+	(void)sig, (void)uc;
+	if (si->si_code != SI_TIMER)
+		fds_asked = 1;
+	if (fds_asked && fds_have_nudge) {
+		struct itimerspec again = { { 0, 0 }, { 0, 50 * 1000000L } };
+		timer_settime(fds_nudge, 0, &again, NULL);
+	}
 }
 
-/* After each call: SIGUSR1 interrupted it (no SA_RESTART), or came meanwhile. */
+/* After each call: SIGUSR1 interrupted it, or came meanwhile. */
 static void fds_check(void)
 {
 	if (fds_asked) {
 		fds_asked = 0;
+		if (fds_have_nudge) {
+			struct itimerspec off = { { 0, 0 }, { 0, 0 } };
+			timer_settime(fds_nudge, 0, &off, NULL);
+		}
 		fdview_table(stdout, fds_prog, "on SIGUSR1");
 	}
 }
@@ -241,9 +258,15 @@ void trace_setup(const char *prog)
 	if (trace_cfg.fds) {
 		fds_main = getpid();
 		atexit(fds_at_exit);
+		struct sigevent ev;
+		memset(&ev, 0, sizeof ev);
+		ev.sigev_notify = SIGEV_SIGNAL;
+		ev.sigev_signo = SIGUSR1;
+		fds_have_nudge = timer_create(CLOCK_MONOTONIC, &ev, &fds_nudge) == 0;
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_usr1;   /* no SA_RESTART: a blocked call returns, the table follows */
+		sa.sa_sigaction = on_usr1;   /* no SA_RESTART: a blocked call returns, the table follows */
+		sa.sa_flags = SA_SIGINFO;
 		sigaction(SIGUSR1, &sa, NULL);
 		sigset_t usr1;   /* whoever started us may have blocked it */
 		sigemptyset(&usr1);
