@@ -702,6 +702,9 @@ ssize_t t_sendmsg(int fd, const struct msghdr *msg, int flags)
 ssize_t t_recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	socklen_t in = msg->msg_namelen;
+	/* descriptors may come (SCM_RIGHTS): under -yy, sock_diag first, as for accept */
+	if (trace_cfg.enabled && trace_cfg.decorate > 1 && msg->msg_controllen)
+		fdview_before_new_fds(fd);
 	TRACED_R(ssize_t, recvmsg(fd, msg, flags), fmt_recvmsg(&c.text, fd, msg, in, flags, rc),
 		 trace_fd_restart(fd, 0));
 }
