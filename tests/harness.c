@@ -448,3 +448,51 @@ int h_connect_stream(int domain, const char *path, int port)
 	}
 	return fd;
 }
+
+pid_t h_tracee_of(pid_t strace_pid)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)strace_pid, (int)strace_pid);
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(path, "r");
+		int pid = 0;
+		if (f) {
+			if (fscanf(f, "%d", &pid) != 1)
+				pid = 0;
+			fclose(f);
+		}
+		if (pid > 0)
+			return pid;
+		usleep(10000);
+	}
+	return -1;
+}
+
+int h_wait_line(struct h_proc *p, const char *text, int timeout_ms)
+{
+	char line[sizeof p->first];
+	size_t n = 0;
+	struct pollfd pfd = { p->out, POLLIN, 0 };
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long left = timeout_ms - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return -1;
+		char c;
+		if (read(p->out, &c, 1) != 1)
+			return -1;
+		if (c != '\n') {
+			if (n < sizeof line - 1)
+				line[n++] = c;
+			continue;
+		}
+		line[n] = '\0';
+		n = 0;
+		if (strstr(line, text)) {
+			snprintf(p->first, sizeof p->first, "%s", line);
+			return 0;
+		}
+	}
+}

@@ -86,6 +86,14 @@ char *h_refused(char *const argv[], const char *says);
  * -1 with errno. */
 int h_connect_stream(int domain, const char *path, int port);
 
+/* The program a strace process started (its child), waiting up to 2 s for
+ * it to appear; -1 when none did. */
+pid_t h_tracee_of(pid_t strace_pid);
+
+/* Reads p's stdout until a line holding `text` came (up to timeout_ms); 0 when
+ * it came, -1 at the end of its output or on time. The line goes to p->first. */
+int h_wait_line(struct h_proc *p, const char *text, int timeout_ms);
+
 /* 1 when the strace binary is installed. */
 int h_have_strace(void);
 

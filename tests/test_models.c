@@ -681,26 +681,6 @@ Test(models, sigterm_mid_load_exits_clean, .timeout = 120)
 #define MODEL_CALLS "trace=%network,close,clone,clone3,wait4,kill,poll,pselect6,epoll_create1,epoll_ctl," \
 		    "epoll_wait,fcntl"
 
-/* The server strace started: the child of the strace process. */
-static pid_t tracee_of(pid_t strace_pid)
-{
-	char path[128];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)strace_pid, (int)strace_pid);
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(path, "r");
-		int pid = 0;
-		if (f) {
-			if (fscanf(f, "%d", &pid) != 1)
-				pid = 0;
-			fclose(f);
-		}
-		if (pid > 0)
-			return pid;
-		usleep(10000);
-	}
-	return -1;
-}
-
 Test(models, trace_equals_strace_f, .timeout = 120)
 {
 	if (!h_have_strace())
@@ -721,7 +701,7 @@ Test(models, trace_equals_strace_f, .timeout = 120)
 		int ok = load(&sv, 3, 5000, why);
 		cr_expect_eq(ok, 3, "--model %s under strace: %d of 3 answered (%s)", models[mi].arg, ok, why);
 		usleep(200000);
-		pid_t server = tracee_of(sv.p.pid);
+		pid_t server = h_tracee_of(sv.p.pid);
 		cr_assert_gt(server, 0);
 		kill(server, SIGTERM);
 		cr_expect_eq(h_wait(&sv.p, 20), 0, "--model %s under strace: exit status", models[mi].arg);
