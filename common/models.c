@@ -102,7 +102,7 @@ static void serve_datagrams_blocking(struct server *sv, void (*one)(struct serve
 		if (n < 0) {
 			int e = errno;
 			sv_unadmit(sv);
-			if (e != EINTR)
+			if (e != EINTR && e != EMSGSIZE)
 				skel_fail(sv->s, "recvfrom", e, "receiving a datagram");
 			continue;
 		}
@@ -1133,7 +1133,7 @@ static void ev_dgrams(struct evloop *L)
 		if (n < 0) {
 			int e = errno;
 			sv_unadmit(sv);
-			if (e != EAGAIN && e != EINTR)
+			if (e != EAGAIN && e != EINTR && e != EMSGSIZE)
 				skel_fail(sv->s, "recvfrom", e, "receiving a datagram");
 			return;
 		}

@@ -237,9 +237,14 @@ static ssize_t receive(struct server *sv, int fd, void *buf, size_t n, struct en
 	struct session *s = sv->s;
 	const struct family *f = s->fam;
 	if (!f->server_control_space) {
-		if (peer)
-			return t_recvfrom(fd, buf, n, 0, EP_SA(peer), &peer->len);
-		return io_recv(fd, buf, n, 0);
+		/* MSG_TRUNC: the datagram's real length, so a cut one is seen */
+		int fl = f->dgram_may_exceed && s->kind->type != SOCK_STREAM ? MSG_TRUNC : 0;
+		ssize_t r = peer ? t_recvfrom(fd, buf, n, fl, EP_SA(peer), &peer->len) : io_recv(fd, buf, n, fl);
+		if (r > (ssize_t)n) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		return r;
 	}
 	union control_buf ctl;
 	struct iovec iov = { buf, n };
@@ -258,7 +263,20 @@ static ssize_t receive(struct server *sv, int fd, void *buf, size_t n, struct en
 		peer->len = m.msg_namelen;
 	if ((m.msg_controllen || (m.msg_flags & MSG_CTRUNC)) && f->server_control)
 		f->server_control(s, fd, &m);
+	if (m.msg_flags & MSG_TRUNC) {
+		errno = EMSGSIZE;   /* the kernel cut the message to the buffer */
+		return -1;
+	}
 	return r;
+}
+
+/* A message the kernel cut to our buffer (MSG_TRUNC): said on stderr (it is a
+ * loss, even under --no-log), and the server's exit status says it too. */
+static void said_cut(struct server *sv, const char *who)
+{
+	fprintf(stderr, "%s: %s sent a message larger than the %zu bytes one receive takes; the kernel "
+		"cut it (MSG_TRUNC): refused, not answered as if whole\n", sv->s->prog, who, sv->bufsize);
+	__atomic_store_n(&sv->rc, 1, __ATOMIC_RELAXED);
 }
 
 /* The plain transport: the calls themselves. */
@@ -366,6 +384,13 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 			return 2;
 		if (errno == EPROTO)
 			return 0;   /* the transport refused the peer's bytes (TLS) and said why */
+		if (errno == EMSGSIZE) {
+			said_cut(sv, c->who);
+			char why[96];
+			snprintf(why, sizeof why, "a message larger than %zu bytes was cut by the kernel", sv->bufsize);
+			refuse(sv, c, why);
+			return c->failed ? -1 : c->ending && !c->q ? 0 : 1;
+		}
 		if (errno == EAGAIN) {
 			sv_log(sv, "%s sent nothing for %d s (--idle): dropping it", c->who, sv->o->idle_s);
 			return 0;
@@ -719,25 +744,44 @@ int sv_conn_backlogged(const struct conn *c)
 
 /* ---- datagrams ------------------------------------------------------------------ */
 
+/* A datagram's sender as a connection the service can answer. */
+static void dgram_conn(struct server *sv, struct conn *c, const struct endpoint *peer)
+{
+	memset(c, 0, sizeof *c);
+	c->sv = sv;
+	c->fd = sv->lfd;
+	c->dgram = 1;
+	c->slot = -1;
+	c->peer = *peer;
+	c->qtail = &c->q;
+	struct sbuf who = SBUF_INIT;
+	snprintf(c->who, sizeof c->who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
+	sb_free(&who);
+}
+
 long sv_dgram_read(struct server *sv, char *buf, struct endpoint *peer)
 {
 	peer->len = addr_room(sv->s);
-	return receive(sv, sv->lfd, buf, sv->bufsize, peer);
+	long n = receive(sv, sv->lfd, buf, sv->bufsize, peer);
+	if (n < 0 && errno == EMSGSIZE) {
+		/* cut: said, and the sender is told (when it can be answered) */
+		struct conn c;
+		dgram_conn(sv, &c, peer);
+		said_cut(sv, c.who);
+		char why[96];
+		int k = snprintf(why, sizeof why, "error: a message larger than %zu bytes was cut by the kernel",
+				 sv->bufsize);
+		if (peer->len > sizeof(sa_family_t))
+			conn_write(&c, why, (size_t)k);
+		errno = EMSGSIZE;
+	}
+	return n;
 }
 
 void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoint *peer)
 {
 	struct conn c;
-	memset(&c, 0, sizeof c);
-	c.sv = sv;
-	c.fd = sv->lfd;
-	c.dgram = 1;
-	c.slot = -1;
-	c.peer = *peer;
-	c.qtail = &c.q;
-	struct sbuf who = SBUF_INIT;
-	snprintf(c.who, sizeof c.who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
-	sb_free(&who);
+	dgram_conn(sv, &c, peer);
 	sv_log(sv, "datagram of %zu bytes from %s", n, c.who);
 	if (peer->len <= sizeof(sa_family_t)) {
 		sv_log(sv, "the sender has no address, so there is no way to answer it");

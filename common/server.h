@@ -189,7 +189,8 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf);
 void sv_conn_close(struct server *sv, struct conn *c, const char *why);
 /* A blocking connection from start to end (iterative, fork, thread, pools). */
 void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *peer);
-/* One datagram read into buf (blocking or not): its length, or -1 (errno). */
+/* One datagram read into buf (blocking or not): its length, or -1 (errno;
+ * EMSGSIZE: the kernel cut it, which was said and answered with an error). */
 long sv_dgram_read(struct server *sv, char *buf, struct endpoint *peer);
 /* One datagram handled: the service answers it with sendto(). */
 void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoint *peer);

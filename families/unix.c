@@ -635,7 +635,11 @@ const struct family family_unix = {
 	.kinds = unix_kinds,
 	.addr_help = "socket file PATH, or @NAME (abstract); default $XDG_RUNTIME_DIR/TYPE.sock, else $TMPDIR/sockfam-UID/TYPE.sock (a directory of ours, mode 0700)",
 	.default_port = -1,
-	.max_dgram = 65536,
+	/* a datagram or record is at most the sender's SO_SNDBUF less 32 bytes;
+	 * by default that buffer is net.core.wmem_default, 212992 bytes, and a
+	 * sender that raises it past that is caught by MSG_TRUNC */
+	.max_dgram = 212992,
+	.dgram_may_exceed = 1,
 	.reuseaddr = 0,
 	.resolve = unix_resolve,
 	.describe = unix_describe,
