@@ -61,11 +61,14 @@ DEMO_DIRS := $(sort $(patsubst demos/%/,%,$(dir $(wildcard demos/*/*.c))))
 DEMO_LIBS := $(DEMO_DIRS:%=build/demos/lib%.a)
 PROGS := $(DEMO_SRC:demos/%.c=bin/%) $(DEMO_DIRS:%=bin/%)
 
-TEST_SRC := $(sort $(filter-out tests/tool_%,$(wildcard tests/*.c)))
+TEST_SRC := $(sort $(filter-out tests/tool_% tests/shim_%,$(wildcard tests/*.c)))
 TEST_OBJ := $(TEST_SRC:%.c=build/%.o)
 TEST_RUNNER := build/tests/run
 TOOL_SRC := $(sort $(wildcard tests/tool_*.c))
 TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
+# tests/shim_*.c: LD_PRELOAD libraries the tests load into a program
+SHIM_SRC := $(sort $(wildcard tests/shim_*.c))
+TOOLS += $(SHIM_SRC:tests/%.c=build/tests/%.so)
 
 # Criterion's own parallelism; each test runs in its own process.
 TEST_JOBS ?= 2
@@ -105,6 +108,10 @@ build/tests/%.o: SF_CPPFLAGS += $(CRIT_CFLAGS)
 $(TEST_RUNNER): $(TEST_OBJ) $(DEMO_LIBS) $(LIB)
 	@mkdir -p $(@D)
 	$(LINK) -o $@ $(TEST_OBJ) $(DEMO_LIBS) $(LIB) $(SF_LIBS) $(CRIT_LIBS) $(LDLIBS)
+
+build/tests/shim_%.so: tests/shim_%.c
+	@mkdir -p $(@D)
+	$(COMPILE) -fPIC -shared $(SF_LDFLAGS) $(LDFLAGS) -o $@ $< -ldl
 
 build/tests/tool_%: build/tests/tool_%.o $(LIB)
 	@mkdir -p $(@D)

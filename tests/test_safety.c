@@ -10,9 +10,12 @@
  * or strace skip with the reason.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -301,5 +304,340 @@ Test(safety, a_symlink_swap_never_changes_the_targets_mode, .timeout = 60)
 	free(errf);
 	free(sock);
 	free(target);
+	h_tmpdir_free(dir);
+}
+
+/* ---- 5. nothing cut, nothing dropped without a word ------------------------------------ */
+
+#define SHIM "build/tests/shim_io.so"
+
+/* A message of n copies of c (malloc'd, NUL-terminated). */
+static char *repeat(char c, size_t n)
+{
+	char *m = malloc(n + 1);
+	cr_assert(m);
+	memset(m, c, n);
+	m[n] = '\0';
+	return m;
+}
+
+/* How many times `line` (a whole line) occurs in text. */
+static int count_lines(const char *text, const char *line)
+{
+	int n = 0;
+	size_t len = strlen(line);
+	for (const char *p = text; p && (p = strstr(p, line)); p += len)
+		n += (p == text || p[-1] == '\n') && (p[len] == '\n' || !p[len]);
+	return n;
+}
+
+/* A 100 000-byte message over UNIX dgram and seqpacket comes back whole; one
+ * of 300 000 (more than a record can carry) is refused with a message, and the
+ * next message still goes. */
+Test(safety, a_100000_byte_unix_message_is_delivered_whole_or_refused, .timeout = 60)
+{
+	static const char *kinds[] = { "dgram", "seqpacket" };
+	char *big = repeat('a', 100000), *want = repeat('A', 100000), *huge = repeat('h', 300000);
+	for (int k = 0; k < 2; k++) {
+		char *dir = h_tmpdir();
+		char *sock = path_in(dir, "s.sock"), *errf = path_in(dir, "client.err");
+		char *server[] = { "bin/unix-server", "-q", "-k", (char *)kinds[k], "-a", sock, NULL };
+		struct h_proc sv;
+		cr_assert_eq(h_start_server(&sv, server, NULL), 0);
+		char *client[] = { "bin/unix-client", "-q", "-k", (char *)kinds[k], "-a", sock, "first", NULL };
+		/* the messages from standard input: an argument is limited to 128 KiB */
+		size_t inlen = 300000 + 100000 + 64;
+		char *in = malloc(inlen);
+		cr_assert(in);
+		int n = snprintf(in, inlen, "first\n%s\n%s\nlast\n", big, huge);
+		client[6] = NULL;
+		char *out = NULL;
+		int st = h_run(client, in, (size_t)n, &out, errf);
+		char *err = h_slurp(errf, NULL);
+		cr_expect_eq(st, 1, "%s: exit %d after a message it could not send: %s", kinds[k], st, err);
+		cr_expect_eq(count_lines(out, want), 1, "%s: the 100000-byte answer is not there whole", kinds[k]);
+		cr_expect_eq(count_lines(out, "FIRST"), 1, "%s: %.200s", kinds[k], out);
+		cr_expect_eq(count_lines(out, "LAST"), 1, "%s: the message after the refused one is missing",
+			     kinds[k]);
+		cr_expect(err && strstr(err, " 300000 bytes") && strstr(err, "(EMSGSIZE)"),
+			  "%s: %s", kinds[k], err);
+		free(in);
+		free(out);
+		free(err);
+		kill(sv.pid, SIGINT);
+		cr_expect_eq(h_wait(&sv, 10), 0);
+		free(sock);
+		free(errf);
+		h_tmpdir_free(dir);
+	}
+	free(big);
+	free(want);
+	free(huge);
+}
+
+/* A sender with a larger SO_SNDBUF sends more than the server's buffer: the
+ * kernel cuts it, and the server says so (stderr, exit 1) and tells the
+ * sender, instead of answering the first 212992 bytes as if they were all. */
+Test(safety, a_message_the_kernel_cut_is_refused_with_a_message, .timeout = 60)
+{
+	static const int types[] = { SOCK_DGRAM, SOCK_SEQPACKET };
+	static const char *kinds[] = { "dgram", "seqpacket" };
+	char *huge = repeat('h', 300000);
+	for (int k = 0; k < 2; k++) {
+		char *dir = h_tmpdir();
+		char *sock = path_in(dir, "s.sock"), *me = path_in(dir, "me.sock"), *errf = path_in(dir, "server.err");
+		char *server[] = { "bin/unix-server", "-k", (char *)kinds[k], "-a", sock, "-n", "1", NULL };
+		struct h_proc sv;
+		cr_assert_eq(h_start_server(&sv, server, errf), 0);
+		int fd = socket(AF_UNIX, types[k] | SOCK_CLOEXEC, 0);
+		cr_assert_geq(fd, 0);
+		int big = 1 << 20;
+		cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big), 0);
+		struct sockaddr_un to = { .sun_family = AF_UNIX }, mine = { .sun_family = AF_UNIX };
+		snprintf(to.sun_path, sizeof to.sun_path, "%s", sock);
+		snprintf(mine.sun_path, sizeof mine.sun_path, "%s", me);
+		if (types[k] == SOCK_DGRAM)
+			cr_assert_eq(bind(fd, (struct sockaddr *)&mine, sizeof mine), 0);
+		else
+			cr_assert_eq(connect(fd, (struct sockaddr *)&to, sizeof to), 0);
+		ssize_t w = sendto(fd, huge, 300000, 0, types[k] == SOCK_DGRAM ? (struct sockaddr *)&to : NULL,
+				   types[k] == SOCK_DGRAM ? sizeof to : 0);
+		cr_assert_eq(w, 300000, "%s: %s", kinds[k], strerror(errno));
+		struct timeval tv = { 5, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		char buf[512];
+		ssize_t r = recv(fd, buf, sizeof buf - 1, 0);
+		buf[r > 0 ? r : 0] = '\0';
+		cr_expect(r > 0 && strstr(buf, "error: a message larger than 212992 bytes was cut"), "%s: got '%s'",
+			  kinds[k], buf);
+		if (types[k] == SOCK_DGRAM) {
+			/* -n 1 counts datagrams served: one more, answered */
+			sendto(fd, "ok", 2, 0, (struct sockaddr *)&to, sizeof to);
+			r = recv(fd, buf, sizeof buf - 1, 0);
+			cr_expect(r == 2 && !memcmp(buf, "OK", 2), "%s: the next datagram was not answered", kinds[k]);
+		} else {
+			r = recv(fd, buf, sizeof buf, 0);
+			cr_expect_eq(r, 0, "%s: the connection was not ended after the refusal", kinds[k]);
+		}
+		close(fd);
+		cr_expect_eq(h_wait(&sv, 10), 1, "%s: the server's exit status does not show the loss", kinds[k]);
+		char *err = h_slurp(errf, NULL);
+		cr_expect(err && strstr(err, "the kernel cut it (MSG_TRUNC)"), "%s: %s", kinds[k], err);
+		cr_expect(err && strstr(err, "msg_flags=MSG_TRUNC}"), "%s: the trace does not show it: %s", kinds[k], err);
+		free(err);
+		free(sock);
+		free(me);
+		free(errf);
+		h_tmpdir_free(dir);
+	}
+	free(huge);
+}
+
+/* UDP: a message too large for a datagram is reported, the next one is still
+ * sent and answered, and the exit status is 1; from arguments and from
+ * standard input alike. */
+Test(safety, a_lost_udp_message_makes_exit_1_and_the_next_is_sent, .timeout = 60)
+{
+	char *server[] = { "bin/inet-server", "-q", "-u", "-p", "0", NULL };
+	struct h_proc sv;
+	cr_assert_eq(h_start_server(&sv, server, NULL), 0);
+	char port[16];
+	snprintf(port, sizeof port, "%d", h_port_of(sv.first));
+	char *dir = h_tmpdir();
+	char *errf = path_in(dir, "client.err");
+	char *huge = repeat('u', 70000);
+	char *args[] = { "bin/inet-client", "-q", "-u", "-p", port, "one", huge, "two", NULL };
+	char *stdin_only[] = { "bin/inet-client", "-q", "-u", "-p", port, NULL };
+	char in[70100];
+	int n = snprintf(in, sizeof in, "one\n%s\ntwo\n", huge);
+	for (int round = 0; round < 2; round++) {
+		char *out = NULL;
+		int st = round ? h_run(stdin_only, in, (size_t)n, &out, errf) : h_run(args, NULL, 0, &out, errf);
+		char *err = h_slurp(errf, NULL);
+		const char *how = round ? "stdin" : "arguments";
+		cr_expect_eq(st, 1, "%s: exit %d", how, st);
+		cr_expect_eq(count_lines(out, "ONE"), 1, "%s: %s", how, out);
+		cr_expect_eq(count_lines(out, "TWO"), 1, "%s: the message after the lost one was not sent: %s", how,
+			     out);
+		cr_expect(err && strstr(err, "sending 70000 bytes") && strstr(err, "(EMSGSIZE)"), "%s: %s", how, err);
+		free(out);
+		free(err);
+	}
+	kill(sv.pid, SIGINT);
+	cr_expect_eq(h_wait(&sv, 10), 0);
+	free(huge);
+	free(errf);
+	h_tmpdir_free(dir);
+}
+
+/* A UDP server of the test's own that never answers the first datagram and
+ * answers the others upper-cased; its port, and its pid in *pid. */
+static int dropping_udp_server(pid_t *pid)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*pid = fork();
+	cr_assert_geq(*pid, 0);
+	if (*pid == 0) {
+		alarm(30);
+		char buf[2048];
+		for (int i = 0;; i++) {
+			struct sockaddr_storage from;
+			socklen_t flen = sizeof from;
+			ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &flen);
+			if (n < 0)
+				_exit(1);
+			for (ssize_t k = 0; k < n; k++)
+				buf[k] = (char)toupper((unsigned char)buf[k]);
+			if (i > 0)
+				sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, flen);
+		}
+	}
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/* The answer to the first message never comes: said, the next message still
+ * goes (from standard input too), exit 1. */
+Test(safety, a_lost_udp_answer_makes_exit_1_and_the_next_is_sent, .timeout = 30)
+{
+	pid_t srv;
+	char port[16];
+	snprintf(port, sizeof port, "%d", dropping_udp_server(&srv));
+	char *dir = h_tmpdir();
+	char *errf = path_in(dir, "client.err");
+	char *client[] = { "bin/inet-client", "-q", "-u", "-p", port, "-w", "300", NULL };
+	char *out = NULL;
+	int st = h_run(client, "lost\nfound\n", 11, &out, errf);
+	char *err = h_slurp(errf, NULL);
+	cr_expect_eq(st, 1, "exit %d", st);
+	cr_expect_eq(count_lines(out, "FOUND"), 1, "the message after the lost one was not sent: %s", out);
+	cr_expect(err && strstr(err, "waiting 300 ms for the answer"), "%s", err);
+	free(out);
+	free(err);
+	free(errf);
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+	h_tmpdir_free(dir);
+}
+
+/* A signal that interrupts the UDP client's sendto (EINTR, made by a shim)
+ * does not end it: the message goes again, and the next one too. */
+Test(safety, eintr_on_the_udp_clients_sendto_does_not_end_it, .timeout = 30)
+{
+	cr_assert_eq(access(SHIM, R_OK), 0, "%s is missing: make test builds it", SHIM);
+	char *server[] = { "bin/inet-server", "-q", "-u", "-p", "0", NULL };
+	struct h_proc sv;
+	cr_assert_eq(h_start_server(&sv, server, NULL), 0);
+	char port[16];
+	snprintf(port, sizeof port, "%d", h_port_of(sv.first));
+	setenv("LD_PRELOAD", SHIM, 1);
+	setenv("SHIM_SENDTO_EINTR", "2", 1);
+	char *dir = h_tmpdir();
+	char *errf = path_in(dir, "client.err");
+	char *client[] = { "bin/inet-client", "-u", "-p", port, "one", "two", NULL };
+	char *out = NULL;
+	int st = h_run(client, NULL, 0, &out, errf);
+	unsetenv("LD_PRELOAD");
+	char *err = h_slurp(errf, NULL);
+	cr_expect_eq(st, 0, "exit %d: %s", st, err);
+	cr_expect(count_lines(out, "ONE") == 1 && count_lines(out, "TWO") == 1, "%s", out);
+	/* the trace shows the interrupted calls, then the one that went */
+	int tries = 0;
+	for (const char *p = err; p && (p = strstr(p, "sendto(3, \"one\"")); p++)
+		tries++;
+	cr_expect_eq(tries, 3, "sendto of 'one' was made %d times, not 3:\n%s", tries, err);
+	free(out);
+	free(err);
+	free(errf);
+	kill(sv.pid, SIGINT);
+	cr_expect_eq(h_wait(&sv, 10), 0);
+	h_tmpdir_free(dir);
+}
+
+/* The UNIX stream pair with every write going out one byte at a time (a shim
+ * in both programs): everything arrives, nothing deadlocks. */
+Test(safety, the_unix_stream_pair_through_one_byte_writes, .timeout = 120)
+{
+	cr_assert_eq(access(SHIM, R_OK), 0, "%s is missing: make test builds it", SHIM);
+	setenv("LD_PRELOAD", SHIM, 1);
+	setenv("SHIM_ONE_BYTE", "1", 1);
+	char *dir = h_tmpdir();
+	char *sock = path_in(dir, "s.sock"), *errf = path_in(dir, "client.err");
+	char *server[] = { "bin/unix-server", "-q", "-a", sock, NULL };
+	struct h_proc sv;
+	cr_assert_eq(h_start_server(&sv, server, NULL), 0);
+	char *big = repeat('b', 100000), *want = repeat('B', 100000);
+	char *args[] = { "bin/unix-client", "-q", "-a", sock, "hello", big, "bye", NULL };
+	char *stdin_only[] = { "bin/unix-client", "-q", "-a", sock, NULL };
+	size_t inlen = 100000 + 64;
+	char *in = malloc(inlen);
+	cr_assert(in);
+	int n = snprintf(in, inlen, "hello\n%s\nbye\n", big);
+	for (int round = 0; round < 2; round++) {
+		char *out = NULL;
+		int st = round ? h_run(stdin_only, in, (size_t)n, &out, errf) : h_run(args, NULL, 0, &out, errf);
+		char *err = h_slurp(errf, NULL);
+		const char *how = round ? "stdin" : "arguments";
+		cr_expect_eq(st, 0, "%s: exit %d: %s", how, st, err);
+		cr_expect_eq(count_lines(out, "HELLO"), 1, "%s", how);
+		cr_expect_eq(count_lines(out, want), 1, "%s: the 100000-byte answer is not there whole", how);
+		cr_expect_eq(count_lines(out, "BYE"), 1, "%s", how);
+		free(out);
+		free(err);
+	}
+	unsetenv("LD_PRELOAD");
+	kill(sv.pid, SIGINT);
+	cr_expect_eq(h_wait(&sv, 10), 0);
+	free(in);
+	free(big);
+	free(want);
+	free(sock);
+	free(errf);
+	h_tmpdir_free(dir);
+}
+
+/* A UNIX datagram client that never reads its answers: the server drops what
+ * does not fit its queue (said in the log) and goes on serving others. */
+Test(safety, a_dgram_client_that_does_not_read_blocks_nobody, .timeout = 60)
+{
+	char *dir = h_tmpdir();
+	char *sock = path_in(dir, "s.sock"), *me = path_in(dir, "deaf.sock");
+	char *server[] = { "bin/unix-server", "-q", "-k", "dgram", "-a", sock, NULL };
+	struct h_proc sv;
+	cr_assert_eq(h_start_server(&sv, server, NULL), 0);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un to = { .sun_family = AF_UNIX }, mine = { .sun_family = AF_UNIX };
+	snprintf(to.sun_path, sizeof to.sun_path, "%s", sock);
+	snprintf(mine.sun_path, sizeof mine.sun_path, "%s", me);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&mine, sizeof mine), 0);
+	/* more than the deaf socket's queue holds (net.unix.max_dgram_qlen, 10 by
+	 * default), each sent once the server has room for it */
+	struct timeval tv = { 5, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	int sent = 0;
+	for (int i = 0; i < 200; i++)
+		sent += sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof to) == 1;
+	cr_expect_eq(sent, 200, "the server stopped taking datagrams after %d", sent);
+	char *client[] = { "bin/unix-client", "-q", "-k", "dgram", "-a", sock, "others", NULL };
+	char *out = NULL;
+	cr_expect_eq(h_run(client, NULL, 0, &out, NULL), 0);
+	cr_expect(out && strstr(out, "OTHERS"), "the server did not answer another client: %s", out);
+	free(out);
+	kill(sv.pid, SIGINT);
+	static char log[1 << 20];
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof log - 1 && (r = read(sv.out, log + n, sizeof log - 1 - n)) > 0)
+		n += (size_t)r;
+	log[n] = '\0';
+	h_wait(&sv, 10);
+	cr_expect(strstr(log, "deaf.sock is not reading: its receive queue is full"), "%.2000s", log);
+	close(fd);
+	free(sock);
+	free(me);
 	h_tmpdir_free(dir);
 }
