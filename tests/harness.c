@@ -245,6 +245,8 @@ static int strace_keep(const char *line, unsigned char *is_sock)
 			eq = q - 1;
 	}
 	long ret = rs ? strtol(rs + 1, NULL, 10) : -1;
+	if (!strncmp(line, "fcntl(", 6) && (atoi(line + 6) < 0 || atoi(line + 6) >= 4096 || !is_sock[atoi(line + 6)]))
+		return 0;   /* on a file (a lock file's descriptor moved out of the way): not a socket call */
 	if (!strncmp(line, "close(", 6)) {
 		int fd = atoi(line + 6);
 		if (fd < 0 || fd >= 4096 || !is_sock[fd])
@@ -461,7 +463,17 @@ pid_t h_tracee_of(pid_t strace_pid)
 				pid = 0;
 			fclose(f);
 		}
-		if (pid > 0)
+		/* strace forks short-lived children of its own at the start, to probe
+		 * the kernel: the tracee is the child that no longer runs strace */
+		char comm[64] = "", cpath[64];
+		snprintf(cpath, sizeof cpath, "/proc/%d/comm", pid);
+		FILE *c = pid > 0 ? fopen(cpath, "r") : NULL;
+		if (c) {
+			if (!fgets(comm, sizeof comm, c))
+				comm[0] = '\0';
+			fclose(c);
+		}
+		if (pid > 0 && comm[0] && strcmp(comm, "strace\n"))
 			return pid;
 		usleep(10000);
 	}

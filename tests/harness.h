@@ -51,7 +51,8 @@ size_t h_lines(char *text, char ***lines);
  * The differential check: `strace_dir` holds one strace -ff file per process
  * (prefix "st"), `own` is the program's own trace (-o FILE). Compares them
  * line by line: strace's "+++ exited"/"--- SIG" lines are dropped, and so are
- * close() lines of descriptors that were not sockets (the loader's, stdio's).
+ * close() and fcntl() lines of descriptors that were not sockets (the loader's,
+ * stdio's, a lock file's).
  * Returns the number of strace lines; *same gets how many were printed
  * identically, in the same order, and *first_diff a description of the first
  * difference (malloc'd) or NULL.
@@ -86,8 +87,8 @@ char *h_refused(char *const argv[], const char *says);
  * -1 with errno. */
 int h_connect_stream(int domain, const char *path, int port);
 
-/* The program a strace process started (its child), waiting up to 2 s for
- * it to appear; -1 when none did. */
+/* The program a strace process started (its child, once it runs the program),
+ * waiting up to 2 s for it; -1 when none did. */
 pid_t h_tracee_of(pid_t strace_pid);
 
 /* Reads p's stdout until a line holding `text` came (up to timeout_ms); 0 when

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -639,5 +640,187 @@ Test(safety, a_dgram_client_that_does_not_read_blocks_nobody, .timeout = 60)
 	close(fd);
 	free(sock);
 	free(me);
+	h_tmpdir_free(dir);
+}
+
+/* ---- 6. Ctrl-C at a blocked call, against strace ------------------------------------ */
+
+/* Waits up to 10 s until pid is blocked in system call `nr` (/proc/PID/syscall). */
+static int blocked_in(pid_t pid, long nr)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+	for (int i = 0; i < 1000; i++) {
+		char *s = h_slurp(path, NULL);
+		long now = s ? strtol(s, NULL, 10) : -2;
+		free(s);
+		if (now == nr) {
+			usleep(50000);   /* and still there: not passing through */
+			s = h_slurp(path, NULL);
+			now = s ? strtol(s, NULL, 10) : -2;
+			free(s);
+			if (now == nr)
+				return 0;
+		}
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * prog (argv, with "-o OWN" added) runs under strace -ff; once it is blocked
+ * in system call `nr`, Ctrl-C (SIGINT) reaches it. Its own trace must equal
+ * strace's, line for line, and hold `line` (the interrupted call's result).
+ * `ready`: the stdout line to wait for first (NULL: none). The program's
+ * stdout is returned through out_port when it is a server (its port).
+ */
+static void ctrl_c_at(const char *what, char *const prog[], const char *ready, long nr, const char *line,
+		      int *port_out)
+{
+	char *dir = h_tmpdir();
+	char spre[300], own[300];
+	snprintf(spre, sizeof spre, "%s/st", dir);
+	snprintf(own, sizeof own, "%s/own", dir);
+	char *argv[64];
+	int n = 0;
+	const char *pre[] = { "/usr/bin/strace", "-ff", "-o", spre, "-e",
+			      "trace=%network,close,poll,epoll_create1,epoll_ctl,epoll_wait,fcntl", "-e", "signal=none" };
+	for (size_t k = 0; k < sizeof pre / sizeof pre[0]; k++)
+		argv[n++] = (char *)pre[k];
+	argv[n++] = prog[0];
+	argv[n++] = "-o";
+	argv[n++] = own;
+	for (int k = 1; prog[k]; k++)
+		argv[n++] = prog[k];
+	argv[n] = NULL;
+	struct h_proc p;
+	cr_assert_eq(h_spawn(&p, argv, NULL), 0);
+	if (ready) {
+		cr_assert_eq(h_wait_line(&p, ready, 10000), 0, "%s: no '%s' line", what, ready);
+		if (port_out)
+			*port_out = h_port_of(p.first);
+	}
+	pid_t pid = h_tracee_of(p.pid);
+	cr_assert_gt(pid, 0);
+	if (blocked_in(pid, nr) < 0) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+		char *sc = h_slurp(path, NULL), *mine = h_slurp(own, NULL);
+		cr_assert_fail("%s: never blocked in system call %ld (pid %d: %s)\n%s", what, nr, (int)pid, sc, mine);
+	}
+	kill(pid, SIGINT);
+	cr_expect_lt(h_wait(&p, 10), 128, "%s: Ctrl-C did not end it", what);
+	char *sf = h_strace_file(dir, "st");
+	cr_assert(sf, "%s: no strace output", what);
+	size_t same;
+	char *diff = NULL;
+	size_t total = h_strace_compare(sf, own, &same, &diff);
+	char *mine = h_slurp(own, NULL);
+	cr_expect(total > 0 && same == total && !diff, "%s: %zu of %zu lines identical\n%s\nown trace:\n%s", what,
+		  same, total, diff ? diff : "", mine);
+	cr_expect(mine && strstr(mine, line), "%s: '%s' is not in its trace:\n%s", what, line, mine);
+	cr_log_info("Ctrl-C at %s: %zu of %zu strace lines identical", what, same, total);
+	free(mine);
+	free(diff);
+	free(sf);
+	h_tmpdir_free(dir);
+}
+
+#define RESTARTSYS "= ? ERESTARTSYS (To be restarted if SA_RESTART is set)"
+
+Test(safety, ctrl_c_at_accept_matches_strace, .timeout = 60)
+{
+	if (!h_have_strace())
+		cr_skip_test("strace is not installed (make deps installs it)");
+	char *inet[] = { "bin/inet-server", "-p", "0", NULL };
+	ctrl_c_at("inet-server's accept", inet, "listening on", SYS_accept, RESTARTSYS, NULL);
+	char *dir = h_tmpdir(), *sock = path_in(dir, "s.sock");
+	char *unx[] = { "bin/unix-server", "-k", "seqpacket", "-a", sock, NULL };
+	ctrl_c_at("unix-server's accept", unx, "listening on", SYS_accept, RESTARTSYS, NULL);
+	char *epoll[] = { "bin/inet-server", "-p", "0", "--model", "epoll", NULL };
+	ctrl_c_at("the epoll server's epoll_wait", epoll, "listening on", SYS_epoll_wait, "= -1 EINTR", NULL);
+	free(sock);
+	h_tmpdir_free(dir);
+}
+
+/* A server blocked in a receive from a client that sends nothing: the test
+ * connects from a child process once the server listens. */
+static pid_t silent_client(int domain, const char *path, int port_of_server)
+{
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		alarm(30);
+		int fd = -1;
+		for (int i = 0; i < 500 && fd < 0; i++) {
+			fd = h_connect_stream(domain, path, port_of_server);
+			if (fd < 0)
+				usleep(10000);
+		}
+		pause();
+		_exit(0);
+	}
+	return pid;
+}
+
+Test(safety, ctrl_c_at_recv_matches_strace, .timeout = 60)
+{
+	if (!h_have_strace())
+		cr_skip_test("strace is not installed (make deps installs it)");
+	/* the server's receive: a fixed port is not needed, the client waits for the file */
+	char *dir = h_tmpdir(), *sock = path_in(dir, "s.sock");
+	pid_t c = silent_client(AF_UNIX, sock, 0);
+	char *unx[] = { "bin/unix-server", "-a", sock, NULL };
+	ctrl_c_at("unix-server's recvmsg", unx, "listening on", SYS_recvmsg, RESTARTSYS, NULL);
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+
+	/* the UDP client's recvfrom, which has a receive timeout (SO_RCVTIMEO):
+	 * the kernel returns EINTR itself, and strace prints that */
+	int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	cr_assert_eq(bind(u, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(getsockname(u, (struct sockaddr *)&a, &len), 0);
+	char port[16];
+	snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+	char *udp[] = { "bin/inet-client", "-u", "-p", port, "-w", "20000", "unanswered", NULL };
+	ctrl_c_at("the UDP client's recvfrom", udp, NULL, SYS_recvfrom, "= -1 EINTR (Interrupted system call)", NULL);
+	close(u);
+
+	/* the stream client waits in poll() for an answer that does not come */
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	len = sizeof a;
+	a.sin_port = 0;
+	cr_assert_eq(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(listen(l, 4), 0);
+	cr_assert_eq(getsockname(l, (struct sockaddr *)&a, &len), 0);
+	snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+	char *tcp[] = { "bin/inet-client", "-p", port, "unanswered", NULL };
+	ctrl_c_at("the TCP client's poll", tcp, NULL, SYS_poll, "= ? ERESTART_RESTARTBLOCK", NULL);
+	close(l);
+	free(sock);
+	h_tmpdir_free(dir);
+}
+
+/* connect() blocks on a UNIX stream listener whose backlog is full (listen(fd,
+ * 0) and one connection waiting that nobody accepts). */
+Test(safety, ctrl_c_at_connect_matches_strace, .timeout = 60)
+{
+	if (!h_have_strace())
+		cr_skip_test("strace is not installed (make deps installs it)");
+	char *dir = h_tmpdir(), *sock = path_in(dir, "full.sock");
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof a.sun_path, "%s", sock);
+	cr_assert_eq(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(listen(l, 0), 0);
+	int first = h_connect_stream(AF_UNIX, sock, 0);
+	cr_assert_geq(first, 0);
+	char *unx[] = { "bin/unix-client", "-a", sock, "waits", NULL };
+	ctrl_c_at("unix-client's connect", unx, NULL, SYS_connect, RESTARTSYS, NULL);
+	close(first);
+	close(l);
+	free(sock);
 	h_tmpdir_free(dir);
 }
