@@ -1363,6 +1363,7 @@ static const struct model model_epoll = {
 	.kinds = MK_CONN | MK_DGRAM,
 	.limits_clients = 1,
 	.shared_fds = 1,
+	.own_fds = 1,   /* the epoll instance */
 	.shares_conns = 1,
 	.serve = serve_epoll,
 };

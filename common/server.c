@@ -131,9 +131,38 @@ static socklen_t addr_room(const struct session *s)
 	return n && n <= sizeof(struct sockaddr_storage) ? n : (socklen_t)sizeof(struct sockaddr_storage);
 }
 
-static void open_spare(struct server *sv)
+/* The reserve descriptor; with `leave_room`, only when the model's own
+ * descriptors and one client still fit beside it (under a tiny `ulimit -n`
+ * it would leave no room for any client, and every one would be shed). */
+static void open_spare(struct server *sv, int leave_room)
 {
 	sv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (sv->spare_fd < 0 || !leave_room)
+		return;
+	int probe[8], n = 0, want = sv->o->model->own_fds + 1;
+	while (n < want && n < 8 && (probe[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		n++;
+	int room = n == want;
+	while (n)
+		close(probe[--n]);
+	if (!room) {
+		close(sv->spare_fd);
+		sv->spare_fd = -1;
+	}
+}
+
+/* A client there is no descriptor for: closed with a reset (SO_LINGER 0), so
+ * it is told at once that it was not served, not shown an orderly end that
+ * looks like an empty answer. */
+static void shed(struct server *sv, int fd, const struct endpoint *p)
+{
+	struct sbuf who = SBUF_INIT;
+	sv_log(sv, "no descriptor for %s: resetting its connection at once",
+	       skel_describe(sv->s, EP_SA(p), p->len, &who));
+	sb_free(&who);
+	struct linger lg = { 1, 0 };
+	t_setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	t_close(fd);
 }
 
 int sv_accept(struct server *sv, int flags, struct endpoint *peer)
@@ -158,23 +187,29 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 			sv->spare_fd >= 0 ? "clients that arrive now are accepted and closed at once, until some leave"
 					  : "waiting for clients to leave before accepting more");
 	}
-	/* One descriptor was kept in reserve for this: free it, take the waiting
-	 * client, close it (it sees the connection end instead of hanging in the
-	 * backlog), and take the reserve back. */
+	/* One descriptor was kept in reserve for this: free it and take the
+	 * waiting client. When the reserve can be had back at once, descriptors
+	 * came free meanwhile (a blocking accept waits for the client, and others
+	 * may have left by then): the client is served. Otherwise it is reset
+	 * (told, instead of hanging in the backlog) and the reserve taken back. */
 	if (sv->spare_fd >= 0) {
 		close(sv->spare_fd);
 		sv->spare_fd = -1;
 		struct endpoint p = { .len = addr_room(sv->s) };
-		int shed = flags ? t_accept4(sv->lfd, EP_SA(&p), &p.len, flags)
-				 : t_accept(sv->lfd, EP_SA(&p), &p.len);
-		if (shed >= 0) {
-			struct sbuf who = SBUF_INIT;
-			sv_log(sv, "no descriptor for %s: closing it at once",
-			       skel_describe(sv->s, EP_SA(&p), p.len, &who));
-			sb_free(&who);
-			t_close(shed);
+		int got = flags ? t_accept4(sv->lfd, EP_SA(&p), &p.len, flags)
+				: t_accept(sv->lfd, EP_SA(&p), &p.len);
+		if (got >= 0) {
+			open_spare(sv, 0);
+			if (sv->spare_fd >= 0) {
+				sv->emfile_said = 0;
+				fprintf(stderr, "%s: descriptors are free again: accepting clients\n", sv->s->prog);
+				pthread_mutex_unlock(&sv->lock);
+				*peer = p;
+				return got;
+			}
+			shed(sv, got, &p);
 		}
-		open_spare(sv);
+		open_spare(sv, 0);
 	}
 	pthread_mutex_unlock(&sv->lock);
 	errno = err;
@@ -995,7 +1030,7 @@ int server_run(struct session *s)
 			sv.admitted = shared;
 		*sv.admitted = 0;
 		if (conn && s->srv.model->shared_fds)
-			open_spare(&sv);
+			open_spare(&sv, 1);
 		rc = s->srv.model->serve(&sv) | sv.rc;
 		sv_log_flush();
 		if (sv.spare_fd >= 0)

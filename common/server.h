@@ -134,6 +134,8 @@ struct model {
 				    * there are descriptors */
 	int shared_fds;            /* every client's descriptor lives in one process, so the
 				    * server keeps one in reserve for EMFILE (see sv_accept) */
+	int own_fds;               /* descriptors the loop opens for itself (epoll's instance):
+				    * the reserve is kept only when these and one client fit */
 	int shares_conns;          /* one loop holds every connection: a service can reach
 				    * them all (service->room) */
 	int (*serve)(struct server *sv);   /* the loop; returns the exit status */

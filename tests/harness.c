@@ -74,6 +74,8 @@ static pid_t spawn(char *const argv[], int in_fd, int out_fd, const char *errfil
 	dup2(out_fd, 1);
 	if (err >= 0)
 		dup2(err, 2);
+	if (err > 2)
+		close(err);   /* the program starts with 0, 1 and 2 only (a tight ulimit -n counts every one) */
 	execv(argv[0], argv);
 	_exit(127);
 }

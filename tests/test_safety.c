@@ -824,3 +824,70 @@ Test(safety, ctrl_c_at_connect_matches_strace, .timeout = 60)
 	free(sock);
 	h_tmpdir_free(dir);
 }
+
+/* ---- 7. out of descriptors ------------------------------------------------------------- */
+
+/* Everything p writes to stdout until it ends (malloc'd), then its exit status. */
+static int drain_and_wait(struct h_proc *p, char **out)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t r;
+	while ((r = read(p->out, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)r;
+		if (cap - len < 2)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return h_wait(p, 20);
+}
+
+/*
+ * Under the smallest `ulimit -n` a model can serve with (stdin, stdout,
+ * stderr, the listening socket, the model's own descriptors and one client):
+ * while one client holds the only descriptor, the next waits (or is told with
+ * a reset), and once the first leaves the server goes on serving; it never
+ * exits, and a reserve descriptor never takes the last free one.
+ */
+Test(safety, a_tiny_descriptor_limit_keeps_serving_once_one_frees, .timeout = 120)
+{
+	static const struct {
+		const char *model;
+		int limit;
+	} on[] = { { "iterative", 5 }, { "fork", 5 }, { "thread", 5 }, { "prefork=2", 5 },
+		   { "prethread=2", 5 }, { "select", 5 }, { "poll", 5 }, { "epoll", 6 } };
+	for (size_t i = 0; i < sizeof on / sizeof on[0]; i++) {
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "exec 3>&- 4>&- 5>&-; ulimit -n %d; exec bin/inet-server -q -p 0 --model %s", on[i].limit,
+			 on[i].model);
+		char *sh[] = { "/bin/sh", "-c", cmd, NULL };
+		struct h_proc sv;
+		cr_assert_eq(h_start_server(&sv, sh, NULL), 0, "%s did not start", cmd);
+		int port = h_port_of(sv.first);
+		char ports[16];
+		snprintf(ports, sizeof ports, "%d", port);
+		int holder = h_connect_stream(AF_INET, NULL, port);
+		cr_assert_geq(holder, 0);
+		usleep(200000);   /* the server took it (and holds the one descriptor) */
+		char *waiting[] = { "bin/inet-client", "-q", "-p", ports, "waited", NULL };
+		struct h_proc w;
+		cr_assert_eq(h_spawn(&w, waiting, NULL), 0);
+		usleep(300000);
+		close(holder);
+		char *out = NULL;
+		int st = drain_and_wait(&w, &out);
+		cr_expect(st == 0 && strstr(out, "WAITED"), "ulimit -n %d, --model %s: the waiting client: exit %d, '%s'",
+			  on[i].limit, on[i].model, st, out);
+		free(out);
+		for (int k = 0; k < 3; k++) {
+			char *next[] = { "bin/inet-client", "-q", "-p", ports, "next", NULL };
+			st = h_run(next, NULL, 0, &out, NULL);
+			cr_expect(st == 0 && strstr(out, "NEXT"), "ulimit -n %d, --model %s: client %d after: exit %d, '%s'",
+				  on[i].limit, on[i].model, k, st, out);
+			free(out);
+		}
+		kill(sv.pid, SIGINT);
+		cr_expect_eq(h_wait(&sv, 10), 0, "--model %s: exit status after Ctrl-C", on[i].model);
+	}
+}
