@@ -891,3 +891,36 @@ Test(safety, a_tiny_descriptor_limit_keeps_serving_once_one_frees, .timeout = 12
 		cr_expect_eq(h_wait(&sv, 10), 0, "--model %s: exit status after Ctrl-C", on[i].model);
 	}
 }
+
+/* ---- 8. the build ------------------------------------------------------------------------ */
+
+/* What make would run (make -n), as one string. */
+static char *make_n(char *const argv[])
+{
+	char *out = NULL;
+	int st = h_run(argv, NULL, 0, &out, NULL);
+	cr_assert_eq(st, 0, "make -n failed: %s", out);
+	return out;
+}
+
+Test(safety, the_projects_flags_survive_a_users_cflags_and_make_test_installs_first)
+{
+	if (access("/usr/bin/make", X_OK) != 0)
+		cr_skip_test("make is not installed");
+	char *compile[] = { "/usr/bin/make", "-n", "-B", "CFLAGS=-O0 -g3", "build/common/io.o", NULL };
+	char *out = make_n(compile);
+	cr_expect(strstr(out, "-O0 -g3") && strstr(out, "-std=gnu11") && strstr(out, "-Wall") &&
+		  strstr(out, "-Wextra") && strstr(out, "-pthread"), "the compile line lost the project's flags:\n%s", out);
+	free(out);
+	char *link[] = { "/usr/bin/make", "-n", "-B", "LDFLAGS=-Wl,-O1", "LDLIBS=-lm", "bin/inet-client", NULL };
+	out = make_n(link);
+	const char *l = strstr(out, "-o bin/inet-client");
+	cr_expect(l && strstr(out, "-Wl,-O1") && strstr(out, "-lm") && strstr(out, "-lmnl"),
+		  "the link line lost the project's libraries:\n%s", out);
+	free(out);
+	char *test[] = { "/usr/bin/make", "-n", "test", NULL };
+	out = make_n(test);
+	const char *deps = strstr(out, "dpkg-query"), *run = strstr(out, "run-tests");
+	cr_expect(deps && run && deps < run, "make test does not install what is missing first:\n%s", out);
+	free(out);
+}
