@@ -510,3 +510,17 @@ int h_wait_line(struct h_proc *p, const char *text, int timeout_ms)
 		}
 	}
 }
+
+char *h_drain(struct h_proc *p)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t r;
+	while ((r = read(p->out, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)r;
+		if (cap - len < 2)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	return buf;
+}

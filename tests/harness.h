@@ -95,6 +95,10 @@ pid_t h_tracee_of(pid_t strace_pid);
  * it came, -1 at the end of its output or on time. The line goes to p->first. */
 int h_wait_line(struct h_proc *p, const char *text, int timeout_ms);
 
+/* Everything p writes to its stdout from now until it ends (malloc'd,
+ * NUL-terminated); h_wait it afterwards. */
+char *h_drain(struct h_proc *p);
+
 /* 1 when the strace binary is installed. */
 int h_have_strace(void);
 

@@ -629,14 +629,10 @@ Test(safety, a_dgram_client_that_does_not_read_blocks_nobody, .timeout = 60)
 	cr_expect(out && strstr(out, "OTHERS"), "the server did not answer another client: %s", out);
 	free(out);
 	kill(sv.pid, SIGINT);
-	static char log[1 << 20];
-	size_t n = 0;
-	ssize_t r;
-	while (n < sizeof log - 1 && (r = read(sv.out, log + n, sizeof log - 1 - n)) > 0)
-		n += (size_t)r;
-	log[n] = '\0';
+	char *log = h_drain(&sv);
 	h_wait(&sv, 10);
 	cr_expect(strstr(log, "deaf.sock is not reading: its receive queue is full"), "%.2000s", log);
+	free(log);
 	close(fd);
 	free(sock);
 	free(me);
@@ -827,22 +823,6 @@ Test(safety, ctrl_c_at_connect_matches_strace, .timeout = 60)
 
 /* ---- 7. out of descriptors ------------------------------------------------------------- */
 
-/* Everything p writes to stdout until it ends (malloc'd), then its exit status. */
-static int drain_and_wait(struct h_proc *p, char **out)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	ssize_t r;
-	while ((r = read(p->out, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)r;
-		if (cap - len < 2)
-			buf = realloc(buf, cap *= 2);
-	}
-	buf[len] = '\0';
-	*out = buf;
-	return h_wait(p, 20);
-}
-
 /*
  * Under the smallest `ulimit -n` a model can serve with (stdin, stdout,
  * stderr, the listening socket, the model's own descriptors and one client):
@@ -875,8 +855,8 @@ Test(safety, a_tiny_descriptor_limit_keeps_serving_once_one_frees, .timeout = 12
 		cr_assert_eq(h_spawn(&w, waiting, NULL), 0);
 		usleep(300000);
 		close(holder);
-		char *out = NULL;
-		int st = drain_and_wait(&w, &out);
+		char *out = h_drain(&w);
+		int st = h_wait(&w, 20);
 		cr_expect(st == 0 && strstr(out, "WAITED"), "ulimit -n %d, --model %s: the waiting client: exit %d, '%s'",
 			  on[i].limit, on[i].model, st, out);
 		free(out);
