@@ -102,4 +102,16 @@ char *h_drain(struct h_proc *p);
 /* 1 when the strace binary is installed. */
 int h_have_strace(void);
 
+/* strace's -e for the calls a server model is made of, besides the network ones. */
+#define H_MODEL_CALLS "trace=%network,close,clone,clone3,wait4,kill,poll,pselect6,epoll_create1,epoll_ctl," \
+		      "epoll_wait,fcntl"
+
+
+/* Compares every process and thread strace -ff wrote (dir/PREFIX.PID) with
+ * the program's own trace `own`, split by pid (main_pid: the program's):
+ * adds the lines to *total and the identical ones to *same, and returns the
+ * first difference (malloc'd, naming the pid) or NULL. */
+char *h_strace_compare_all(const char *dir, const char *prefix, const char *own, pid_t main_pid, size_t *same,
+			   size_t *total, int *files);
+
 #endif

@@ -552,12 +552,14 @@ Test(models, silent_client_delays_nobody_and_idle_drops_it, .timeout = 120)
 			struct server sv;
 			const char *extra[] = { "-q", "--idle", "1", NULL };
 			start(&sv, k, models[mi].arg, extra, NULL, NULL);
+			/* from before the connection exists: the server's second can
+			 * only start after it */
+			struct timespec t0;
+			clock_gettime(CLOCK_MONOTONIC, &t0);
 			int silent = connect_nb(&sv);
 			cr_assert_geq(silent, 0);
 			usleep(50000);
 			char why[128];
-			struct timespec t0;
-			clock_gettime(CLOCK_MONOTONIC, &t0);
 			int ok = load(&sv, 10, 900, why);
 			cr_expect_eq(ok, 10, "%s --model %s: %d of 10 answered beside a silent client (%s)",
 				     k->name, models[mi].arg, ok, why);
@@ -677,10 +679,6 @@ Test(models, sigterm_mid_load_exits_clean, .timeout = 120)
 
 /* ---- the trace against strace -f ------------------------------------------------------ */
 
-/* The calls a server model is made of, besides the network ones. */
-#define MODEL_CALLS "trace=%network,close,clone,clone3,wait4,kill,poll,pselect6,epoll_create1,epoll_ctl," \
-		    "epoll_wait,fcntl"
-
 Test(models, trace_equals_strace_f, .timeout = 120)
 {
 	if (!h_have_strace())
@@ -692,7 +690,7 @@ Test(models, trace_equals_strace_f, .timeout = 120)
 		char spre[300], own[300];
 		snprintf(spre, sizeof spre, "%s/st", dir);
 		snprintf(own, sizeof own, "%s/own.trace", dir);
-		const char *wrap[] = { "/usr/bin/strace", "-ff", "-o", spre, "-e", MODEL_CALLS, "-e", "signal=none",
+		const char *wrap[] = { "/usr/bin/strace", "-ff", "-o", spre, "-e", H_MODEL_CALLS, "-e", "signal=none",
 				       NULL };
 		const char *extra[] = { "-o", own, NULL };
 		struct server sv;
@@ -706,31 +704,11 @@ Test(models, trace_equals_strace_f, .timeout = 120)
 		kill(server, SIGTERM);
 		cr_expect_eq(h_wait(&sv.p, 20), 0, "--model %s under strace: exit status", models[mi].arg);
 		sv.p.pid = 0;
-		cr_assert_gt(h_own_split(own, dir, server), 0);
 		/* every process and thread strace saw, against ours */
-		DIR *d = opendir(dir);
-		struct dirent *e;
-		int files = 0;
-		while (d && (e = readdir(d))) {
-			if (strncmp(e->d_name, "st.", 3))
-				continue;
-			int pid = atoi(e->d_name + 3);
-			char sf[400], of[400];
-			snprintf(sf, sizeof sf, "%s/%s", dir, e->d_name);
-			snprintf(of, sizeof of, "%s/own.%d", dir, pid);
-			size_t same;
-			char *diff = NULL;
-			size_t total = h_strace_compare_ex(sf, of, pid != server, &same, &diff);
-			cr_expect_eq(same, total, "--model %s, pid %d%s: %zu of %zu lines identical\n%s", models[mi].arg,
-				     pid, pid == server ? " (main)" : "", same, total, diff ? diff : "");
-			cr_expect_null(diff, "--model %s, pid %d: %s", models[mi].arg, pid, diff);
-			all_same += same;
-			all_total += total;
-			files++;
-			free(diff);
-		}
-		if (d)
-			closedir(d);
+		int files;
+		char *diff = h_strace_compare_all(dir, "st", own, server, &all_same, &all_total, &files);
+		cr_expect_null(diff, "--model %s: %s", models[mi].arg, diff);
+		free(diff);
 		cr_expect_geq(files, 1);
 		finish(&sv);
 		h_tmpdir_free(dir);
