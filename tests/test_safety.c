@@ -284,7 +284,7 @@ Test(safety, a_symlink_swap_never_changes_the_targets_mode, .timeout = 60)
 	cr_assert_eq(chmod(target, 0644), 0);
 	char *errf = path_in(dir, "server.err");
 	char *argv[] = { "/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=bind", "-e",
-			 "inject=bind:delay_exit=1000000", "bin/unix-server", "-q", "-a", sock, "--mode", "0600", "-n", "1",
+			 "inject=bind:delay_exit=3000000", "bin/unix-server", "-q", "-a", sock, "--mode", "0600", "-n", "1",
 			 NULL };
 	struct h_proc sv;
 	cr_assert_eq(h_spawn(&sv, argv, errf), 0);
