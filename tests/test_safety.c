@@ -691,7 +691,8 @@ static void ctrl_c_at(const char *what, char *const prog[], const char *ready, l
 	char *argv[64];
 	int n = 0;
 	const char *pre[] = { "/usr/bin/strace", "-ff", "-o", spre, "-e",
-			      "trace=%network,close,poll,epoll_create1,epoll_ctl,epoll_wait,fcntl", "-e", "signal=none" };
+			      "trace=%network,close,poll,pselect6,epoll_create1,epoll_ctl,epoll_wait,fcntl", "-e",
+			      "signal=none" };
 	for (size_t k = 0; k < sizeof pre / sizeof pre[0]; k++)
 		argv[n++] = (char *)pre[k];
 	argv[n++] = prog[0];
@@ -746,6 +747,11 @@ Test(safety, ctrl_c_at_accept_matches_strace, .timeout = 60)
 	ctrl_c_at("unix-server's accept", unx, "listening on", SYS_accept, RESTARTSYS, NULL);
 	char *epoll[] = { "bin/inet-server", "-p", "0", "--model", "epoll", NULL };
 	ctrl_c_at("the epoll server's epoll_wait", epoll, "listening on", SYS_epoll_wait, "= -1 EINTR", NULL);
+	char *sel[] = { "bin/inet-server", "-p", "0", "--model", "select", NULL };
+	ctrl_c_at("the select server's pselect6", sel, "listening on", SYS_pselect6,
+		  "= ? ERESTARTNOHAND (To be restarted if no handler)", NULL);
+	char *pol[] = { "bin/inet-server", "-p", "0", "--model", "poll", NULL };
+	ctrl_c_at("the poll server's poll", pol, "listening on", SYS_poll, "= ? ERESTART", NULL);
 	free(sock);
 	h_tmpdir_free(dir);
 }
