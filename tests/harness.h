@@ -52,7 +52,8 @@ size_t h_lines(char *text, char ***lines);
  * (prefix "st"), `own` is the program's own trace (-o FILE). Compares them
  * line by line: strace's "+++ exited"/"--- SIG" lines are dropped, and so are
  * close() and fcntl() lines of descriptors that were not sockets (the loader's,
- * stdio's, a lock file's).
+ * stdio's, a lock file's; under -y/-yy also every close of a file or pipe: the
+ * trace's own /proc reads).
  * Returns the number of strace lines; *same gets how many were printed
  * identically, in the same order, and *first_diff a description of the first
  * difference (malloc'd) or NULL.
