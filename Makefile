@@ -36,17 +36,23 @@ CRIT_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriter
 CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
 CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
 
+# CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are the user's (`make CFLAGS=-O0`
+# replaces only the optimisation); what the project needs to build at all is
+# in the SF_ variables, which every rule adds whatever the command line says.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -MMD -MP -pthread
-LDFLAGS += -pthread
-CPPFLAGS += $(MNL_CFLAGS) $(CRYPTO_CFLAGS)
-LDLIBS += $(MNL_LIBS) $(CRYPTO_LIBS)
+SF_CFLAGS := -std=gnu11 -Wall -Wextra -MMD -MP -pthread
+SF_LDFLAGS := -pthread
+SF_CPPFLAGS := $(MNL_CFLAGS) $(CRYPTO_CFLAGS)
+SF_LIBS := $(MNL_LIBS) $(CRYPTO_LIBS)
 
 # --tls (common/tls.c): OpenSSL's libssl, from Debian's libssl-dev
 SSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)
 SSL_LIBS := $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null || echo -lssl -lcrypto)
-CPPFLAGS += $(SSL_CFLAGS)
-LDLIBS += $(SSL_LIBS)
+SF_CPPFLAGS += $(SSL_CFLAGS)
+SF_LIBS += $(SSL_LIBS)
+
+COMPILE = $(CC) $(SF_CPPFLAGS) $(CPPFLAGS) $(SF_CFLAGS) $(CFLAGS)
+LINK = $(CC) $(SF_LDFLAGS) $(LDFLAGS)
 
 LIB_SRC := $(sort $(wildcard common/*.c families/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=build/%.o)
@@ -60,11 +66,14 @@ DEMO_DIRS := $(sort $(patsubst demos/%/,%,$(dir $(wildcard demos/*/*.c))))
 DEMO_LIBS := $(DEMO_DIRS:%=build/demos/lib%.a)
 PROGS := $(DEMO_SRC:demos/%.c=bin/%) $(DEMO_DIRS:%=bin/%)
 
-TEST_SRC := $(sort $(filter-out tests/tool_%,$(wildcard tests/*.c)))
+TEST_SRC := $(sort $(filter-out tests/tool_% tests/shim_%,$(wildcard tests/*.c)))
 TEST_OBJ := $(TEST_SRC:%.c=build/%.o)
 TEST_RUNNER := build/tests/run
 TOOL_SRC := $(sort $(wildcard tests/tool_*.c))
 TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
+# tests/shim_*.c: LD_PRELOAD libraries the tests load into a program
+SHIM_SRC := $(sort $(wildcard tests/shim_*.c))
+TOOLS += $(SHIM_SRC:tests/%.c=build/tests/%.so)
 
 # Criterion's own parallelism; each test runs in its own process.
 TEST_JOBS ?= 2
@@ -76,7 +85,7 @@ MO := $(PO:po/%.po=build/locale/%/LC_MESSAGES/sockfam.mo)
 # the sources whose messages are in the catalogs
 I18N_SRC = $(sort $(shell grep -l 'i18n\.h' $(LIB_SRC) demos/*.c demos/*/*.c 2>/dev/null))
 
-.PHONY: all demo test bench bench-deps deps install uninstall man pot clean
+.PHONY: all demo test run-tests bench bench-deps deps install uninstall man pot clean
 # Objects are kept between builds.
 .SECONDARY:
 all: $(PROGS) $(MO)
@@ -94,7 +103,7 @@ pot:
 
 build/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(COMPILE) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ) $(LIB_LIST)
 	@mkdir -p $(@D)
@@ -103,7 +112,7 @@ $(LIB): $(LIB_OBJ) $(LIB_LIST)
 
 bin/%: build/demos/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(LINK) -o $@ $< $(LIB) $(SF_LIBS) $(LDLIBS)
 
 # demos/NAME/: bin/NAME is main.o with the folder's archive and the library.
 define demo_dir
@@ -114,20 +123,30 @@ build/demos/lib$(1).a: $$(patsubst %.c,build/%.o,$$(filter-out demos/$(1)/main.c
 
 bin/$(1): build/demos/$(1)/main.o build/demos/lib$(1).a $$(LIB)
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS) -o $$@ $$< build/demos/lib$(1).a $$(LIB) $$(LDLIBS)
+	$$(LINK) -o $$@ $$< build/demos/lib$(1).a $$(LIB) $$(SF_LIBS) $$(LDLIBS)
 endef
 $(foreach d,$(DEMO_DIRS),$(eval $(call demo_dir,$(d))))
 
-build/tests/%.o: CPPFLAGS += $(CRIT_CFLAGS)
+build/tests/%.o: SF_CPPFLAGS += $(CRIT_CFLAGS)
 $(TEST_RUNNER): $(TEST_OBJ) $(DEMO_LIBS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(DEMO_LIBS) $(LIB) $(LDLIBS) $(CRIT_LIBS)
+	$(LINK) -o $@ $(TEST_OBJ) $(DEMO_LIBS) $(LIB) $(SF_LIBS) $(CRIT_LIBS) $(LDLIBS)
+
+build/tests/shim_%.so: tests/shim_%.c
+	@mkdir -p $(@D)
+	$(COMPILE) -fPIC -shared $(SF_LDFLAGS) $(LDFLAGS) -o $@ $< -ldl
 
 build/tests/tool_%: build/tests/tool_%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(LINK) -o $@ $< $(LIB) $(SF_LIBS) $(LDLIBS)
 
-test: all $(TEST_RUNNER) $(TOOLS)
+# Like make demo, make test first installs what is missing (Criterion's
+# headers, strace...); the tests are then built by a second make, which looks
+# the libraries up again now that they are there.
+test: deps
+	@$(MAKE) --no-print-directory run-tests
+
+run-tests: all $(TEST_RUNNER) $(TOOLS)
 	$(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
 
 # Speed is measured here, never asserted by a test.
@@ -137,7 +156,7 @@ BENCH_TOOLS := $(BENCH_SRC:tests/bench/%.c=build/bench/%)
 # make bench's load generator and floor server: plain libc, no library.
 build/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(COMPILE) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $<
 
 bench: all bench-deps $(BENCH_TOOLS)
 	@sh demos/bench.sh

@@ -79,7 +79,12 @@ struct family {
 
 	/* ---- the server (server.c); hooks may be NULL. Those returning int
 	 * return 0, or -1 after telling the user why (the server then exits 1). ---- */
-	size_t max_dgram;        /* one receive of a datagram or a record */
+	/* One receive of a datagram or a record: what the kind can carry. When a
+	 * sender can send more than that (AF_UNIX: up to its own SO_SNDBUF), set
+	 * dgram_may_exceed: receives then look for MSG_TRUNC, and a message the
+	 * kernel cut is reported and refused, never taken for the whole one. */
+	size_t max_dgram;
+	int dgram_may_exceed;
 	int reuseaddr;           /* the stream server sets SO_REUSEADDR before bind */
 	int nodelay;             /* stream sockets take TCP_NODELAY (the server sets it on
 				  * the listening socket; accepted ones inherit it) */

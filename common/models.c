@@ -109,7 +109,7 @@ static void serve_datagrams_blocking(struct server *sv, void (*one)(struct serve
 			/* --nonblock: no datagram there (EAGAIN); poll() for the next */
 			if (e == EAGAIN && sv->s->nonblock && !sv_wait_again(sv))
 				break;
-			if (e != EINTR && !(e == EAGAIN && sv->s->nonblock))
+			if (e != EINTR && e != EMSGSIZE && !(e == EAGAIN && sv->s->nonblock))
 				skel_fail(sv->s, "recvfrom", e, "receiving a datagram");
 			continue;
 		}
@@ -1251,7 +1251,7 @@ static void ev_dgrams(struct evloop *L)
 		if (n < 0) {
 			int e = errno;
 			sv_unadmit(sv);
-			if (e != EAGAIN && e != EINTR)
+			if (e != EAGAIN && e != EINTR && e != EMSGSIZE)
 				skel_fail(sv->s, "recvfrom", e, "receiving a datagram");
 			return;
 		}
@@ -1503,6 +1503,7 @@ static const struct model model_epoll = {
 	.kinds = MK_CONN | MK_DGRAM,
 	.limits_clients = 1,
 	.shared_fds = 1,
+	.own_fds = 1,   /* the epoll instance */
 	.shares_conns = 1,
 	.no_blocking_modes = no_blocking_events,
 	.serve = serve_epoll,

@@ -134,9 +134,38 @@ static socklen_t addr_room(const struct session *s)
 	return n && n <= sizeof(struct sockaddr_storage) ? n : (socklen_t)sizeof(struct sockaddr_storage);
 }
 
-static void open_spare(struct server *sv)
+/* The reserve descriptor; with `leave_room`, only when the model's own
+ * descriptors and one client still fit beside it (under a tiny `ulimit -n`
+ * it would leave no room for any client, and every one would be shed). */
+static void open_spare(struct server *sv, int leave_room)
 {
 	sv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (sv->spare_fd < 0 || !leave_room)
+		return;
+	int probe[8], n = 0, want = sv->o->model->own_fds + 1;
+	while (n < want && n < 8 && (probe[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		n++;
+	int room = n == want;
+	while (n)
+		close(probe[--n]);
+	if (!room) {
+		close(sv->spare_fd);
+		sv->spare_fd = -1;
+	}
+}
+
+/* A client there is no descriptor for: closed with a reset (SO_LINGER 0), so
+ * it is told at once that it was not served, not shown an orderly end that
+ * looks like an empty answer. */
+static void shed(struct server *sv, int fd, const struct endpoint *p)
+{
+	struct sbuf who = SBUF_INIT;
+	sv_log(sv, "no descriptor for %s: resetting its connection at once",
+	       skel_describe(sv->s, EP_SA(p), p->len, &who));
+	sb_free(&who);
+	struct linger lg = { 1, 0 };
+	t_setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	t_close(fd);
 }
 
 int sv_accept(struct server *sv, int flags, struct endpoint *peer)
@@ -161,23 +190,29 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 			sv->spare_fd >= 0 ? "clients that arrive now are accepted and closed at once, until some leave"
 					  : "waiting for clients to leave before accepting more");
 	}
-	/* One descriptor was kept in reserve for this: free it, take the waiting
-	 * client, close it (it sees the connection end instead of hanging in the
-	 * backlog), and take the reserve back. */
+	/* One descriptor was kept in reserve for this: free it and take the
+	 * waiting client. When the reserve can be had back at once, descriptors
+	 * came free meanwhile (a blocking accept waits for the client, and others
+	 * may have left by then): the client is served. Otherwise it is reset
+	 * (told, instead of hanging in the backlog) and the reserve taken back. */
 	if (sv->spare_fd >= 0) {
 		close(sv->spare_fd);
 		sv->spare_fd = -1;
 		struct endpoint p = { .len = addr_room(sv->s) };
-		int shed = flags ? t_accept4(sv->lfd, EP_SA(&p), &p.len, flags)
-				 : t_accept(sv->lfd, EP_SA(&p), &p.len);
-		if (shed >= 0) {
-			struct sbuf who = SBUF_INIT;
-			sv_log(sv, "no descriptor for %s: closing it at once",
-			       skel_describe(sv->s, EP_SA(&p), p.len, &who));
-			sb_free(&who);
-			t_close(shed);
+		int got = flags ? t_accept4(sv->lfd, EP_SA(&p), &p.len, flags)
+				: t_accept(sv->lfd, EP_SA(&p), &p.len);
+		if (got >= 0) {
+			open_spare(sv, 0);
+			if (sv->spare_fd >= 0) {
+				sv->emfile_said = 0;
+				fprintf(stderr, "%s: descriptors are free again: accepting clients\n", sv->s->prog);
+				pthread_mutex_unlock(&sv->lock);
+				*peer = p;
+				return got;
+			}
+			shed(sv, got, &p);
 		}
-		open_spare(sv);
+		open_spare(sv, 0);
 	}
 	pthread_mutex_unlock(&sv->lock);
 	errno = err;
@@ -247,9 +282,14 @@ static ssize_t receive(struct server *sv, int fd, void *buf, size_t n, struct en
 	struct session *s = sv->s;
 	const struct family *f = s->fam;
 	if (!f->server_control_space) {
-		if (peer)
-			return t_recvfrom(fd, buf, n, 0, EP_SA(peer), &peer->len);
-		return io_recv(fd, buf, n, 0);
+		/* MSG_TRUNC: the datagram's real length, so a cut one is seen */
+		int fl = f->dgram_may_exceed && s->kind->type != SOCK_STREAM ? MSG_TRUNC : 0;
+		ssize_t r = peer ? t_recvfrom(fd, buf, n, fl, EP_SA(peer), &peer->len) : io_recv(fd, buf, n, fl);
+		if (r > (ssize_t)n) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		return r;
 	}
 	union control_buf ctl;
 	struct iovec iov = { buf, n };
@@ -268,7 +308,20 @@ static ssize_t receive(struct server *sv, int fd, void *buf, size_t n, struct en
 		peer->len = m.msg_namelen;
 	if ((m.msg_controllen || (m.msg_flags & MSG_CTRUNC)) && f->server_control)
 		f->server_control(s, fd, &m);
+	if (m.msg_flags & MSG_TRUNC) {
+		errno = EMSGSIZE;   /* the kernel cut the message to the buffer */
+		return -1;
+	}
 	return r;
+}
+
+/* A message the kernel cut to our buffer (MSG_TRUNC): said on stderr (it is a
+ * loss, even under --no-log), and the server's exit status says it too. */
+static void said_cut(struct server *sv, const char *who)
+{
+	fprintf(stderr, "%s: %s sent a message larger than the %zu bytes one receive takes; the kernel "
+		"cut it (MSG_TRUNC): refused, not answered as if whole\n", sv->s->prog, who, sv->bufsize);
+	__atomic_store_n(&sv->rc, 1, __ATOMIC_RELAXED);
 }
 
 /* The plain transport: the calls themselves. */
@@ -380,6 +433,13 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 			return 2;
 		if (errno == EPROTO)
 			return 0;   /* the transport refused the peer's bytes (TLS) and said why */
+		if (errno == EMSGSIZE) {
+			said_cut(sv, c->who);
+			char why[96];
+			snprintf(why, sizeof why, "a message larger than %zu bytes was cut by the kernel", sv->bufsize);
+			refuse(sv, c, why);
+			return c->failed ? -1 : c->ending && !c->q ? 0 : 1;
+		}
 		if (errno == EAGAIN) {
 			sv_log(sv, "%s sent nothing for %d s (--idle): dropping it", c->who, sv->o->idle_s);
 			return 0;
@@ -992,26 +1052,45 @@ int sv_conn_backlogged(const struct conn *c)
 
 /* ---- datagrams ------------------------------------------------------------------ */
 
+/* A datagram's sender as a connection the service can answer. */
+static void dgram_conn(struct server *sv, struct conn *c, const struct endpoint *peer)
+{
+	memset(c, 0, sizeof *c);
+	c->sv = sv;
+	c->fd = sv->lfd;
+	c->dgram = 1;
+	c->slot = -1;
+	c->side_fd = -1;
+	c->peer = *peer;
+	c->qtail = &c->q;
+	struct sbuf who = SBUF_INIT;
+	snprintf(c->who, sizeof c->who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
+	sb_free(&who);
+}
+
 long sv_dgram_read(struct server *sv, char *buf, struct endpoint *peer)
 {
 	peer->len = addr_room(sv->s);
-	return receive(sv, sv->lfd, buf, sv->bufsize, peer);
+	long n = receive(sv, sv->lfd, buf, sv->bufsize, peer);
+	if (n < 0 && errno == EMSGSIZE) {
+		/* cut: said, and the sender is told (when it can be answered) */
+		struct conn c;
+		dgram_conn(sv, &c, peer);
+		said_cut(sv, c.who);
+		char why[96];
+		int k = snprintf(why, sizeof why, "error: a message larger than %zu bytes was cut by the kernel",
+				 sv->bufsize);
+		if (peer->len > sizeof(sa_family_t))
+			conn_write(&c, why, (size_t)k);
+		errno = EMSGSIZE;
+	}
+	return n;
 }
 
 void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoint *peer)
 {
 	struct conn c;
-	memset(&c, 0, sizeof c);
-	c.sv = sv;
-	c.fd = sv->lfd;
-	c.dgram = 1;
-	c.slot = -1;
-	c.side_fd = -1;
-	c.peer = *peer;
-	c.qtail = &c.q;
-	struct sbuf who = SBUF_INIT;
-	snprintf(c.who, sizeof c.who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
-	sb_free(&who);
+	dgram_conn(sv, &c, peer);
 	sv_log(sv, "datagram of %zu bytes from %s", n, c.who);
 	if (peer->len <= sizeof(sa_family_t)) {
 		sv_log(sv, "the sender has no address, so there is no way to answer it");
@@ -1266,7 +1345,7 @@ int server_run(struct session *s)
 			sv.admitted = shared;
 		*sv.admitted = 0;
 		if (conn && s->srv.model->shared_fds)
-			open_spare(&sv);
+			open_spare(&sv, 1);
 		if (s->srv.service->room && s->srv.model->room_by_mail && room_open(&sv) < 0) {
 			fprintf(stderr, "%s: out of memory for the room\n", s->prog);
 			rc = 1;

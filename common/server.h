@@ -146,6 +146,8 @@ struct model {
 				    * there are descriptors */
 	int shared_fds;            /* every client's descriptor lives in one process, so the
 				    * server keeps one in reserve for EMFILE (see sv_accept) */
+	int own_fds;               /* descriptors the loop opens for itself (epoll's instance):
+				    * the reserve is kept only when these and one client fit */
 	int shares_conns;          /* one loop holds every connection: a service can reach
 				    * them all (service->room) */
 	int room_by_mail;          /* its threads share one memory: a room reaches every
@@ -212,7 +214,8 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf);
 void sv_conn_close(struct server *sv, struct conn *c, const char *why);
 /* A blocking connection from start to end (iterative, fork, thread, pools). */
 void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *peer);
-/* One datagram read into buf (blocking or not): its length, or -1 (errno). */
+/* One datagram read into buf (blocking or not): its length, or -1 (errno;
+ * EMSGSIZE: the kernel cut it, which was said and answered with an error). */
 long sv_dgram_read(struct server *sv, char *buf, struct endpoint *peer);
 /* One datagram handled: the service answers it with sendto(). */
 void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoint *peer);

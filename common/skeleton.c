@@ -170,6 +170,8 @@ struct cstate {
 	struct session *s;
 	int fd;
 	int records;                /* SOCK_SEQPACKET: one send per message */
+	size_t bufsize;             /* one receive: a stream's window, or a whole record */
+	int rflags;                 /* MSG_TRUNC when a record can be larger than bufsize */
 	struct sbuf out;            /* messages to send: [4-byte length][framed bytes]... */
 	size_t off, roff;           /* the message being sent, and how much of it went */
 	size_t queued;              /* bytes not sent yet */
@@ -198,7 +200,26 @@ static ssize_t plain_send(struct cstate *c, const void *buf, size_t n)
 
 static ssize_t plain_recv(struct cstate *c, void *buf, size_t n)
 {
-	return t_recv(c->fd, buf, n, 0);
+	return t_recv(c->fd, buf, n, c->rflags);
+}
+
+/* The receive flags for one datagram or record: MSG_TRUNC (the real length
+ * comes back, so a message cut to the buffer is seen) when the family's
+ * senders can send more than max_dgram. */
+static int record_flags(const struct session *s)
+{
+	return s->fam->dgram_may_exceed ? MSG_TRUNC : 0;
+}
+
+/* n bytes of a message arrived for a buffer of cap: when n is more, the
+ * kernel cut it; said, and 1 (a loss) returned. */
+static int cut_message(const struct session *s, long n, size_t cap)
+{
+	if (n <= (long)cap)
+		return 0;
+	fprintf(stderr, "%s: the server sent a message of %ld bytes, more than the %zu one receive takes: "
+		"the kernel cut it (MSG_TRUNC), so it is not shown\n", s->prog, n, cap);
+	return 1;
 }
 
 static ssize_t tls_send(struct cstate *c, const void *buf, size_t n) { return tls_write(c->tls, buf, n); }
@@ -483,7 +504,11 @@ static int client_connect(struct session *s, int fd)
 static int client_connected(struct session *s, int fd)
 {
 	struct cstate c = { .s = s, .fd = fd, .records = s->kind->type != SOCK_STREAM,
-			    .xsend = plain_send, .xrecv = plain_recv };
+			    .xsend = plain_send, .xrecv = plain_recv, .bufsize = STREAM_BUF };
+	if (c.records) {
+		c.bufsize = s->fam->max_dgram > STREAM_BUF ? s->fam->max_dgram : STREAM_BUF;
+		c.rflags = record_flags(s);
+	}
 	c.ctllen = client_control(s, fd, &c.ctl);
 	if (s->tls) {
 		/* control messages cannot ride inside TLS records */
@@ -497,7 +522,7 @@ static int client_connected(struct session *s, int fd)
 		c.xrecv = tls_recv;
 	}
 	deframer_init(&c.answers, s->framing, s->max_frame);
-	char *buf = malloc(STREAM_BUF);
+	char *buf = malloc(c.bufsize);
 	int rc = buf ? 0 : 1;
 	if (buf && s->nonblock && !s->tls) {
 		ssize_t r = nonblock_probe(s, fd, buf, STREAM_BUF);
@@ -561,13 +586,15 @@ static int client_connected(struct session *s, int fd)
 			break;
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t r = c.xrecv(&c, buf, STREAM_BUF);
+			ssize_t r = c.xrecv(&c, buf, c.bufsize);
 			if (r < 0 && errno != EINTR && errno != EAGAIN) {
 				conn_failed(&c, "recvfrom", errno, "reading from the server");
 				rc = 1;
 				break;
 			}
-			if (r > 0) {
+			if (r > 0 && cut_message(s, r, c.bufsize)) {
+				c.failed = 1;
+			} else if (r > 0) {
 				c.got += (unsigned long)r;
 				if (show_answer(&c, buf, (size_t)r, 0) < 0)
 					rc = 1;
@@ -625,21 +652,25 @@ static int client_datagrams(struct session *s, int fd)
 		printf("%s: a datagram was waiting before we sent anything; ignored\n", s->prog);
 	while (!io_stop && next_message(s, &idx, &line, &cap, &msg, &len)) {
 		ssize_t n;
-		if (ctllen) {
-			/* sendto() with control messages: sendmsg() naming the server */
-			struct iovec iov = { msg, len };
-			struct msghdr m = { .msg_name = EP_SA(&s->server), .msg_namelen = s->server.len,
-					    .msg_iov = &iov, .msg_iovlen = 1,
-					    .msg_control = &ctl, .msg_controllen = ctllen };
-			n = t_sendmsg(fd, &m, 0);
-			ctllen = 0;
-		} else {
-			n = t_sendto(fd, msg, len, 0, EP_SA(&s->server), s->server.len);
-		}
+		do {
+			if (ctllen) {
+				/* sendto() with control messages: sendmsg() naming the server */
+				struct iovec iov = { msg, len };
+				struct msghdr m = { .msg_name = EP_SA(&s->server), .msg_namelen = s->server.len,
+						    .msg_iov = &iov, .msg_iovlen = 1,
+						    .msg_control = &ctl, .msg_controllen = ctllen };
+				n = t_sendmsg(fd, &m, 0);
+			} else {
+				n = t_sendto(fd, msg, len, 0, EP_SA(&s->server), s->server.len);
+			}
+			/* a signal before anything went (EINTR): the same message again */
+		} while (n < 0 && errno == EINTR && !io_stop);
+		const char *call = ctllen ? "sendmsg" : "sendto";
+		ctllen = 0;
 		if (n < 0) {
-			if (errno == EINTR)
-				break;
-			skel_fail(s, "sendto", errno, "sending %zu bytes", len);
+			/* said, and the next message still goes; the exit status says it */
+			if (!io_stop)
+				skel_fail(s, call, errno, "sending %zu bytes", len);
 			rc = 1;
 			continue;
 		}
@@ -650,12 +681,15 @@ static int client_datagrams(struct session *s, int fd)
 			int ready = polled ? wait_ready(s, fd, POLLIN) : 1;
 			if (ready == 0)
 				errno = EAGAIN;
-			n = ready > 0 ? t_recvfrom(fd, buf, s->fam->max_dgram, 0, EP_SA(&from), &from.len) : -1;
+			n = ready > 0 ? t_recvfrom(fd, buf, s->fam->max_dgram, record_flags(s), EP_SA(&from), &from.len)
+				      : -1;
 			if (n < 0 && errno == EINTR && !io_stop)
 				continue;
 			if (n < 0) {
-				skel_fail(s, ready < 0 ? "poll" : "recvfrom", errno, "waiting %d ms for the answer",
-					  ready_wait_ms(s));
+				/* no answer: said, and the next message still goes */
+				if (!io_stop)
+					skel_fail(s, ready < 0 ? "poll" : "recvfrom", errno, "waiting %d ms for the answer",
+						  ready_wait_ms(s));
 				rc = 1;
 				break;
 			}
@@ -664,11 +698,12 @@ static int client_datagrams(struct session *s, int fd)
 				       skel_describe(s, EP_SA(&from), from.len, &text));
 				continue;
 			}
-			print_answer(buf, (size_t)n);
+			if (cut_message(s, n, s->fam->max_dgram))
+				rc = 1;
+			else
+				print_answer(buf, (size_t)n);
 			break;
 		}
-		if (rc && !s->messages)
-			break;
 	}
 	sb_free(&text);
 	free(buf);
