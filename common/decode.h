@@ -44,6 +44,14 @@ extern const struct xlat xlat_msg_flags[];
 extern const struct xlat xlat_shut_how[];
 extern const struct xlat xlat_sol[];
 extern const struct xlat xlat_scm[];
+extern const struct xlat xlat_ethertype[];   /* ETH_P_*, host order */
+extern const struct xlat xlat_arphrd[];
+extern const struct xlat xlat_pkttype[];     /* PACKET_HOST, PACKET_OUTGOING... */
+
+/* htons(ETH_P_IP): an EtherType as it is stored (network order) */
+void dec_ethertype(struct sbuf *sb, unsigned short be);
+/* if_nametoindex("eth0") when the index names an interface here, else the number */
+void dec_ifindex(struct sbuf *sb, unsigned index);
 
 /*
  * A buffer as strace prints it: quoted, C escapes (or \x.. under -x/-xx),
