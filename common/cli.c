@@ -140,7 +140,7 @@ enum { O_TLS = 448, O_CERT, O_KEY, O_CAFILE, O_INSECURE };
 static int w_tls_server(const struct family *f, enum role r) { return w_models(f, r) && w_streams(f, r); }
 static int w_tls_client(const struct family *f, enum role r) { return r == ROLE_CLIENT && w_streams(f, r); }
 
-enum group { G_ENDPOINT, G_SERVER, G_TRACE, G_RUN, G_MATRIX, G_OUTPUT };
+enum group { G_ENDPOINT, G_SERVER, G_TRACE, G_RUN, G_MATRIX, G_OUTPUT, G_LAB };
 
 struct cli_opt {
 	int key;                /* the short letter, or a CLI_* key when there is none */
@@ -156,6 +156,7 @@ struct cli_opt {
 
 #define T_ALL (~0u)
 #define T_CMP CLI_TOOL_COMPARE
+#define T_LAB CLI_TOOL_LAB
 
 static const struct cli_opt vocabulary[] = {
 	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, 0, NULL },
@@ -190,6 +191,17 @@ static const struct cli_opt vocabulary[] = {
 	  "--trace and --diagram lines as long as their calls" },
 	{ CLI_SVG, "svg", "FILE", G_OUTPUT, NULL, T_CMP,
 	  "--diagram: the diagram as SVG into FILE too" },
+	/* bin/lab */
+	{ CLI_HOSTS, "hosts", "N", G_LAB, NULL, T_LAB, "up: how many hosts (2 to 16, default 2)" },
+	{ CLI_V6, "v6", NULL, G_LAB, NULL, T_LAB, "up: IPv6 addresses (2001:db8::N/64) too" },
+	{ 'w', "write", "FILE", G_LAB, NULL, T_LAB,
+	  "capture: the packets into FILE as pcap (tcpdump -r, Wireshark) instead of one line each" },
+	{ 'c', "count", "N", G_LAB, NULL, T_LAB, "capture: stop after N packets" },
+	{ CLI_RATE, "rate", "RATE", G_LAB, NULL, T_LAB,
+	  "impair: the link's rate (tbf), bits per second with k, m or g: 1m, 500k" },
+	{ CLI_DELAY, "delay", "MS", G_LAB, NULL, T_LAB, "impair: delay each packet (netem, where the kernel has it)" },
+	{ CLI_LOSS, "loss", "PCT", G_LAB, NULL, T_LAB, "impair: drop PCT percent of packets (netem, likewise)" },
+	{ CLI_MTU, "mtu", "BYTES", G_LAB, NULL, T_LAB, "impair: the link's MTU (68 to 9000)" },
 	{ CLI_MODEL, "model", "NAME[=N]", G_SERVER, w_models, T_CMP, NULL },
 	{ CLI_SERVICE, "service", "NAME", G_SERVER, w_service, 0, NULL },
 	{ CLI_BACKLOG, "backlog", "N", G_SERVER, w_models, 0,
@@ -226,12 +238,12 @@ static const struct cli_opt vocabulary[] = {
 	  "--service upload: where the uploaded files go" },
 	{ O_OVERWRITE, "overwrite", NULL, G_SERVER, w_stream_server, 0,
 	  "--service upload: an upload may replace a file of DIR" },
-	{ 'q', NULL, NULL, G_TRACE, w_all, 0, "do not print system calls" },
-	{ 'o', NULL, "FILE", G_TRACE, w_all, 0, "print system calls to FILE instead of standard error" },
-	{ 's', NULL, "N", G_TRACE, w_all, 0, "show at most N bytes of each buffer (default 32)" },
-	{ 't', NULL, NULL, G_TRACE, w_all, 0, "time of day before each call; -tt adds microseconds" },
-	{ 'T', NULL, NULL, G_TRACE, w_all, 0, "time spent in each call" },
-	{ 'x', NULL, NULL, G_TRACE, w_all, 0, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'q', NULL, NULL, G_TRACE, w_all, T_LAB, "do not print system calls" },
+	{ 'o', NULL, "FILE", G_TRACE, w_all, T_LAB, "print system calls to FILE instead of standard error" },
+	{ 's', NULL, "N", G_TRACE, w_all, T_LAB, "show at most N bytes of each buffer (default 32)" },
+	{ 't', NULL, NULL, G_TRACE, w_all, T_LAB, "time of day before each call; -tt adds microseconds" },
+	{ 'T', NULL, NULL, G_TRACE, w_all, T_LAB, "time spent in each call" },
+	{ 'x', NULL, NULL, G_TRACE, w_all, T_LAB, "non-printable bytes in hex; -xx: all bytes in hex" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
 	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
 };
@@ -401,11 +413,12 @@ static void print_groups(const struct who *w)
 		[G_OUTPUT] = "Output (text by default, as wide as the terminal):",
 		[G_SERVER] = "The server:",
 		[G_TRACE] = "",
+		[G_LAB] = "",
 	};
 	static const enum group family_order[] = { G_ENDPOINT, G_SERVER, G_TRACE };
-	static const enum group tool_order[] = { G_RUN, G_MATRIX, G_OUTPUT, G_SERVER, G_TRACE };
+	static const enum group tool_order[] = { G_RUN, G_MATRIX, G_OUTPUT, G_SERVER, G_LAB, G_TRACE };
 	const enum group *order = w->f ? family_order : tool_order;
-	size_t norder = w->f ? 3 : 5;
+	size_t norder = w->f ? 3 : 6;
 	const char *const *titles = w->f ? family_titles : tool_titles;
 	int any = 0;
 	for (size_t gi = 0; gi < norder; gi++) {
@@ -597,6 +610,48 @@ static __attribute__((noreturn)) void bad_option(const char *prog, const struct 
 	die(prog, "unknown option '%s'", word ? word : "?");
 }
 
+/* The trace options (-q -o -s -t -T -x -v), the same for a family's program and a tool. */
+static void trace_option(const char *prog, int c, const char *arg, const char **outfile)
+{
+	long num;
+	switch (c) {
+	case 'q': trace_cfg.enabled = 0; break;
+	case 'o': *outfile = arg; break;
+	case 's':
+		if (cli_number(arg, 0, 1L << 30, &num))
+			die(prog, "invalid string limit '%s': give a number of bytes", arg);
+		decode_opts.strsize = (int)num;
+		break;
+	case 't': trace_cfg.timestamps++; break;
+	case 'T': trace_cfg.show_time = 1; break;
+	case 'x': decode_opts.xflag++; break;
+	case 'v': decode_opts.verbose = 1; break;
+	}
+}
+
+static void trace_options_check(const char *prog, const char *outfile)
+{
+	if (decode_opts.xflag > 2)
+		decode_opts.xflag = 2;
+	if (trace_cfg.timestamps > 2)
+		trace_cfg.timestamps = 2;
+	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time))
+		die(prog, "-q turns the trace off, so %s has nothing to do",
+		    outfile ? "-o" : trace_cfg.timestamps ? "-t" : "-T");
+}
+
+static void trace_open(const char *prog, const char *outfile)
+{
+	if (!outfile)
+		return;
+	/* the processes of a server (fork, prefork) share this one open file,
+	 * and with it the offset each write() moves on */
+	trace_cfg.out = fopen(outfile, "we");
+	if (!trace_cfg.out)
+		die(prog, "cannot write trace to '%s': %s", outfile, strerror(errno));
+	trace_cfg.to_file = 1;
+}
+
 void cli_parse(struct session *s, const struct family *f, enum role role, int argc, char **argv)
 {
 	const char *slash = strrchr(argv[0], '/');
@@ -650,17 +705,9 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		case 'h':
 			usage(s);
 			exit(0);
-		case 'q': trace_cfg.enabled = 0; break;
-		case 'o': outfile = optarg; break;
-		case 's':
-			if (cli_number(optarg, 0, 1L << 30, &num))
-				cli_usage_error(s, "invalid string limit '%s': give a number of bytes", optarg);
-			decode_opts.strsize = (int)num;
+		case 'q': case 'o': case 's': case 't': case 'T': case 'x': case 'v':
+			trace_option(s->prog, c, optarg, &outfile);
 			break;
-		case 't': trace_cfg.timestamps++; break;
-		case 'T': trace_cfg.show_time = 1; break;
-		case 'x': decode_opts.xflag++; break;
-		case 'v': decode_opts.verbose = 1; break;
 		case 'a': s->addr = optarg; break;
 		case 'p':
 			if (cli_number(optarg, role == ROLE_SERVER ? 0 : 1, 65535, &num))
@@ -741,13 +788,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			cli_usage_error(s, "unknown option");
 		}
 	}
-	if (decode_opts.xflag > 2)
-		decode_opts.xflag = 2;
-	if (trace_cfg.timestamps > 2)
-		trace_cfg.timestamps = 2;
-	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time))
-		cli_usage_error(s, "-q turns the trace off, so %s has nothing to do",
-				outfile ? "-o" : trace_cfg.timestamps ? "-t" : "-T");
+	trace_options_check(s->prog, outfile);
 	if (kind_name)
 		s->kind = find_kind(s, kind_name);
 	if (udp) {
@@ -786,14 +827,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		cli_usage_error(s, "%s", sb_str(&err));
 	sb_free(&err);
 
-	if (outfile) {
-		/* the processes of a server (fork, prefork) share this one open file,
-		 * and with it the offset each write() moves on */
-		trace_cfg.out = fopen(outfile, "we");
-		if (!trace_cfg.out)
-			cli_usage_error(s, "cannot write trace to '%s': %s", outfile, strerror(errno));
-		trace_cfg.to_file = 1;
-	}
+	trace_open(s->prog, outfile);
 }
 
 /* ---- programs above the families ----------------------------------------------------- */
@@ -817,6 +851,7 @@ int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 	struct option longs[NVOCAB + 1];
 	char shorts[2 * NVOCAB + 1];
 	getopt_tables(&w, longs, shorts);
+	const char *outfile = NULL;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
@@ -826,10 +861,16 @@ int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 			tool_usage(t, &w);
 			exit(0);
 		}
+		if (c < 256 && strchr("qostTxv", c)) {
+			trace_option(t->name, c, optarg, &outfile);
+			continue;
+		}
 		struct sbuf err = SBUF_INIT;
 		if (t->set(t->ctx, c, optarg, &err))
 			die(t->name, "%s", sb_str(&err));
 		sb_free(&err);
 	}
+	trace_options_check(t->name, outfile);
+	trace_open(t->name, outfile);
 	return optind;
 }

@@ -25,7 +25,7 @@ void cli_usage_error(const struct session *s, const char *fmt, ...)
 /* Parses a decimal number in [lo, hi]; 0 on success. No signs, spaces or octal. */
 int cli_number(const char *text, long lo, long hi, long *out);
 
-/* ---- programs above the families (bin/compare) ------------------------------------- */
+/* ---- programs above the families (bin/compare, bin/lab) ------------------------------------- */
 
 /* The options that have no letter, as set() below receives them (a lettered
  * option comes as its letter). */
@@ -34,10 +34,12 @@ enum cli_key {
 	/* bin/compare */
 	CLI_TRACE, CLI_DIAGRAM, CLI_MODELS, CLI_ONLY, CLI_FAMILIES, CLI_DETAILS,
 	CLI_MARKDOWN, CLI_JSON, CLI_CSV, CLI_WIDE, CLI_SVG,
+	/* bin/lab */
+	CLI_HOSTS, CLI_V6, CLI_RATE, CLI_DELAY, CLI_LOSS, CLI_MTU,
 };
 
 /* Which rows of the table such a program takes: one bit per program. */
-enum cli_tool_id { CLI_TOOL_COMPARE = 1 };
+enum cli_tool_id { CLI_TOOL_COMPARE = 1, CLI_TOOL_LAB = 2 };
 
 struct cli_tool {
 	const char *name;       /* "compare": in front of every message */
