@@ -545,15 +545,29 @@ static int client_datagrams(struct session *s, int fd)
 		}
 		if (!named++)
 			note_local(s, fd, "after the first sendto");
+		/* to a group (broadcast, multicast) every member may answer: all
+		 * answers are taken until the wait runs out, each with its sender */
+		int group = s->fam->group_address && s->fam->group_address(s), answers = 0;
 		for (;;) {
 			struct endpoint from = { .len = addr_room(s) };
 			n = t_recvfrom(fd, buf, s->fam->max_dgram, 0, EP_SA(&from), &from.len);
 			if (n < 0 && errno == EINTR && !io_stop)
 				continue;
+			if (n < 0 && group && answers && errno == EAGAIN) {
+				printf("%s: %d answer%s in %d ms\n", s->prog, answers, answers > 1 ? "s" : "",
+				       s->timeout_ms);
+				break;
+			}
 			if (n < 0) {
 				skel_fail(s, "recvfrom", errno, "waiting %d ms for the answer", s->timeout_ms);
 				rc = 1;
 				break;
+			}
+			if (group) {
+				printf("%s: answer from %s: ", s->prog, skel_describe(s, EP_SA(&from), from.len, &text));
+				print_answer(buf, (size_t)n);
+				answers++;
+				continue;
 			}
 			if (!same_address(&from, &s->server)) {
 				printf("%s: ignoring a datagram from %s, which is not the server\n", s->prog,

@@ -78,17 +78,71 @@ static void tcp_flags(char *out, unsigned f)
 		snprintf(out, 8, "none");
 }
 
+/* The initial sequence number of each direction of each connection seen,
+ * so that later segments print relative numbers, as tcpdump's do. */
+struct flow {
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	unsigned sport, dport;
+	uint32_t isn;
+};
+static struct flow flows[64];
+static size_t nflows;
+
+static struct flow *flow_find(const char *src, unsigned sport, const char *dst, unsigned dport)
+{
+	for (size_t i = 0; i < nflows; i++)
+		if (flows[i].sport == sport && flows[i].dport == dport && !strcmp(flows[i].src, src) &&
+		    !strcmp(flows[i].dst, dst))
+			return &flows[i];
+	return NULL;
+}
+
+static void flow_start(const char *src, unsigned sport, const char *dst, unsigned dport, uint32_t isn)
+{
+	struct flow *f = flow_find(src, sport, dst, dport);
+	if (!f)
+		f = &flows[nflows < sizeof flows / sizeof flows[0] ? nflows++ : 0];   /* the oldest goes */
+	snprintf(f->src, sizeof f->src, "%s", src);
+	snprintf(f->dst, sizeof f->dst, "%s", dst);
+	f->sport = sport;
+	f->dport = dport;
+	f->isn = isn;
+}
+
+/* "Flags [P.], seq 1:6, ack 1, win 502, length 5": absolute numbers on the
+ * SYNs, relative after them; a bare ACK shows no seq. */
+static void tcp_line(const char *ip, const char *src, const char *dst, const unsigned char *p, size_t n)
+{
+	size_t hl = (size_t)(p[12] >> 4) * 4, len = n - hl;
+	unsigned sport = be16(p), dport = be16(p + 2), fl = p[13];
+	uint32_t seq = be32(p + 4), ack = be32(p + 8);
+	char text[8];
+	tcp_flags(text, fl);
+	printf("%s %s.%u > %s.%u: Flags [%s]", ip, src, sport, dst, dport, text);
+	if (fl & 0x02)
+		flow_start(src, sport, dst, dport, seq);
+	const struct flow *me = flow_find(src, sport, dst, dport), *peer = flow_find(dst, dport, src, sport);
+	if (fl & 0x02) {
+		printf(", seq %u", seq);
+		if (fl & 0x10)
+			printf(", ack %u", ack);
+	} else {
+		uint32_t s = me ? seq - me->isn : seq;
+		if (len)
+			printf(", seq %u:%u", s, s + (uint32_t)len);
+		else if (fl & 0x05)
+			printf(", seq %u", s);
+		if (fl & 0x10)
+			printf(", ack %u", peer ? ack - peer->isn : ack);
+	}
+	printf(", win %u, length %zu\n", be16(p + 14), len);
+}
+
 /* TCP or UDP after the IP header: "a.p > b.q: ..." */
 static void l4_line(const char *ip, const char *src, const char *dst, int proto, const unsigned char *p, size_t n)
 {
 	if (proto == 6 && n >= 20 && (size_t)(p[12] >> 4) * 4 >= 20 && (size_t)(p[12] >> 4) * 4 <= n) {
-		size_t hl = (size_t)(p[12] >> 4) * 4;
-		char fl[8];
-		tcp_flags(fl, p[13]);
-		printf("%s %s.%u > %s.%u: Flags [%s], seq %u", ip, src, be16(p), dst, be16(p + 2), fl, be32(p + 4));
-		if (p[13] & 0x10)
-			printf(", ack %u", be32(p + 8));
-		printf(", win %u, length %zu\n", be16(p + 14), n - hl);
+		tcp_line(ip, src, dst, p, n);
 	} else if (proto == 17 && n >= 8) {
 		unsigned ulen = be16(p + 4);
 		printf("%s %s.%u > %s.%u: UDP, length %u\n", ip, src, be16(p), dst, be16(p + 2), ulen >= 8 ? ulen - 8 : 0);
@@ -111,6 +165,8 @@ static void l4_line(const char *ip, const char *src, const char *dst, int proto,
 			inet_ntop(AF_INET6, p + 8, tgt, sizeof tgt);
 		printf("%s %s > %s: ICMP6, %s%s%s, length %zu\n", ip, src, dst, t ? t : "type ?",
 		       p[0] == 135 ? ", who has " : p[0] == 136 ? ", tgt is " : "", tgt, n);
+	} else if (proto == 2) {
+		printf("%s %s > %s: igmp, length %zu\n", ip, src, dst, n);
 	} else {
 		printf("%s %s > %s: ip-proto-%d, length %zu\n", ip, src, dst, proto, n);
 	}

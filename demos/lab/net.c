@@ -430,6 +430,9 @@ static int up_host_early(int host, int v6)
 {
 	if (lab_enter(host) < 0)
 		return 1;
+	/* no IGMP reports for the 224.0.0.x groups every host is in: they would
+	 * turn up in captures at random moments */
+	sysctl_set("ipv4/igmp_link_local_mcast_reports", "0");
 	if (!v6) {
 		sysctl_set("ipv6/conf/default/disable_ipv6", "1");
 		sysctl_set("ipv6/conf/all/disable_ipv6", "1");
