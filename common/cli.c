@@ -265,11 +265,13 @@ static int who_takes(const struct who *w, const struct cli_opt *o)
 	return (o->tools & w->tool) != 0;
 }
 
-const char *cli_option_name(int key)
+/* The option as the user writes it; `tool` 0: the first row with that key,
+ * else the row of that tool (-w is --wait for clients, --write for bin/lab). */
+static const char *option_name(int key, unsigned tool)
 {
 	static char buf[NVOCAB][40];
 	for (size_t i = 0; i < NVOCAB; i++)
-		if (vocabulary[i].key == key) {
+		if (vocabulary[i].key == key && (!tool || (vocabulary[i].tools & tool))) {
 			if (vocabulary[i].lng)
 				snprintf(buf[i], sizeof buf[i], "--%s", vocabulary[i].lng);
 			else
@@ -277,6 +279,16 @@ const char *cli_option_name(int key)
 			return buf[i];
 		}
 	return "?";
+}
+
+const char *cli_option_name(int key)
+{
+	return option_name(key, 0);
+}
+
+const char *cli_tool_option_name(const struct cli_tool *t, int key)
+{
+	return option_name(key, t->id);
 }
 
 /* The help of the options whose text depends on the program. */

@@ -64,5 +64,7 @@ void cli_tool_error(const struct cli_tool *t, const char *fmt, ...)
 
 /* An option as the user writes it: "--json", "-p". */
 const char *cli_option_name(int key);
+/* The same, as tool t names it (its row of a letter several rows use). */
+const char *cli_tool_option_name(const struct cli_tool *t, int key);
 
 #endif

@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 		for (const int *o = sub->options; *o; o++)
 			ok |= *o == given[i];
 		if (!ok)
-			cli_tool_error(&tool, "%s does not go with lab %s", cli_option_name(given[i]), name);
+			cli_tool_error(&tool, "%s does not go with lab %s", cli_tool_option_name(&tool, given[i]), name);
 	}
 	int host = 0;
 	int next = first + 1;
