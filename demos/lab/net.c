@@ -39,6 +39,7 @@
 #define NETNS_DIR "/run/netns"
 #define BRIDGE "br0"
 #define HOST_IF "eth0"
+#define MSG_SIZE 8192   /* one request: the largest here is a few hundred bytes */
 
 /* ---- names -------------------------------------------------------------------- */
 
@@ -282,7 +283,7 @@ static int index_cb(const struct nlmsghdr *h, void *data)
 
 static unsigned link_index(struct nl_sock *ns, const char *name)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MSG_SIZE] = { 0 };   /* libmnl leaves attribute padding as it finds it */
 	struct nlmsghdr *h = link_msg(buf, 0, 0, name);
 	h->nlmsg_type = RTM_GETLINK;
 	unsigned idx = 0;
@@ -294,7 +295,7 @@ static unsigned link_index(struct nl_sock *ns, const char *name)
 /* Up, and optionally into a bridge (master) or to an MTU. */
 static int link_set(struct nl_sock *ns, unsigned index, unsigned master, unsigned mtu, const char *what)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MSG_SIZE] = { 0 };   /* libmnl leaves attribute padding as it finds it */
 	struct nlmsghdr *h = link_msg(buf, 0, index, NULL);
 	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
 	if (!mtu) {
@@ -310,7 +311,7 @@ static int link_set(struct nl_sock *ns, unsigned index, unsigned master, unsigne
 
 static int bridge_make(struct nl_sock *ns)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MSG_SIZE] = { 0 };   /* libmnl leaves attribute padding as it finds it */
 	struct nlmsghdr *h = link_msg(buf, 1, 0, BRIDGE);
 	struct nlattr *info = mnl_attr_nest_start(h, IFLA_LINKINFO);
 	mnl_attr_put_strz(h, IFLA_INFO_KIND, "bridge");
@@ -328,7 +329,7 @@ static void host_mac(unsigned char mac[6], int host)
 /* The veth pair of host: port hN here (the switch), eth0 in the host's namespace. */
 static int veth_make(struct nl_sock *ns, int host, int host_ns_fd)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], port[16];
+	char buf[MSG_SIZE] = { 0 }, port[16];
 	snprintf(port, sizeof port, "h%d", host);
 	struct nlmsghdr *h = link_msg(buf, 1, 0, port);
 	struct nlattr *info = mnl_attr_nest_start(h, IFLA_LINKINFO);
@@ -352,7 +353,7 @@ static int veth_make(struct nl_sock *ns, int host, int host_ns_fd)
 
 static int addr_add(struct nl_sock *ns, int af, unsigned index, const void *addr, int prefix, const void *brd)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MSG_SIZE] = { 0 };   /* libmnl leaves attribute padding as it finds it */
 	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	h->nlmsg_type = RTM_NEWADDR;
 	h->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
@@ -375,7 +376,7 @@ static int addr_add(struct nl_sock *ns, int af, unsigned index, const void *addr
  * 255.255.255.255 and multicast groups need a route too) */
 static int route_default(struct nl_sock *ns, unsigned index)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MSG_SIZE] = { 0 };   /* libmnl leaves attribute padding as it finds it */
 	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	h->nlmsg_type = RTM_NEWROUTE;
 	h->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
@@ -614,7 +615,7 @@ static int show_host(int host, int unused)
 	if (rt_open(&ns) < 0)
 		return 1;
 	struct host_info hi = { 0 };
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MSG_SIZE] = { 0 };   /* libmnl leaves attribute padding as it finds it */
 	struct nlmsghdr *h = link_msg(buf, 0, 0, HOST_IF);
 	h->nlmsg_type = RTM_GETLINK;
 	int rc = rt_do(&ns, h, show_link_cb, &hi, "reading eth0");
@@ -683,7 +684,7 @@ static struct nlmsghdr *qdisc_msg(char *buf, unsigned index, unsigned parent, un
 
 static int tbf_set(struct nl_sock *ns, unsigned index, unsigned parent, unsigned long long bps, unsigned mtu)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MSG_SIZE] = { 0 };   /* libmnl leaves attribute padding as it finds it */
 	struct nlmsghdr *h = qdisc_msg(buf, index, parent, 0, "tbf");
 	unsigned long long bytes = bps / 8;
 	/* a burst of 10 ms of traffic, and at least two full frames; a queue of 400 ms */
@@ -707,7 +708,7 @@ static int tbf_set(struct nl_sock *ns, unsigned index, unsigned parent, unsigned
 /* netem for delay and loss; 0, 1 when refused, -1 when the kernel has no netem. */
 static int netem_set(struct nl_sock *ns, unsigned index, long delay_ms, long loss_pct)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MSG_SIZE] = { 0 };   /* libmnl leaves attribute padding as it finds it */
 	struct nlmsghdr *h = qdisc_msg(buf, index, TC_H_ROOT, NETEM_HANDLE, "netem");
 	struct tc_netem_qopt q = { 0 };
 	q.limit = 1000;
