@@ -396,7 +396,9 @@ static int up_switch(int hosts)
 {
 	if (lab_enter(0) < 0)
 		return 1;
-	/* the switch only forwards: it sends nothing of its own (no IPv6 on the bridge) */
+	/* the switch only forwards: it sends nothing of its own (no IPv6 on the
+	 * bridge, no IGMP report for the group its multicast snooping joins) */
+	sysctl_set("ipv4/igmp_link_local_mcast_reports", "0");
 	sysctl_set("ipv6/conf/default/disable_ipv6", "1");
 	sysctl_set("ipv6/conf/all/disable_ipv6", "1");
 	struct nl_sock ns;
