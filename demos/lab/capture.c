@@ -135,17 +135,17 @@ static void tcp_line(const char *ip, const char *src, const char *dst, const uns
 		if (fl & 0x10)
 			printf(", ack %u", peer ? ack - peer->isn : ack);
 	}
-	printf(", win %u, length %zu\n", be16(p + 14), len);
+	printf(", win %u, length %zu", be16(p + 14), len);
 }
 
-/* TCP or UDP after the IP header: "a.p > b.q: ..." */
+/* TCP or UDP after the IP header: "a.p > b.q: ...", without the newline */
 static void l4_line(const char *ip, const char *src, const char *dst, int proto, const unsigned char *p, size_t n)
 {
 	if (proto == 6 && n >= 20 && (size_t)(p[12] >> 4) * 4 >= 20 && (size_t)(p[12] >> 4) * 4 <= n) {
 		tcp_line(ip, src, dst, p, n);
 	} else if (proto == 17 && n >= 8) {
 		unsigned ulen = be16(p + 4);
-		printf("%s %s.%u > %s.%u: UDP, length %u\n", ip, src, be16(p), dst, be16(p + 2), ulen >= 8 ? ulen - 8 : 0);
+		printf("%s %s.%u > %s.%u: UDP, length %u", ip, src, be16(p), dst, be16(p + 2), ulen >= 8 ? ulen - 8 : 0);
 	} else if (proto == 1 && n >= 4) {
 		static const char *const types[] = { [0] = "echo reply", [3] = "unreachable", [8] = "echo request",
 						     [11] = "time exceeded" };
@@ -154,7 +154,7 @@ static void l4_line(const char *ip, const char *src, const char *dst, int proto,
 			t = "port unreachable";
 		if (p[0] == 3 && p[1] == 4)
 			t = "need to frag (the packet is larger than the MTU and may not be fragmented)";
-		printf("%s %s > %s: ICMP %s%s, length %zu\n", ip, src, dst, t ? t : "type ", t ? "" : "?", n);
+		printf("%s %s > %s: ICMP %s%s, length %zu", ip, src, dst, t ? t : "type ", t ? "" : "?", n);
 	} else if (proto == 58 && n >= 4) {
 		const char *t = p[0] == 128 ? "echo request" : p[0] == 129 ? "echo reply" : p[0] == 133 ? "router solicitation"
 			: p[0] == 134 ? "router advertisement" : p[0] == 135 ? "neighbor solicitation"
@@ -163,12 +163,12 @@ static void l4_line(const char *ip, const char *src, const char *dst, int proto,
 		char tgt[INET6_ADDRSTRLEN] = "";
 		if ((p[0] == 135 || p[0] == 136) && n >= 24)
 			inet_ntop(AF_INET6, p + 8, tgt, sizeof tgt);
-		printf("%s %s > %s: ICMP6, %s%s%s, length %zu\n", ip, src, dst, t ? t : "type ?",
+		printf("%s %s > %s: ICMP6, %s%s%s, length %zu", ip, src, dst, t ? t : "type ?",
 		       p[0] == 135 ? ", who has " : p[0] == 136 ? ", tgt is " : "", tgt, n);
 	} else if (proto == 2) {
-		printf("%s %s > %s: igmp, length %zu\n", ip, src, dst, n);
+		printf("%s %s > %s: igmp, length %zu", ip, src, dst, n);
 	} else {
-		printf("%s %s > %s: ip-proto-%d, length %zu\n", ip, src, dst, proto, n);
+		printf("%s %s > %s: ip-proto-%d, length %zu", ip, src, dst, proto, n);
 	}
 }
 
@@ -191,9 +191,10 @@ static void ipv4_line(const unsigned char *p, size_t n)
 		       more ? "more follow" : "the last", tot - hl);
 		return;
 	}
-	if (more)
-		printf("[fragment id %u, offset 0, more follow] ", be16(p + 4));
 	l4_line("IP", src, dst, p[9], p + hl, tot - hl);
+	if (more)
+		printf(" (the first fragment: id %u, offset 0, more follow)", be16(p + 4));
+	putchar('\n');
 }
 
 static void ipv6_line(const unsigned char *p, size_t n)
@@ -223,6 +224,7 @@ static void ipv6_line(const unsigned char *p, size_t n)
 		return;
 	}
 	l4_line("IP6", src, dst, next, q, plen);
+	putchar('\n');
 }
 
 static void arp_line(const unsigned char *p, size_t n)
