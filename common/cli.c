@@ -157,10 +157,14 @@ struct cli_opt {
 #define T_ALL (~0u)
 #define T_CMP CLI_TOOL_COMPARE
 #define T_LAB CLI_TOOL_LAB
+#define T_OOB CLI_TOOL_OOB
 
 static const struct cli_opt vocabulary[] = {
-	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, 0, NULL },
-	{ 'p', "port", "PORT", G_ENDPOINT, w_ports, 0, NULL },
+	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, T_OOB, NULL },
+	{ 'p', "port", "PORT", G_ENDPOINT, w_ports, T_OOB, NULL },
+	{ CLI_INLINE, "inline", NULL, G_ENDPOINT, NULL, T_OOB,
+	  "server: SO_OOBINLINE, the urgent byte stays in the stream (read where SIOCATMARK says) "
+	  "instead of being read apart with MSG_OOB" },
 	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, 0, NULL },
 	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, 0, "UDP: the same as -k udp" },
 	{ 'n', "count", "COUNT", G_ENDPOINT, w_server, 0, NULL },
@@ -238,12 +242,12 @@ static const struct cli_opt vocabulary[] = {
 	  "--service upload: where the uploaded files go" },
 	{ O_OVERWRITE, "overwrite", NULL, G_SERVER, w_stream_server, 0,
 	  "--service upload: an upload may replace a file of DIR" },
-	{ 'q', NULL, NULL, G_TRACE, w_all, T_LAB, "do not print system calls" },
-	{ 'o', NULL, "FILE", G_TRACE, w_all, T_LAB, "print system calls to FILE instead of standard error" },
-	{ 's', NULL, "N", G_TRACE, w_all, T_LAB, "show at most N bytes of each buffer (default 32)" },
-	{ 't', NULL, NULL, G_TRACE, w_all, T_LAB, "time of day before each call; -tt adds microseconds" },
-	{ 'T', NULL, NULL, G_TRACE, w_all, T_LAB, "time spent in each call" },
-	{ 'x', NULL, NULL, G_TRACE, w_all, T_LAB, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'q', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB, "do not print system calls" },
+	{ 'o', NULL, "FILE", G_TRACE, w_all, T_LAB | T_OOB, "print system calls to FILE instead of standard error" },
+	{ 's', NULL, "N", G_TRACE, w_all, T_LAB | T_OOB, "show at most N bytes of each buffer (default 32)" },
+	{ 't', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB, "time of day before each call; -tt adds microseconds" },
+	{ 'T', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB, "time spent in each call" },
+	{ 'x', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB, "non-printable bytes in hex; -xx: all bytes in hex" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
 	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
 };
@@ -298,6 +302,13 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 	int server = w->role == ROLE_SERVER;
 	int n = 0;
 	switch (f ? o->key : -o->key) {
+	case -'a':
+		snprintf(buf, size, "IPv4 address: the server's to listen on, the client's to connect to "
+			 "(default 127.0.0.1)");
+		return;
+	case -'p':
+		snprintf(buf, size, "port (default 2345; the server: 0 lets the kernel pick one)");
+		return;
 	case 'a':
 		snprintf(buf, size, "%s", f->addr_help);
 		return;
@@ -426,11 +437,12 @@ static void print_groups(const struct who *w)
 		[G_SERVER] = "The server:",
 		[G_TRACE] = "",
 		[G_LAB] = "",
+		[G_ENDPOINT] = "",
 	};
 	static const enum group family_order[] = { G_ENDPOINT, G_SERVER, G_TRACE };
-	static const enum group tool_order[] = { G_RUN, G_MATRIX, G_OUTPUT, G_SERVER, G_LAB, G_TRACE };
+	static const enum group tool_order[] = { G_ENDPOINT, G_RUN, G_MATRIX, G_OUTPUT, G_SERVER, G_LAB, G_TRACE };
 	const enum group *order = w->f ? family_order : tool_order;
-	size_t norder = w->f ? 3 : 6;
+	size_t norder = w->f ? 3 : 7;
 	const char *const *titles = w->f ? family_titles : tool_titles;
 	int any = 0;
 	for (size_t gi = 0; gi < norder; gi++) {

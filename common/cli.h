@@ -36,10 +36,12 @@ enum cli_key {
 	CLI_MARKDOWN, CLI_JSON, CLI_CSV, CLI_WIDE, CLI_SVG,
 	/* bin/lab */
 	CLI_HOSTS, CLI_V6, CLI_RATE, CLI_DELAY, CLI_LOSS, CLI_MTU,
+	/* bin/oob */
+	CLI_INLINE,
 };
 
 /* Which rows of the table such a program takes: one bit per program. */
-enum cli_tool_id { CLI_TOOL_COMPARE = 1, CLI_TOOL_LAB = 2 };
+enum cli_tool_id { CLI_TOOL_COMPARE = 1, CLI_TOOL_LAB = 2, CLI_TOOL_OOB = 4 };
 
 struct cli_tool {
 	const char *name;       /* "compare": in front of every message */
