@@ -593,21 +593,16 @@ void dec_sockopt_value(struct sbuf *sb, int level, int optname, const void *val,
 	} else if (kind == OV_MREQ && len >= sizeof(struct ip_mreq)) {
 		/* strace 6.1 shows an ip_mreqn (12 bytes) as its first 8: no imr_ifindex */
 		const struct ip_mreq *m = val;
-		char a[INET_ADDRSTRLEN];
-		inet_ntop(AF_INET, &m->imr_multiaddr, a, sizeof a);
-		sb_puts(sb, "{imr_multiaddr=inet_addr(");
-		dec_cstr(sb, a, sizeof a);
-		inet_ntop(AF_INET, &m->imr_interface, a, sizeof a);
-		sb_puts(sb, "), imr_interface=inet_addr(");
-		dec_cstr(sb, a, sizeof a);
-		sb_puts(sb, ")}");
+		sb_putc(sb, '{');
+		dec_inaddr(sb, AF_INET, &m->imr_multiaddr, 4, "imr_multiaddr");
+		sb_puts(sb, ", ");
+		dec_inaddr(sb, AF_INET, &m->imr_interface, 4, "imr_interface");
+		sb_putc(sb, '}');
 	} else if (kind == OV_MREQ6 && len >= sizeof(struct ipv6_mreq)) {
 		const struct ipv6_mreq *m = val;
-		char a[INET6_ADDRSTRLEN];
-		inet_ntop(AF_INET6, &m->ipv6mr_multiaddr, a, sizeof a);
-		sb_puts(sb, "{inet_pton(AF_INET6, ");
-		dec_cstr(sb, a, sizeof a);
-		sb_puts(sb, ", &ipv6mr_multiaddr), ipv6mr_interface=");
+		sb_putc(sb, '{');
+		dec_inaddr(sb, AF_INET6, &m->ipv6mr_multiaddr, 16, "ipv6mr_multiaddr");
+		sb_puts(sb, ", ipv6mr_interface=");
 		dec_ifindex(sb, m->ipv6mr_interface);
 		sb_putc(sb, '}');
 	} else if (kind == OV_UCRED && len == sizeof(struct ucred)) {

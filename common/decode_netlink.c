@@ -114,7 +114,7 @@ static void nlstr(struct sbuf *sb, const char *p, size_t n)
 }
 
 /* inet_addr("1.2.3.4") / inet_pton(AF_INET6, "::1"[, &var]); hex when the size is wrong. */
-static void pinaddr(struct sbuf *sb, int af, const void *p, size_t n, const char *var)
+void dec_inaddr(struct sbuf *sb, int af, const void *p, size_t n, const char *var)
 {
 	char buf[INET6_ADDRSTRLEN];
 	size_t need = af == AF_INET ? 4 : af == AF_INET6 ? 16 : 0;
@@ -800,7 +800,7 @@ static int dec_nla_payload(struct sbuf *sb, const struct nla_rule *r, const unsi
 		phwaddr(sb, p, n);
 		return 1;
 	case K_INADDR:
-		pinaddr(sb, ctx->af, p, n, NULL);
+		dec_inaddr(sb, ctx->af, p, n, NULL);
 		return 1;
 	case K_FLAGS:
 	case K_XVAL:
@@ -991,9 +991,9 @@ static void p_sockid(struct sbuf *sb, const struct inet_diag_sockid *id, int af)
 {
 	sb_printf(sb, "id={idiag_sport=htons(%u), idiag_dport=htons(%u), ", ntohs(id->idiag_sport),
 		  ntohs(id->idiag_dport));
-	pinaddr(sb, af, id->idiag_src, af == AF_INET ? 4 : 16, "idiag_src");
+	dec_inaddr(sb, af, id->idiag_src, af == AF_INET ? 4 : 16, "idiag_src");
 	sb_puts(sb, ", ");
-	pinaddr(sb, af, id->idiag_dst, af == AF_INET ? 4 : 16, "idiag_dst");
+	dec_inaddr(sb, af, id->idiag_dst, af == AF_INET ? 4 : 16, "idiag_dst");
 	sb_puts(sb, ", idiag_if=");
 	dec_ifindex(sb, id->idiag_if);
 	sb_puts(sb, ", ");

@@ -508,3 +508,13 @@ int h_connect_stream(int domain, const char *path, int port)
 	}
 	return fd;
 }
+
+char *h_refused_args(const char *prog, const char *const args[], const char *says)
+{
+	char *argv[16] = { (char *)prog };
+	int n = 1;
+	for (int k = 0; args[k] && n < 15; k++)
+		argv[n++] = (char *)args[k];
+	argv[n] = NULL;
+	return h_refused(argv, says);
+}

@@ -48,6 +48,21 @@ static void lab_cleanup(void)
 	h_run(argv, NULL, 0, NULL, NULL);
 }
 
+/* A file for a command's standard error (template ends in XXXXXX), and its text, the file removed. */
+static void scratch_file(char *path)
+{
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+}
+
+static char *take(const char *path)
+{
+	char *text = h_slurp(path, NULL);
+	unlink(path);
+	return text;
+}
+
 /* Runs bin/lab with args (NULL-terminated); stdout into *out (may be NULL), stderr into errfile. */
 static int lab_cmd(char **out, const char *errfile, ...)
 {
@@ -176,9 +191,10 @@ Test(lab, up_show_run_down, .fini = lab_cleanup, .timeout = 60)
 	cr_assert(strstr(path, "sleep"), "lab run execs the command: %s", path);
 
 	char *err = NULL;
-	cr_assert_eq(lab_cmd(NULL, "/tmp/lab-up-twice.err", "up", "-q", NULL), 2, "up twice is refused");
-	err = h_slurp("/tmp/lab-up-twice.err", NULL);
-	unlink("/tmp/lab-up-twice.err");
+	char errf[] = "/tmp/lab-up-XXXXXX";
+	scratch_file(errf);
+	cr_assert_eq(lab_cmd(NULL, errf, "up", "-q", NULL), 2, "up twice is refused");
+	err = take(errf);
 	cr_assert(err && strstr(err, "already up"), "%s", err ? err : "");
 	free(err);
 
@@ -356,12 +372,9 @@ Test(lab, small_mtu_fragments_and_emsgsize, .fini = lab_cleanup, .timeout = 60)
 
 	char *const df[] = { "bin/inet-client", "-q", "-u", "--dont-fragment", "-a", "192.0.2.2", "-p", port, big, NULL };
 	char errf[] = "/tmp/lab-df-XXXXXX";
-	int efd = mkstemp(errf);
-	cr_assert_geq(efd, 0);
-	close(efd);
+	scratch_file(errf);
 	cr_assert_eq(run_in("h1", df, NULL, errf), 1);
-	char *err = h_slurp(errf, NULL);
-	unlink(errf);
+	char *err = take(errf);
 	cr_assert(err && strstr(err, "(EMSGSIZE)"), "%s", err ? err : "");
 	free(err);
 }
@@ -376,13 +389,10 @@ Test(lab, broadcast_reaches_every_host, .fini = lab_cleanup, .timeout = 60)
 	start_in(&s2, "h2", server, NULL);
 	start_in(&s3, "h3", server, NULL);
 	char errf[] = "/tmp/lab-bc-XXXXXX";
-	int efd = mkstemp(errf);
-	cr_assert_geq(efd, 0);
-	close(efd);
+	scratch_file(errf);
 	char *const plain[] = { "bin/inet-client", "-q", "-u", "-a", "192.0.2.255", "-p", "5000", "hi", NULL };
 	cr_assert_eq(run_in("h1", plain, NULL, errf), 1, "no SO_BROADCAST: refused");
-	char *err = h_slurp(errf, NULL);
-	unlink(errf);
+	char *err = take(errf);
 	cr_assert(err && strstr(err, "(EACCES)") && strstr(err, "--broadcast"), "%s", err ? err : "");
 	free(err);
 	static const char *const dests[] = { "192.0.2.255", "255.255.255.255" };
@@ -465,12 +475,9 @@ Test(lab, impair_rate_and_missing_netem, .fini = lab_cleanup, .timeout = 60)
 	need_lab();
 	lab_up(NULL, 0);
 	char *out = NULL, errf[] = "/tmp/lab-imp-XXXXXX";
-	int efd = mkstemp(errf);
-	cr_assert_geq(efd, 0);
-	close(efd);
+	scratch_file(errf);
 	int rc = lab_cmd(&out, errf, "impair", "h1", "--rate", "1m", "--delay", "10", "-q", NULL);
-	char *err = h_slurp(errf, NULL), cmd[256];
-	unlink(errf);
+	char *err = take(errf), cmd[256];
 	snprintf(cmd, sizeof cmd, "ip netns exec %s tc qdisc show dev eth0", ns_name("h1"));
 	char *tc = sh_out(cmd);
 	if (rc == 1) {
@@ -536,12 +543,7 @@ Test(lab, bad_command_lines)
 		{ { "show", "extra" }, "unexpected argument 'extra'" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *argv[10] = { "bin/lab" };
-		int n = 1;
-		for (int k = 0; cases[i].args[k]; k++)
-			argv[n++] = (char *)cases[i].args[k];
-		argv[n] = NULL;
-		char *why = h_refused(argv, cases[i].says);
+		char *why = h_refused_args("bin/lab", cases[i].args, cases[i].says);
 		cr_expect_null(why, "case %zu (%s): %s", i, cases[i].says, why ? why : "");
 		free(why);
 	}
@@ -552,14 +554,11 @@ Test(lab, not_root_is_told_how)
 	if (geteuid() != 0 || system("test -x /usr/bin/setpriv") != 0)
 		cr_skip_test("needs root and setpriv to run lab as another user");
 	char errf[] = "/tmp/lab-user-XXXXXX";
-	int efd = mkstemp(errf);
-	cr_assert_geq(efd, 0);
-	close(efd);
+	scratch_file(errf);
 	chmod(errf, 0666);
 	char *const argv[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bin/lab", "up", NULL };
 	cr_assert_eq(h_run(argv, NULL, 0, NULL, errf), 2);
-	char *err = h_slurp(errf, NULL);
-	unlink(errf);
+	char *err = take(errf);
 	cr_assert(err && strstr(err, "needs root: run it as root"), "%s", err ? err : "");
 	free(err);
 }

@@ -156,12 +156,7 @@ Test(oob, bad_command_lines)
 		{ { "server", "-a", "localhost" }, "'localhost' is not an IPv4 address" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *argv[8] = { "bin/oob" };
-		int n = 1;
-		for (int k = 0; cases[i].args[k]; k++)
-			argv[n++] = (char *)cases[i].args[k];
-		argv[n] = NULL;
-		char *why = h_refused(argv, cases[i].says);
+		char *why = h_refused_args("bin/oob", cases[i].args, cases[i].says);
 		cr_expect_null(why, "case %zu (%s): %s", i, cases[i].says, why ? why : "");
 		free(why);
 	}
