@@ -148,6 +148,21 @@ static int run_in(const char *host, char *const prog[], char **out, const char *
 	return h_run(argv, NULL, 0, out, errfile);
 }
 
+/* Ctrl-C for a server, and what it printed after its first line (read before
+ * h_wait, which closes the pipe); it must exit 0. */
+static char *stop_and_read(struct h_proc *p)
+{
+	kill(p->pid, SIGINT);
+	static char rest[8192];
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof rest - 1 && (n = read(p->out, rest + got, sizeof rest - 1 - got)) > 0)
+		got += (size_t)n;
+	rest[got] = '\0';
+	cr_assert_eq(h_wait(p, 10), 0, "a server stopped with Ctrl-C exits 0");
+	return strdup(rest);
+}
+
 static void stop(struct h_proc *p)
 {
 	kill(p->pid, SIGINT);
@@ -436,17 +451,34 @@ Test(lab, multicast_reaches_members_only, .fini = lab_cleanup, .timeout = 60)
 	cr_assert(t && strstr(t, "setsockopt(3, SOL_IP, IP_ADD_MEMBERSHIP, {imr_multiaddr=inet_addr(\"239.1.2.3\"), "
 			       "imr_interface=inet_addr(\"0.0.0.0\")}, 8) = 0"), "%s", t ? t : "");
 	free(t);
-	kill(other.pid, SIGINT);
-	char rest[4096];
-	size_t got = 0;
-	ssize_t n;
-	while (got < sizeof rest - 1 && (n = read(other.out, rest + got, sizeof rest - 1 - got)) > 0)
-		got += (size_t)n;
-	rest[got] = '\0';
+	char *rest = stop_and_read(&other);
 	cr_assert(strstr(rest, "stopped by a signal"), "h3's server ran until stopped: %s", rest);
 	cr_assert_null(strstr(rest, "datagram"), "h3 received nothing: %s", rest);
-	cr_assert_eq(h_wait(&other, 10), 0);
+	free(rest);
 	h_tmpdir_free(dir);
+}
+
+/* IPv6 multicast (--v6 lab): IPV6_JOIN_GROUP on a member only. */
+Test(lab, ipv6_multicast_reaches_members_only, .fini = lab_cleanup, .timeout = 60)
+{
+	need_lab();
+	lab_up("3", 1);
+	struct h_proc member, other;
+	char *const joined[] = { "bin/inet6-server", "-q", "-u", "-a", "::", "-p", "5003", "-n", "1", "--join",
+				 "ff0e::1:2", NULL };
+	char *const not_joined[] = { "bin/inet6-server", "-q", "-u", "-a", "::", "-p", "5003", "-n", "1", NULL };
+	start_in(&member, "h2", joined, NULL);
+	start_in(&other, "h3", not_joined, NULL);
+	char *const mc[] = { "bin/inet6-client", "-q", "-u", "--ttl", "1", "--no-loop", "-w", "1000", "-a",
+			     "ff0e::1:2", "-p", "5003", "hi", NULL };
+	char *out = NULL;
+	cr_assert_eq(run_in("h1", mc, &out, NULL), 0);
+	cr_assert(strstr(out, "answer from 2001:db8::2 port 5003: HI") && strstr(out, "1 answer in"), "%s", out);
+	free(out);
+	cr_assert_eq(h_wait(&member, 10), 0);
+	char *rest = stop_and_read(&other);
+	cr_assert(strstr(rest, "stopped by a signal") && !strstr(rest, "datagram"), "h3 received nothing: %s", rest);
+	free(rest);
 }
 
 /* The sockets of a host, with their owner, through sock_diag. */
