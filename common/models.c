@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -423,6 +424,7 @@ struct tpool {
 	pthread_mutex_t mu;
 	pthread_cond_t changed;
 	int said_full;
+	int changed_fd;         /* eventfd written when a thread ends (prethread's keyboard), or -1 */
 };
 
 /* Under the pool's lock: the connection of the slot is about to be closed. */
@@ -443,6 +445,12 @@ static void slot_finished(struct tpool *tp, struct tslot *sl)
 	tp->done_head = (int)(sl - tp->slots);
 	tp->active--;
 	pthread_cond_broadcast(&tp->changed);
+	if (tp->changed_fd >= 0) {
+		uint64_t one = 1;
+		if (write(tp->changed_fd, &one, sizeof one) < 0) {
+			/* full only after 2^64 - 2 ends: the main thread is awake */
+		}
+	}
 	pthread_mutex_unlock(&tp->mu);
 }
 
@@ -480,6 +488,7 @@ static int tpool_init(struct tpool *tp, int n)
 		tp->free_list[tp->nfree++] = n - 1 - i;
 	}
 	tp->done_head = -1;
+	tp->changed_fd = -1;
 	pthread_mutex_init(&tp->mu, NULL);
 	pthread_cond_init(&tp->changed, NULL);
 	return 0;
@@ -509,6 +518,8 @@ static void tpool_join_all(struct tpool *tp)
 			break;
 	}
 	join_finished(tp);
+	if (tp->changed_fd >= 0)
+		close(tp->changed_fd);
 	pthread_mutex_destroy(&tp->mu);
 	pthread_cond_destroy(&tp->changed);
 	free(tp->slots);
@@ -602,6 +613,23 @@ static int serve_thread(struct server *sv)
 			continue;
 		}
 		tp.said_full = 0;
+		if (sv->kbd_on) {
+			/* a room with a person at the server: the keyboard and the
+			 * listening socket at once (the threads never read stdin) */
+			struct pollfd p[2] = { { sv->lfd, POLLIN, 0 }, { STDIN_FILENO, POLLIN, 0 } };
+			if (sv_before_block())
+				break;
+			int n = t_poll(p, 2, -1);
+			if (n < 0 && errno != EINTR) {
+				skel_fail(sv->s, "poll", errno, "waiting for clients and the keyboard");
+				sv->rc = 1;
+				break;
+			}
+			if (n > 0 && p[1].revents)
+				sv_keyboard(sv);
+			if (n <= 0 || !p[0].revents)
+				continue;
+		}
 		struct endpoint peer;
 		int fd = next_client(sv, &peer);
 		if (fd == NEXT_AGAIN)
@@ -707,6 +735,29 @@ static int serve_prethread(struct server *sv)
 			sv->rc = 1;
 			break;
 		}
+	if (sv->kbd_on && (tp.changed_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
+		sv_log(sv, "no eventfd for the pool (%s): the keyboard is not read", strerrorname_np(errno));
+	/* a room with a person at the server: the main thread reads the
+	 * keyboard, and a thread's end wakes it (tp.changed_fd) */
+	while (tp.changed_fd >= 0 && sv->kbd_on && !io_stop) {
+		pthread_mutex_lock(&tp.mu);
+		int left = tp.active;
+		pthread_mutex_unlock(&tp.mu);
+		if (!left || sv_before_block())
+			break;
+		struct pollfd p[2] = { { STDIN_FILENO, POLLIN, 0 }, { tp.changed_fd, POLLIN, 0 } };
+		int k = t_poll(p, 2, -1);
+		if (k < 0 && errno != EINTR) {
+			skel_fail(sv->s, "poll", errno, "waiting for the keyboard");
+			break;
+		}
+		if (k > 0 && p[0].revents)
+			sv_keyboard(sv);
+		uint64_t v;
+		if (k > 0 && p[1].revents && read(tp.changed_fd, &v, sizeof v) < 0) {
+			/* EAGAIN: another wakeup took it */
+		}
+	}
 	sigset_t stop, old;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
@@ -1387,6 +1438,7 @@ static const struct model model_thread = {
 	.default_max = 1000,
 	.shared_fds = 1,
 	.serve = serve_thread,
+	.room_by_mail = 1,
 };
 static const struct model model_prefork = {
 	.name = "prefork",
@@ -1406,6 +1458,7 @@ static const struct model model_prethread = {
 	.limits_clients = 1,
 	.shared_fds = 1,
 	.serve = serve_prethread,
+	.room_by_mail = 1,
 };
 /* the event loops: every connection in one process; as many as descriptors allow */
 static const struct model model_select = {

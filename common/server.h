@@ -114,6 +114,7 @@ struct conn {
 	int partial;                  /* the message handed to data() is the unterminated end */
 	int batching;                 /* answers to one read are gathered, then sent at once */
 	struct sbuf batch;
+	struct mailbox *mbox;         /* thread rooms: what the room sent it, not yet delivered */
 	/* The service waits for something of its own (sv_side_wait): until then
 	 * the connection's input waits too, so answers keep their order. */
 	int side_fd;                  /* -1: none */
@@ -147,6 +148,9 @@ struct model {
 				    * server keeps one in reserve for EMFILE (see sv_accept) */
 	int shares_conns;          /* one loop holds every connection: a service can reach
 				    * them all (service->room) */
+	int room_by_mail;          /* its threads share one memory: a room reaches every
+				    * connection through a mailbox that the connection's own
+				    * thread empties (each thread writes only to its own socket) */
 	int (*serve)(struct server *sv);   /* the loop; returns the exit status */
 };
 
@@ -181,6 +185,7 @@ struct server {
 	char *kbd;                    /* the keyboard's bytes not yet a line */
 	size_t kbdlen, kbdcap;
 	int kbd_on;                   /* the keyboard is read (service->keyboard, stdin open) */
+	struct room *room;            /* a room service under a room_by_mail model: the mailboxes */
 };
 
 /* The models' shared steps (server.c). */
@@ -229,6 +234,10 @@ void sv_conn_resume(struct server *sv, struct conn *c);
 
 /* Sends msg (framed) to every connection but `from` (may be NULL). */
 void sv_broadcast(struct server *sv, struct conn *from, const char *msg, size_t n);
+/* Sends msg to every connection and ends each once it went. */
+void sv_room_end(struct server *sv, const char *msg, size_t n);
+/* How many connections are served now. */
+int sv_room_count(struct server *sv);
 /* Reads what the keyboard has and hands each line to the service: 0, or -1
  * once it closed (the service was told). */
 int sv_keyboard(struct server *sv);

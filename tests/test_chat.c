@@ -2,17 +2,20 @@
  * --service chat, driven through pipes on both sides (the keyboards are
  * pipes the test writes to; what each side shows is read from its stdout):
  * a conversation of two under iterative, either side ending first; a room
- * under select, poll and epoll on inet, inet6 and unix, and over TLS; socat
- * as a member of a room; the models that cannot hold a room refused.
+ * under select, poll and epoll on inet, inet6 and unix, under thread and
+ * prethread, and over TLS; socat as a member of a room; the models that
+ * cannot hold a room refused.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -187,16 +190,21 @@ Test(chat, iterative_conversation_either_side_ends, .timeout = 60)
 
 /* A room: every line goes to every other client and to the server; the
  * server's lines go to all; a client leaving is announced to the others.
- * Each event model on another family, and the same once more over TLS. */
+ * Each event model on another family, the thread models (their rooms go
+ * through mailboxes), and some once more over TLS. */
 Test(chat, a_room_under_the_event_models, .timeout = 90)
 {
-	static const char *const models[] = { "select", "poll", "epoll", "epoll", "poll" };
+	static const char *const models[] = { "select", "poll", "epoll", "epoll", "poll", "thread", "prethread=3",
+					      "thread" };
 	static const struct place places[] = {
 		{ "bin/inet-server", "bin/inet-client", 0, NULL, "", NULL },
 		{ "bin/inet6-server", "bin/inet6-client", 0, NULL, "", NULL },
 		{ "bin/unix-server", "bin/unix-client", 1, NULL, "", NULL },
 		{ "bin/inet6-server", "bin/inet6-client", 0, "--tls", "", NULL },
 		{ "bin/unix-server", "bin/unix-client", 1, "--tls", "", NULL },
+		{ "bin/inet-server", "bin/inet-client", 0, NULL, "", NULL },
+		{ "bin/unix-server", "bin/unix-client", 1, NULL, "", NULL },
+		{ "bin/inet6-server", "bin/inet6-client", 0, "--tls", "", NULL },
 	};
 	char *conf = h_tmpdir();
 	setenv("XDG_CONFIG_HOME", conf, 1);   /* --tls: the certificate the server makes goes here */
@@ -230,6 +238,111 @@ Test(chat, a_room_under_the_event_models, .timeout = 90)
 	h_tmpdir_free(conf);
 }
 
+/* Reads one raw member's screen: counts B's lines, notes A's leaving. */
+struct reader {
+	int fd;
+	int lines;          /* "...: line NNNN" lines seen */
+	int saw_left;       /* "*** ... left" seen after them */
+};
+
+static void *read_member(void *arg)
+{
+	struct reader *r = arg;
+	static __thread char buf[1 << 16];
+	size_t have = 0;
+	for (;;) {
+		struct pollfd p = { r->fd, POLLIN, 0 };
+		if (poll(&p, 1, 20000) <= 0)
+			break;
+		ssize_t n = recv(r->fd, buf + have, sizeof buf - have, 0);
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		char *start = buf, *nl;
+		while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+			*nl = '\0';
+			if (strstr(start, ": line "))
+				r->lines++;
+			if (!strncmp(start, "*** ", 4) && strstr(start, " left") && r->lines == 2000) {
+				r->saw_left = 1;
+				return NULL;
+			}
+			start = nl + 1;
+		}
+		have -= (size_t)(start - buf);
+		memmove(buf, start, have);
+	}
+	return NULL;
+}
+
+/* Reads and drops what a side shows (the server's screen gets every line). */
+static void *drain(void *arg)
+{
+	int fd = *(int *)arg;
+	char buf[65536];
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	return NULL;
+}
+
+/* Under the thread models a member that never reads holds up nobody: its
+ * mailbox fills (and is bounded), the others get every line, and --idle
+ * lets it go once its socket stayed full that long. */
+Test(chat, a_member_that_never_reads_holds_up_nobody_under_thread, .timeout = 90)
+{
+	static const char *const models[] = { "thread", "prethread=4" };
+	for (size_t m = 0; m < 2; m++) {
+		struct side sv;
+		struct place pl = inet;
+		const char *more[] = { "--model", models[m], "--idle", "2", NULL };
+		char *argv[16];
+		place_argv(&pl, pl.server, 1, argv, more);
+		side_start(&sv, argv);
+		cr_assert(side_sees(&sv, "listening on"), "%s", sv.seen);
+		const char *pp = strstr(sv.seen, " port ");
+		int port = pp ? atoi(pp + 6) : 0;
+		int a = h_connect_stream(AF_INET, NULL, port);
+		int small = 4096;
+		setsockopt(a, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+		int c = h_connect_stream(AF_INET, NULL, port);
+		int b = h_connect_stream(AF_INET, NULL, port);
+		cr_assert(a >= 0 && b >= 0 && c >= 0);
+		struct reader rc = { c, 0, 0 };
+		pthread_t t, d;
+		cr_assert_eq(pthread_create(&t, NULL, read_member, &rc), 0);
+		cr_assert_eq(pthread_create(&d, NULL, drain, &sv.out), 0);
+		char line[1001];
+		memset(line, 'x', sizeof line);
+		line[1000] = '\n';
+		for (int i = 0; i < 2000; i++) {
+			memcpy(line, "line ", 5);
+			line[5] = (char)('0' + i / 1000 % 10);
+			line[6] = (char)('0' + i / 100 % 10);
+			line[7] = (char)('0' + i / 10 % 10);
+			line[8] = (char)('0' + i % 10);
+			size_t off = 0;
+			while (off < sizeof line) {
+				ssize_t w = send(b, line + off, sizeof line - off, MSG_NOSIGNAL);
+				cr_assert_gt(w, 0, "%s: B's send", models[m]);
+				off += (size_t)w;
+			}
+		}
+		pthread_join(t, NULL);
+		cr_expect_eq(rc.lines, 2000, "%s: C got %d of B's 2000 lines while A read nothing", models[m], rc.lines);
+		cr_expect(rc.saw_left, "%s: C is told A left (--idle let it go)", models[m]);
+		close(a);
+		close(b);
+		close(c);
+		kill(sv.pid, SIGTERM);
+		close(sv.in);
+		int st;
+		cr_expect_eq(waitpid(sv.pid, &st, 0), sv.pid);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: the server's exit status %#x", models[m], st);
+		pthread_join(d, NULL);
+		close(sv.out);
+	}
+}
+
 /* socat, a peer the project did not write, as a member of the room: its
  * line reaches our client, our client's line reaches it, and its leaving
  * (the end of its input) is announced. */
@@ -256,17 +369,18 @@ Test(chat, socat_in_a_room, .timeout = 60)
 	cr_expect_eq(side_end(&sv, 5), 0);
 }
 
-/* A room needs every client in one loop: the others are refused in one line. */
+/* A room needs every client in one loop or one memory: the process models
+ * are refused in one line. */
 Test(chat, models_without_a_room_are_refused, .timeout = 30)
 {
-	static const char *const models[] = { "fork", "thread", "prefork", "prethread" };
+	static const char *const models[] = { "fork", "prefork" };
 	for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
 		char *argv[] = { "bin/inet-server", "--model", (char *)models[m], "--service", "chat", NULL };
 		char *dir = h_tmpdir(), errf[300];
 		snprintf(errf, sizeof errf, "%s/err", dir);
 		cr_expect_eq(h_run(argv, NULL, 0, NULL, errf), 2, "%s", models[m]);
 		char *err = h_slurp(errf, NULL);
-		cr_expect(err && strstr(err, "needs every client in one loop"), "%s: %s", models[m], err);
+		cr_expect(err && strstr(err, "needs every client in one loop or one memory"), "%s: %s", models[m], err);
 		free(err);
 		h_tmpdir_free(dir);
 	}

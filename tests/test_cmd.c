@@ -379,6 +379,50 @@ Test(cmd, a_running_command_holds_up_nobody_under_the_event_models, .timeout = 1
 	}
 }
 
+/* The trace's pid prefixes come and go as strace -f's do on a terminal: none
+ * before the first fork and on the clone line itself, "[pid N] " while the
+ * command's process exists, none again from the wait4 that reaps it. */
+Test(cmd, pid_prefixes_end_when_the_child_is_reaped, .timeout = 60)
+{
+	const struct target *t = &targets[2];   /* unix: no port to read, the log goes to stdout */
+	struct running r;
+	memset(&r, 0, sizeof r);
+	r.t = t;
+	r.dir = h_tmpdir();
+	snprintf(r.err, sizeof r.err, "%s/err", r.dir);
+	snprintf(r.addr, sizeof r.addr, "%s/s.sock", r.dir);
+	char *argv[] = { (char *)t->server, "-n", "1", "--service", "cmd", "-a", r.addr, NULL };
+	cr_assert_eq(h_start_server(&r.p, argv, r.err), 0);
+	int fd = connect_to(&r);
+	const char *st;
+	char *a = ask(fd, "true", &st);
+	free(a);
+	close(fd);
+	cr_assert_eq(h_wait(&r.p, 15), 0);
+	char *trace = h_slurp(r.err, NULL);
+	cr_assert(trace);
+	char **lines;
+	size_t n = h_lines(trace, &lines);
+	size_t clone_at = n, wait_at = n;
+	for (size_t i = 0; i < n; i++) {
+		if (clone_at == n && strstr(lines[i], "clone("))
+			clone_at = i;
+		if (strstr(lines[i], "wait4("))
+			wait_at = i;
+	}
+	cr_assert(clone_at < wait_at && wait_at < n, "a clone, then a wait4:\n%s", trace);
+	for (size_t i = 0; i < n; i++) {
+		int prefixed = !strncmp(lines[i], "[pid ", 5);
+		cr_expect_eq(prefixed, i > clone_at && i < wait_at, "line %zu of the trace%s: %s", i + 1,
+			     i > clone_at && i < wait_at ? " should have a pid prefix" : " should have none", lines[i]);
+	}
+	cr_expect_gt(wait_at - clone_at, 1, "the poll on the pipe lies between them");
+	cr_expect_gt(n - wait_at, 2, "lines follow the wait4 (the answer, the close)");
+	free(lines);
+	free(trace);
+	h_tmpdir_free(r.dir);
+}
+
 /* A command line of 1 MiB: refused to that peer (its connection goes on), logged,
  * and another client is served meanwhile. */
 Test(cmd, a_1mib_line_is_refused_while_another_client_is_served, .timeout = 120)
