@@ -8,8 +8,9 @@
  * program lists, and accepts, only the options it takes, and an option
  * means the same on every program that takes it. The trace options are
  * named as strace names them; strace's -f (follow children) is always on
- * here, so -f is nobody's. A family's own options (--v6only, --mode,
- * --send-fd...) come from its table.
+ * here, so no family program takes -f (bin/sockopt's -f names a family).
+ * A family's own options (--v6only, --mode, --send-fd...) come from its
+ * table.
  *
  * Options may come anywhere on the line (GNU getopt_long permutation); `--`
  * ends them, so a message may start with a dash. A bad command line is one
@@ -132,7 +133,15 @@ static int w_stream_server(const struct family *f, enum role r) { return w_model
 
 /* ---- the vocabulary ------------------------------------------------------------------- */
 
-enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_FAMILY_BASE = 512 };
+enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_NONBLOCK, O_TIMEOUT, O_FAMILY_BASE = 512 };
+
+/* --nonblock, --timeout: a client that connects or waits for answers (not
+ * netlink-query, whose peer is the kernel), and the servers that run a
+ * model's loop */
+static int w_blocking(const struct family *f, enum role r)
+{
+	return (r == ROLE_CLIENT && !f->client_exchange) || w_models(f, r);
+}
 
 /* --tls and its options: --tls on every stream program, --cert/--key on its
  * servers, --cafile/--insecure on its clients */
@@ -158,6 +167,7 @@ struct cli_opt {
 #define T_CMP CLI_TOOL_COMPARE
 #define T_LAB CLI_TOOL_LAB
 #define T_OOB CLI_TOOL_OOB
+#define T_SOPT CLI_TOOL_SOCKOPT
 
 static const struct cli_opt vocabulary[] = {
 	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, T_OOB, NULL },
@@ -165,7 +175,15 @@ static const struct cli_opt vocabulary[] = {
 	{ CLI_INLINE, "inline", NULL, G_ENDPOINT, NULL, T_OOB,
 	  "server: SO_OOBINLINE, the urgent byte stays in the stream (read where SIOCATMARK says) "
 	  "instead of being read apart with MSG_OOB" },
-	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, 0, NULL },
+	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, T_SOPT, NULL },
+	/* bin/sockopt: which socket */
+	{ 'f', "family", "FAMILY", G_ENDPOINT, NULL, T_SOPT, "the socket's family (default inet; the list is below)" },
+	/* bin/lookup */
+	{ CLI_ADDR, "addr", NULL, G_RUN, NULL, CLI_TOOL_LOOKUP,
+	  "the operands are address forms: what inet_aton, inet_pton (AF_INET and AF_INET6) and "
+	  "inet_ntop make of each, byte by byte" },
+	{ CLI_ORDER, "order", NULL, G_RUN, NULL, CLI_TOOL_LOOKUP,
+	  "the operands are numbers: htons/htonl/ntohs/ntohl of each, and its bytes in memory and on the wire" },
 	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, 0, "UDP: the same as -k udp" },
 	{ 'n', "count", "COUNT", G_ENDPOINT, w_server, 0, NULL },
 	{ 'w', "wait", "MS", G_ENDPOINT, w_waiting_client, 0,
@@ -187,8 +205,8 @@ static const struct cli_opt vocabulary[] = {
 	  "or FAMILY/KIND (inet/udp)" },
 	{ CLI_DETAILS, "details", NULL, G_MATRIX, NULL, T_CMP,
 	  "the longer story of every cell after the table" },
-	{ CLI_MARKDOWN, "markdown", NULL, G_OUTPUT, NULL, T_CMP, "Markdown (the matrix, --models)" },
-	{ CLI_JSON, "json", NULL, G_OUTPUT, NULL, T_CMP, "JSON, every value (the matrix, --models)" },
+	{ CLI_MARKDOWN, "markdown", NULL, G_OUTPUT, NULL, T_CMP | CLI_TOOL_PYMAP, NULL },
+	{ CLI_JSON, "json", NULL, G_OUTPUT, NULL, T_CMP | T_SOPT, NULL },
 	{ CLI_CSV, "csv", NULL, G_OUTPUT, NULL, T_CMP, "CSV, one line per cell (the matrix)" },
 	{ CLI_WIDE, "wide", NULL, G_OUTPUT, NULL, T_CMP,
 	  "ignore the terminal's width: the matrix as one table, --models in one band, "
@@ -238,16 +256,18 @@ static const struct cli_opt vocabulary[] = {
 	{ O_UPLOAD, "upload", "FILE", G_ENDPOINT, w_stream_client, 0,
 	  "send FILE to a --service upload server (its name, size and content) and check "
 	  "the SHA-256 it answers with" },
+	{ O_NONBLOCK, "nonblock", NULL, G_ENDPOINT, w_blocking, 0, NULL },
+	{ O_TIMEOUT, "timeout", "SECONDS", G_ENDPOINT, w_blocking, 0, NULL },
 	{ O_DIR, "dir", "DIR", G_SERVER, w_stream_server, 0,
 	  "--service upload: where the uploaded files go" },
 	{ O_OVERWRITE, "overwrite", NULL, G_SERVER, w_stream_server, 0,
 	  "--service upload: an upload may replace a file of DIR" },
-	{ 'q', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB, "do not print system calls" },
-	{ 'o', NULL, "FILE", G_TRACE, w_all, T_LAB | T_OOB, "print system calls to FILE instead of standard error" },
-	{ 's', NULL, "N", G_TRACE, w_all, T_LAB | T_OOB, "show at most N bytes of each buffer (default 32)" },
-	{ 't', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB, "time of day before each call; -tt adds microseconds" },
-	{ 'T', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB, "time spent in each call" },
-	{ 'x', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'q', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "do not print system calls" },
+	{ 'o', NULL, "FILE", G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "print system calls to FILE instead of standard error" },
+	{ 's', NULL, "N", G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "show at most N bytes of each buffer (default 32)" },
+	{ 't', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "time of day before each call; -tt adds microseconds" },
+	{ 'T', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "time spent in each call" },
+	{ 'x', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "non-printable bytes in hex; -xx: all bytes in hex" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
 	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
 };
@@ -331,6 +351,42 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 			     models[0]->name);
 		for (const struct model *const *m = models; *m && n < (int)size; m++)
 			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, (*m)->summary);
+		return;
+	case -'k':
+		snprintf(buf, size, "the socket's kind, as the family's programs name it (default: the family's first)");
+		return;
+	case -CLI_MARKDOWN:
+		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? "Markdown (the matrix, --models)"
+									 : "the table in Markdown");
+		return;
+	case -CLI_JSON:
+		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? "JSON, every value (the matrix, --models)"
+									 : "JSON, every value");
+		return;
+	case O_NONBLOCK:
+	case O_TIMEOUT:
+		if (!server) {
+			snprintf(buf, size, "%s", o->key == O_NONBLOCK
+				 ? "Python's setblocking(False): the socket made non-blocking with fcntl(F_SETFL, "
+				   "O_NONBLOCK); a receive with nothing there returns EAGAIN, connect returns "
+				   "EINPROGRESS (what connect_ex() returns) and the client then waits in poll()"
+				 : "Python's settimeout(SECONDS): a non-blocking socket, and poll() with that limit "
+				   "before connect completes (then getsockopt(SO_ERROR)) and before each datagram "
+				   "answer; no connection in time: ETIMEDOUT");
+			return;
+		}
+		n = snprintf(buf, size, "%s (--model ", o->key == O_NONBLOCK
+			     ? "Python's setblocking(False) on the listening socket (fcntl(F_SETFL, O_NONBLOCK)): "
+			       "accept() (recvfrom() on datagrams) with nobody there returns EAGAIN, then the "
+			       "server waits in poll()"
+			     : "Python's settimeout(SECONDS) on the listening socket: poll() up to SECONDS before "
+			       "each accept() (recvfrom() on datagrams); nobody in time: the server ends, exit 1");
+		for (const struct model *const *m = models; *m && n < (int)size; m++)
+			if (!(*m)->no_blocking_modes)
+				n += snprintf(buf + n, size - (size_t)n, "%s%s", n && buf[n - 1] != ' ' ? ", " : "",
+					      (*m)->name);
+		if (n < (int)size)
+			snprintf(buf + n, size - (size_t)n, " only)");
 		return;
 	case CLI_MODEL:
 		n = snprintf(buf, size, "how clients are served at once (default %s):", models[0]->name);
@@ -423,7 +479,7 @@ static void print_wrapped(const char *text)
 }
 
 /* The option rows a program takes, group by group, each under its title. */
-static void print_groups(const struct who *w)
+static void print_groups(const struct who *w, const char *run_title)
 {
 	static const char *const family_titles[] = {
 		[G_ENDPOINT] = "Endpoint:",
@@ -436,14 +492,24 @@ static void print_groups(const struct who *w)
 		[G_OUTPUT] = "Output (text by default, as wide as the terminal):",
 		[G_SERVER] = "The server:",
 		[G_TRACE] = "",
+		[G_ENDPOINT] = "The socket:",
 		[G_LAB] = "",
-		[G_ENDPOINT] = "",
 	};
 	static const enum group family_order[] = { G_ENDPOINT, G_SERVER, G_TRACE };
-	static const enum group tool_order[] = { G_ENDPOINT, G_RUN, G_MATRIX, G_OUTPUT, G_SERVER, G_LAB, G_TRACE };
+	static const enum group tool_order[] = { G_RUN, G_ENDPOINT, G_MATRIX, G_OUTPUT, G_SERVER, G_LAB, G_TRACE };
 	const enum group *order = w->f ? family_order : tool_order;
 	size_t norder = w->f ? 3 : 7;
 	const char *const *titles = w->f ? family_titles : tool_titles;
+	const char *other_titles[G_OUTPUT + 1];
+	if (run_title) {
+		/* a program other than compare: its own first title; its output is not a matrix */
+		memcpy(other_titles, tool_titles, sizeof other_titles);
+		other_titles[G_RUN] = run_title;
+		other_titles[G_OUTPUT] = "Output (text by default):";
+		if (w->tool & T_SOPT)
+			other_titles[G_TRACE] = "Trace (as strace names them):";
+		titles = other_titles;
+	}
 	int any = 0;
 	for (size_t gi = 0; gi < norder; gi++) {
 		enum group g = order[gi];
@@ -514,7 +580,7 @@ static void usage(const struct session *s)
 		putchar('\n');
 	}
 	struct who w = { s->prog, f, s->role, 0 };
-	print_groups(&w);
+	print_groups(&w, NULL);
 	puts("\nExit status: 0 success, 1 a system call or the peer failed, 2 bad usage.");
 }
 
@@ -634,26 +700,28 @@ static __attribute__((noreturn)) void bad_option(const char *prog, const struct 
 	die(prog, "unknown option '%s'", word ? word : "?");
 }
 
-/* The trace options (-q -o -s -t -T -x -v), the same for a family's program and a tool. */
-static void trace_option(const char *prog, int c, const char *arg, const char **outfile)
+/* A trace option (-q -o -s -t -T -x -v): 1 when c is one (taken), 0 when not. */
+static int trace_option(const char *prog, int c, const char *arg, const char **outfile)
 {
 	long num;
 	switch (c) {
-	case 'q': trace_cfg.enabled = 0; break;
-	case 'o': *outfile = arg; break;
+	case 'q': trace_cfg.enabled = 0; return 1;
+	case 'o': *outfile = arg; return 1;
 	case 's':
 		if (cli_number(arg, 0, 1L << 30, &num))
 			die(prog, "invalid string limit '%s': give a number of bytes", arg);
 		decode_opts.strsize = (int)num;
-		break;
-	case 't': trace_cfg.timestamps++; break;
-	case 'T': trace_cfg.show_time = 1; break;
-	case 'x': decode_opts.xflag++; break;
-	case 'v': decode_opts.verbose = 1; break;
+		return 1;
+	case 't': trace_cfg.timestamps++; return 1;
+	case 'T': trace_cfg.show_time = 1; return 1;
+	case 'x': decode_opts.xflag++; return 1;
+	case 'v': decode_opts.verbose = 1; return 1;
 	}
+	return 0;
 }
 
-static void trace_options_check(const char *prog, const char *outfile)
+/* After the options: the trace options checked together, the -o file opened. */
+static void trace_finish(const char *prog, const char *outfile)
 {
 	if (decode_opts.xflag > 2)
 		decode_opts.xflag = 2;
@@ -662,18 +730,14 @@ static void trace_options_check(const char *prog, const char *outfile)
 	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time))
 		die(prog, "-q turns the trace off, so %s has nothing to do",
 		    outfile ? "-o" : trace_cfg.timestamps ? "-t" : "-T");
-}
-
-static void trace_open(const char *prog, const char *outfile)
-{
-	if (!outfile)
-		return;
-	/* the processes of a server (fork, prefork) share this one open file,
-	 * and with it the offset each write() moves on */
-	trace_cfg.out = fopen(outfile, "we");
-	if (!trace_cfg.out)
-		die(prog, "cannot write trace to '%s': %s", outfile, strerror(errno));
-	trace_cfg.to_file = 1;
+	if (outfile) {
+		/* the processes of a server (fork, prefork) share this one open file,
+		 * and with it the offset each write() moves on */
+		trace_cfg.out = fopen(outfile, "we");
+		if (!trace_cfg.out)
+			die(prog, "cannot write trace to '%s': %s", outfile, strerror(errno));
+		trace_cfg.to_file = 1;
+	}
 }
 
 void cli_parse(struct session *s, const struct family *f, enum role role, int argc, char **argv)
@@ -725,13 +789,12 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			if (o && o->name)
 				c = O_FAMILY_BASE + i;
 		}
+		if (trace_option(s->prog, c, optarg, &outfile))
+			continue;
 		switch (c) {
 		case 'h':
 			usage(s);
 			exit(0);
-		case 'q': case 'o': case 's': case 't': case 'T': case 'x': case 'v':
-			trace_option(s->prog, c, optarg, &outfile);
-			break;
 		case 'a': s->addr = optarg; break;
 		case 'p':
 			if (cli_number(optarg, role == ROLE_SERVER ? 0 : 1, 65535, &num))
@@ -798,6 +861,12 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		case O_DIR: s->srv.upload_dir = optarg; break;
 		case O_OVERWRITE: s->srv.overwrite = 1; break;
 		case O_UPLOAD: s->upload = optarg; break;
+		case O_NONBLOCK: s->nonblock = 1; break;
+		case O_TIMEOUT:
+			if (cli_number(optarg, 1, 3600, &num))
+				cli_usage_error(s, "invalid --timeout '%s': give whole seconds from 1 to 3600", optarg);
+			s->timeout_s = (int)num;
+			break;
 		case '?':
 		case ':':
 			bad_option(s->prog, longs, shorts, argv[optind - 1], optopt);
@@ -812,7 +881,9 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			cli_usage_error(s, "unknown option");
 		}
 	}
-	trace_options_check(s->prog, outfile);
+	if (s->nonblock && s->timeout_s)
+		cli_usage_error(s, "--nonblock and --timeout: one blocking mode at a time "
+				"(Python's settimeout(0) is setblocking(False))");
 	if (kind_name)
 		s->kind = find_kind(s, kind_name);
 	if (udp) {
@@ -851,7 +922,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		cli_usage_error(s, "%s", sb_str(&err));
 	sb_free(&err);
 
-	trace_open(s->prog, outfile);
+	trace_finish(s->prog, outfile);
 }
 
 /* ---- programs above the families ----------------------------------------------------- */
@@ -862,7 +933,7 @@ static void tool_usage(const struct cli_tool *t, const struct who *w)
 	if (t->intro)
 		print_wrapped(t->intro);
 	putchar('\n');
-	print_groups(w);
+	print_groups(w, t->run_title);
 	if (t->epilog) {
 		putchar('\n');
 		print_wrapped(t->epilog);
@@ -875,9 +946,9 @@ int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 	struct option longs[NVOCAB + 1];
 	char shorts[2 * NVOCAB + 1];
 	getopt_tables(&w, longs, shorts);
-	const char *outfile = NULL;
 	opterr = 0;
 	int c;
+	const char *outfile = NULL;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			bad_option(t->name, longs, shorts, argv[optind - 1], optopt);
@@ -885,16 +956,13 @@ int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 			tool_usage(t, &w);
 			exit(0);
 		}
-		if (c < 256 && strchr("qostTxv", c)) {
-			trace_option(t->name, c, optarg, &outfile);
+		if (trace_option(t->name, c, optarg, &outfile))
 			continue;
-		}
 		struct sbuf err = SBUF_INIT;
 		if (t->set(t->ctx, c, optarg, &err))
 			die(t->name, "%s", sb_str(&err));
 		sb_free(&err);
 	}
-	trace_options_check(t->name, outfile);
-	trace_open(t->name, outfile);
+	trace_finish(t->name, outfile);
 	return optind;
 }

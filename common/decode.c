@@ -607,7 +607,12 @@ void dec_sockopt_value(struct sbuf *sb, int level, int optname, const void *val,
 		sb_putc(sb, '}');
 	} else if (kind == OV_UCRED && len == sizeof(struct ucred)) {
 		const struct ucred *u = val;
-		sb_printf(sb, "{pid=%d, uid=%u, gid=%u}", u->pid, u->uid, u->gid);
+		/* strace prints an id of -1 (nobody's: an unconnected socket) as -1 */
+		sb_printf(sb, "{pid=%d, uid=", u->pid);
+		sb_printf(sb, u->uid == (uid_t)-1 ? "%d" : "%u", (int)u->uid);
+		sb_printf(sb, ", gid=");
+		sb_printf(sb, u->gid == (gid_t)-1 ? "%d" : "%u", (int)u->gid);
+		sb_putc(sb, '}');
 	} else {
 		dec_str(sb, val, len, -1);
 	}

@@ -187,6 +187,8 @@ struct session {
 	int tls_insecure;           /* client: --insecure, the server is not verified */
 	void *tls_ctx;              /* the run's SSL_CTX (tls_setup) */
 	const char *upload;         /* client: --upload FILE, sent instead of messages */
+	int nonblock;               /* --nonblock, Python's setblocking(False) */
+	int timeout_s;              /* --timeout SECONDS, Python's settimeout(); 0: none */
 	void *priv;                 /* the family's own per-run state */
 	unsigned long fam_flags;    /* family options that are plain flags */
 	struct server_opts srv;     /* server: the model and service options */

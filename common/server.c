@@ -186,6 +186,8 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 /* ---- one connection ------------------------------------------------------------- */
 
 static const struct transport plain_transport;
+static int join_room(struct server *sv, struct conn *c);
+static void leave_room(struct server *sv, struct conn *c);
 
 static void now(struct timespec *t)
 {
@@ -216,6 +218,10 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 	if (sv->s->fam->server_peer)
 		sv->s->fam->server_peer(sv->s, fd);
 	if (sv->s->tls && tls_conn_attach(c) < 0)
+		return -1;
+	/* a thread room's member joins before its greeting goes out, so nothing
+	 * said after that greeting passes it by */
+	if (sv->room && join_room(sv, c) < 0)
 		return -1;
 	const struct service *svc = sv->o->service;
 	if (svc->opened && svc->opened(c) < 0)
@@ -470,6 +476,7 @@ void sv_conn_close(struct server *sv, struct conn *c, const char *why)
 		sv_log(sv, "%s", why);
 	if (c->queued)
 		sv_log(sv, "%zu bytes of answers to %s were never taken by it: dropped", c->queued, c->who);
+	leave_room(sv, c);
 	const struct service *svc = sv->o->service;
 	if (svc->closed)
 		svc->closed(c);
@@ -617,6 +624,8 @@ static void deliver_mail(struct server *sv, struct conn *c)
 	mb->bytes = 0;
 	mb->lost = 0;
 	pthread_mutex_unlock(&sv->room->mu);
+	/* gathered, then sent in one write, as a read's answers are */
+	c->batching = 1;
 	while (l) {
 		struct letter *next = l->next;
 		if (!c->ending && !c->failed)
@@ -625,6 +634,11 @@ static void deliver_mail(struct server *sv, struct conn *c)
 			c->ending = 1;
 		free(l);
 		l = next;
+	}
+	c->batching = 0;
+	if (c->batch.len) {
+		conn_write(c, c->batch.p, c->batch.len);
+		sb_reset(&c->batch);
 	}
 	if (lost && !c->ending && !c->failed) {
 		char line[200];
@@ -661,8 +675,6 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 			r = -1;
 		}
 	}
-	if (r > 0 && sv->room && join_room(sv, &c) < 0)
-		r = -1;
 	if (r > 0 && c.ending)
 		r = 0;
 	/* the one connection a room service reaches (iterative: one at a time;
@@ -703,7 +715,6 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 	if (current)
 		sv->current = NULL;
 	free(buf);
-	leave_room(sv, &c);
 	sv_conn_close(sv, &c, NULL);
 	sv_log_flush();
 }
@@ -1039,12 +1050,40 @@ int sv_idle_timeout(const struct server *sv, const struct timespec *oldest)
 
 int sv_set_nonblocking(struct server *sv, int fd)
 {
-	int fl = t_fcntl(fd, F_GETFL, 0);
-	if (fl < 0 || t_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-		skel_fail(sv->s, "fcntl", errno, "making descriptor %d non-blocking", fd);
-		return -1;
+	return skel_set_nonblocking(sv->s, fd);
+}
+
+/* poll() on the listening socket for up to ms: 1 ready, 0 timed out or stopped. */
+static int wait_listener(struct server *sv, int ms)
+{
+	for (;;) {
+		sv_log_flush();
+		struct pollfd p = { sv->lfd, POLLIN, 0 };
+		int n = t_poll(&p, 1, ms);
+		if (n < 0 && errno == EINTR && !io_stop)
+			continue;
+		return n > 0;
+	}
+}
+
+int sv_wait_ready(struct server *sv)
+{
+	int secs = sv->s->timeout_s;
+	if (!secs)
+		return 1;
+	if (wait_listener(sv, secs * 1000))
+		return 1;
+	if (!io_stop) {
+		fprintf(stderr, "%s: no %s for %d s: timed out (Python's %s raises TimeoutError)\n", sv->s->prog,
+			sv->conn_oriented ? "client" : "datagram", secs, sv->conn_oriented ? "accept()" : "recvfrom()");
+		sv->rc = 1;
 	}
 	return 0;
+}
+
+int sv_wait_again(struct server *sv)
+{
+	return wait_listener(sv, -1) || !io_stop;
 }
 
 /* ---- options ---------------------------------------------------------------------- */
@@ -1096,6 +1135,14 @@ int server_opts_check(struct session *s, struct sbuf *err)
 	if (o->cmd_timeout_s && !o->service->runs_commands) {
 		sb_printf(err, "--cmd-timeout is the time limit of --service cmd; --service %s runs no commands",
 			  o->service->name);
+		return -1;
+	}
+	if ((s->nonblock || s->timeout_s) && m->no_blocking_modes) {
+		sb_printf(err, "%s applies to the models whose one loop accepts (", s->nonblock ? "--nonblock" : "--timeout");
+		for (const struct model *const *p = models; *p; p++)
+			if (!(*p)->no_blocking_modes)
+				sb_printf(err, "%s%s", p == models ? "" : ", ", (*p)->name);
+		sb_printf(err, "); --model %s %s", m->name, m->no_blocking_modes);
 		return -1;
 	}
 	if (o->max_clients && !m->limits_clients) {
@@ -1176,6 +1223,10 @@ int server_run(struct session *s)
 		skel_fail(s, "listen", errno, "listening");
 		goto out_close;
 	}
+	/* --nonblock, --timeout: Python's setblocking(False) and settimeout() on the
+	 * listening socket: it is non-blocking, and the model waits in poll() */
+	if ((s->nonblock || s->timeout_s) && skel_set_nonblocking(s, fd))
+		goto out_close;
 	struct endpoint me = { .len = addr_room(s) };
 	if (t_getsockname(fd, EP_SA(&me), &me.len) < 0) {
 		skel_fail(s, "getsockname", errno, "asking which address we got");

@@ -151,6 +151,10 @@ struct model {
 	int room_by_mail;          /* its threads share one memory: a room reaches every
 				    * connection through a mailbox that the connection's own
 				    * thread empties (each thread writes only to its own socket) */
+	/* Why --nonblock and --timeout (Python's setblocking/settimeout on the
+	 * listening socket) do not apply to it; NULL: its one loop accepts (or
+	 * reads datagrams) and they do. */
+	const char *no_blocking_modes;
 	int (*serve)(struct server *sv);   /* the loop; returns the exit status */
 };
 
@@ -257,6 +261,14 @@ void sv_log_flush(void);
 int sv_before_block(void);
 /* Makes the socket non-blocking: fcntl F_GETFL, then F_SETFL with O_NONBLOCK. */
 int sv_set_nonblocking(struct server *sv, int fd);
+
+/* --timeout, --nonblock (a blocking model's listening socket is then
+ * non-blocking). sv_wait_ready, before an accept or a datagram read: 1 go on,
+ * 0 stop (--timeout ran out: said, exit status 1). sv_wait_again, after one
+ * failed with EAGAIN under --nonblock: waits in poll() for the next; 1 try
+ * again, 0 stop. */
+int sv_wait_ready(struct server *sv);
+int sv_wait_again(struct server *sv);
 /* Models with several processes or threads: the stop signals go to the main
  * one only (threads block them). */
 void sv_block_stop_signals(sigset_t *old);

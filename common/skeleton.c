@@ -3,6 +3,7 @@
 #include "skeleton.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,16 @@ const char *skel_describe(const struct session *s, const struct sockaddr *sa, so
 	sb_reset(buf);
 	s->fam->describe(sa, len, buf);
 	return sb_str(buf);
+}
+
+int skel_set_nonblocking(const struct session *s, int fd)
+{
+	int fl = t_fcntl(fd, F_GETFL, 0);
+	if (fl < 0 || t_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		skel_fail(s, "fcntl", errno, "making descriptor %d non-blocking", fd);
+		return -1;
+	}
+	return 0;
 }
 
 void skel_transform(char *buf, size_t n)
@@ -396,6 +407,79 @@ static void show_last_words(struct cstate *c, char *buf)
 	}
 }
 
+/* ---- blocking modes (--nonblock, --timeout) ------------------------------- */
+
+/* How long a non-blocking client waits for its socket to be ready: --timeout's
+ * seconds, or -w (datagram answers; -1 on a stream: for ever). */
+static int ready_wait_ms(const struct session *s)
+{
+	return s->timeout_s ? s->timeout_s * 1000 : s->timeout_ms;
+}
+
+/* poll() for `events` on fd, as Python does before each call of a socket with
+ * a timeout: 1 ready, 0 timed out, -1 failed (errno). */
+static int wait_ready(const struct session *s, int fd, short events)
+{
+	for (;;) {
+		struct pollfd p = { fd, events, 0 };
+		int n = t_poll(&p, 1, ready_wait_ms(s));
+		if (n < 0 && errno == EINTR && !io_stop)
+			continue;
+		return n;
+	}
+}
+
+/* --nonblock: one receive before anything was sent, to show what
+ * setblocking(False) means: nothing is there yet, so EAGAIN at once (Python
+ * raises BlockingIOError). The bytes, when some came all the same, go into buf;
+ * returns what recv returned, errno kept. */
+static ssize_t nonblock_probe(struct session *s, int fd, char *buf, size_t n)
+{
+	ssize_t r = t_recv(fd, buf, n, 0);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		printf("%s: non-blocking: recvfrom returned EAGAIN at once, nothing had arrived "
+		       "(Python's recv() raises BlockingIOError)\n", s->prog);
+	return r;
+}
+
+/* connect(): blocking, or (--nonblock, --timeout) Python's way with a
+ * non-blocking socket: EINPROGRESS (the errno connect_ex() returns), poll()
+ * for POLLOUT, then getsockopt(SO_ERROR) for how it ended. 0 when connected,
+ * -1 after saying why (a poll that timed out: ETIMEDOUT). */
+static int client_connect(struct session *s, int fd)
+{
+	struct sbuf text = SBUF_INIT;
+	int err = 0;
+	if (t_connect(fd, EP_SA(&s->server), s->server.len) < 0)
+		err = errno;
+	if (err == EINPROGRESS && (s->nonblock || s->timeout_s)) {
+		char limit[32] = "without a limit";
+		if (s->timeout_s)
+			snprintf(limit, sizeof limit, "up to %d s", s->timeout_s);
+		printf("%s: connect returned EINPROGRESS at once (connect_ex() returns %d); "
+		       "poll() waits %s for the handshake\n", s->prog, err, limit);
+		int n = wait_ready(s, fd, POLLOUT);
+		int soerr = 0;
+		socklen_t len = sizeof soerr;
+		if (n == 0) {
+			err = ETIMEDOUT;
+			printf("%s: no connection after %d s: timed out (Python raises TimeoutError)\n", s->prog,
+			       s->timeout_s);
+		} else if (n < 0) {
+			err = errno;
+		} else if (t_getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) {
+			err = errno;
+		} else {
+			err = soerr;
+		}
+	}
+	if (err)
+		skel_fail(s, "connect", err, "connecting to %s",
+			  skel_describe(s, EP_SA(&s->server), s->server.len, &text));
+	sb_free(&text);
+	return err ? -1 : 0;
+}
+
 static int client_connected(struct session *s, int fd)
 {
 	struct cstate c = { .s = s, .fd = fd, .records = s->kind->type != SOCK_STREAM,
@@ -415,6 +499,18 @@ static int client_connected(struct session *s, int fd)
 	deframer_init(&c.answers, s->framing, s->max_frame);
 	char *buf = malloc(STREAM_BUF);
 	int rc = buf ? 0 : 1;
+	if (buf && s->nonblock && !s->tls) {
+		ssize_t r = nonblock_probe(s, fd, buf, STREAM_BUF);
+		if (r > 0) {
+			c.got += (unsigned long)r;
+			rc = show_answer(&c, buf, (size_t)r, 0) < 0;
+		} else if (r == 0) {
+			c.server_done = 1;
+		} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			conn_failed(&c, "recvfrom", errno, "reading from the server");
+			rc = 1;
+		}
+	}
 	if (s->upload && !(c.up = upload_open(s)))
 		rc = 1;
 	while (!rc && !c.server_done && !io_stop) {
@@ -449,7 +545,7 @@ static int client_connected(struct session *s, int fd)
 			p[0].events |= POLLOUT;
 		/* standard input is read while what it gave has mostly gone out */
 		int want_stdin = !s->messages && !c.up && !c.input_done && c.queued < CLIENT_WINDOW;
-		int timeout = c.shut && s->timeout_ms >= 0 ? s->timeout_ms : -1;
+		int timeout = c.shut && ready_wait_ms(s) >= 0 ? ready_wait_ms(s) : -1;
 		int n = t_poll(p, want_stdin ? 2 : 1, timeout);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -509,8 +605,10 @@ static int client_datagrams(struct session *s, int fd)
 {
 	if (s->timeout_ms < 0)
 		s->timeout_ms = 2000;
+	/* a non-blocking socket (--nonblock, --timeout) waits in poll() instead */
+	int polled = s->nonblock || s->timeout_s;
 	struct timeval tv = { s->timeout_ms / 1000, (s->timeout_ms % 1000) * 1000 };
-	if (t_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
+	if (!polled && t_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
 		skel_fail(s, "setsockopt", errno, "setting a receive timeout");
 		return 1;
 	}
@@ -523,6 +621,8 @@ static int client_datagrams(struct session *s, int fd)
 		return 1;
 	union control_buf ctl;
 	size_t ctllen = client_control(s, fd, &ctl);
+	if (s->nonblock && nonblock_probe(s, fd, buf, s->fam->max_dgram) >= 0)
+		printf("%s: a datagram was waiting before we sent anything; ignored\n", s->prog);
 	while (!io_stop && next_message(s, &idx, &line, &cap, &msg, &len)) {
 		ssize_t n;
 		if (ctllen) {
@@ -550,7 +650,10 @@ static int client_datagrams(struct session *s, int fd)
 		int group = s->fam->group_address && s->fam->group_address(s), answers = 0;
 		for (;;) {
 			struct endpoint from = { .len = addr_room(s) };
-			n = t_recvfrom(fd, buf, s->fam->max_dgram, 0, EP_SA(&from), &from.len);
+			int ready = polled ? wait_ready(s, fd, POLLIN) : 1;
+			if (ready == 0)
+				errno = EAGAIN;
+			n = ready > 0 ? t_recvfrom(fd, buf, s->fam->max_dgram, 0, EP_SA(&from), &from.len) : -1;
 			if (n < 0 && errno == EINTR && !io_stop)
 				continue;
 			if (n < 0 && group && answers && errno == EAGAIN) {
@@ -559,7 +662,8 @@ static int client_datagrams(struct session *s, int fd)
 				break;
 			}
 			if (n < 0) {
-				skel_fail(s, "recvfrom", errno, "waiting %d ms for the answer", s->timeout_ms);
+				skel_fail(s, ready < 0 ? "poll" : "recvfrom", errno, "waiting %d ms for the answer",
+					  ready_wait_ms(s));
 				rc = 1;
 				break;
 			}
@@ -612,14 +716,15 @@ int client_run(struct session *s)
 	}
 	if (f->client_before_connect && f->client_before_connect(s, fd))
 		goto out_close;
+	/* --nonblock, --timeout: Python's setblocking(False) and settimeout() are
+	 * both a non-blocking socket (Python itself uses ioctl(FIONBIO)) */
+	if ((s->nonblock || s->timeout_s) && skel_set_nonblocking(s, fd))
+		goto out_close;
 	if (f->client_exchange) {
 		rc = f->client_exchange(s, fd);
 	} else if (connection_oriented(s)) {
-		if (t_connect(fd, EP_SA(&s->server), s->server.len) < 0) {
-			skel_fail(s, "connect", errno, "connecting to %s",
-				  skel_describe(s, EP_SA(&s->server), s->server.len, &text));
+		if (client_connect(s, fd) < 0)
 			goto out_close;
-		}
 		note_local(s, fd, "connected");
 		if (f->client_after_connect && f->client_after_connect(s, fd))
 			goto out_close;

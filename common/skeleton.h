@@ -35,6 +35,9 @@ const char *skel_describe(const struct session *s, const struct sockaddr *sa, so
  * framing and frame limit. */
 void skel_defaults(struct session *s);
 
+/* fcntl(F_GETFL), then fcntl(F_SETFL, flags|O_NONBLOCK): 0, or -1 after saying why. */
+int skel_set_nonblocking(const struct session *s, int fd);
+
 /* Upper-cases ASCII letters in place: what the server does to every message. */
 void skel_transform(char *buf, size_t n);
 

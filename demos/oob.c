@@ -56,16 +56,16 @@ static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 }
 
 static const struct cli_tool tool = {
-	"oob", CLI_TOOL_OOB,
-	"Usage: oob server [-a ADDR] [-p PORT] [--inline]\n"
+	.name = "oob", .id = CLI_TOOL_OOB,
+	.usage = 	"Usage: oob server [-a ADDR] [-p PORT] [--inline]\n"
 	"       oob client [-a ADDR] [-p PORT] [BEFORE URGENT AFTER]\n",
-	"TCP's out-of-band data, traced on both sides. The client sends BEFORE, URGENT with MSG_OOB, "
+	.intro = "TCP's out-of-band data, traced on both sides. The client sends BEFORE, URGENT with MSG_OOB, "
 	"then AFTER (default: abc ! def); the last byte of URGENT is the urgent byte. The server serves "
 	"one connection: it waits with poll() for POLLIN or POLLPRI, asks SIOCATMARK whether the next "
 	"byte is at the urgent mark, and there reads the urgent byte with recv(MSG_OOB), or, with "
 	"--inline (SO_OOBINLINE), as the first byte of the next ordinary read.",
-	"Exit status: 0 success, 1 a system call failed, 2 bad usage.",
-	set, NULL,
+	.epilog = "Exit status: 0 success, 1 a system call failed, 2 bad usage.",
+	.set = set,
 };
 
 static void fail(const char *what)

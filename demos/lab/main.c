@@ -118,22 +118,22 @@ static int lab_option(int key)
 }
 
 static const struct cli_tool tool = {
-	"lab", CLI_TOOL_LAB,
-	"Usage: lab up [--hosts N] [--v6]\n"
+	.name = "lab", .id = CLI_TOOL_LAB,
+	.usage = 	"Usage: lab up [--hosts N] [--v6]\n"
 	"       lab run HOST -- COMMAND [ARG]...\n"
 	"       lab capture HOST [-w FILE.pcap] [-c N]\n"
 	"       lab impair HOST [--rate R] [--delay MS] [--loss PCT] [--mtu BYTES]\n"
 	"       lab show | lab ss HOST | lab down\n",
-	"Several hosts on one machine: each host a network namespace (sockfam-h1, sockfam-h2, ...) whose "
+	.intro = "Several hosts on one machine: each host a network namespace (sockfam-h1, sockfam-h2, ...) whose "
 	"eth0 is cabled by a veth pair to a bridge in a namespace of its own (sockfam-sw), numbered "
 	"192.0.2.N/24 (and 2001:db8::N/64 with --v6). Any program runs in a host with lab run; lab capture "
 	"shows the frames on a host's link (an AF_PACKET socket, traced like every other call); lab ss lists a "
 	"host's sockets and their processes; lab down removes all of it. Nothing is made in the machine's own "
 	"network namespace. Needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN). SOCKFAM_LAB=NAME in the environment "
 	"makes a private lab (sockfam-NAME-h1, ...) beside the default one.",
-	"Exit status: 0 success, 1 the kernel refused (its reason is printed) or a command failed, 2 bad usage. "
+	.epilog = "Exit status: 0 success, 1 the kernel refused (its reason is printed) or a command failed, 2 bad usage. "
 	"lab run exits with COMMAND's status.",
-	set, NULL,
+	.set = set,
 };
 
 int main(int argc, char **argv)

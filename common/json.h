@@ -1,0 +1,10 @@
+/* json: the pieces of JSON output the programs share. */
+#ifndef SOCKFAM_JSON_H
+#define SOCKFAM_JSON_H
+
+#include <stdio.h>
+
+/* s as a JSON string: quoted, with ", \\ and control bytes escaped. */
+void json_str(FILE *out, const char *s);
+
+#endif
