@@ -133,7 +133,7 @@ static int w_stream_server(const struct family *f, enum role r) { return w_model
 
 /* ---- the vocabulary ------------------------------------------------------------------- */
 
-enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_NONBLOCK, O_TIMEOUT, O_FAMILY_BASE = 512 };
+enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_NONBLOCK, O_TIMEOUT, O_FDS, O_FAMILY_BASE = 512 };
 
 /* --nonblock, --timeout: a client that connects or waits for answers (not
  * netlink-query, whose peer is the kernel), and the servers that run a
@@ -268,6 +268,14 @@ static const struct cli_opt vocabulary[] = {
 	{ 't', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "time of day before each call; -tt adds microseconds" },
 	{ 'T', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "time spent in each call" },
 	{ 'x', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'y', NULL, NULL, G_TRACE, w_all, T_SOPT,
+	  "each descriptor with what it is: its path, socket:[INODE]; -yy: what each socket is, "
+	  "TCP:[127.0.0.1:2345], UNIX-STREAM:[INODE->PEER,\"PATH\"], NETLINK:[ROUTE:PORTID], "
+	  "and a device's numbers (read from /proc; see README)" },
+	{ O_FDS, "fds", NULL, G_TRACE, w_all, 0,
+	  "print the program's own descriptor table when it exits and on SIGUSR1: each "
+	  "/proc/self/fd link, and a socket's line of /proc/net/tcp (udp, unix, netlink...), "
+	  "raw and decoded" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
 	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
 };
@@ -532,10 +540,8 @@ static void print_groups(const struct who *w, const char *run_title)
 				snprintf(left, sizeof left, "-%c%s%s", o->key, o->arg ? " " : "", o->arg ? o->arg : "");
 			else
 				snprintf(left, sizeof left, "--%s%s%s", o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
-			if (o->key == 't')
-				snprintf(left, sizeof left, "-t, -tt");
-			else if (o->key == 'x')
-				snprintf(left, sizeof left, "-x, -xx");
+			if (o->key < 256 && strchr("txy", o->key))   /* the flags that count, as strace's */
+				snprintf(left, sizeof left, "-%c, -%c%c", o->key, o->key, o->key);
 			help_for(o, w, help, sizeof help);
 			print_opt(left, help);
 		}
@@ -700,7 +706,7 @@ static __attribute__((noreturn)) void bad_option(const char *prog, const struct 
 	die(prog, "unknown option '%s'", word ? word : "?");
 }
 
-/* A trace option (-q -o -s -t -T -x -v): 1 when c is one (taken), 0 when not. */
+/* A trace option (-q -o -s -t -T -x -y -v): 1 when c is one (taken), 0 when not. */
 static int trace_option(const char *prog, int c, const char *arg, const char **outfile)
 {
 	long num;
@@ -715,6 +721,7 @@ static int trace_option(const char *prog, int c, const char *arg, const char **o
 	case 't': trace_cfg.timestamps++; return 1;
 	case 'T': trace_cfg.show_time = 1; return 1;
 	case 'x': decode_opts.xflag++; return 1;
+	case 'y': trace_cfg.decorate++; return 1;
 	case 'v': decode_opts.verbose = 1; return 1;
 	}
 	return 0;
@@ -727,9 +734,11 @@ static void trace_finish(const char *prog, const char *outfile)
 		decode_opts.xflag = 2;
 	if (trace_cfg.timestamps > 2)
 		trace_cfg.timestamps = 2;
-	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time))
+	if (trace_cfg.decorate > 2)
+		trace_cfg.decorate = 2;   /* strace takes -yyy as -yy */
+	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time || trace_cfg.decorate))
 		die(prog, "-q turns the trace off, so %s has nothing to do",
-		    outfile ? "-o" : trace_cfg.timestamps ? "-t" : "-T");
+		    outfile ? "-o" : trace_cfg.timestamps ? "-t" : trace_cfg.show_time ? "-T" : "-y");
 	if (outfile) {
 		/* the processes of a server (fork, prefork) share this one open file,
 		 * and with it the offset each write() moves on */
@@ -738,6 +747,7 @@ static void trace_finish(const char *prog, const char *outfile)
 			die(prog, "cannot write trace to '%s': %s", outfile, strerror(errno));
 		trace_cfg.to_file = 1;
 	}
+	trace_setup(prog);
 }
 
 void cli_parse(struct session *s, const struct family *f, enum role role, int argc, char **argv)
@@ -780,7 +790,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		if (c > 0 && c < 256 && !strchr("hqostTxvapkunw", c)) {
+		if (c > 0 && c < 256 && !strchr("hqostTxyvapkunw", c)) {
 			/* a family option's one-letter alias (-4, -6) */
 			int i = 0;
 			const struct fam_option *o;
@@ -795,6 +805,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		case 'h':
 			usage(s);
 			exit(0);
+		case O_FDS: trace_cfg.fds = 1; break;
 		case 'a': s->addr = optarg; break;
 		case 'p':
 			if (cli_number(optarg, role == ROLE_SERVER ? 0 : 1, 65535, &num))

@@ -250,7 +250,7 @@ int dec_array_cut(size_t i)
 	return !decode_opts.verbose && i >= (size_t)decode_opts.strsize;
 }
 
-void dec_int_array(struct sbuf *sb, const int *v, size_t n)
+static void int_array(struct sbuf *sb, const int *v, size_t n, void (*put)(struct sbuf *, int))
 {
 	sb_putc(sb, '[');
 	for (size_t i = 0; i < n; i++) {
@@ -260,9 +260,24 @@ void dec_int_array(struct sbuf *sb, const int *v, size_t n)
 			sb_puts(sb, "...");
 			break;
 		}
-		sb_printf(sb, "%d", v[i]);
+		put(sb, v[i]);
 	}
 	sb_putc(sb, ']');
+}
+
+static void put_int(struct sbuf *sb, int v)
+{
+	sb_printf(sb, "%d", v);
+}
+
+void dec_int_array(struct sbuf *sb, const int *v, size_t n)
+{
+	int_array(sb, v, n, put_int);
+}
+
+void dec_fd_array(struct sbuf *sb, const int *v, size_t n)
+{
+	int_array(sb, v, n, dec_fd);
 }
 
 void dec_ptr(struct sbuf *sb, const void *p)
@@ -279,7 +294,18 @@ void dec_ptr(struct sbuf *sb, const void *p)
  * \xNN for every byte under -xx, and under -x when a byte is neither
  * printable nor \t..\r. `stop_at_nul` ends the string at the first NUL.
  */
+static void quote_ex(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at_nul, int quotes,
+		     const char *esc);
+
 static void quote(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at_nul)
+{
+	quote_ex(sb, s, n, stop_at_nul, 1, NULL);
+}
+
+/* The quoting itself: `quotes` puts the '"' around it, and the bytes of `esc`
+ * are written as octal escapes (strace's "<>" inside a descriptor's <...>). */
+static void quote_ex(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at_nul, int quotes,
+		     const char *esc)
 {
 	int hex = decode_opts.xflag > 1;
 	if (decode_opts.xflag == 1) {
@@ -293,7 +319,8 @@ static void quote(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at
 			}
 		}
 	}
-	sb_putc(sb, '"');
+	if (quotes)
+		sb_putc(sb, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
 		if (stop_at_nul && c == 0)
@@ -311,7 +338,7 @@ static void quote(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at
 		case '\t': sb_puts(sb, "\\t"); continue;
 		case '\v': sb_puts(sb, "\\v"); continue;
 		}
-		if (c >= ' ' && c <= 0x7e) {
+		if (c >= ' ' && c <= 0x7e && !(esc && c && strchr(esc, c))) {
 			sb_putc(sb, (char)c);
 		} else if (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7') {
 			sb_printf(sb, "\\%03o", c);
@@ -319,7 +346,21 @@ static void quote(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at
 			sb_printf(sb, "\\%o", c);
 		}
 	}
-	sb_putc(sb, '"');
+	if (quotes)
+		sb_putc(sb, '"');
+}
+
+void dec_fd_text(struct sbuf *sb, const char *s, size_t n)
+{
+	quote_ex(sb, (const unsigned char *)s, n, 1, 0, "<>");
+}
+
+void dec_fd(struct sbuf *sb, int fd)
+{
+	if (decode_opts.print_fd)
+		decode_opts.print_fd(sb, fd);
+	else
+		sb_printf(sb, "%d", fd);
 }
 
 void dec_str(struct sbuf *sb, const void *buf, size_t len, long limit)
@@ -646,7 +687,7 @@ static void dec_cmsgs(struct sbuf *sb, const struct msghdr *msg)
 			if (nfd > sizeof fds / sizeof fds[0])
 				nfd = sizeof fds / sizeof fds[0];
 			memcpy(fds, data, nfd * sizeof(int));
-			dec_int_array(sb, fds, nfd);
+			dec_fd_array(sb, fds, nfd);
 		} else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
 			   dlen >= sizeof(struct ucred)) {
 			struct ucred u;

@@ -69,6 +69,7 @@ void sv_block_stop_signals(sigset_t *old)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGALRM);
+	sigaddset(&set, SIGUSR1);   /* --fds: the main thread prints the table */
 	pthread_sigmask(SIG_BLOCK, &set, old);
 }
 

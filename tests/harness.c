@@ -307,6 +307,10 @@ static int strace_keep(const char *line, unsigned char *is_sock)
 	long ret = rs ? strtol(rs + 1, NULL, 10) : -1;
 	if (!strncmp(line, "close(", 6)) {
 		int fd = atoi(line + 6);
+		/* under -y a file or a pipe says so: close(5</proc/self/net/tcp>) */
+		const char *deco = line + 6 + strspn(line + 6, "0123456789");
+		if (*deco == '<' && (deco[1] == '/' || !strncmp(deco + 1, "pipe:", 5)))
+			return 0;
 		if (fd < 0 || fd >= 4096 || !is_sock[fd])
 			return 0;
 		is_sock[fd] = 0;

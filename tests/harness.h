@@ -51,7 +51,8 @@ size_t h_lines(char *text, char ***lines);
  * The differential check: `strace_dir` holds one strace -ff file per process
  * (prefix "st"), `own` is the program's own trace (-o FILE). Compares them
  * line by line: strace's "+++ exited"/"--- SIG" lines are dropped, and so are
- * close() lines of descriptors that were not sockets (the loader's, stdio's).
+ * close() lines of descriptors that were not sockets (the loader's, stdio's;
+ * under -y/-yy also every close of a file or pipe: the trace's own /proc reads).
  * Returns the number of strace lines; *same gets how many were printed
  * identically, in the same order, and *first_diff a description of the first
  * difference (malloc'd) or NULL.

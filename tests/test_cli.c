@@ -78,7 +78,7 @@ static size_t listed_options(const char *prog, char opts[][32], int *takes, size
 		while (*p == '-' && n < max) {
 			size_t w = strcspn(p, ", ");
 			value = p[w] == ' ' && p[w + 1] >= 'A' && p[w + 1] <= 'Z';
-			if (w < 32 && strncmp(p, "-tt", 3) && strncmp(p, "-xx", 3)) {
+			if (w < 32 && strncmp(p, "-tt", 3) && strncmp(p, "-xx", 3) && strncmp(p, "-yy", 3)) {
 				snprintf(opts[n], 32, "%.*s", (int)w, p);
 				n++;
 			}
@@ -119,7 +119,7 @@ Test(cli, every_listed_option_is_taken_in_any_position, .timeout = 120)
 				int k = 0;
 				argv[k++] = (char *)prog;
 				/* quiet unless the option is a trace option that needs the trace */
-				int trace_opt = !strcmp(o, "-o") || !strcmp(o, "-t") || !strcmp(o, "-T");
+				int trace_opt = !strcmp(o, "-o") || !strcmp(o, "-t") || !strcmp(o, "-T") || !strcmp(o, "-y");
 				if (!trace_opt && strcmp(o, "-q"))
 					argv[k++] = "-q";
 				char ofile[320];
