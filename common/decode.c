@@ -529,12 +529,48 @@ void dec_sockopt_value(struct sbuf *sb, int level, int optname, const void *val,
 
 /* ---- msghdr ------------------------------------------------------------ */
 
+static void cmsg_rights(struct sbuf *sb, const unsigned char *data, size_t dlen)
+{
+	int fds[64];
+	size_t nfd = dlen / sizeof(int);
+	if (nfd > sizeof fds / sizeof fds[0])
+		nfd = sizeof fds / sizeof fds[0];
+	memcpy(fds, data, nfd * sizeof(int));
+	dec_int_array(sb, fds, nfd);
+}
+
+static void cmsg_creds(struct sbuf *sb, const unsigned char *data, size_t dlen)
+{
+	(void)dlen;
+	struct ucred u;
+	memcpy(&u, data, sizeof u);
+	sb_printf(sb, "{pid=%d, uid=%u, gid=%u}", u.pid, u.uid, u.gid);
+}
+
+static void cmsg_string(struct sbuf *sb, const unsigned char *data, size_t dlen)
+{
+	dec_str(sb, data, dlen, -1);
+}
+
+/* What strace prints as cmsg_data, and the least data it needs to print it
+ * (with less, or for any other message, no cmsg_data is printed). */
+static const struct {
+	int level, type;
+	size_t min_len;
+	void (*print)(struct sbuf *sb, const unsigned char *data, size_t dlen);
+} cmsg_printers[] = {
+	{ SOL_SOCKET, SCM_RIGHTS, sizeof(int), cmsg_rights },
+	{ SOL_SOCKET, SCM_CREDENTIALS, sizeof(struct ucred), cmsg_creds },
+	{ SOL_SOCKET, 3 /* SCM_SECURITY */, 1, cmsg_string },
+};
+
 /*
  * The control messages, walked as strace walks them: a header is read only
  * when msg_controllen still holds a whole one, a message's data is cut to
  * what the buffer holds whatever its cmsg_len says, and a cmsg_len that
  * would not move on (shorter than a header) or runs past the end stops the
- * walk. Bytes left over that cannot hold a header print as "...".
+ * walk. Bytes left over that cannot hold a header print as "..." with their
+ * address.
  */
 static void dec_cmsgs(struct sbuf *sb, const struct msghdr *msg)
 {
@@ -554,29 +590,18 @@ static void dec_cmsgs(struct sbuf *sb, const struct msghdr *msg)
 		sb_printf(sb, "{cmsg_len=%zu, cmsg_level=", (size_t)c.cmsg_len);
 		dec_xval(sb, xlat_sol, (unsigned)c.cmsg_level, "SOL_???", 0);
 		sb_puts(sb, ", cmsg_type=");
+		if (c.cmsg_level == SOL_SOCKET)
+			dec_xval(sb, xlat_scm, (unsigned)c.cmsg_type, "SCM_???", 0);
+		else
+			sb_printf(sb, "%#x", c.cmsg_type);
 		size_t have = c.cmsg_len < left ? c.cmsg_len : left;
 		size_t dlen = have > hdr ? have - hdr : 0;
-		const unsigned char *data = p + hdr;
-		if (c.cmsg_level == SOL_SOCKET) {
-			dec_xval(sb, xlat_scm, (unsigned)c.cmsg_type, "SCM_???", 0);
-		} else {
-			sb_printf(sb, "%#x", c.cmsg_type);
-		}
-		sb_puts(sb, ", cmsg_data=");
-		if (c.cmsg_level == SOL_SOCKET && c.cmsg_type == SCM_RIGHTS) {
-			int fds[64];
-			size_t nfd = dlen / sizeof(int);
-			if (nfd > sizeof fds / sizeof fds[0])
-				nfd = sizeof fds / sizeof fds[0];
-			memcpy(fds, data, nfd * sizeof(int));
-			dec_int_array(sb, fds, nfd);
-		} else if (c.cmsg_level == SOL_SOCKET && c.cmsg_type == SCM_CREDENTIALS &&
-			   dlen >= sizeof(struct ucred)) {
-			struct ucred u;
-			memcpy(&u, data, sizeof u);
-			sb_printf(sb, "{pid=%d, uid=%u, gid=%u}", u.pid, u.uid, u.gid);
-		} else {
-			dec_str(sb, data, dlen, -1);
+		for (size_t i = 0; i < sizeof cmsg_printers / sizeof cmsg_printers[0]; i++) {
+			if (cmsg_printers[i].level == c.cmsg_level && cmsg_printers[i].type == c.cmsg_type &&
+			    dlen >= cmsg_printers[i].min_len) {
+				sb_puts(sb, ", cmsg_data=");
+				cmsg_printers[i].print(sb, p + hdr, dlen);
+			}
 		}
 		sb_putc(sb, '}');
 		if (have < hdr) {        /* a cmsg_len too short to move on */
