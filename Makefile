@@ -34,6 +34,9 @@ CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcryp
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -MMD -MP -pthread
 LDFLAGS += -pthread
+# make check-sanitize builds a copy of the tree with these (see below).
+CFLAGS += $(SANITIZE)
+LDFLAGS += $(SANITIZE)
 CPPFLAGS += $(MNL_CFLAGS) $(CRYPTO_CFLAGS)
 LDLIBS += $(MNL_LIBS) $(CRYPTO_LIBS)
 
@@ -64,7 +67,7 @@ TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
 # Criterion's own parallelism; each test runs in its own process.
 TEST_JOBS ?= 2
 
-.PHONY: all demo test bench bench-deps deps install clean
+.PHONY: all demo test bench bench-deps deps install clean fuzz fuzz-replay check-sanitize
 # Objects are kept between builds.
 .SECONDARY:
 all: $(PROGS)
@@ -104,8 +107,57 @@ build/tests/tool_%: build/tests/tool_%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-test: all $(TEST_RUNNER) $(TOOLS)
+test: all $(TEST_RUNNER) $(TOOLS) fuzz-replay
 	$(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
+
+# ---- fuzzing (tests/fuzz/) ------------------------------------------------------------
+#
+# tests/fuzz/fuzz_NAME.c is a libFuzzer harness for one parser of bytes from
+# outside, tests/fuzz/corpus/NAME/ its seeds and the inputs that once crashed
+# it (crash-*: regression inputs).
+#   make test            replays every corpus once through each harness (plain build)
+#   make fuzz            runs each harness FUZZ_SECONDS seconds under libFuzzer with
+#                        ASan and UBSan (clang); any crash, leak or timeout fails it
+#                        and leaves the input in build/fuzz/crash-NAME-*
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Wno-gnu-variable-sized-type-not-at-end -MMD -MP -pthread $(FUZZ_SAN)
+FUZZ_NAMES := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=build/fuzz/replay/fuzz_%)
+FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/bin/fuzz_%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_LIB := build/fuzz/libsockfam.a
+
+build/fuzz/replay/fuzz_%: build/tests/fuzz/fuzz_%.o build/tests/fuzz/replay.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-replay: $(FUZZ_REPLAYS)
+	@for f in $(FUZZ_NAMES); do build/fuzz/replay/fuzz_$$f tests/fuzz/corpus/$$f || exit 1; done
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+build/fuzz/bin/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_NAMES); do \
+	  mkdir -p build/fuzz/corpus/$$f; \
+	  echo "== fuzz_$$f: $(FUZZ_SECONDS) s"; \
+	  build/fuzz/bin/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -close_fd_mask=1 -print_final_stats=1 -artifact_prefix=build/fuzz/crash-$$f- \
+	    build/fuzz/corpus/$$f tests/fuzz/corpus/$$f 2>build/fuzz/fuzz_$$f.log \
+	    || { tail -n 60 build/fuzz/fuzz_$$f.log; echo "fuzz_$$f FAILED: the input is build/fuzz/crash-$$f-*"; exit 1; }; \
+	  grep -E '^(stat::number_of_executed_units|stat::new_units_added|Done )' build/fuzz/fuzz_$$f.log; \
+	done
 
 # Speed is measured here, never asserted by a test.
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
@@ -144,4 +196,4 @@ install: all
 clean:
 	rm -rf build bin
 
--include $(wildcard build/*/*.d build/*/*/*.d)
+-include $(wildcard build/*/*.d build/*/*/*.d build/fuzz/obj/*/*.d build/fuzz/obj/*/*/*.d)
