@@ -37,6 +37,7 @@ LDFLAGS += -pthread
 # make check-sanitize builds a copy of the tree with these (see below).
 CFLAGS += $(SANITIZE)
 LDFLAGS += $(SANITIZE)
+LDLIBS += $(SANITIZE_LIBS)
 CPPFLAGS += $(MNL_CFLAGS) $(CRYPTO_CFLAGS)
 LDLIBS += $(MNL_LIBS) $(CRYPTO_LIBS)
 
@@ -76,7 +77,7 @@ build/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(LIB): $(LIB_OBJ) $(LIB_LIST)
+$(LIB): $(LIB_OBJ) $(LIB_LIST) $(SANITIZE_LIBS)
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
@@ -158,6 +159,43 @@ fuzz: $(FUZZ_BINS)
 	    || { tail -n 60 build/fuzz/fuzz_$$f.log; echo "fuzz_$$f FAILED: the input is build/fuzz/crash-$$f-*"; exit 1; }; \
 	  grep -E '^(stat::number_of_executed_units|stat::new_units_added|Done )' build/fuzz/fuzz_$$f.log; \
 	done
+
+# ---- the suite under sanitizers -------------------------------------------------------
+#
+# make check-sanitize: the whole Criterion suite (and the corpus replays) with every
+# program, tool and the runner built with ASan+UBSan, LeakSanitizer on; then
+# the tests of the threaded models with ThreadSanitizer. Each build is a copy of
+# the tree made of links (build/sanitize/asan, build/sanitize/tsan) with its own
+# build/ and bin/, so the normal build is not touched. LeakSanitizer cannot run
+# under ptrace: every program of the ASan build is linked with tests/san/lsan_hook.c,
+# which skips the leak check in a process that strace traces, and only there.
+SAN_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+SAN_TSAN := -fsanitize=thread
+SAN_ENV_ASAN := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+SAN_ENV_TSAN := TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp
+# The tests where threads serve clients: every model's tests, and the services' ones
+# that run under --model thread and prethread.
+TSAN_TESTS ?= @(models|chat|cmd|upload|tls)/*
+
+define san_tree
+	@mkdir -p build/sanitize/$(1)
+	@for e in $$(ls -A | grep -v -x -e build -e bin -e .git); do ln -sfn ../../../$$e build/sanitize/$(1)/$$e; done
+endef
+
+check-sanitize:
+	$(call san_tree,asan)
+	$(MAKE) -C build/sanitize/asan SANITIZE="$(SAN_ASAN)" SANITIZE_LIBS=build/tests/san/lsan_hook.o \
+	  build/tests/san/lsan_hook.o
+	$(MAKE) -C build/sanitize/asan SANITIZE="$(SAN_ASAN)" SANITIZE_LIBS=build/tests/san/lsan_hook.o \
+	  all build/tests/run $(TOOLS) $(FUZZ_REPLAYS)
+	cd build/sanitize/asan && $(SAN_ENV_ASAN) $(MAKE) SANITIZE="$(SAN_ASAN)" \
+	  SANITIZE_LIBS=build/tests/san/lsan_hook.o test
+	$(call san_tree,tsan)
+	$(MAKE) -C build/sanitize/tsan SANITIZE="$(SAN_TSAN)" all build/tests/run $(TOOLS)
+	cd build/sanitize/tsan && $(SAN_ENV_TSAN) build/tests/run --jobs=$(TEST_JOBS) --short-filename \
+	  --filter '$(TSAN_TESTS)'
 
 # Speed is measured here, never asserted by a test.
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))

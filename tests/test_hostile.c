@@ -37,38 +37,39 @@ static void ho_opts(int verbose)
 	decode_opts.verbose = verbose;
 }
 
-/* nlmsg_len 0xfffffffd aligns to 0 in 32 bits: the walk never moved on, and
- * under -v (no cut-off after 32 messages) it printed until memory ran out. */
-Test(hostile, nlmsg_len_that_aligns_to_zero_is_one_message, .timeout = 20)
+/* Decodes `size` bytes of NETLINK_ROUTE messages from a heap block of exactly
+ * that size (-v when verbose) and expects `want`. */
+static void ho_netlink(const uint32_t *words, size_t size, int verbose, const char *want)
 {
-	ho_opts(1);
-	uint32_t words[12] = { 0xfffffffd, RTM_GETLINK, 7 };
-	uint32_t *buf = ho_dup(words, sizeof words);
+	ho_opts(verbose);
+	void *buf = ho_dup(words, size);
 	struct sbuf sb = SBUF_INIT;
-	dec_netlink(&sb, NETLINK_ROUTE, buf, sizeof words);
-	cr_expect_str_eq(sb_str(&sb),
-			 "[{nlmsg_len=4294967293, nlmsg_type=RTM_GETLINK, nlmsg_flags=0, nlmsg_seq=7, nlmsg_pid=0}, "
-			 "{ifi_family=AF_UNSPEC, ifi_type=ARPHRD_NETROM, ifi_index=0, ifi_flags=0, ifi_change=0}, "
-			 "{nla_len=0, nla_type=IFLA_UNSPEC}]");
+	dec_netlink(&sb, NETLINK_ROUTE, buf, size);
+	cr_expect_str_eq(sb_str(&sb), want);
 	sb_free(&sb);
 	free(buf);
 	ho_opts(0);
 }
 
+/* nlmsg_len 0xfffffffd aligns to 0 in 32 bits: the walk never moved on, and
+ * under -v (no cut-off after 32 messages) it printed until memory ran out. */
+Test(hostile, nlmsg_len_that_aligns_to_zero_is_one_message, .timeout = 20)
+{
+	uint32_t words[12] = { 0xfffffffd, RTM_GETLINK, 7 };
+	ho_netlink(words, sizeof words, 1,
+		   "[{nlmsg_len=4294967293, nlmsg_type=RTM_GETLINK, nlmsg_flags=0, nlmsg_seq=7, nlmsg_pid=0}, "
+		   "{ifi_family=AF_UNSPEC, ifi_type=ARPHRD_NETROM, ifi_index=0, ifi_flags=0, ifi_change=0}, "
+		   "{nla_len=0, nla_type=IFLA_UNSPEC}]");
+}
+
 /* NLMSG_ERROR with error = INT_MIN: its negation overflowed. */
 Test(hostile, error_int_min_is_a_number)
 {
-	ho_opts(0);
 	uint32_t words[9] = { 36, NLMSG_ERROR, 0, 0, 0x80000000u, NLMSG_HDRLEN, RTM_GETADDR, 0, 0 };
-	uint32_t *buf = ho_dup(words, sizeof words);
-	struct sbuf sb = SBUF_INIT;
-	dec_netlink(&sb, NETLINK_ROUTE, buf, sizeof words);
-	cr_expect_str_eq(sb_str(&sb),
-			 "[{nlmsg_len=36, nlmsg_type=NLMSG_ERROR, nlmsg_flags=0, nlmsg_seq=0, nlmsg_pid=0}, "
-			 "{error=-2147483648, msg={nlmsg_len=16, nlmsg_type=RTM_GETADDR, nlmsg_flags=0, "
-			 "nlmsg_seq=0, nlmsg_pid=0}}]");
-	sb_free(&sb);
-	free(buf);
+	ho_netlink(words, sizeof words, 0,
+		   "[{nlmsg_len=36, nlmsg_type=NLMSG_ERROR, nlmsg_flags=0, nlmsg_seq=0, nlmsg_pid=0}, "
+		   "{error=-2147483648, msg={nlmsg_len=16, nlmsg_type=RTM_GETADDR, nlmsg_flags=0, "
+		   "nlmsg_seq=0, nlmsg_pid=0}}]");
 }
 
 /* A sockaddr_in6 of 25 bytes: sin6_scope_id was read whole, 3 bytes past it;

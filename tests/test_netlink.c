@@ -603,6 +603,8 @@ Test(netlink_monitor, forged_huge_length_costs_one_line, .timeout = 60)
 			      "nlmsg_seq=7, nlmsg_pid=0}, {ifi_family=AF_UNSPEC, "),
 		  "not the one-message line strace prints:\n%s", err);
 	cr_expect(strstr(err, "netlink-monitor: ignored a datagram from port id"), "%s", err);
+	free(err);
+	free(out);
 }
 
 /* ---- bad input -------------------------------------------------------------- */
