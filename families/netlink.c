@@ -161,7 +161,7 @@ int nl_transact(struct nl_sock *ns, struct nlmsghdr *req, nl_msg_cb cb, void *da
 			continue;
 		}
 		int len = (int)n;
-		for (const struct nlmsghdr *h = (const void *)ns->buf; mnl_nlmsg_ok(h, len);
+		for (const struct nlmsghdr *h = (const void *)ns->buf; nl_msg_ok(h, len);
 		     h = mnl_nlmsg_next(h, &len)) {
 			if (h->nlmsg_pid != ns->portid || h->nlmsg_seq != req->nlmsg_seq) {
 				fprintf(stderr, "%s: ignored a message for port id %u, sequence %u "

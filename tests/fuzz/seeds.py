@@ -118,3 +118,10 @@ crash("sockaddr", "inet6-25-bytes", OPTS + in6 + b"\x01")
 # a cmsg_len past the control buffer: its data was read past the end
 big = struct.pack("=Qii", 4096, 1, 1) + struct.pack("=i", 3)
 crash("msghdr", "cmsg-len-past-end", OPTS + b"\x00" + bytes([len(name)]) + name + b"\x01abcd" + bytes([len(big)]) + big + b"x")
+
+# ---- nlrows: the netlink seeds without the trace-options byte (byte 1 picks the protocol)
+src = "tests/fuzz/corpus/netlink"
+for f in sorted(os.listdir(src)):
+    if f.startswith("seed-"):
+        with open(os.path.join(src, f), "rb") as fh:
+            put("nlrows", f[len("seed-"):], fh.read()[1:])
