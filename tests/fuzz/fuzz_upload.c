@@ -1,6 +1,9 @@
 /*
  * fuzz_upload: the upload server's header from a peer, "UPLOAD <size>
- * <name>": whatever it takes must be a name that stays in the directory.
+ * <name>" (whatever it takes must be a name that stays in the directory),
+ * and the same bytes as the server's answer to a client's upload
+ * ("OK <size> <sha256>" or "error: ..."), which the client must judge without
+ * reading past them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,5 +29,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	sb_free(&why);
+
+	/* the client's side: an empty file sent, then these bytes as the answer */
+	static struct session s = { .prog = "fuzz_upload", .upload = "/dev/null" };
+	struct upload *u = upload_open(&s);
+	const char *msg;
+	size_t mlen;
+	if (!u)
+		abort();
+	while (upload_next(u, &msg, &mlen) == 1)
+		;
+	char *answer = fuzz_dup(data, size);
+	upload_answer(u, answer, size);
+	upload_close(u);
+	free(answer);
 	return 0;
 }

@@ -125,3 +125,7 @@ for f in sorted(os.listdir(src)):
     if f.startswith("seed-"):
         with open(os.path.join(src, f), "rb") as fh:
             put("nlrows", f[len("seed-"):], fh.read()[1:])
+
+# ---- upload: the server's answers, as the client reads them
+put("upload", "answer-ok", b"OK 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+put("upload", "answer-error", b"error: the name holds a '/'")
