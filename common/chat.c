@@ -2,7 +2,8 @@
  * chat: a conversation (--service chat). Each line a client types goes to
  * everyone else connected and to the person at the server; what that person
  * types goes to every client. Under iterative it is a conversation of two,
- * one client after another; under select, poll and epoll, a room. Either
+ * one client after another; under thread, prethread, select, poll and
+ * epoll, a room (the thread models through mailboxes: server.c). Either
  * side ends it with a line "/quit" or the end of its input, and the others
  * are told who left; the server then waits for the next person.
  */
@@ -66,31 +67,14 @@ static void chat_closed(struct conn *c)
 	announce(c->sv, c, text);
 }
 
-static int end_one(struct conn *c, void *arg)
-{
-	(void)arg;
-	conn_send(c, "*** the server left", 19);
-	c->ending = 1;
-	return 0;
-}
-
-static int count_one(struct conn *c, void *arg)
-{
-	(void)c;
-	++*(int *)arg;
-	return 0;
-}
-
 static void chat_keyboard(struct server *sv, const char *line, size_t n)
 {
 	if (!line || is_quit(line, n)) {
 		/* the person at the server leaves: everyone is told and let go; the
 		 * server goes on taking the next people */
-		int here = 0;
-		sv->each_conn(sv, count_one, &here);
-		if (line || here)
+		if (line || sv_room_count(sv))
 			sv_say(sv, "*** you left the chat%s", line ? "" : " (end of input)");
-		sv->each_conn(sv, end_one, NULL);
+		sv_room_end(sv, "*** the server left", 19);
 		return;
 	}
 	char msg[1200];
@@ -100,7 +84,7 @@ static void chat_keyboard(struct server *sv, const char *line, size_t n)
 
 const struct service service_chat = {
 	.name = "chat",
-	.summary = "a conversation; under select, poll, epoll a room",
+	.summary = "a conversation; a room under thread, prethread, select, poll, epoll",
 	.opened = chat_opened,
 	.data = chat_data,
 	.closed = chat_closed,

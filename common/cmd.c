@@ -21,10 +21,15 @@
  * --framing length, on seqpacket and on datagrams the output is one message
  * and the status another.
  *
- * Under every model: the wait happens inside data(), bounded by the time
- * limit. Under select/poll/epoll that holds every other client of the loop
- * for as long as the command runs (at most --cmd-timeout seconds); under
- * the others only this client waits.
+ * Where the wait happens depends on the model. Under the blocking models
+ * (iterative, fork, thread, prefork, prethread) it happens inside data(),
+ * and only this client waits. Under select, poll and epoll the pipe joins
+ * the loop (sv_side_wait): data() returns at once, the loop watches the pipe
+ * beside every socket, and cmd_side() reads the output as it comes and
+ * answers when the command ends or its time is up. Meanwhile this client's
+ * next commands wait unread, so answers keep their order, and every other
+ * client is served as usual. (On datagrams the wait stays inside data():
+ * a datagram has no connection to hold it.)
  */
 #define _GNU_SOURCE
 #include "server.h"
@@ -268,27 +273,50 @@ static void __attribute__((noreturn)) child(const struct command *cmd, char **ar
 	_exit(127);
 }
 
-/* Runs cmd; its output (up to `max` bytes) into out, the status line into
- * status. */
-static void run(struct conn *c, const struct command *cmd, char **argv, size_t max, struct sbuf *out,
-		struct sbuf *status)
+/* One command running for a connection. */
+struct job {
+	const struct command *cmd;
+	pid_t pid;
+	int fd;                       /* the read end of its output's pipe */
+	struct timespec t0;
+	int timeout_s;
+	size_t max, total;            /* output kept at most; output seen */
+	struct sbuf out;              /* what is sent back */
+	char *tmp;                    /* one read (a pipe's buffer) */
+};
+
+enum job_end { RAN, TIMED_OUT, STOPPED };
+
+#define JOB_READ 65536   /* a pipe's buffer: one read takes what it holds */
+
+/* Starts cmd: 0, or -1 with the reason in status (nothing runs). */
+static int job_start(struct conn *c, struct job *j, const struct command *cmd, char **argv, size_t max,
+		     struct sbuf *status)
 {
 	struct server *sv = c->sv;
-	int timeout_s = sv->o->cmd_timeout_s ? sv->o->cmd_timeout_s : CMD_TIMEOUT_DEFAULT;
+	memset(j, 0, sizeof *j);
+	j->cmd = cmd;
+	j->max = max;
+	j->timeout_s = sv->o->cmd_timeout_s ? sv->o->cmd_timeout_s : CMD_TIMEOUT_DEFAULT;
+	j->fd = -1;
+	j->tmp = malloc(JOB_READ);
+	if (!j->tmp) {
+		sb_printf(status, "[error: out of memory: not run]");
+		return -1;
+	}
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		sb_printf(status, "[error: no pipe for the command's output (%s): not run]", strerrorname_np(errno));
-		return;
+		return -1;
 	}
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull < 0) {
 		sb_printf(status, "[error: cannot open /dev/null (%s): not run]", strerrorname_np(errno));
 		close(p[0]);
 		close(p[1]);
-		return;
+		return -1;
 	}
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_MONOTONIC, &j->t0);
 	sv_log_flush();
 	pid_t pid = t_fork();
 	if (pid == 0)
@@ -300,68 +328,83 @@ static void run(struct conn *c, const struct command *cmd, char **argv, size_t m
 		close(p[0]);
 		sv_log(sv, "%s: no process for %s (%s): not run", c->who, cmd->name, strerrorname_np(fork_errno));
 		sb_printf(status, "[error: no process for the command (%s): not run]", strerrorname_np(fork_errno));
-		return;
+		return -1;
 	}
-	enum { RAN, TIMED_OUT, STOPPED } end = RAN;
-	size_t total = 0;
-	size_t tmpsize = 65536;   /* a pipe's buffer: one read takes what it holds */
-	char *tmp = malloc(tmpsize);
-	if (!tmp) {
-		t_kill(pid, SIGKILL);
-		tmpsize = 0;
-	}
-	for (;;) {
-		long left = timeout_s * 1000L - ms_since(&t0);
-		if (!tmp)
-			break;
-		if (io_stop || left <= 0) {
-			end = io_stop ? STOPPED : TIMED_OUT;
-			t_kill(pid, SIGKILL);
-			break;
-		}
-		struct pollfd pf = { p[0], POLLIN, 0 };
-		int r = t_poll(&pf, 1, (int)left);
-		if (r <= 0)
-			continue;   /* EINTR, or the time is up: looked at above */
-		ssize_t n = read(p[0], tmp, tmpsize);
-		if (n == 0)
-			break;
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			break;
-		}
-		total += (size_t)n;
-		if (out->len < max)
-			sb_putn(out, tmp, (size_t)n < max - out->len ? (size_t)n : max - out->len);
-	}
-	free(tmp);
-	close(p[0]);
+	j->pid = pid;
+	j->fd = p[0];
+	return 0;
+}
+
+/* One read of the command's output (the pipe is readable): 1 more may come,
+ * 0 it ended (or can no longer be read). */
+static int job_take(struct job *j)
+{
+	ssize_t n = read(j->fd, j->tmp, JOB_READ);
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return 0;
+	j->total += (size_t)n;
+	if (j->out.len < j->max)
+		sb_putn(&j->out, j->tmp, (size_t)n < j->max - j->out.len ? (size_t)n : j->max - j->out.len);
+	return 1;
+}
+
+/* The command ended (or is to be ended: then it is killed first): its
+ * pipe closed, its status taken with wait4, and the status line into
+ * status (j->out stays, for the answer). */
+static void job_finish(struct conn *c, struct job *j, enum job_end end, struct sbuf *status)
+{
+	if (end != RAN)
+		t_kill(j->pid, SIGKILL);
+	close(j->fd);
+	j->fd = -1;
+	free(j->tmp);
+	j->tmp = NULL;
 	int st = 0;
 	pid_t w;
-	while ((w = t_wait4(pid, &st, 0)) < 0 && errno == EINTR)
+	while ((w = t_wait4(j->pid, &st, 0)) < 0 && errno == EINTR)
 		;
-	long ms = ms_since(&t0);
+	long ms = ms_since(&j->t0);
 	if (w < 0)
 		sb_printf(status, "[error: the command's status was lost (%s)", strerrorname_np(errno));
-	else if (!tmpsize)
-		sb_printf(status, "[error: out of memory for the command's output: killed");
 	else if (end == TIMED_OUT)
-		sb_printf(status, "[killed by SIGKILL after the %d s time limit", timeout_s);
+		sb_printf(status, "[killed by SIGKILL after the %d s time limit", j->timeout_s);
 	else if (end == STOPPED)
-		sb_printf(status, "[killed by SIGKILL: the server is stopping");
+		sb_printf(status, "[killed by SIGKILL: %s", io_stop ? "the server is stopping" : "the client is gone");
 	else if (WIFEXITED(st))
 		sb_printf(status, "[exit %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
 		sb_printf(status, "[killed by SIG%s", sigabbrev_np(WTERMSIG(st)) ?: "?");
 	else
 		sb_printf(status, "[ended with status %#x", st);
-	if (total > out->len)
-		sb_printf(status, "; output cut: %zu of %s%zu bytes sent (the limit is %zu)", out->len,
-			  end == RAN ? "" : "at least ", total, max);
+	if (j->total > j->out.len)
+		sb_printf(status, "; output cut: %zu of %s%zu bytes sent (the limit is %zu)", j->out.len,
+			  end == RAN ? "" : "at least ", j->total, j->max);
 	sb_putc(status, ']');
-	sv_log(sv, "%s: ran %s (pid %d, %s) in %ld ms: %s", c->who, cmd->name, (int)pid, cmd->path, ms,
-	       sb_str(status));
+	sv_log(c->sv, "%s: ran %s (pid %d, %s) in %ld ms: %s", c->who, j->cmd->name, (int)j->pid, j->cmd->path,
+	       ms, sb_str(status));
+}
+
+/* The blocking models: waits here, in poll on the pipe, until the command
+ * ends or its time is up. */
+static void job_wait(struct conn *c, struct job *j, struct sbuf *status)
+{
+	enum job_end end = RAN;
+	for (;;) {
+		long left = j->timeout_s * 1000L - ms_since(&j->t0);
+		if (io_stop || left <= 0) {
+			end = io_stop ? STOPPED : TIMED_OUT;
+			break;
+		}
+		struct pollfd pf = { j->fd, POLLIN, 0 };
+		int r = t_poll(&pf, 1, (int)left);
+		if (r <= 0)
+			continue;   /* EINTR, or the time is up: looked at above */
+		if (!job_take(j))
+			break;
+	}
+	job_finish(c, j, end, status);
 }
 
 /* ---- the answer ---------------------------------------------------------------------------- */
@@ -416,6 +459,16 @@ static void help_text(struct sbuf *out, int timeout_s, size_t max)
 	}
 }
 
+/* The command ran (or could not): its answer goes out, and what the job
+ * held is freed. */
+static int job_answer(struct conn *c, struct job *j, struct sbuf *status)
+{
+	int r = answer(c, &j->out, status);
+	sb_free(&j->out);
+	free(j->tmp);
+	return r;
+}
+
 static int cmd_data(struct conn *c, char *buf, size_t n)
 {
 	/* the line's end: a CR from a terminal or a Windows peer, and under
@@ -426,7 +479,8 @@ static int cmd_data(struct conn *c, char *buf, size_t n)
 		n--;
 	char *line = malloc(n + 1);
 	char **argv = malloc((CMD_ARGS_MAX + 1) * sizeof *argv);
-	struct sbuf err = SBUF_INIT, out = SBUF_INIT, status = SBUF_INIT;
+	struct sbuf err = SBUF_INIT, status = SBUF_INIT;
+	struct job job = { .fd = -1 };
 	size_t max = CMD_OUTPUT_MAX;
 	if ((c->dgram || c->sv->s->kind->type != SOCK_STREAM) && max > c->sv->bufsize)
 		max = c->sv->bufsize;   /* the output must fit one record or datagram */
@@ -438,28 +492,74 @@ static int cmd_data(struct conn *c, char *buf, size_t n)
 		line[n] = '\0';
 		int help;
 		const struct command *cmd = cmd_parse(line, n, argv, &help, &err);
-		if (cmd) {
-			run(c, cmd, argv, max, &out, &status);
+		if (cmd && job_start(c, &job, cmd, argv, max, &status) == 0) {
+			struct job *held;
+			if (sv_side_possible(c) && (held = malloc(sizeof *held))) {
+				/* the event models: the loop waits for the pipe with
+				 * everyone else, and calls cmd_side */
+				*held = job;
+				if (sv_side_wait(c, held->fd, held->timeout_s * 1000L) == 0) {
+					c->state = held;
+					goto out;
+				}
+				free(held);
+			}
+			job_wait(c, &job, &status);
 		} else if (help) {
-			help_text(&out, c->sv->o->cmd_timeout_s ? c->sv->o->cmd_timeout_s : CMD_TIMEOUT_DEFAULT, max);
+			help_text(&job.out, c->sv->o->cmd_timeout_s ? c->sv->o->cmd_timeout_s : CMD_TIMEOUT_DEFAULT,
+				  max);
 			sb_printf(&status, "[exit 0]");
-		} else {
+		} else if (!cmd) {
 			sv_log(c->sv, "%s: refused a command of %zu bytes: %s", c->who, n, sb_str(&err));
 			sb_printf(&status, "[error: %s]", sb_str(&err));
 		}
 	}
-	r = answer(c, &out, &status);
+	r = job_answer(c, &job, &status);
+out:
 	free(line);
 	free(argv);
 	sb_free(&err);
-	sb_free(&out);
 	sb_free(&status);
 	return r;
+}
+
+/* The event models: the pipe of c's command is readable, or its time is up. */
+static void cmd_side(struct conn *c, int timed_out)
+{
+	struct job *j = c->state;
+	if (!timed_out && job_take(j))
+		return;   /* more may come */
+	sv_side_done(c);
+	struct sbuf status = SBUF_INIT;
+	job_finish(c, j, timed_out ? TIMED_OUT : RAN, &status);
+	c->state = NULL;
+	if (job_answer(c, j, &status) < 0)
+		c->failed = 1;
+	free(j);
+	sb_free(&status);
+}
+
+/* The client left (or the server stops) while its command runs: the
+ * command is killed and reaped. */
+static void cmd_closed(struct conn *c)
+{
+	struct job *j = c->state;
+	if (!j)
+		return;
+	sv_side_done(c);
+	struct sbuf status = SBUF_INIT;
+	job_finish(c, j, STOPPED, &status);
+	sb_free(&j->out);
+	free(j);
+	c->state = NULL;
+	sb_free(&status);
 }
 
 const struct service service_cmd = {
 	.name = "cmd",
 	.summary = "runs allow-listed commands (no shell); try help",
 	.data = cmd_data,
+	.side = cmd_side,
+	.closed = cmd_closed,
 	.runs_commands = 1,
 };

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -423,6 +424,7 @@ struct tpool {
 	pthread_mutex_t mu;
 	pthread_cond_t changed;
 	int said_full;
+	int changed_fd;         /* eventfd written when a thread ends (prethread's keyboard), or -1 */
 };
 
 /* Under the pool's lock: the connection of the slot is about to be closed. */
@@ -443,6 +445,12 @@ static void slot_finished(struct tpool *tp, struct tslot *sl)
 	tp->done_head = (int)(sl - tp->slots);
 	tp->active--;
 	pthread_cond_broadcast(&tp->changed);
+	if (tp->changed_fd >= 0) {
+		uint64_t one = 1;
+		if (write(tp->changed_fd, &one, sizeof one) < 0) {
+			/* full only after 2^64 - 2 ends: the main thread is awake */
+		}
+	}
 	pthread_mutex_unlock(&tp->mu);
 }
 
@@ -480,6 +488,7 @@ static int tpool_init(struct tpool *tp, int n)
 		tp->free_list[tp->nfree++] = n - 1 - i;
 	}
 	tp->done_head = -1;
+	tp->changed_fd = -1;
 	pthread_mutex_init(&tp->mu, NULL);
 	pthread_cond_init(&tp->changed, NULL);
 	return 0;
@@ -509,6 +518,8 @@ static void tpool_join_all(struct tpool *tp)
 			break;
 	}
 	join_finished(tp);
+	if (tp->changed_fd >= 0)
+		close(tp->changed_fd);
 	pthread_mutex_destroy(&tp->mu);
 	pthread_cond_destroy(&tp->changed);
 	free(tp->slots);
@@ -602,6 +613,23 @@ static int serve_thread(struct server *sv)
 			continue;
 		}
 		tp.said_full = 0;
+		if (sv->kbd_on) {
+			/* a room with a person at the server: the keyboard and the
+			 * listening socket at once (the threads never read stdin) */
+			struct pollfd p[2] = { { sv->lfd, POLLIN, 0 }, { STDIN_FILENO, POLLIN, 0 } };
+			if (sv_before_block())
+				break;
+			int n = t_poll(p, 2, -1);
+			if (n < 0 && errno != EINTR) {
+				skel_fail(sv->s, "poll", errno, "waiting for clients and the keyboard");
+				sv->rc = 1;
+				break;
+			}
+			if (n > 0 && p[1].revents)
+				sv_keyboard(sv);
+			if (n <= 0 || !p[0].revents)
+				continue;
+		}
 		struct endpoint peer;
 		int fd = next_client(sv, &peer);
 		if (fd == NEXT_AGAIN)
@@ -707,6 +735,29 @@ static int serve_prethread(struct server *sv)
 			sv->rc = 1;
 			break;
 		}
+	if (sv->kbd_on && (tp.changed_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
+		sv_log(sv, "no eventfd for the pool (%s): the keyboard is not read", strerrorname_np(errno));
+	/* a room with a person at the server: the main thread reads the
+	 * keyboard, and a thread's end wakes it (tp.changed_fd) */
+	while (tp.changed_fd >= 0 && sv->kbd_on && !io_stop) {
+		pthread_mutex_lock(&tp.mu);
+		int left = tp.active;
+		pthread_mutex_unlock(&tp.mu);
+		if (!left || sv_before_block())
+			break;
+		struct pollfd p[2] = { { STDIN_FILENO, POLLIN, 0 }, { tp.changed_fd, POLLIN, 0 } };
+		int k = t_poll(p, 2, -1);
+		if (k < 0 && errno != EINTR) {
+			skel_fail(sv->s, "poll", errno, "waiting for the keyboard");
+			break;
+		}
+		if (k > 0 && p[0].revents)
+			sv_keyboard(sv);
+		uint64_t v;
+		if (k > 0 && p[1].revents && read(tp.changed_fd, &v, sizeof v) < 0) {
+			/* EAGAIN: another wakeup took it */
+		}
+	}
 	sigset_t stop, old;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
@@ -978,6 +1029,7 @@ struct evloop {
 	unsigned *watch;          /* what is asked for each descriptor */
 	int cap;
 	int nconns;
+	int nsides;               /* descriptors a service waits on (cmd's pipes) */
 	int listening;            /* the listening socket is watched */
 	struct timespec paused_until;   /* out of descriptors: not accepting until then */
 	int said_full;
@@ -1019,6 +1071,66 @@ static int ev_watch(struct evloop *L, int fd, unsigned events)
 	return 0;
 }
 
+/* The connection whose socket is fd (conns[] also holds, under their own
+ * descriptor, the connections a service waits for something for). */
+static struct conn *ev_conn_at(const struct evloop *L, int fd)
+{
+	struct conn *c = L->conns[fd];
+	return c && c->fd == fd ? c : NULL;
+}
+
+/* sv->side_watch: the descriptor a service waits on for c joins the loop
+ * (its readiness goes to the service's side()) or leaves it. */
+static int ev_side_watch(struct server *sv, struct conn *c, int on)
+{
+	struct evloop *L = sv->model_state;
+	int fd = c->side_fd;
+	if (!on) {
+		ev_watch(L, fd, 0);
+		L->conns[fd] = NULL;
+		L->nsides--;
+		return 0;
+	}
+	if (ev_grow(L, fd) < 0 || ev_watch(L, fd, W_IN) < 0)
+		return -1;
+	L->conns[fd] = c;
+	L->nsides++;
+	return 0;
+}
+
+/* The service's own wait for c ended or moved on: the messages it held
+ * back go on, then c waits for what it needs now. */
+static void ev_update(struct evloop *L, struct conn *c);
+static void ev_side(struct evloop *L, struct conn *c, int timed_out)
+{
+	L->sv->o->service->side(c, timed_out);
+	sv_conn_resume(L->sv, c);
+	ev_update(L, c);
+}
+
+/* The side waits whose deadline passed go to their service; then the
+ * timeout (ms) until the nearest deadline left lowers *timeout (a second
+ * pass: a wait that ended may have let the next one start, on any
+ * descriptor). */
+static void ev_side_deadlines(struct evloop *L, int *timeout)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		struct timespec t;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		for (int fd = 0; fd < L->cap && L->nsides; fd++) {
+			struct conn *c = L->conns[fd];
+			if (!c || c->side_fd != fd)
+				continue;
+			long ms = (c->side_deadline.tv_sec - t.tv_sec) * 1000L +
+				  (c->side_deadline.tv_nsec - t.tv_nsec + 999999L) / 1000000L;
+			if (pass == 0 && ms <= 0)
+				ev_side(L, c, 1);
+			else if (pass == 1 && (*timeout < 0 || ms < *timeout))
+				*timeout = ms > 0 ? (int)ms : 0;
+		}
+	}
+}
+
 static void ev_close(struct evloop *L, struct conn *c, const char *why)
 {
 	int fd = c->fd;
@@ -1036,7 +1148,7 @@ static void ev_close(struct evloop *L, struct conn *c, const char *why)
 static unsigned conn_events(const struct conn *c)
 {
 	unsigned ev = 0;
-	if (!c->ending && !sv_conn_backlogged(c))
+	if (!c->ending && !sv_conn_backlogged(c) && c->side_fd < 0 && !c->in_ended)
 		ev |= W_IN;
 	if (c->q)
 		ev |= c->out_waits_in ? W_IN : W_OUT;
@@ -1047,7 +1159,7 @@ static unsigned conn_events(const struct conn *c)
 
 static void ev_update(struct evloop *L, struct conn *c)
 {
-	if (c->failed || (c->ending && !c->q)) {
+	if (c->failed || (c->ending && !c->q && c->side_fd < 0)) {
 		ev_close(L, c, NULL);
 		return;
 	}
@@ -1150,9 +1262,9 @@ static int ev_idle(struct evloop *L, struct timespec *oldest)
 	int have = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	for (int fd = 0; fd < L->cap; fd++) {
-		struct conn *c = L->conns[fd];
-		if (!c)
-			continue;
+		struct conn *c = ev_conn_at(L, fd);
+		if (!c || c->side_fd >= 0)
+			continue;   /* (a service's own wait has its own deadline) */
 		if (sv_idle_expired(sv, c, &t)) {
 			char why[256];
 			snprintf(why, sizeof why, "%s %s for %d s (--idle): dropping it", c->who,
@@ -1172,7 +1284,7 @@ static void ev_each_conn(struct server *sv, int (*fn)(struct conn *c, void *arg)
 {
 	struct evloop *L = sv->model_state;
 	for (int fd = 0; fd < L->cap; fd++)
-		if (L->conns[fd] && fn(L->conns[fd], arg))
+		if (ev_conn_at(L, fd) && fn(L->conns[fd], arg))
 			break;
 }
 
@@ -1184,7 +1296,7 @@ static void ev_keyboard(struct evloop *L)
 	if (sv_keyboard(sv) < 0)
 		ev_watch(L, STDIN_FILENO, 0);
 	for (int fd = 0; fd < L->cap; fd++)
-		if (L->conns[fd])
+		if (ev_conn_at(L, fd))
 			ev_update(L, L->conns[fd]);
 }
 
@@ -1209,6 +1321,7 @@ static int ev_run(struct server *sv, const struct waiter *w)
 	L.listening = 1;
 	sv->model_state = &L;
 	sv->each_conn = ev_each_conn;
+	sv->side_watch = ev_side_watch;
 	if (sv->kbd_on && ev_watch(&L, STDIN_FILENO, W_IN) < 0)
 		sv->kbd_on = 0;
 	while (!io_stop) {
@@ -1247,6 +1360,8 @@ static int ev_run(struct server *sv, const struct waiter *w)
 				if (timeout < 0 || it < timeout)
 					timeout = it;
 			}
+			if (L.nsides)
+				ev_side_deadlines(&L, &timeout);
 		}
 		if (sv_before_block())
 			break;
@@ -1268,15 +1383,20 @@ static int ev_run(struct server *sv, const struct waiter *w)
 			} else if (fd == STDIN_FILENO && sv->kbd_on) {
 				ev_keyboard(&L);
 			} else if (fd >= 0 && fd < L.cap && L.conns[fd]) {
-				ev_conn(&L, L.conns[fd], r[i].events);
+				struct conn *c = L.conns[fd];
+				if (fd == c->side_fd)
+					ev_side(&L, c, 0);
+				else
+					ev_conn(&L, c, r[i].events);
 			}
 		}
 	}
 out:
 	/* stopped: the clients still here are closed (each sees the end of the stream) */
 	for (int fd = 0; fd < L.cap; fd++)
-		if (L.conns[fd])
+		if (ev_conn_at(&L, fd))
 			ev_close(&L, L.conns[fd], NULL);
+	sv->side_watch = NULL;
 	w->fini(L.ws);
 	free(L.conns);
 	free(L.watch);
@@ -1318,6 +1438,7 @@ static const struct model model_thread = {
 	.default_max = 1000,
 	.shared_fds = 1,
 	.serve = serve_thread,
+	.room_by_mail = 1,
 };
 static const struct model model_prefork = {
 	.name = "prefork",
@@ -1337,6 +1458,7 @@ static const struct model model_prethread = {
 	.limits_clients = 1,
 	.shared_fds = 1,
 	.serve = serve_prethread,
+	.room_by_mail = 1,
 };
 /* the event loops: every connection in one process; as many as descriptors allow */
 static const struct model model_select = {

@@ -15,12 +15,14 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,6 +198,7 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 	c->sv = sv;
 	c->fd = fd;
 	c->slot = -1;
+	c->side_fd = -1;
 	c->nonblocking = nonblocking;
 	c->qtail = &c->q;
 	c->tp = &plain_transport;
@@ -296,7 +299,7 @@ static void deliver_frames(struct server *sv, struct conn *c, int eof)
 	size_t len;
 	int r;
 	c->batching = 1;
-	while (!c->ending && !c->failed && (r = deframer_next(&c->frames, eof, &msg, &len, &err)) != 0) {
+	while (!c->ending && !c->failed && c->side_fd < 0 && (r = deframer_next(&c->frames, eof, &msg, &len, &err)) != 0) {
 		if (r < 0) {
 			c->batching = 0;
 			refuse(sv, c, sb_str(&err));
@@ -322,7 +325,7 @@ static void deliver_read(struct server *sv, struct conn *c, char *buf, size_t n)
 	struct sbuf err = SBUF_INIT;
 	size_t off = 0;
 	c->batching = 1;
-	while (!c->ending && !c->failed && off < n) {
+	while (!c->ending && !c->failed && c->side_fd < 0 && off < n) {
 		size_t start, len, used;
 		int r = sv->s->framing->next(buf + off, n - off, 0, sv->s->max_frame, &start, &len, &used, &err);
 		if (r == 0)
@@ -355,6 +358,10 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 		       c->mid_line ? ", in the middle of a line" : "");
 		if (c->framed && deframer_pending(&c->frames))
 			deliver_frames(sv, c, 1);
+		if (c->side_fd >= 0 && !c->failed) {
+			c->in_ended = 1;   /* the service's wait, and the messages after it, first */
+			return 1;
+		}
 		if (c->q && !c->failed) {
 			c->ending = 1;   /* (non-blocking) the answers still waiting go out first */
 			return 1;
@@ -403,6 +410,49 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 	return c->ending && !c->q ? 0 : 1;
 }
 
+/* ---- a service's own wait (cmd under the event models) ------------------------- */
+
+int sv_side_possible(const struct conn *c)
+{
+	return c->sv->side_watch && !c->dgram;
+}
+
+int sv_side_wait(struct conn *c, int fd, long ms)
+{
+	now(&c->side_deadline);
+	c->side_deadline.tv_sec += ms / 1000;
+	c->side_deadline.tv_nsec += (ms % 1000) * 1000000L;
+	if (c->side_deadline.tv_nsec >= 1000000000L) {
+		c->side_deadline.tv_sec++;
+		c->side_deadline.tv_nsec -= 1000000000L;
+	}
+	c->side_fd = fd;
+	if (c->sv->side_watch(c->sv, c, 1) < 0) {
+		c->side_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void sv_side_done(struct conn *c)
+{
+	if (c->side_fd < 0)
+		return;
+	c->sv->side_watch(c->sv, c, 0);
+	c->side_fd = -1;
+	now(&c->last);
+}
+
+void sv_conn_resume(struct server *sv, struct conn *c)
+{
+	if (c->side_fd >= 0 || c->failed)
+		return;
+	if (c->framed && deframer_pending(&c->frames))
+		deliver_frames(sv, c, c->in_ended);
+	if (c->in_ended && c->side_fd < 0)
+		c->ending = 1;   /* nothing more will come: close once the answers went */
+}
+
 static void drop_queue(struct conn *c)
 {
 	while (c->q) {
@@ -435,6 +485,158 @@ void sv_conn_close(struct server *sv, struct conn *c, const char *why)
 	c->fd = -1;
 }
 
+/* ---- thread rooms: a mailbox per connection -------------------------------------
+ *
+ * Under thread and prethread a room service (chat) reaches the other clients
+ * without writing to their sockets: a line for the room goes into each
+ * member's mailbox, under the room's lock, and an eventfd wakes the member's
+ * own thread, which waits in poll() for its client and its mailbox at once
+ * and sends what the mailbox holds. So each socket (and each TLS session) is
+ * written by one thread only, and a member that does not read fills only its
+ * own mailbox: past ROOM_BACKLOG bytes its lines are counted, not kept, and
+ * it is told how many it lost and let go.
+ */
+#define ROOM_BACKLOG (1 << 20)
+
+struct letter {
+	struct letter *next;
+	int end;                    /* end the connection once this went */
+	size_t n;
+	char msg[];
+};
+
+struct mailbox {
+	struct mailbox *next;       /* the room's members */
+	struct conn *c;
+	int efd;                    /* eventfd: letters came */
+	struct letter *head, **tail;
+	size_t bytes;
+	unsigned long lost;         /* lines not kept: the member did not keep up */
+};
+
+struct room {
+	pthread_mutex_t mu;
+	struct mailbox *members;
+};
+
+static int room_open(struct server *sv)
+{
+	sv->room = calloc(1, sizeof *sv->room);
+	if (!sv->room)
+		return -1;
+	pthread_mutex_init(&sv->room->mu, NULL);
+	return 0;
+}
+
+static void room_close(struct server *sv)
+{
+	if (!sv->room)
+		return;
+	pthread_mutex_destroy(&sv->room->mu);
+	free(sv->room);
+	sv->room = NULL;
+}
+
+/* Under the room's lock. */
+static void post(struct mailbox *mb, const char *msg, size_t n, int end)
+{
+	struct letter *l = NULL;
+	if (end || mb->bytes + n <= ROOM_BACKLOG)
+		l = malloc(sizeof *l + n);
+	if (!l) {
+		mb->lost++;
+	} else {
+		l->next = NULL;
+		l->end = end;
+		l->n = n;
+		memcpy(l->msg, msg, n);
+		*mb->tail = l;
+		mb->tail = &l->next;
+		mb->bytes += n;
+	}
+	uint64_t one = 1;
+	if (write(mb->efd, &one, sizeof one) < 0) {
+		/* the counter is full only after 2^64 - 2 wakeups: the member is awake */
+	}
+}
+
+static int join_room(struct server *sv, struct conn *c)
+{
+	struct mailbox *mb = calloc(1, sizeof *mb);
+	if (!mb || (mb->efd = eventfd(0, EFD_CLOEXEC)) < 0) {
+		sv_log(sv, "%s: no mailbox for the room (%s); closing the connection", c->who,
+		       strerrorname_np(errno));
+		free(mb);
+		return -1;
+	}
+	mb->c = c;
+	mb->tail = &mb->head;
+	c->mbox = mb;
+	pthread_mutex_lock(&sv->room->mu);
+	mb->next = sv->room->members;
+	sv->room->members = mb;
+	pthread_mutex_unlock(&sv->room->mu);
+	return 0;
+}
+
+static void leave_room(struct server *sv, struct conn *c)
+{
+	struct mailbox *mb = c->mbox;
+	if (!mb)
+		return;
+	pthread_mutex_lock(&sv->room->mu);
+	for (struct mailbox **p = &sv->room->members; *p; p = &(*p)->next)
+		if (*p == mb) {
+			*p = mb->next;
+			break;
+		}
+	pthread_mutex_unlock(&sv->room->mu);
+	while (mb->head) {
+		struct letter *l = mb->head;
+		mb->head = l->next;
+		free(l);
+	}
+	close(mb->efd);
+	free(mb);
+	c->mbox = NULL;
+}
+
+/* The member's own thread: sends what its mailbox holds. */
+static void deliver_mail(struct server *sv, struct conn *c)
+{
+	struct mailbox *mb = c->mbox;
+	uint64_t n;
+	if (read(mb->efd, &n, sizeof n) < 0 && errno != EAGAIN) {
+		/* an eventfd read fails only when it was not written: nothing came */
+	}
+	pthread_mutex_lock(&sv->room->mu);
+	struct letter *l = mb->head;
+	unsigned long lost = mb->lost;
+	mb->head = NULL;
+	mb->tail = &mb->head;
+	mb->bytes = 0;
+	mb->lost = 0;
+	pthread_mutex_unlock(&sv->room->mu);
+	while (l) {
+		struct letter *next = l->next;
+		if (!c->ending && !c->failed)
+			conn_send(c, l->msg, l->n);
+		if (l->end)
+			c->ending = 1;
+		free(l);
+		l = next;
+	}
+	if (lost && !c->ending && !c->failed) {
+		char line[200];
+		int k = snprintf(line, sizeof line, "*** %lu lines of the room were not kept for you: you did not read "
+				 "them in time; closing the connection", lost);
+		sv_log(sv, "%s did not read the room's lines: %lu not kept for it (over %d bytes waiting); "
+		       "closing the connection", c->who, lost, ROOM_BACKLOG);
+		conn_send(c, line, (size_t)k);
+		c->ending = 1;
+	}
+}
+
 void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *peer)
 {
 	struct conn c;
@@ -459,32 +661,39 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 			r = -1;
 		}
 	}
+	if (r > 0 && sv->room && join_room(sv, &c) < 0)
+		r = -1;
 	if (r > 0 && c.ending)
 		r = 0;
 	/* the one connection a room service reaches (iterative: one at a time;
-	 * the thread models, which share this server, never run one) */
+	 * the thread models reach theirs through the mailboxes) */
 	int current = sv->o->model->shares_conns;
 	if (current)
 		sv->current = &c;
+	/* besides the client, a thread room's member waits for its mailbox, and
+	 * an iterative chat for the person at the server */
+	int other = c.mbox ? c.mbox->efd : sv->kbd_on && current ? STDIN_FILENO : -1;
 	while (r == 1 && !sv_before_block()) {
-		if (sv->kbd_on) {
-			/* a person at the server too (chat): wait for the keyboard and the
-			 * client at once; --idle is the poll's timeout */
-			struct pollfd p[2] = { { fd, POLLIN, 0 }, { STDIN_FILENO, POLLIN, 0 } };
+		if (other >= 0) {
+			/* wait for both at once; --idle is the poll's timeout */
+			struct pollfd p[2] = { { fd, POLLIN, 0 }, { other, POLLIN, 0 } };
 			int n = t_poll(p, 2, sv->o->idle_s ? sv->o->idle_s * 1000 : -1);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0) {
-				skel_fail(sv->s, "poll", errno, "waiting for %s and the keyboard", c.who);
+				skel_fail(sv->s, "poll", errno, "waiting for %s and the %s", c.who,
+					  c.mbox ? "room" : "keyboard");
 				break;
 			}
 			if (n == 0) {
 				sv_log(sv, "%s sent nothing for %d s (--idle): dropping it", c.who, sv->o->idle_s);
 				break;
 			}
-			if (p[1].revents)
-				sv_keyboard(sv);
-			if (c.ending && !c.q)
+			if (p[1].revents && c.mbox)
+				deliver_mail(sv, &c);
+			else if (p[1].revents && sv_keyboard(sv) < 0)
+				other = -1;
+			if ((c.ending && !c.q) || c.failed)
 				break;
 			if (!p[0].revents)
 				continue;
@@ -494,6 +703,7 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 	if (current)
 		sv->current = NULL;
 	free(buf);
+	leave_room(sv, &c);
 	sv_conn_close(sv, &c, NULL);
 	sv_log_flush();
 }
@@ -522,8 +732,59 @@ static int send_one(struct conn *c, void *arg)
 
 void sv_broadcast(struct server *sv, struct conn *from, const char *msg, size_t n)
 {
+	if (sv->room) {
+		pthread_mutex_lock(&sv->room->mu);
+		for (struct mailbox *mb = sv->room->members; mb; mb = mb->next)
+			if (mb->c != from)
+				post(mb, msg, n, 0);
+		pthread_mutex_unlock(&sv->room->mu);
+		return;
+	}
 	struct bcast b = { from, msg, n };
 	sv->each_conn(sv, send_one, &b);
+}
+
+static int end_one(struct conn *c, void *arg)
+{
+	const struct bcast *b = arg;
+	if (!c->ending && !c->failed)
+		conn_send(c, b->msg, b->n);
+	c->ending = 1;
+	return 0;
+}
+
+void sv_room_end(struct server *sv, const char *msg, size_t n)
+{
+	if (sv->room) {
+		pthread_mutex_lock(&sv->room->mu);
+		for (struct mailbox *mb = sv->room->members; mb; mb = mb->next)
+			post(mb, msg, n, 1);
+		pthread_mutex_unlock(&sv->room->mu);
+		return;
+	}
+	struct bcast b = { NULL, msg, n };
+	sv->each_conn(sv, end_one, &b);
+}
+
+static int count_one(struct conn *c, void *arg)
+{
+	(void)c;
+	++*(int *)arg;
+	return 0;
+}
+
+int sv_room_count(struct server *sv)
+{
+	int n = 0;
+	if (sv->room) {
+		pthread_mutex_lock(&sv->room->mu);
+		for (struct mailbox *mb = sv->room->members; mb; mb = mb->next)
+			n++;
+		pthread_mutex_unlock(&sv->room->mu);
+		return n;
+	}
+	sv->each_conn(sv, count_one, &n);
+	return n;
 }
 
 void sv_say(const struct server *sv, const char *fmt, ...)
@@ -733,6 +994,7 @@ void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoin
 	c.fd = sv->lfd;
 	c.dgram = 1;
 	c.slot = -1;
+	c.side_fd = -1;
 	c.peer = *peer;
 	c.qtail = &c.q;
 	struct sbuf who = SBUF_INIT;
@@ -819,9 +1081,10 @@ int server_opts_check(struct session *s, struct sbuf *err)
 		sb_printf(err, "--model %s takes no =N (only prefork=N and prethread=N do)", m->name);
 		return -1;
 	}
-	if (o->service->room && !m->shares_conns) {
-		sb_printf(err, "--service %s needs every client in one loop (a room), and --model %s "
-			  "serves each in a process or thread of its own: use iterative, select, poll or epoll",
+	if (o->service->room && !m->shares_conns && !m->room_by_mail) {
+		sb_printf(err, "--service %s needs every client in one loop or one memory (a room), and --model %s "
+			  "serves each in a process of its own, which cannot reach the others: use iterative, "
+			  "thread, prethread, select, poll or epoll",
 			  o->service->name, m->name);
 		return -1;
 	}
@@ -952,7 +1215,13 @@ int server_run(struct session *s)
 		*sv.admitted = 0;
 		if (conn && s->srv.model->shared_fds)
 			open_spare(&sv);
-		rc = s->srv.model->serve(&sv) | sv.rc;
+		if (s->srv.service->room && s->srv.model->room_by_mail && room_open(&sv) < 0) {
+			fprintf(stderr, "%s: out of memory for the room\n", s->prog);
+			rc = 1;
+		} else {
+			rc = s->srv.model->serve(&sv) | sv.rc;
+		}
+		room_close(&sv);
 		sv_log_flush();
 		if (sv.spare_fd >= 0)
 			close(sv.spare_fd);

@@ -55,6 +55,12 @@ struct service {
 	int client_peer_may_end;
 	/* It runs programs, so --cmd-timeout (their time limit) applies. */
 	int runs_commands;
+	/* Something of the service's own that one connection waits for (cmd: the
+	 * output pipe of the command it runs), under the models whose one loop
+	 * waits for everything (sv_side_wait). The loop calls it when that
+	 * descriptor is readable, or with timed_out set once the deadline passed;
+	 * the service ends the wait with sv_side_done. May be NULL. */
+	void (*side)(struct conn *c, int timed_out);
 };
 
 extern const struct service *const services[];   /* ends with NULL; the first is the default */
@@ -108,6 +114,12 @@ struct conn {
 	int partial;                  /* the message handed to data() is the unterminated end */
 	int batching;                 /* answers to one read are gathered, then sent at once */
 	struct sbuf batch;
+	struct mailbox *mbox;         /* thread rooms: what the room sent it, not yet delivered */
+	/* The service waits for something of its own (sv_side_wait): until then
+	 * the connection's input waits too, so answers keep their order. */
+	int side_fd;                  /* -1: none */
+	struct timespec side_deadline;
+	int in_ended;                 /* the peer closed its side while the service waited */
 };
 
 /* Sends now what the socket takes; the rest is queued (non-blocking) or sent
@@ -136,6 +148,9 @@ struct model {
 				    * server keeps one in reserve for EMFILE (see sv_accept) */
 	int shares_conns;          /* one loop holds every connection: a service can reach
 				    * them all (service->room) */
+	int room_by_mail;          /* its threads share one memory: a room reaches every
+				    * connection through a mailbox that the connection's own
+				    * thread empties (each thread writes only to its own socket) */
 	int (*serve)(struct server *sv);   /* the loop; returns the exit status */
 };
 
@@ -164,9 +179,13 @@ struct server {
 	 * them all: calls fn for each until it returns non-zero. */
 	void (*each_conn)(struct server *sv, int (*fn)(struct conn *c, void *arg), void *arg);
 	struct conn *current;         /* iterative: the one being served */
+	/* The event loop's: starts (on) or stops waiting for a connection's
+	 * side descriptor. NULL under the models that block in one connection. */
+	int (*side_watch)(struct server *sv, struct conn *c, int on);
 	char *kbd;                    /* the keyboard's bytes not yet a line */
 	size_t kbdlen, kbdcap;
 	int kbd_on;                   /* the keyboard is read (service->keyboard, stdin open) */
+	struct room *room;            /* a room service under a room_by_mail model: the mailboxes */
 };
 
 /* The models' shared steps (server.c). */
@@ -200,8 +219,25 @@ int sv_idle_expired(const struct server *sv, const struct conn *c, const struct 
 /* The poll/epoll timeout (ms) until the nearest --idle deadline, or -1. */
 int sv_idle_timeout(const struct server *sv, const struct timespec *oldest);
 
+/* A service's own wait for one connection (see service->side): 1 when this
+ * model can wait for fd in its loop (the service then returns from data()
+ * and is called back), 0 when it cannot and the service must wait itself
+ * (the blocking models, and datagrams). */
+int sv_side_possible(const struct conn *c);
+/* Starts that wait: fd readable, or ms milliseconds from now. 0, or -1
+ * (errno) when the loop could not watch fd. */
+int sv_side_wait(struct conn *c, int fd, long ms);
+/* Ends it, before the service closes fd. */
+void sv_side_done(struct conn *c);
+/* After the wait ended: the messages held back meanwhile go to the service. */
+void sv_conn_resume(struct server *sv, struct conn *c);
+
 /* Sends msg (framed) to every connection but `from` (may be NULL). */
 void sv_broadcast(struct server *sv, struct conn *from, const char *msg, size_t n);
+/* Sends msg to every connection and ends each once it went. */
+void sv_room_end(struct server *sv, const char *msg, size_t n);
+/* How many connections are served now. */
+int sv_room_count(struct server *sv);
 /* Reads what the keyboard has and hands each line to the service: 0, or -1
  * once it closed (the service was told). */
 int sv_keyboard(struct server *sv);

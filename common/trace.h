@@ -28,8 +28,9 @@ struct trace_config {
 	int to_file;     /* out is a -o file: several processes prefix "PID ", not "[pid PID] " */
 	int timestamps;  /* 0; 1 for -t; 2 for -tt */
 	int show_time;   /* -T: time spent in the call, " <0.000056>" */
-	int multi;       /* several processes or threads write to out: prefix each line with
-			  * the caller's id; set by t_fork/t_thread_create (atomic) */
+	int multi;       /* the other tasks this one knows of (children until reaped, threads
+			  * until they return, the parent): while any, each line is prefixed
+			  * with the caller's id; kept by t_fork/t_thread_create/t_wait4 (atomic) */
 };
 extern struct trace_config trace_cfg;
 

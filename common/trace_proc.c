@@ -95,27 +95,42 @@ static unsigned long tid_ptr(pthread_t t)
 	return o < 0 ? 0 : (unsigned long)t + (unsigned long)o;
 }
 
-/* The first line that makes a second task prints without a pid prefix (strace
- * attaches the new task after printing it); every line after it has one. */
-static void start_multi(struct tcall *c)
+/*
+ * strace -f prefixes a line with the pid while it traces more than one task.
+ * trace_cfg.multi counts the other tasks this one knows of: a child from its
+ * fork until wait4 reaps it (strace has seen it exit by then), a thread from
+ * its clone3 until it returns. The line that makes the second task prints
+ * without a prefix (strace attaches the new task after printing it).
+ */
+static void task_born(struct tcall *c)
 {
-	c->no_pid = !__atomic_exchange_n(&trace_cfg.multi, 1, __ATOMIC_RELAXED);
+	c->no_pid = __atomic_fetch_add(&trace_cfg.multi, 1, __ATOMIC_RELAXED) == 0;
+}
+
+static void task_gone(void)
+{
+	int n = __atomic_load_n(&trace_cfg.multi, __ATOMIC_RELAXED);
+	while (n > 0 && !__atomic_compare_exchange_n(&trace_cfg.multi, &n, n - 1, 0, __ATOMIC_RELAXED,
+						     __ATOMIC_RELAXED))
+		;
 }
 
 pid_t t_fork(void)
 {
 	struct tcall c;
 	tc_begin(&c);
+	int others = __atomic_load_n(&trace_cfg.multi, __ATOMIC_RELAXED);
 	pid_t rc = fork();
 	if (rc == 0) {
-		/* the child: strace shows the call once, in the parent */
-		__atomic_store_n(&trace_cfg.multi, 1, __ATOMIC_RELAXED);
+		/* the child: strace shows the call once, in the parent; the child
+		 * knows of its parent and of the tasks the parent knew */
+		__atomic_store_n(&trace_cfg.multi, others + 1, __ATOMIC_RELAXED);
 		sb_free(&c.text);
 		return 0;
 	}
 	tc_end(&c, rc);
 	if (rc > 0)
-		start_multi(&c);
+		task_born(&c);
 	if (trace_cfg.enabled)
 		sb_printf(&c.text, "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, "
 			  "child_tidptr=%#lx)", tid_ptr(pthread_self()));
@@ -187,7 +202,9 @@ static void *held_start(void *p)
 	void *arg = st->arg;
 	sem_destroy(&st->go);
 	free(st);
-	return fn(arg);
+	void *r = fn(arg);
+	task_gone();   /* strace sees the thread end right after this */
+	return r;
 }
 
 int t_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
@@ -200,10 +217,11 @@ int t_thread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *
 		sem_init(&st->go, 0, 0);
 	}
 	tc_begin(&c);
-	int was = __atomic_exchange_n(&trace_cfg.multi, 1, __ATOMIC_RELAXED);
+	int was = __atomic_fetch_add(&trace_cfg.multi, 1, __ATOMIC_RELAXED);
 	int e = st ? pthread_create(t, attr, held_start, st) : pthread_create(t, attr, fn, arg);
 	long rc;
 	if (e) {
+		task_gone();
 		errno = e;
 		rc = -1;
 	} else {
@@ -256,6 +274,9 @@ pid_t t_wait4(pid_t pid, int *status, int options)
 	c.restart = RESTART_SYS;
 	pid_t rc = wait4(pid, status, options, NULL);
 	tc_end(&c, rc);
+	/* reaped (not a stop or a continue reported) */
+	if (rc > 0 && (status ? WIFEXITED(*status) || WIFSIGNALED(*status) : !(options & (WUNTRACED | WCONTINUED))))
+		task_gone();
 	if (trace_cfg.enabled)
 		fmt_wait4(&c.text, pid, status, options, rc);
 	errno = tc_emit(&c, rc);

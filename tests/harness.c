@@ -229,6 +229,61 @@ int h_have_strace(void)
 	return access("/usr/bin/strace", X_OK) == 0;
 }
 
+pid_t h_tracee_of(pid_t strace_pid)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)strace_pid, (int)strace_pid);
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(path, "r");
+		int pid = 0;
+		if (f) {
+			if (fscanf(f, "%d", &pid) != 1)
+				pid = 0;
+			fclose(f);
+		}
+		if (pid > 0)
+			return pid;
+		usleep(10000);
+	}
+	return -1;
+}
+
+char *h_strace_compare_all(const char *dir, const char *prefix, const char *own, pid_t main_pid, size_t *same,
+			   size_t *total, int *files)
+{
+	char *first = NULL;
+	*files = 0;
+	if (h_own_split(own, dir, main_pid) <= 0)
+		return strdup("the program's own trace is empty or unreadable");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t plen = strlen(prefix);
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, plen) || e->d_name[plen] != '.')
+			continue;
+		int pid = atoi(e->d_name + plen + 1);
+		char sf[600], of[600];
+		snprintf(sf, sizeof sf, "%s/%s", dir, e->d_name);
+		snprintf(of, sizeof of, "%s/own.%d", dir, pid);
+		size_t s1;
+		char *diff = NULL;
+		size_t t1 = h_strace_compare_ex(sf, of, pid != main_pid, &s1, &diff);
+		*same += s1;
+		*total += t1;
+		(*files)++;
+		if ((diff || s1 != t1) && !first) {
+			size_t n = strlen(diff ? diff : "") + 128;
+			first = malloc(n);
+			snprintf(first, n, "pid %d%s: %zu of %zu lines identical\n%s", pid,
+				 pid == main_pid ? " (main)" : "", s1, t1, diff ? diff : "");
+		}
+		free(diff);
+	}
+	if (d)
+		closedir(d);
+	return first;
+}
+
 /* Tracks which descriptors are sockets, from the strace lines themselves. */
 static int strace_keep(const char *line, unsigned char *is_sock)
 {

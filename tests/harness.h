@@ -89,4 +89,19 @@ int h_connect_stream(int domain, const char *path, int port);
 /* 1 when the strace binary is installed. */
 int h_have_strace(void);
 
+/* strace's -e for the calls a server model is made of, besides the network ones. */
+#define H_MODEL_CALLS "trace=%network,close,clone,clone3,wait4,kill,poll,pselect6,epoll_create1,epoll_ctl," \
+		      "epoll_wait,fcntl"
+
+/* The program strace started (the child of the strace process strace_pid),
+ * waited for up to 2 s; -1 when there is none. */
+pid_t h_tracee_of(pid_t strace_pid);
+
+/* Compares every process and thread strace -ff wrote (dir/PREFIX.PID) with
+ * the program's own trace `own`, split by pid (main_pid: the program's):
+ * adds the lines to *total and the identical ones to *same, and returns the
+ * first difference (malloc'd, naming the pid) or NULL. */
+char *h_strace_compare_all(const char *dir, const char *prefix, const char *own, pid_t main_pid, size_t *same,
+			   size_t *total, int *files);
+
 #endif

@@ -317,6 +317,112 @@ Test(cmd, time_and_output_limits_are_reported, .timeout = 120)
 		}
 }
 
+/* Children of pid that are zombies (a command ran but was never reaped). */
+static int zombies_of(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	FILE *f = fopen(path, "r");
+	int z = 0, kid;
+	while (f && fscanf(f, "%d", &kid) == 1) {
+		char st[64], state = 0;
+		snprintf(st, sizeof st, "/proc/%d/stat", kid);
+		FILE *g = fopen(st, "r");
+		if (g && fscanf(g, "%*d (%*[^)]) %c", &state) == 1 && state == 'Z')
+			z++;
+		if (g)
+			fclose(g);
+	}
+	if (f)
+		fclose(f);
+	return z;
+}
+
+/* Under select, poll and epoll a command's pipe joins the loop: while one
+ * client's command runs, another client is answered, and the first one's
+ * next command (sent at once) waits its turn, then runs. */
+Test(cmd, a_running_command_holds_up_nobody_under_the_event_models, .timeout = 120)
+{
+	static const char *const models[] = { "select", "poll", "epoll" };
+	for (size_t m = 0; m < 3; m++) {
+		const struct target *t = &targets[m % NTARGETS];
+		char what[64];
+		snprintf(what, sizeof what, "%s --model %s", t->name, models[m]);
+		const char *extra[] = { "--cmd-timeout", "30", NULL };
+		struct running r;
+		start(&r, t, models[m], "2", NULL, extra);
+		int a = connect_to(&r);
+		int b = connect_to(&r);
+		send_all(a, "sleep 3\necho after\n", 20);
+		const char *st;
+		char *ans = ask(b, "echo meanwhile", &st);
+		cr_expect_str_eq(ans, "meanwhile\n[exit 0]\n", "%s: the other client", what);
+		free(ans);
+		struct pollfd pf = { a, POLLIN, 0 };
+		cr_expect_eq(poll(&pf, 1, 0), 0, "%s: an answer to the sleeping client came before its command ended",
+			     what);
+		ans = read_answer(a, &st, 20000);
+		cr_expect_str_eq(ans, "[exit 0]\n", "%s: sleep's answer", what);
+		free(ans);
+		ans = read_answer(a, &st, 20000);
+		cr_expect_str_eq(ans, "after\n[exit 0]\n", "%s: the command sent with it, after it", what);
+		free(ans);
+		cr_expect_eq(zombies_of(r.p.pid), 0, "%s: every command was reaped", what);
+		close(a);
+		close(b);
+		char *log = server_log(&r);
+		char *sl = strstr(log, "ran sleep"), *el = strstr(log, "ran echo (pid"), *el2 = el ? strstr(el + 1, "ran echo (pid") : NULL;
+		cr_expect(sl && el && el2 && el < sl && sl < el2,
+			  "%s: the log has the other client's echo, then sleep, then the echo after it: %s", what, log);
+		free(log);
+		finish(&r, what);
+	}
+}
+
+/* The trace's pid prefixes come and go as strace -f's do on a terminal: none
+ * before the first fork and on the clone line itself, "[pid N] " while the
+ * command's process exists, none again from the wait4 that reaps it. */
+Test(cmd, pid_prefixes_end_when_the_child_is_reaped, .timeout = 60)
+{
+	const struct target *t = &targets[2];   /* unix: no port to read, the log goes to stdout */
+	struct running r;
+	memset(&r, 0, sizeof r);
+	r.t = t;
+	r.dir = h_tmpdir();
+	snprintf(r.err, sizeof r.err, "%s/err", r.dir);
+	snprintf(r.addr, sizeof r.addr, "%s/s.sock", r.dir);
+	char *argv[] = { (char *)t->server, "-n", "1", "--service", "cmd", "-a", r.addr, NULL };
+	cr_assert_eq(h_start_server(&r.p, argv, r.err), 0);
+	int fd = connect_to(&r);
+	const char *st;
+	char *a = ask(fd, "true", &st);
+	free(a);
+	close(fd);
+	cr_assert_eq(h_wait(&r.p, 15), 0);
+	char *trace = h_slurp(r.err, NULL);
+	cr_assert(trace);
+	char **lines;
+	size_t n = h_lines(trace, &lines);
+	size_t clone_at = n, wait_at = n;
+	for (size_t i = 0; i < n; i++) {
+		if (clone_at == n && strstr(lines[i], "clone("))
+			clone_at = i;
+		if (strstr(lines[i], "wait4("))
+			wait_at = i;
+	}
+	cr_assert(clone_at < wait_at && wait_at < n, "a clone, then a wait4:\n%s", trace);
+	for (size_t i = 0; i < n; i++) {
+		int prefixed = !strncmp(lines[i], "[pid ", 5);
+		cr_expect_eq(prefixed, i > clone_at && i < wait_at, "line %zu of the trace%s: %s", i + 1,
+			     i > clone_at && i < wait_at ? " should have a pid prefix" : " should have none", lines[i]);
+	}
+	cr_expect_gt(wait_at - clone_at, 1, "the poll on the pipe lies between them");
+	cr_expect_gt(n - wait_at, 2, "lines follow the wait4 (the answer, the close)");
+	free(lines);
+	free(trace);
+	h_tmpdir_free(r.dir);
+}
+
 /* A command line of 1 MiB: refused to that peer (its connection goes on), logged,
  * and another client is served meanwhile. */
 Test(cmd, a_1mib_line_is_refused_while_another_client_is_served, .timeout = 120)

@@ -677,30 +677,6 @@ Test(models, sigterm_mid_load_exits_clean, .timeout = 120)
 
 /* ---- the trace against strace -f ------------------------------------------------------ */
 
-/* The calls a server model is made of, besides the network ones. */
-#define MODEL_CALLS "trace=%network,close,clone,clone3,wait4,kill,poll,pselect6,epoll_create1,epoll_ctl," \
-		    "epoll_wait,fcntl"
-
-/* The server strace started: the child of the strace process. */
-static pid_t tracee_of(pid_t strace_pid)
-{
-	char path[128];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)strace_pid, (int)strace_pid);
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(path, "r");
-		int pid = 0;
-		if (f) {
-			if (fscanf(f, "%d", &pid) != 1)
-				pid = 0;
-			fclose(f);
-		}
-		if (pid > 0)
-			return pid;
-		usleep(10000);
-	}
-	return -1;
-}
-
 Test(models, trace_equals_strace_f, .timeout = 120)
 {
 	if (!h_have_strace())
@@ -712,7 +688,7 @@ Test(models, trace_equals_strace_f, .timeout = 120)
 		char spre[300], own[300];
 		snprintf(spre, sizeof spre, "%s/st", dir);
 		snprintf(own, sizeof own, "%s/own.trace", dir);
-		const char *wrap[] = { "/usr/bin/strace", "-ff", "-o", spre, "-e", MODEL_CALLS, "-e", "signal=none",
+		const char *wrap[] = { "/usr/bin/strace", "-ff", "-o", spre, "-e", H_MODEL_CALLS, "-e", "signal=none",
 				       NULL };
 		const char *extra[] = { "-o", own, NULL };
 		struct server sv;
@@ -721,36 +697,16 @@ Test(models, trace_equals_strace_f, .timeout = 120)
 		int ok = load(&sv, 3, 5000, why);
 		cr_expect_eq(ok, 3, "--model %s under strace: %d of 3 answered (%s)", models[mi].arg, ok, why);
 		usleep(200000);
-		pid_t server = tracee_of(sv.p.pid);
+		pid_t server = h_tracee_of(sv.p.pid);
 		cr_assert_gt(server, 0);
 		kill(server, SIGTERM);
 		cr_expect_eq(h_wait(&sv.p, 20), 0, "--model %s under strace: exit status", models[mi].arg);
 		sv.p.pid = 0;
-		cr_assert_gt(h_own_split(own, dir, server), 0);
 		/* every process and thread strace saw, against ours */
-		DIR *d = opendir(dir);
-		struct dirent *e;
-		int files = 0;
-		while (d && (e = readdir(d))) {
-			if (strncmp(e->d_name, "st.", 3))
-				continue;
-			int pid = atoi(e->d_name + 3);
-			char sf[400], of[400];
-			snprintf(sf, sizeof sf, "%s/%s", dir, e->d_name);
-			snprintf(of, sizeof of, "%s/own.%d", dir, pid);
-			size_t same;
-			char *diff = NULL;
-			size_t total = h_strace_compare_ex(sf, of, pid != server, &same, &diff);
-			cr_expect_eq(same, total, "--model %s, pid %d%s: %zu of %zu lines identical\n%s", models[mi].arg,
-				     pid, pid == server ? " (main)" : "", same, total, diff ? diff : "");
-			cr_expect_null(diff, "--model %s, pid %d: %s", models[mi].arg, pid, diff);
-			all_same += same;
-			all_total += total;
-			files++;
-			free(diff);
-		}
-		if (d)
-			closedir(d);
+		int files;
+		char *diff = h_strace_compare_all(dir, "st", own, server, &all_same, &all_total, &files);
+		cr_expect_null(diff, "--model %s: %s", models[mi].arg, diff);
+		free(diff);
 		cr_expect_geq(files, 1);
 		finish(&sv);
 		h_tmpdir_free(dir);

@@ -1,7 +1,8 @@
 /*
  * Peers the project did not write: socat (Debian's, in .ci/packages) as the
  * client of our servers and as the server of our clients, on TCP, IPv6 and
- * a UNIX socket; and over TLS against our server. Every byte either way.
+ * a UNIX socket; as the client of the command server; and over TLS against
+ * our server. Every byte either way. (socat in a chat room: test_chat.c.)
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -116,4 +117,33 @@ Test(socat, socat_tls_client_against_our_tls_server, .timeout = 60)
 	cr_expect_eq(h_wait(&sv, 10), 0);
 	unsetenv("XDG_CONFIG_HOME");
 	h_tmpdir_free(dir);
+}
+
+/* socat as the client of the command server: every command line it sends
+ * gets its answer, the bad one an error, and the connection goes on. */
+Test(socat, socat_client_of_the_command_server, .timeout = 60)
+{
+	if (!have_socat())
+		cr_skip_test("socat is not installed (make deps installs it)");
+	static const char *const models[] = { "iterative", "thread", "epoll" };
+	for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
+		char *argv[] = { "bin/inet6-server", "-q", "-p", "0", "-n", "1", "--service", "cmd", "--model",
+				 (char *)models[m], NULL };
+		struct h_proc sv;
+		cr_assert_eq(h_start_server(&sv, argv, NULL), 0, "%s", models[m]);
+		char addr[64];
+		snprintf(addr, sizeof addr, "TCP6:[::1]:%d", h_port_of(sv.first));
+		char *sc[] = { "/usr/bin/socat", "-t", "5", "-", addr, NULL };
+		const char *in = "echo via socat\ndate; rm -rf ~\nseq 2\n";
+		char *out = NULL;
+		cr_expect_eq(h_run(sc, in, strlen(in), &out, NULL), 0, "socat %s", addr);
+		cr_expect_str_eq(out ? out : "",
+				 "via socat\n[exit 0]\n"
+				 "[error: ';' (at byte 5) is shell syntax, and no shell runs here: the whole line is one "
+				 "command, refused, and nothing was run]\n"
+				 "1\n2\n[exit 0]\n",
+				 "--model %s", models[m]);
+		free(out);
+		cr_expect_eq(h_wait(&sv, 10), 0, "--model %s", models[m]);
+	}
 }

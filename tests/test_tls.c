@@ -258,7 +258,7 @@ Test(tls, trace_shows_the_records_and_equals_strace, .timeout = 90)
 		sv[n++] = spre;
 		sv[n++] = "-e";
 		/* and the calls epoll is made of (not in %network) */
-		sv[n++] = "trace=%network,close,poll,epoll_create1,epoll_ctl,epoll_wait,fcntl";
+		sv[n++] = H_MODEL_CALLS;
 		sv[n++] = fams[i].server;
 		sv[n++] = "--tls";
 		sv[n++] = "-n";
@@ -277,6 +277,8 @@ Test(tls, trace_shows_the_records_and_equals_strace, .timeout = 90)
 		}
 		sv[n] = NULL;
 		cr_assert_eq(h_start_server(&r.sv, (char *const *)sv, NULL), 0);
+		pid_t server = h_tracee_of(r.sv.pid);
+		cr_assert_gt(server, 0);
 		const char *cl[24];
 		n = 0;
 		cl[n++] = "/usr/bin/strace";
@@ -327,17 +329,16 @@ Test(tls, trace_shows_the_records_and_equals_strace, .timeout = 90)
 		cr_expect_eq(same, total, "%s client:\n%s", fams[i].name, diff ? diff : "");
 		free(diff);
 		free(cf);
-		if (strcmp(model, "thread")) {
-			/* one process: its one file (thread's lines are checked per thread below) */
-			char *sf = h_strace_file(dir, strrchr(spre, '/') + 1);
-			cr_assert(sf, "%s: no strace output for the server", fams[i].name);
-			diff = NULL;
-			total = h_strace_compare(sf, sown, &same, &diff);
-			cr_expect_gt(total, 10, "%s server: strace saw too few calls", fams[i].name);
-			cr_expect_eq(same, total, "%s server (%s):\n%s", fams[i].name, model, diff ? diff : "");
-			free(diff);
-			free(sf);
-		}
+		/* the server: every process and thread (thread: the main one and
+		 * the connection's) against its lines of our trace */
+		size_t ssame = 0, stotal = 0;
+		int files;
+		diff = h_strace_compare_all(dir, strrchr(spre, '/') + 1, sown, server, &ssame, &stotal, &files);
+		cr_expect_gt(stotal, 10, "%s server: strace saw too few calls", fams[i].name);
+		cr_expect_null(diff, "%s server (%s): %s", fams[i].name, model, diff);
+		cr_expect_geq(files, strcmp(model, "thread") ? 1 : 2, "%s server (%s): %d processes and threads",
+			      fams[i].name, model, files);
+		free(diff);
 	}
 	h_tmpdir_free(dir);
 }

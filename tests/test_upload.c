@@ -6,7 +6,8 @@
  * refused to the peer and the server goes on; an existing file is kept unless
  * --overwrite; a symbolic link in DIR is replaced, never followed; a client
  * killed mid-upload, or one that sends too little or too much, leaves nothing
- * under the final name and no temporary file.
+ * under the final name and no temporary file; python3's socket module,
+ * speaking the protocol as the README describes it, as the client.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -488,6 +489,51 @@ Test(upload, killed_client_leaves_no_file, .timeout = 90)
 		snprintf(final, sizeof final, "%s/huge.img", r.up);
 		cr_expect_neq(access(final, F_OK), 0, "%s: nothing under the final name", t->name);
 		cr_expect_eq(h_wait(&r.p, 20), 0);
+		finish(&r);
+	}
+}
+
+/* Python's socket module as the client, written from the README's table of
+ * the protocol alone: a length-framed UPLOAD header, the content in frames,
+ * and the server's OK with the SHA-256 hashlib computes. */
+static const char py_upload[] =
+	"import hashlib, socket, struct, sys\n"
+	"fam, where, name = sys.argv[1], sys.argv[2], sys.argv[3]\n"
+	"data = bytes(range(256)) * 1000 + b'end'\n"
+	"if fam == 'unix':\n"
+	"    s = socket.socket(socket.AF_UNIX); s.connect(where)\n"
+	"else:\n"
+	"    s = socket.create_connection(('::1' if fam == 'inet6' else '127.0.0.1', int(where)))\n"
+	"def frame(b): s.sendall(struct.pack('!I', len(b)) + b)\n"
+	"frame(b'UPLOAD %d %s' % (len(data), name.encode()))\n"
+	"for i in range(0, len(data), 65536): frame(data[i:i + 65536])\n"
+	"s.shutdown(socket.SHUT_WR)\n"
+	"f = s.makefile('rb')\n"
+	"n = struct.unpack('!I', f.read(4))[0]\n"
+	"answer = f.read(n).decode()\n"
+	"want = 'OK %d %s' % (len(data), hashlib.sha256(data).hexdigest())\n"
+	"print(answer)\n"
+	"sys.exit(0 if answer == want else 1)\n";
+
+Test(upload, python_socket_client, .timeout = 60)
+{
+	if (access("/usr/bin/python3", X_OK))
+		cr_skip_test("python3 is not installed (make deps installs it)");
+	for (size_t i = 0; i < NTARGETS; i++) {
+		const struct target *t = &targets[i];
+		struct running r;
+		start(&r, t, t->model, 1, 0, NULL);
+		char *argv[] = { "/usr/bin/python3", "-c", (char *)py_upload, (char *)t->name,
+				 t->domain == AF_UNIX ? r.addr : r.port, "from-python.bin", NULL };
+		char *out = NULL;
+		cr_expect_eq(h_run(argv, NULL, 0, &out, NULL), 0, "%s: python3: %s", t->name, out);
+		cr_expect(out && !strncmp(out, "OK 256003 ", 10), "%s: %s", t->name, out);
+		free(out);
+		cr_expect_eq(h_wait(&r.p, 20), 0);
+		char saved[700];
+		snprintf(saved, sizeof saved, "%s/from-python.bin", r.up);
+		struct stat st;
+		cr_expect(stat(saved, &st) == 0 && st.st_size == 256003, "%s: the file in DIR, whole", t->name);
 		finish(&r);
 	}
 }

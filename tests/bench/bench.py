@@ -20,6 +20,8 @@ Measures, in one run, and prints:
     every family, and AF_INET's figures beside sockperf (UDP round trip) and
     iperf3 (TCP throughput), placed the same way: round trips with both ends
     pinned to CPU 0, throughput with both ends unpinned.
+ 4. a 1 GiB upload on AF_INET: ours (--service upload, SHA-256 on both ends)
+    beside socat and `cat FILE | nc`, each receiver writing the file.
 
 Every figure is the median of interleaved rounds (A, B, C, A, B, C, ...; the
 order rotates from round to round) with its spread (min-max). Servers listen
@@ -30,7 +32,8 @@ directory is removed.
 Environment: BENCH_WINDOW (seconds per measurement, default 0.25),
 BENCH_ROUNDS (default 3), BENCH_POOL (prefork/prethread size, default 8),
 BENCH_FAMILIES, BENCH_MODELS (space-separated subsets), BENCH_OURS (the
-directory holding FAMILY-server, default bin), BENCH_REFERENCE=0 (skip 3).
+directory holding FAMILY-server, default bin), BENCH_REFERENCE=0 (skip 3),
+BENCH_UPLOAD_MB (the upload's size, default 1024; 0 skips 4).
 
 Exit status: 0, or 1 when a server failed to start or died, or a load run
 reported errors.
@@ -60,6 +63,7 @@ POOL = int(os.environ.get("BENCH_POOL", "8"))
 FAMILIES = os.environ.get("BENCH_FAMILIES", "inet inet6 unix").split()
 MODELS = os.environ.get("BENCH_MODELS", "iterative fork thread prefork prethread select poll epoll").split()
 REFERENCE = os.environ.get("BENCH_REFERENCE", "1") != "0"
+UPLOAD_MB = int(os.environ.get("BENCH_UPLOAD_MB", "1024"))
 TRACE_ROUNDS = max(ROUNDS, 5)
 PIN = ["taskset", "-c", "0"]
 
@@ -546,6 +550,111 @@ def bench_reference(tmp):
         print("  (make bench installs iperf3 and sockperf from Debian when it may; see .ci/bench-packages)")
 
 
+def listening(port):
+    """1 once a TCP socket listens on 127.0.0.1:port (read from /proc/net/tcp, so that nothing
+    connects to a one-shot listener before the measured client does)."""
+    want = "0100007F:%04X" % int(port)
+    try:
+        with open("/proc/net/tcp") as f:
+            return any(line.split()[1] == want and line.split()[3] == "0A" for line in f.readlines()[1:])
+    except OSError:
+        return False
+
+
+def bench_upload(tmp):
+    """A 1 GiB file over AF_INET loopback: ours (--service upload, SHA-256 on both ends) beside
+    cat FILE | nc and socat, each receiver writing the file, rounds interleaved."""
+    size_mb = UPLOAD_MB
+    where = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else tmp
+    work = tempfile.mkdtemp(prefix="sockfam-upload-", dir=where)
+    src = os.path.join(work, "upload.bin")
+    recv_dir = os.path.join(work, "in")
+    os.mkdir(recv_dir)
+    times = {}
+    try:
+        with open(src, "wb") as f:
+            for _ in range(size_mb):
+                f.write(os.urandom(1 << 20))
+        size = os.path.getsize(src)
+        nc = shutil.which("nc")
+        socat = shutil.which("socat")
+
+        def ours(port, out):
+            return ([os.path.join(OURS, "inet-server"), "-q", "--no-log", "-n", "1", "-p", port,
+                     "--service", "upload", "--dir", recv_dir, "--overwrite"],
+                    [os.path.join(OURS, "inet-client"), "-q", "-p", port, "--upload", src], None)
+
+        def with_nc(port, out):
+            return ([nc, "-l", "127.0.0.1", port], ["sh", "-c", 'cat "$1" | "$2" -N 127.0.0.1 "$3"', "sh",
+                                                     src, nc, port], out)
+
+        def with_socat(port, out):
+            return ([socat, "-u", "TCP-LISTEN:%s,bind=127.0.0.1" % port, "CREATE:" + out],
+                    [socat, "-u", "FILE:" + src, "TCP:127.0.0.1:%s" % port], None)
+
+        contenders = [("ours: inet-client --upload", ours)]
+        if socat:
+            contenders.append(("socat -u FILE: TCP:", with_socat))
+        if nc:
+            contenders.append(("cat FILE | nc -N", with_nc))
+
+        def one(label, make):
+            port = free_port()
+            out = os.path.join(recv_dir, "upload.bin")
+            server_argv, client_argv, server_stdout = make(port, out)
+            sink = open(out, "wb") if server_stdout else subprocess.DEVNULL
+            srv = subprocess.Popen(server_argv, stdout=sink, stderr=subprocess.DEVNULL, start_new_session=True)
+            try:
+                deadline = time.monotonic() + 5
+                while not listening(port) and time.monotonic() < deadline and srv.poll() is None:
+                    time.sleep(0.005)
+                if not listening(port):
+                    failures.append("upload: %s did not listen" % label)
+                    return
+                t0 = time.monotonic()
+                cli = subprocess.run(client_argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+                srv.wait(timeout=120)
+                took = time.monotonic() - t0
+            except subprocess.TimeoutExpired:
+                failures.append("upload: %s took over 120 s" % label)
+                return
+            finally:
+                if srv.poll() is None:
+                    srv.kill()
+                    srv.wait()
+                if server_stdout:
+                    sink.close()
+            got = os.path.getsize(out) if os.path.exists(out) else -1
+            if cli.returncode != 0 or srv.returncode != 0 or got != size:
+                failures.append("upload: %s: client exit %d, receiver exit %d, %d of %d bytes arrived %s"
+                                % (label, cli.returncode, srv.returncode, got, size,
+                                   cli.stderr.decode(errors="replace").strip()[:200]))
+            else:
+                times.setdefault(label, []).append(size / took / 1e6)
+            if os.path.exists(out):
+                os.unlink(out)
+
+        for r in range(ROUNDS):
+            order = contenders[r % len(contenders):] + contenders[:r % len(contenders)]
+            for label, make in order:
+                settle()
+                one(label, make)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print()
+    print("A %d MiB file over AF_INET TCP on 127.0.0.1, from start of the sender to the end of both ends;"
+          % size_mb)
+    print("both unpinned, the file and the received copy in %s; median of %d rounds (min-max), interleaved"
+          % (where, ROUNDS))
+    for label, _ in contenders:
+        print("  %-30s %s MB/s" % (label, spread(times.get(label, []), "%.0f")))
+    print("  (ours also computes the SHA-256 on both ends and renames the finished file into place;")
+    print("   socat and nc only copy the bytes)")
+    missing = [n for n, w in (("socat", socat), ("nc", nc)) if not w]
+    if missing:
+        print("  (%s not installed: make bench installs them from Debian when it may)" % ", ".join(missing))
+
+
 def run(argv, timeout):
     try:
         r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
@@ -621,6 +730,9 @@ def main():
             sys.stdout.flush()
         if REFERENCE:
             bench_reference(tmp)
+            sys.stdout.flush()
+        if UPLOAD_MB > 0:
+            bench_upload(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
