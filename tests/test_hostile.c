@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 
 #include "../common/decode.h"
+#include "../families/netlink.h"
 
 static void *ho_dup(const void *p, size_t n)
 {
@@ -136,4 +137,21 @@ Test(hostile, cmsg_len_is_cut_to_the_control_buffer)
 	cr_expect_str_eq(sb_str(&sb), want);
 	sb_free(&sb);
 	free(c);
+}
+
+/* libmnl's mnl_nlmsg_ok() reads nlmsg_len as a signed int: 0x87878787 is
+ * negative, so it passes as "fits in the 64 bytes", and mnl_nlmsg_next()
+ * then steps 2 GiB on (fuzz_nlrows found it: corpus/nlrows/crash-*). The
+ * walks of netlink-query and netlink-monitor use nl_msg_ok() instead. */
+Test(hostile, nlmsg_len_of_2_gib_is_not_a_whole_message)
+{
+	uint32_t words[16] = { 0x87878787u, RTM_NEWLINK };
+	const struct nlmsghdr *h = (const struct nlmsghdr *)words;
+	cr_expect_eq(nl_msg_ok(h, (int)sizeof words), 0);
+	words[0] = 64;
+	cr_expect_eq(nl_msg_ok(h, (int)sizeof words), 1);
+	words[0] = 65;
+	cr_expect_eq(nl_msg_ok(h, (int)sizeof words), 0);
+	words[0] = 15;
+	cr_expect_eq(nl_msg_ok(h, (int)sizeof words), 0);
 }
