@@ -38,13 +38,16 @@ typedef int (*nl_msg_cb)(const struct nlmsghdr *h, void *data);
 /* The receive buffer: the largest chunk the kernel puts in one dump datagram. */
 #define NL_BUFSIZE 32768
 
-/* Whether the len bytes at h start with a whole message: libmnl's
- * mnl_nlmsg_ok() compares nlmsg_len as a signed int, so a length of 2^31 or
- * more passes it and mnl_nlmsg_next() then steps far past the buffer. Walk
- * with this and mnl_nlmsg_next(). */
+/* Whether the len bytes at h start with a whole message, its padding to a
+ * multiple of 4 included (libmnl's attribute walk reads up to the padded
+ * end; the kernel always pads). libmnl's own mnl_nlmsg_ok() compares
+ * nlmsg_len as a signed int, so a length of 2^31 or more passes it and
+ * mnl_nlmsg_next() then steps far past the buffer. Walk with this and
+ * mnl_nlmsg_next(). */
 static inline int nl_msg_ok(const struct nlmsghdr *h, int len)
 {
-	return len >= (int)sizeof *h && h->nlmsg_len >= sizeof *h && h->nlmsg_len <= (unsigned)len;
+	return len >= (int)sizeof *h && h->nlmsg_len >= sizeof *h && h->nlmsg_len <= (unsigned)len &&
+	       NLMSG_ALIGN(h->nlmsg_len) <= (unsigned)len;
 }
 
 /* Options of the NETLINK_* socket, bind to (groups) and ask for our port id. */
