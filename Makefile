@@ -5,7 +5,10 @@
 #   make test     build and run the Criterion tests
 #   make bench    the servers' speed per family and model, beside a bare C floor and Python's socketserver (about 5 min)
 #   make deps     install the Debian packages a fresh machine lacks
-#   make install  bin/* into $(DESTDIR)$(PREFIX)/bin
+#   make install  bin/* into $(DESTDIR)$(PREFIX)/bin, man/ into $(DESTDIR)$(MANDIR), exercises/ into share/sockfam
+#   make uninstall  what make install put there
+#   make man      every man page again from man/src/ and the programs' --help
+#   make pot      the message catalog's template again, merged into po/LANG.po
 #   make clean
 #
 # Sources are found by directory: common/ and families/ make the library,
@@ -16,6 +19,8 @@
 # Criterion runner.
 
 PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+VERSION := $(shell cat VERSION)
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -31,21 +36,27 @@ CRIT_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriter
 CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
 CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
 
+# CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are the user's (`make CFLAGS=-O0`
+# replaces only the optimisation); what the project needs to build at all is
+# in the SF_ variables, which every rule adds whatever the command line says.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -MMD -MP -pthread
-LDFLAGS += -pthread
+SF_CFLAGS := -std=gnu11 -Wall -Wextra -MMD -MP -pthread
+SF_LDFLAGS := -pthread
+SF_CPPFLAGS := $(MNL_CFLAGS) $(CRYPTO_CFLAGS)
+SF_LIBS := $(MNL_LIBS) $(CRYPTO_LIBS)
 # make check-sanitize builds a copy of the tree with these (see below).
-CFLAGS += $(SANITIZE)
-LDFLAGS += $(SANITIZE)
-LDLIBS += $(SANITIZE_LIBS)
-CPPFLAGS += $(MNL_CFLAGS) $(CRYPTO_CFLAGS)
-LDLIBS += $(MNL_LIBS) $(CRYPTO_LIBS)
+SF_CFLAGS += $(SANITIZE)
+SF_LDFLAGS += $(SANITIZE)
+SF_LIBS += $(SANITIZE_LIBS)
 
 # --tls (common/tls.c): OpenSSL's libssl, from Debian's libssl-dev
 SSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)
 SSL_LIBS := $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null || echo -lssl -lcrypto)
-CPPFLAGS += $(SSL_CFLAGS)
-LDLIBS += $(SSL_LIBS)
+SF_CPPFLAGS += $(SSL_CFLAGS)
+SF_LIBS += $(SSL_LIBS)
+
+COMPILE = $(CC) $(SF_CPPFLAGS) $(CPPFLAGS) $(SF_CFLAGS) $(CFLAGS)
+LINK = $(CC) $(SF_LDFLAGS) $(LDFLAGS)
 
 LIB_SRC := $(sort $(wildcard common/*.c families/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=build/%.o)
@@ -59,23 +70,45 @@ DEMO_DIRS := $(sort $(patsubst demos/%/,%,$(dir $(wildcard demos/*/*.c))))
 DEMO_LIBS := $(DEMO_DIRS:%=build/demos/lib%.a)
 PROGS := $(DEMO_SRC:demos/%.c=bin/%) $(DEMO_DIRS:%=bin/%)
 
-TEST_SRC := $(sort $(filter-out tests/tool_%,$(wildcard tests/*.c)))
+TEST_SRC := $(sort $(filter-out tests/tool_% tests/shim_%,$(wildcard tests/*.c)))
 TEST_OBJ := $(TEST_SRC:%.c=build/%.o)
 TEST_RUNNER := build/tests/run
 TOOL_SRC := $(sort $(wildcard tests/tool_*.c))
 TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
+# tests/shim_*.c: LD_PRELOAD libraries the tests load into a program
+SHIM_SRC := $(sort $(wildcard tests/shim_*.c))
+TOOLS += $(SHIM_SRC:tests/%.c=build/tests/%.so)
 
 # Criterion's own parallelism; each test runs in its own process.
 TEST_JOBS ?= 2
 
-.PHONY: all demo test bench bench-deps deps install clean fuzz fuzz-replay check-sanitize
+# The message catalogs (common/i18n.h): po/LANG.po made into
+# build/locale/LANG/LC_MESSAGES/sockfam.mo, where the programs look beside bin/.
+PO := $(wildcard po/*.po)
+MO := $(PO:po/%.po=build/locale/%/LC_MESSAGES/sockfam.mo)
+# the sources whose messages are in the catalogs
+I18N_SRC = $(sort $(shell grep -l 'i18n\.h' $(LIB_SRC) demos/*.c demos/*/*.c 2>/dev/null))
+
+.PHONY: all demo test run-tests bench bench-deps deps install uninstall man pot clean fuzz fuzz-replay \
+	check-sanitize
 # Objects are kept between builds.
 .SECONDARY:
-all: $(PROGS)
+all: $(PROGS) $(MO)
+
+build/locale/%/LC_MESSAGES/sockfam.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+# po/sockfam.pot again from the sources, and each po/LANG.po merged with it
+# (a new message then waits in LANG.po for its translation; a test fails until it has one).
+pot:
+	xgettext --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --from-code=UTF-8 --no-location --sort-output \
+	  --package-name=sockfam --package-version=$(VERSION) --msgid-bugs-address= -o po/sockfam.pot $(I18N_SRC)
+	for po in $(PO); do msgmerge --quiet --update --backup=none --no-location --sort-output $$po po/sockfam.pot; done
 
 build/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(COMPILE) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ) $(LIB_LIST) $(SANITIZE_LIBS)
 	@mkdir -p $(@D)
@@ -84,7 +117,7 @@ $(LIB): $(LIB_OBJ) $(LIB_LIST) $(SANITIZE_LIBS)
 
 bin/%: build/demos/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(LINK) -o $@ $< $(LIB) $(SF_LIBS) $(LDLIBS)
 
 # demos/NAME/: bin/NAME is main.o with the folder's archive and the library.
 define demo_dir
@@ -95,20 +128,30 @@ build/demos/lib$(1).a: $$(patsubst %.c,build/%.o,$$(filter-out demos/$(1)/main.c
 
 bin/$(1): build/demos/$(1)/main.o build/demos/lib$(1).a $$(LIB)
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS) -o $$@ $$< build/demos/lib$(1).a $$(LIB) $$(LDLIBS)
+	$$(LINK) -o $$@ $$< build/demos/lib$(1).a $$(LIB) $$(SF_LIBS) $$(LDLIBS)
 endef
 $(foreach d,$(DEMO_DIRS),$(eval $(call demo_dir,$(d))))
 
-build/tests/%.o: CPPFLAGS += $(CRIT_CFLAGS)
+build/tests/%.o: SF_CPPFLAGS += $(CRIT_CFLAGS)
 $(TEST_RUNNER): $(TEST_OBJ) $(DEMO_LIBS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(DEMO_LIBS) $(LIB) $(LDLIBS) $(CRIT_LIBS)
+	$(LINK) -o $@ $(TEST_OBJ) $(DEMO_LIBS) $(LIB) $(SF_LIBS) $(CRIT_LIBS) $(LDLIBS)
+
+build/tests/shim_%.so: tests/shim_%.c
+	@mkdir -p $(@D)
+	$(COMPILE) -fPIC -shared $(SF_LDFLAGS) $(LDFLAGS) -o $@ $< -ldl
 
 build/tests/tool_%: build/tests/tool_%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(LINK) -o $@ $< $(LIB) $(SF_LIBS) $(LDLIBS)
 
-test: all $(TEST_RUNNER) $(TOOLS) fuzz-replay
+# Like make demo, make test first installs what is missing (Criterion's
+# headers, strace...); the tests are then built by a second make, which looks
+# the libraries up again now that they are there.
+test: deps
+	@$(MAKE) --no-print-directory run-tests
+
+run-tests: all $(TEST_RUNNER) $(TOOLS) fuzz-replay
 	$(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
 
 # ---- fuzzing (tests/fuzz/) ------------------------------------------------------------
@@ -132,14 +175,14 @@ FUZZ_LIB := build/fuzz/libsockfam.a
 
 build/fuzz/replay/fuzz_%: build/tests/fuzz/fuzz_%.o build/tests/fuzz/replay.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(LINK) -o $@ $^ $(SF_LIBS) $(LDLIBS)
 
 fuzz-replay: $(FUZZ_REPLAYS)
 	@for f in $(FUZZ_NAMES); do build/fuzz/replay/fuzz_$$f tests/fuzz/corpus/$$f || exit 1; done
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(SF_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	rm -f $@
@@ -147,7 +190,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 
 build/fuzz/bin/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(SF_LIBS) $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_NAMES); do \
@@ -210,7 +253,7 @@ BENCH_TOOLS := $(BENCH_SRC:tests/bench/%.c=build/bench/%)
 # make bench's load generator and floor server: plain libc, no library.
 build/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(COMPILE) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $<
 
 bench: all bench-deps $(BENCH_TOOLS)
 	@sh demos/bench.sh
@@ -233,9 +276,45 @@ deps:
 	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends $$missing; \
 	fi
 
+# --version prints VERSION
+build/common/cli.o: CPPFLAGS += -DSOCKFAM_VERSION='"$(VERSION)"'
+build/common/cli.o: VERSION
+
+# The name a program is installed under: FAMILY-ROLE programs keep theirs,
+# the others get sockfam- in front (ImageMagick installs a compare of its
+# own); man/mkman.py's installed_name() says the same.
+inst_name = $(if $(findstring -,$(1)),$(1),sockfam-$(1))
+MAN7 := $(wildcard man/*.7)
+# bin/exercise's exercises, where it looks for them beside an installed bin/
+EXERCISES := $(wildcard exercises/*.txt exercises/README.md)
+EXDIR := $(PREFIX)/share/sockfam/exercises
+LOCALEDIR ?= $(PREFIX)/share/locale
+
+# Every program in bin/, each with its page man/NAME.1 (made by make man;
+# a test fails for a program without one), and the overview pages.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	$(foreach p,$(PROGS:bin/%=%),install -m 755 bin/$(p) $(DESTDIR)$(PREFIX)/bin/$(call inst_name,$(p)) && \
+	  install -m 644 man/$(p).1 $(DESTDIR)$(MANDIR)/man1/$(call inst_name,$(p)).1 && ) true
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	install -d $(DESTDIR)$(EXDIR)
+	install -m 644 $(EXERCISES) $(DESTDIR)$(EXDIR)/
+	$(foreach m,$(MO),install -d $(DESTDIR)$(LOCALEDIR)/$(word 3,$(subst /, ,$(m)))/LC_MESSAGES && \
+	  install -m 644 $(m) $(DESTDIR)$(LOCALEDIR)/$(word 3,$(subst /, ,$(m)))/LC_MESSAGES/sockfam.mo && ) true
+
+uninstall:
+	rm -f $(foreach p,$(PROGS:bin/%=%),$(DESTDIR)$(PREFIX)/bin/$(call inst_name,$(p)) \
+	      $(DESTDIR)$(MANDIR)/man1/$(call inst_name,$(p)).1) \
+	      $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%) $(EXERCISES:exercises/%=$(DESTDIR)$(EXDIR)/%)
+	rm -f $(foreach m,$(MO),$(DESTDIR)$(LOCALEDIR)/$(word 3,$(subst /, ,$(m)))/LC_MESSAGES/sockfam.mo)
+	-rmdir $(DESTDIR)$(EXDIR) $(DESTDIR)$(PREFIX)/share/sockfam 2>/dev/null
+
+# Each page again from man/src/NAME.1.in and bin/NAME --help (python3).
+man: all
+	@set -e; for p in $(PROGS:bin/%=%); do \
+	  test -f man/src/$$p.1.in || { echo "man/src/$$p.1.in: missing (bin/$$p has no man page)"; exit 1; }; \
+	  python3 man/mkman.py man/src/$$p.1.in bin/$$p $(VERSION) > man/$$p.1.tmp && mv man/$$p.1.tmp man/$$p.1; \
+	done
 
 clean:
 	rm -rf build bin

@@ -8,8 +8,9 @@
  * program lists, and accepts, only the options it takes, and an option
  * means the same on every program that takes it. The trace options are
  * named as strace names them; strace's -f (follow children) is always on
- * here, so -f is nobody's. A family's own options (--v6only, --mode,
- * --send-fd...) come from its table.
+ * here, so no family program takes -f (bin/sockopt's -f names a family).
+ * A family's own options (--v6only, --mode, --send-fd...) come from its
+ * table.
  *
  * Options may come anywhere on the line (GNU getopt_long permutation); `--`
  * ends them, so a message may start with a dash. A bad command line is one
@@ -33,6 +34,10 @@
 #include "tls.h"
 #include "trace.h"
 #include "upload.h"
+
+#ifndef SOCKFAM_VERSION
+#error "SOCKFAM_VERSION comes from the file VERSION (see the Makefile)"
+#endif
 
 static __attribute__((noreturn)) void usage_error(const char *prog, const char *fmt, va_list ap)
 {
@@ -132,7 +137,15 @@ static int w_stream_server(const struct family *f, enum role r) { return w_model
 
 /* ---- the vocabulary ------------------------------------------------------------------- */
 
-enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_FAMILY_BASE = 512 };
+enum { O_FRAMING = 384, O_MAX_FRAME, O_DIR, O_OVERWRITE, O_UPLOAD, O_NONBLOCK, O_TIMEOUT, O_FDS, O_FAMILY_BASE = 512 };
+
+/* --nonblock, --timeout: a client that connects or waits for answers (not
+ * netlink-query, whose peer is the kernel), and the servers that run a
+ * model's loop */
+static int w_blocking(const struct family *f, enum role r)
+{
+	return (r == ROLE_CLIENT && !f->client_exchange) || w_models(f, r);
+}
 
 /* --tls and its options: --tls on every stream program, --cert/--key on its
  * servers, --cafile/--insecure on its clients */
@@ -156,11 +169,21 @@ struct cli_opt {
 
 #define T_ALL (~0u)
 #define T_CMP CLI_TOOL_COMPARE
+#define T_ERRLAB CLI_TOOL_ERRLAB
+#define T_SOPT CLI_TOOL_SOCKOPT
 
 static const struct cli_opt vocabulary[] = {
 	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, 0, NULL },
 	{ 'p', "port", "PORT", G_ENDPOINT, w_ports, 0, NULL },
-	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, 0, NULL },
+	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, T_SOPT, NULL },
+	/* bin/sockopt: which socket */
+	{ 'f', "family", "FAMILY", G_ENDPOINT, NULL, T_SOPT, "the socket's family (default inet; the list is below)" },
+	/* bin/lookup */
+	{ CLI_ADDR, "addr", NULL, G_RUN, NULL, CLI_TOOL_LOOKUP,
+	  "the operands are address forms: what inet_aton, inet_pton (AF_INET and AF_INET6) and "
+	  "inet_ntop make of each, byte by byte" },
+	{ CLI_ORDER, "order", NULL, G_RUN, NULL, CLI_TOOL_LOOKUP,
+	  "the operands are numbers: htons/htonl/ntohs/ntohl of each, and its bytes in memory and on the wire" },
 	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, 0, "UDP: the same as -k udp" },
 	{ 'n', "count", "COUNT", G_ENDPOINT, w_server, 0, NULL },
 	{ 'w', "wait", "MS", G_ENDPOINT, w_waiting_client, 0,
@@ -182,8 +205,8 @@ static const struct cli_opt vocabulary[] = {
 	  "or FAMILY/KIND (inet/udp)" },
 	{ CLI_DETAILS, "details", NULL, G_MATRIX, NULL, T_CMP,
 	  "the longer story of every cell after the table" },
-	{ CLI_MARKDOWN, "markdown", NULL, G_OUTPUT, NULL, T_CMP, "Markdown (the matrix, --models)" },
-	{ CLI_JSON, "json", NULL, G_OUTPUT, NULL, T_CMP, "JSON, every value (the matrix, --models)" },
+	{ CLI_MARKDOWN, "markdown", NULL, G_OUTPUT, NULL, T_CMP | CLI_TOOL_PYMAP, NULL },
+	{ CLI_JSON, "json", NULL, G_OUTPUT, NULL, T_CMP | T_SOPT, NULL },
 	{ CLI_CSV, "csv", NULL, G_OUTPUT, NULL, T_CMP, "CSV, one line per cell (the matrix)" },
 	{ CLI_WIDE, "wide", NULL, G_OUTPUT, NULL, T_CMP,
 	  "ignore the terminal's width: the matrix as one table, --models in one band, "
@@ -222,18 +245,34 @@ static const struct cli_opt vocabulary[] = {
 	{ O_UPLOAD, "upload", "FILE", G_ENDPOINT, w_stream_client, 0,
 	  "send FILE to a --service upload server (its name, size and content) and check "
 	  "the SHA-256 it answers with" },
+	{ O_NONBLOCK, "nonblock", NULL, G_ENDPOINT, w_blocking, 0, NULL },
+	{ O_TIMEOUT, "timeout", "SECONDS", G_ENDPOINT, w_blocking, 0, NULL },
 	{ O_DIR, "dir", "DIR", G_SERVER, w_stream_server, 0,
 	  "--service upload: where the uploaded files go" },
 	{ O_OVERWRITE, "overwrite", NULL, G_SERVER, w_stream_server, 0,
 	  "--service upload: an upload may replace a file of DIR" },
-	{ 'q', NULL, NULL, G_TRACE, w_all, 0, "do not print system calls" },
-	{ 'o', NULL, "FILE", G_TRACE, w_all, 0, "print system calls to FILE instead of standard error" },
-	{ 's', NULL, "N", G_TRACE, w_all, 0, "show at most N bytes of each buffer (default 32)" },
-	{ 't', NULL, NULL, G_TRACE, w_all, 0, "time of day before each call; -tt adds microseconds" },
-	{ 'T', NULL, NULL, G_TRACE, w_all, 0, "time spent in each call" },
-	{ 'x', NULL, NULL, G_TRACE, w_all, 0, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'q', NULL, NULL, G_TRACE, w_all, T_SOPT, "do not print system calls" },
+	{ 'o', NULL, "FILE", G_TRACE, w_all, T_SOPT, "print system calls to FILE instead of standard error" },
+	{ 's', NULL, "N", G_TRACE, w_all, T_SOPT, "show at most N bytes of each buffer (default 32)" },
+	{ 't', NULL, NULL, G_TRACE, w_all, T_SOPT, "time of day before each call; -tt adds microseconds" },
+	{ 'T', NULL, NULL, G_TRACE, w_all, T_SOPT, "time spent in each call" },
+	{ 'x', NULL, NULL, G_TRACE, w_all, T_SOPT, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'y', NULL, NULL, G_TRACE, w_all, T_SOPT,
+	  "each descriptor with what it is: its path, socket:[INODE]; -yy: what each socket is, "
+	  "TCP:[127.0.0.1:2345], UNIX-STREAM:[INODE->PEER,\"PATH\"], NETLINK:[ROUTE:PORTID], "
+	  "and a device's numbers (read from /proc; see README)" },
+	{ O_FDS, "fds", NULL, G_TRACE, w_all, 0,
+	  "print the program's own descriptor table when it exits and on SIGUSR1: each "
+	  "/proc/self/fd link, and a socket's line of /proc/net/tcp (udp, unix, netlink...), "
+	  "raw and decoded" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
+	{ CLI_LANG, "lang", "LANG", G_TRACE, NULL, T_ERRLAB | CLI_TOOL_EXERCISE,
+	  "the language of the messages: C (English) or zh_CN (Chinese); default: from LANGUAGE, "
+	  "LC_ALL, LC_MESSAGES or LANG. The trace lines are strace's in every language" },
+	{ CLI_JSON, "json", NULL, G_TRACE, NULL, T_ERRLAB,
+	  "JSON: every errno and family, with the trace lines and the explanations" },
 	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
+	{ CLI_VERSION, "version", NULL, G_TRACE, w_all, T_ALL, "the version of sockfam, and its licence" },
 };
 #define NVOCAB (sizeof vocabulary / sizeof vocabulary[0])
 
@@ -296,6 +335,42 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 			     models[0]->name);
 		for (const struct model *const *m = models; *m && n < (int)size; m++)
 			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, (*m)->summary);
+		return;
+	case -'k':
+		snprintf(buf, size, "the socket's kind, as the family's programs name it (default: the family's first)");
+		return;
+	case -CLI_MARKDOWN:
+		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? "Markdown (the matrix, --models)"
+									 : "the table in Markdown");
+		return;
+	case -CLI_JSON:
+		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? "JSON, every value (the matrix, --models)"
+									 : "JSON, every value");
+		return;
+	case O_NONBLOCK:
+	case O_TIMEOUT:
+		if (!server) {
+			snprintf(buf, size, "%s", o->key == O_NONBLOCK
+				 ? "Python's setblocking(False): the socket made non-blocking with fcntl(F_SETFL, "
+				   "O_NONBLOCK); a receive with nothing there returns EAGAIN, connect returns "
+				   "EINPROGRESS (what connect_ex() returns) and the client then waits in poll()"
+				 : "Python's settimeout(SECONDS): a non-blocking socket, and poll() with that limit "
+				   "before connect completes (then getsockopt(SO_ERROR)) and before each datagram "
+				   "answer; no connection in time: ETIMEDOUT");
+			return;
+		}
+		n = snprintf(buf, size, "%s (--model ", o->key == O_NONBLOCK
+			     ? "Python's setblocking(False) on the listening socket (fcntl(F_SETFL, O_NONBLOCK)): "
+			       "accept() (recvfrom() on datagrams) with nobody there returns EAGAIN, then the "
+			       "server waits in poll()"
+			     : "Python's settimeout(SECONDS) on the listening socket: poll() up to SECONDS before "
+			       "each accept() (recvfrom() on datagrams); nobody in time: the server ends, exit 1");
+		for (const struct model *const *m = models; *m && n < (int)size; m++)
+			if (!(*m)->no_blocking_modes)
+				n += snprintf(buf + n, size - (size_t)n, "%s%s", n && buf[n - 1] != ' ' ? ", " : "",
+					      (*m)->name);
+		if (n < (int)size)
+			snprintf(buf + n, size - (size_t)n, " only)");
 		return;
 	case CLI_MODEL:
 		n = snprintf(buf, size, "how clients are served at once (default %s):", models[0]->name);
@@ -388,7 +463,7 @@ static void print_wrapped(const char *text)
 }
 
 /* The option rows a program takes, group by group, each under its title. */
-static void print_groups(const struct who *w)
+static void print_groups(const struct who *w, const char *run_title)
 {
 	static const char *const family_titles[] = {
 		[G_ENDPOINT] = "Endpoint:",
@@ -401,12 +476,23 @@ static void print_groups(const struct who *w)
 		[G_OUTPUT] = "Output (text by default, as wide as the terminal):",
 		[G_SERVER] = "The server:",
 		[G_TRACE] = "",
+		[G_ENDPOINT] = "The socket:",
 	};
 	static const enum group family_order[] = { G_ENDPOINT, G_SERVER, G_TRACE };
-	static const enum group tool_order[] = { G_RUN, G_MATRIX, G_OUTPUT, G_SERVER, G_TRACE };
+	static const enum group tool_order[] = { G_RUN, G_ENDPOINT, G_MATRIX, G_OUTPUT, G_SERVER, G_TRACE };
 	const enum group *order = w->f ? family_order : tool_order;
-	size_t norder = w->f ? 3 : 5;
+	size_t norder = w->f ? 3 : 6;
 	const char *const *titles = w->f ? family_titles : tool_titles;
+	const char *other_titles[G_OUTPUT + 1];
+	if (run_title) {
+		/* a program other than compare: its own first title; its output is not a matrix */
+		memcpy(other_titles, tool_titles, sizeof other_titles);
+		other_titles[G_RUN] = run_title;
+		other_titles[G_OUTPUT] = "Output (text by default):";
+		if (w->tool & T_SOPT)
+			other_titles[G_TRACE] = "Trace (as strace names them):";
+		titles = other_titles;
+	}
 	int any = 0;
 	for (size_t gi = 0; gi < norder; gi++) {
 		enum group g = order[gi];
@@ -429,10 +515,8 @@ static void print_groups(const struct who *w)
 				snprintf(left, sizeof left, "-%c%s%s", o->key, o->arg ? " " : "", o->arg ? o->arg : "");
 			else
 				snprintf(left, sizeof left, "--%s%s%s", o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
-			if (o->key == 't')
-				snprintf(left, sizeof left, "-t, -tt");
-			else if (o->key == 'x')
-				snprintf(left, sizeof left, "-x, -xx");
+			if (o->key < 256 && strchr("txy", o->key))   /* the flags that count, as strace's */
+				snprintf(left, sizeof left, "-%c, -%c%c", o->key, o->key, o->key);
 			help_for(o, w, help, sizeof help);
 			print_opt(left, help);
 		}
@@ -477,8 +561,17 @@ static void usage(const struct session *s)
 		putchar('\n');
 	}
 	struct who w = { s->prog, f, s->role, 0 };
-	print_groups(&w);
+	print_groups(&w, NULL);
 	puts("\nExit status: 0 success, 1 a system call or the peer failed, 2 bad usage.");
+}
+
+/* --version: GNU's form, the program's name as it was called. */
+static __attribute__((noreturn)) void print_version(const char *prog)
+{
+	printf("%s (sockfam) %s\n"
+	       "Copyright (c) 2026 the sockfam authors.\n"
+	       "MIT License: see the LICENSE file. There is NO WARRANTY.\n", prog, SOCKFAM_VERSION);
+	exit(0);
 }
 
 /* ---- parsing ----------------------------------------------------------------------------- */
@@ -597,6 +690,50 @@ static __attribute__((noreturn)) void bad_option(const char *prog, const struct 
 	die(prog, "unknown option '%s'", word ? word : "?");
 }
 
+/* A trace option (-q -o -s -t -T -x -y -v): 1 when c is one (taken), 0 when not. */
+static int trace_option(const char *prog, int c, const char *arg, const char **outfile)
+{
+	long num;
+	switch (c) {
+	case 'q': trace_cfg.enabled = 0; return 1;
+	case 'o': *outfile = arg; return 1;
+	case 's':
+		if (cli_number(arg, 0, 1L << 30, &num))
+			die(prog, "invalid string limit '%s': give a number of bytes", arg);
+		decode_opts.strsize = (int)num;
+		return 1;
+	case 't': trace_cfg.timestamps++; return 1;
+	case 'T': trace_cfg.show_time = 1; return 1;
+	case 'x': decode_opts.xflag++; return 1;
+	case 'y': trace_cfg.decorate++; return 1;
+	case 'v': decode_opts.verbose = 1; return 1;
+	}
+	return 0;
+}
+
+/* After the options: the trace options checked together, the -o file opened. */
+static void trace_finish(const char *prog, const char *outfile)
+{
+	if (decode_opts.xflag > 2)
+		decode_opts.xflag = 2;
+	if (trace_cfg.timestamps > 2)
+		trace_cfg.timestamps = 2;
+	if (trace_cfg.decorate > 2)
+		trace_cfg.decorate = 2;   /* strace takes -yyy as -yy */
+	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time || trace_cfg.decorate))
+		die(prog, "-q turns the trace off, so %s has nothing to do",
+		    outfile ? "-o" : trace_cfg.timestamps ? "-t" : trace_cfg.show_time ? "-T" : "-y");
+	if (outfile) {
+		/* the processes of a server (fork, prefork) share this one open file,
+		 * and with it the offset each write() moves on */
+		trace_cfg.out = fopen(outfile, "we");
+		if (!trace_cfg.out)
+			die(prog, "cannot write trace to '%s': %s", outfile, strerror(errno));
+		trace_cfg.to_file = 1;
+	}
+	trace_setup(prog);
+}
+
 void cli_parse(struct session *s, const struct family *f, enum role role, int argc, char **argv)
 {
 	const char *slash = strrchr(argv[0], '/');
@@ -637,7 +774,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		if (c > 0 && c < 256 && !strchr("hqostTxvapkunw", c)) {
+		if (c > 0 && c < 256 && !strchr("hqostTxyvapkunw", c)) {
 			/* a family option's one-letter alias (-4, -6) */
 			int i = 0;
 			const struct fam_option *o;
@@ -646,21 +783,14 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			if (o && o->name)
 				c = O_FAMILY_BASE + i;
 		}
+		if (trace_option(s->prog, c, optarg, &outfile))
+			continue;
 		switch (c) {
 		case 'h':
 			usage(s);
 			exit(0);
-		case 'q': trace_cfg.enabled = 0; break;
-		case 'o': outfile = optarg; break;
-		case 's':
-			if (cli_number(optarg, 0, 1L << 30, &num))
-				cli_usage_error(s, "invalid string limit '%s': give a number of bytes", optarg);
-			decode_opts.strsize = (int)num;
-			break;
-		case 't': trace_cfg.timestamps++; break;
-		case 'T': trace_cfg.show_time = 1; break;
-		case 'x': decode_opts.xflag++; break;
-		case 'v': decode_opts.verbose = 1; break;
+		case CLI_VERSION: print_version(s->prog);
+		case O_FDS: trace_cfg.fds = 1; break;
 		case 'a': s->addr = optarg; break;
 		case 'p':
 			if (cli_number(optarg, role == ROLE_SERVER ? 0 : 1, 65535, &num))
@@ -727,6 +857,12 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		case O_DIR: s->srv.upload_dir = optarg; break;
 		case O_OVERWRITE: s->srv.overwrite = 1; break;
 		case O_UPLOAD: s->upload = optarg; break;
+		case O_NONBLOCK: s->nonblock = 1; break;
+		case O_TIMEOUT:
+			if (cli_number(optarg, 1, 3600, &num))
+				cli_usage_error(s, "invalid --timeout '%s': give whole seconds from 1 to 3600", optarg);
+			s->timeout_s = (int)num;
+			break;
 		case '?':
 		case ':':
 			bad_option(s->prog, longs, shorts, argv[optind - 1], optopt);
@@ -741,13 +877,9 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			cli_usage_error(s, "unknown option");
 		}
 	}
-	if (decode_opts.xflag > 2)
-		decode_opts.xflag = 2;
-	if (trace_cfg.timestamps > 2)
-		trace_cfg.timestamps = 2;
-	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time))
-		cli_usage_error(s, "-q turns the trace off, so %s has nothing to do",
-				outfile ? "-o" : trace_cfg.timestamps ? "-t" : "-T");
+	if (s->nonblock && s->timeout_s)
+		cli_usage_error(s, "--nonblock and --timeout: one blocking mode at a time "
+				"(Python's settimeout(0) is setblocking(False))");
 	if (kind_name)
 		s->kind = find_kind(s, kind_name);
 	if (udp) {
@@ -786,14 +918,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		cli_usage_error(s, "%s", sb_str(&err));
 	sb_free(&err);
 
-	if (outfile) {
-		/* the processes of a server (fork, prefork) share this one open file,
-		 * and with it the offset each write() moves on */
-		trace_cfg.out = fopen(outfile, "we");
-		if (!trace_cfg.out)
-			cli_usage_error(s, "cannot write trace to '%s': %s", outfile, strerror(errno));
-		trace_cfg.to_file = 1;
-	}
+	trace_finish(s->prog, outfile);
 }
 
 /* ---- programs above the families ----------------------------------------------------- */
@@ -804,7 +929,7 @@ static void tool_usage(const struct cli_tool *t, const struct who *w)
 	if (t->intro)
 		print_wrapped(t->intro);
 	putchar('\n');
-	print_groups(w);
+	print_groups(w, t->run_title);
 	if (t->epilog) {
 		putchar('\n');
 		print_wrapped(t->epilog);
@@ -819,6 +944,7 @@ int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 	getopt_tables(&w, longs, shorts);
 	opterr = 0;
 	int c;
+	const char *outfile = NULL;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			bad_option(t->name, longs, shorts, argv[optind - 1], optopt);
@@ -826,10 +952,15 @@ int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 			tool_usage(t, &w);
 			exit(0);
 		}
+		if (c == CLI_VERSION)
+			print_version(t->name);
+		if (trace_option(t->name, c, optarg, &outfile))
+			continue;
 		struct sbuf err = SBUF_INIT;
 		if (t->set(t->ctx, c, optarg, &err))
 			die(t->name, "%s", sb_str(&err));
 		sb_free(&err);
 	}
+	trace_finish(t->name, outfile);
 	return optind;
 }

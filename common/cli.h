@@ -34,10 +34,19 @@ enum cli_key {
 	/* bin/compare */
 	CLI_TRACE, CLI_DIAGRAM, CLI_MODELS, CLI_ONLY, CLI_FAMILIES, CLI_DETAILS,
 	CLI_MARKDOWN, CLI_JSON, CLI_CSV, CLI_WIDE, CLI_SVG,
+	/* bin/lookup */
+	CLI_ADDR, CLI_ORDER,
+	/* every program */
+	CLI_VERSION,
+	/* the programs with message catalogs (common/i18n.h) */
+	CLI_LANG,
 };
 
 /* Which rows of the table such a program takes: one bit per program. */
-enum cli_tool_id { CLI_TOOL_COMPARE = 1 };
+enum cli_tool_id {
+	CLI_TOOL_COMPARE = 1, CLI_TOOL_SOCKOPT = 2, CLI_TOOL_LOOKUP = 4, CLI_TOOL_PYMAP = 8,
+	CLI_TOOL_ERRLAB = 16, CLI_TOOL_EXERCISE = 32,
+};
 
 struct cli_tool {
 	const char *name;       /* "compare": in front of every message */
@@ -45,6 +54,7 @@ struct cli_tool {
 	const char *usage;      /* the "Usage: ..." lines, printed as they are */
 	const char *intro;      /* what it does; '\n' between paragraphs; wrapped at 80 columns */
 	const char *epilog;     /* after the options, the same way (the exit status, ...) */
+	const char *run_title;  /* the title over its first options (NULL: bin/compare's) */
 	/* Called for each option given, in order (key: the letter or a CLI_*
 	 * key; arg: NULL for a flag): 0, or -1 with one line in err. */
 	int (*set)(void *ctx, int key, const char *arg, struct sbuf *err);

@@ -211,7 +211,7 @@ int dec_array_cut(size_t i)
 	return !decode_opts.verbose && i >= (size_t)decode_opts.strsize;
 }
 
-void dec_int_array(struct sbuf *sb, const int *v, size_t n)
+static void int_array(struct sbuf *sb, const int *v, size_t n, void (*put)(struct sbuf *, int))
 {
 	sb_putc(sb, '[');
 	for (size_t i = 0; i < n; i++) {
@@ -221,9 +221,24 @@ void dec_int_array(struct sbuf *sb, const int *v, size_t n)
 			sb_puts(sb, "...");
 			break;
 		}
-		sb_printf(sb, "%d", v[i]);
+		put(sb, v[i]);
 	}
 	sb_putc(sb, ']');
+}
+
+static void put_int(struct sbuf *sb, int v)
+{
+	sb_printf(sb, "%d", v);
+}
+
+void dec_int_array(struct sbuf *sb, const int *v, size_t n)
+{
+	int_array(sb, v, n, put_int);
+}
+
+void dec_fd_array(struct sbuf *sb, const int *v, size_t n)
+{
+	int_array(sb, v, n, dec_fd);
 }
 
 void dec_ptr(struct sbuf *sb, const void *p)
@@ -240,7 +255,18 @@ void dec_ptr(struct sbuf *sb, const void *p)
  * \xNN for every byte under -xx, and under -x when a byte is neither
  * printable nor \t..\r. `stop_at_nul` ends the string at the first NUL.
  */
+static void quote_ex(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at_nul, int quotes,
+		     const char *esc);
+
 static void quote(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at_nul)
+{
+	quote_ex(sb, s, n, stop_at_nul, 1, NULL);
+}
+
+/* The quoting itself: `quotes` puts the '"' around it, and the bytes of `esc`
+ * are written as octal escapes (strace's "<>" inside a descriptor's <...>). */
+static void quote_ex(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at_nul, int quotes,
+		     const char *esc)
 {
 	int hex = decode_opts.xflag > 1;
 	if (decode_opts.xflag == 1) {
@@ -254,7 +280,8 @@ static void quote(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at
 			}
 		}
 	}
-	sb_putc(sb, '"');
+	if (quotes)
+		sb_putc(sb, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
 		if (stop_at_nul && c == 0)
@@ -272,7 +299,7 @@ static void quote(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at
 		case '\t': sb_puts(sb, "\\t"); continue;
 		case '\v': sb_puts(sb, "\\v"); continue;
 		}
-		if (c >= ' ' && c <= 0x7e) {
+		if (c >= ' ' && c <= 0x7e && !(esc && c && strchr(esc, c))) {
 			sb_putc(sb, (char)c);
 		} else if (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7') {
 			sb_printf(sb, "\\%03o", c);
@@ -280,7 +307,21 @@ static void quote(struct sbuf *sb, const unsigned char *s, size_t n, int stop_at
 			sb_printf(sb, "\\%o", c);
 		}
 	}
-	sb_putc(sb, '"');
+	if (quotes)
+		sb_putc(sb, '"');
+}
+
+void dec_fd_text(struct sbuf *sb, const char *s, size_t n)
+{
+	quote_ex(sb, (const unsigned char *)s, n, 1, 0, "<>");
+}
+
+void dec_fd(struct sbuf *sb, int fd)
+{
+	if (decode_opts.print_fd)
+		decode_opts.print_fd(sb, fd);
+	else
+		sb_printf(sb, "%d", fd);
 }
 
 void dec_str(struct sbuf *sb, const void *buf, size_t len, long limit)
@@ -328,7 +369,8 @@ void dec_protocol(struct sbuf *sb, int domain, int proto)
 {
 	for (size_t i = 0; i < sizeof proto_styles / sizeof proto_styles[0]; i++) {
 		if (proto_styles[i].domain == domain) {
-			dec_xval(sb, proto_styles[i].tab, (unsigned)proto, proto_styles[i].unknown, 1);
+			/* an unknown one in hex, as strace: 0xc8 followed by the unknown name in a comment */
+			dec_xval(sb, proto_styles[i].tab, (unsigned)proto, proto_styles[i].unknown, 0);
 			return;
 		}
 	}
@@ -425,7 +467,8 @@ static void sa_netlink(struct sbuf *sb, const struct sockaddr *sa, socklen_t len
 {
 	(void)len;
 	const struct sockaddr_nl *nl = (const void *)sa;
-	sb_printf(sb, "nl_pid=%u, nl_groups=%#08x", nl->nl_pid, nl->nl_groups);
+	/* strace prints the port id signed: the kernel's own picks are negative */
+	sb_printf(sb, "nl_pid=%d, nl_groups=%#08x", (int)nl->nl_pid, nl->nl_groups);
 }
 
 static void sa_other(struct sbuf *sb, const struct sockaddr *sa, socklen_t len)
@@ -521,7 +564,12 @@ void dec_sockopt_value(struct sbuf *sb, int level, int optname, const void *val,
 		sb_printf(sb, "{l_onoff=%d, l_linger=%d}", l->l_onoff, l->l_linger);
 	} else if (kind == OV_UCRED && len == sizeof(struct ucred)) {
 		const struct ucred *u = val;
-		sb_printf(sb, "{pid=%d, uid=%u, gid=%u}", u->pid, u->uid, u->gid);
+		/* strace prints an id of -1 (nobody's: an unconnected socket) as -1 */
+		sb_printf(sb, "{pid=%d, uid=", u->pid);
+		sb_printf(sb, u->uid == (uid_t)-1 ? "%d" : "%u", (int)u->uid);
+		sb_printf(sb, ", gid=");
+		sb_printf(sb, u->gid == (gid_t)-1 ? "%d" : "%u", (int)u->gid);
+		sb_putc(sb, '}');
 	} else {
 		dec_str(sb, val, len, -1);
 	}
@@ -536,7 +584,7 @@ static void cmsg_rights(struct sbuf *sb, const unsigned char *data, size_t dlen)
 	if (nfd > sizeof fds / sizeof fds[0])
 		nfd = sizeof fds / sizeof fds[0];
 	memcpy(fds, data, nfd * sizeof(int));
-	dec_int_array(sb, fds, nfd);
+	dec_fd_array(sb, fds, nfd);
 }
 
 static void cmsg_creds(struct sbuf *sb, const unsigned char *data, size_t dlen)
@@ -624,7 +672,8 @@ static void dec_cmsgs(struct sbuf *sb, const struct msghdr *msg)
 
 void dec_payload(struct sbuf *sb, int domain, int protocol, const void *buf, size_t len)
 {
-	if (domain == AF_NETLINK && len >= sizeof(struct nlmsghdr))
+	/* on netlink, bytes too few for a message header are a hex string too */
+	if (domain == AF_NETLINK)
 		dec_netlink(sb, protocol, buf, len);
 	else
 		dec_str(sb, buf, len, -1);

@@ -18,6 +18,10 @@ struct decode_opts {
 	int strsize;   /* -s N: bytes of a buffer shown before "..." (default 32) */
 	int xflag;     /* 0, 1 (-x: hex when non-printable), 2 (-xx: always hex) */
 	int verbose;   /* -v: no cut-off on arrays of structures (netlink attributes) */
+	/* How a descriptor is printed: NULL, the number; the trace layer sets it
+	 * under -y/-yy (3<TCP:[127.0.0.1:2345]>), which reads /proc: decode
+	 * itself never makes a system call. */
+	void (*print_fd)(struct sbuf *sb, int fd);
 };
 extern struct decode_opts decode_opts;
 
@@ -55,6 +59,12 @@ void dec_str(struct sbuf *sb, const void *buf, size_t len, long limit);
 void dec_cstr(struct sbuf *sb, const char *s, size_t size);
 /* An array of ints, [3, 4], cut to "..." after -s N elements unless -v (strace's print_array). */
 void dec_int_array(struct sbuf *sb, const int *v, size_t n);
+/* A descriptor (see decode_opts.print_fd), and an array of them: [3, 4] */
+void dec_fd(struct sbuf *sb, int fd);
+void dec_fd_array(struct sbuf *sb, const int *v, size_t n);
+/* What /proc/self/fd/N links to, as strace prints it inside <...>: no quotes,
+ * C escapes, '<' and '>' as octal escapes, up to the first NUL. */
+void dec_fd_text(struct sbuf *sb, const char *s, size_t n);
 /* strace's array cut: element i and the rest print as "..." (after -s N elements, unless -v). */
 int dec_array_cut(size_t i);
 /* A user-space address the call did not fill: strace prints the pointer. */

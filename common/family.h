@@ -65,6 +65,10 @@ struct family {
 	 * buffer accept, recvfrom and getsockname are handed, so the trace shows
 	 * [110 => 2] as a textbook program's would. 0: a sockaddr_storage (128). */
 	socklen_t addr_size;
+	/* An address of this family that no interface of a machine has (a
+	 * documentation range), written as -a takes it: bin/errlab binds it to
+	 * show EADDRNOTAVAIL. NULL: the family's addresses are not interfaces'. */
+	const char *foreign_address;
 	/* -a and -p (or the defaults: addr NULL, port -1) into s->server.
 	 * Must not create sockets. 0, or -1 with one line in err. */
 	int (*resolve)(struct session *s, const char *addr, int port, struct sbuf *err);
@@ -75,7 +79,12 @@ struct family {
 
 	/* ---- the server (server.c); hooks may be NULL. Those returning int
 	 * return 0, or -1 after telling the user why (the server then exits 1). ---- */
-	size_t max_dgram;        /* one receive of a datagram or a record */
+	/* One receive of a datagram or a record: what the kind can carry. When a
+	 * sender can send more than that (AF_UNIX: up to its own SO_SNDBUF), set
+	 * dgram_may_exceed: receives then look for MSG_TRUNC, and a message the
+	 * kernel cut is reported and refused, never taken for the whole one. */
+	size_t max_dgram;
+	int dgram_may_exceed;
 	int reuseaddr;           /* the stream server sets SO_REUSEADDR before bind */
 	int nodelay;             /* stream sockets take TCP_NODELAY (the server sets it on
 				  * the listening socket; accepted ones inherit it) */
@@ -183,6 +192,8 @@ struct session {
 	int tls_insecure;           /* client: --insecure, the server is not verified */
 	void *tls_ctx;              /* the run's SSL_CTX (tls_setup) */
 	const char *upload;         /* client: --upload FILE, sent instead of messages */
+	int nonblock;               /* --nonblock, Python's setblocking(False) */
+	int timeout_s;              /* --timeout SECONDS, Python's settimeout(); 0: none */
 	void *priv;                 /* the family's own per-run state */
 	unsigned long fam_flags;    /* family options that are plain flags */
 	struct server_opts srv;     /* server: the model and service options */

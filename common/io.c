@@ -2,7 +2,12 @@
 #include "io.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "trace.h"
 
@@ -90,4 +95,34 @@ ssize_t io_sendmsg_all(int fd, const void *buf, size_t n, int flags, void *contr
 	if ((size_t)w < n && io_send_all(fd, (const char *)buf + w, n - (size_t)w, flags) < 0)
 		return -1;
 	return (ssize_t)n;
+}
+
+int io_program_dir(char *dir, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+	if (n <= 0)
+		return -1;
+	dir[n] = '\0';
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+const char *io_data_dir(const char *env, const char *const *rel, char *out, size_t size)
+{
+	const char *value = env ? getenv(env) : NULL;
+	if (value && *value)
+		return value;
+	char exe[PATH_MAX];
+	if (io_program_dir(exe, sizeof exe))
+		return NULL;
+	struct stat st;
+	for (; *rel; rel++) {
+		snprintf(out, size, "%s/%s", exe, *rel);
+		if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+			return out;
+	}
+	return NULL;
 }

@@ -33,4 +33,14 @@ ssize_t io_recvmsg(int fd, struct msghdr *msg, int flags);
  * (controllen bytes), the rest, if the kernel took only part, with send(). */
 ssize_t io_sendmsg_all(int fd, const void *buf, size_t n, int flags, void *control, size_t controllen);
 
+/* The directory the running program is in (from /proc/self/exe) into dir;
+ * 0, or -1 when it cannot be known. */
+int io_program_dir(char *dir, size_t size);
+
+/* Where a program's data is: $env when it is set and not empty, else the
+ * first of rel (NULL-ended, relative to the program's directory: the tree's
+ * "../exercises", the installed "../share/...") that is a directory, written
+ * into out. NULL when there is none. */
+const char *io_data_dir(const char *env, const char *const *rel, char *out, size_t size);
+
 #endif

@@ -67,7 +67,7 @@ static int next_client(struct server *sv, struct endpoint *peer)
 {
 	if (!sv_admit(sv))
 		return -1;
-	if (sv_before_block()) {
+	if (sv_before_block() || !sv_wait_ready(sv)) {
 		sv_unadmit(sv);
 		return -1;
 	}
@@ -75,6 +75,9 @@ static int next_client(struct server *sv, struct endpoint *peer)
 	if (fd >= 0)
 		return fd;
 	sv_unadmit(sv);
+	/* --nonblock: nobody was waiting (EAGAIN); poll() for the next */
+	if (errno == EAGAIN && sv->s->nonblock)
+		return sv_wait_again(sv) ? NEXT_AGAIN : -1;
 	return accept_failed(sv) ? NEXT_AGAIN : -1;
 }
 
@@ -95,7 +98,7 @@ static void serve_datagrams_blocking(struct server *sv, void (*one)(struct serve
 		struct endpoint peer;
 		if (between)
 			between(sv);
-		if (sv_before_block()) {
+		if (sv_before_block() || !sv_wait_ready(sv)) {
 			sv_unadmit(sv);
 			break;
 		}
@@ -103,7 +106,10 @@ static void serve_datagrams_blocking(struct server *sv, void (*one)(struct serve
 		if (n < 0) {
 			int e = errno;
 			sv_unadmit(sv);
-			if (e != EINTR)
+			/* --nonblock: no datagram there (EAGAIN); poll() for the next */
+			if (e == EAGAIN && sv->s->nonblock && !sv_wait_again(sv))
+				break;
+			if (e != EINTR && e != EMSGSIZE && !(e == EAGAIN && sv->s->nonblock))
 				skel_fail(sv->s, "recvfrom", e, "receiving a datagram");
 			continue;
 		}
@@ -1245,7 +1251,7 @@ static void ev_dgrams(struct evloop *L)
 		if (n < 0) {
 			int e = errno;
 			sv_unadmit(sv);
-			if (e != EAGAIN && e != EINTR)
+			if (e != EAGAIN && e != EINTR && e != EMSGSIZE)
 				skel_fail(sv->s, "recvfrom", e, "receiving a datagram");
 			return;
 		}
@@ -1440,6 +1446,14 @@ static const struct model model_thread = {
 	.serve = serve_thread,
 	.room_by_mail = 1,
 };
+/* why --nonblock and --timeout are not for them */
+static const char no_blocking_pool[] =
+	"has N processes or threads each waiting in accept(): a timeout would end one of them, "
+	"not the server";
+static const char no_blocking_events[] =
+	"already has a non-blocking listening socket and waits in its own loop (--idle bounds a "
+	"silent client)";
+
 static const struct model model_prefork = {
 	.name = "prefork",
 	.summary = "N processes (default 8), each in accept()",
@@ -1447,6 +1461,7 @@ static const struct model model_prefork = {
 	.no_dgram = no_dgram_pool,
 	.pool = 1,
 	.limits_clients = 1,
+	.no_blocking_modes = no_blocking_pool,
 	.serve = serve_prefork,
 };
 static const struct model model_prethread = {
@@ -1457,6 +1472,7 @@ static const struct model model_prethread = {
 	.pool = 1,
 	.limits_clients = 1,
 	.shared_fds = 1,
+	.no_blocking_modes = no_blocking_pool,
 	.serve = serve_prethread,
 	.room_by_mail = 1,
 };
@@ -1468,6 +1484,7 @@ static const struct model model_select = {
 	.limits_clients = 1,
 	.shared_fds = 1,
 	.shares_conns = 1,
+	.no_blocking_modes = no_blocking_events,
 	.serve = serve_select,
 };
 static const struct model model_poll = {
@@ -1477,6 +1494,7 @@ static const struct model model_poll = {
 	.limits_clients = 1,
 	.shared_fds = 1,
 	.shares_conns = 1,
+	.no_blocking_modes = no_blocking_events,
 	.serve = serve_poll,
 };
 static const struct model model_epoll = {
@@ -1485,7 +1503,9 @@ static const struct model model_epoll = {
 	.kinds = MK_CONN | MK_DGRAM,
 	.limits_clients = 1,
 	.shared_fds = 1,
+	.own_fds = 1,   /* the epoll instance */
 	.shares_conns = 1,
+	.no_blocking_modes = no_blocking_events,
 	.serve = serve_epoll,
 };
 

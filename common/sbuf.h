@@ -20,4 +20,5 @@ const char *sb_str(struct sbuf *sb);   /* "" for an empty buffer */
 void sb_reset(struct sbuf *sb);        /* empties, keeps the memory */
 void sb_free(struct sbuf *sb);
 
+
 #endif

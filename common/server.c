@@ -69,6 +69,7 @@ void sv_block_stop_signals(sigset_t *old)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGALRM);
+	sigaddset(&set, SIGUSR1);   /* --fds: the main thread prints the table */
 	pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
@@ -133,9 +134,38 @@ static socklen_t addr_room(const struct session *s)
 	return n && n <= sizeof(struct sockaddr_storage) ? n : (socklen_t)sizeof(struct sockaddr_storage);
 }
 
-static void open_spare(struct server *sv)
+/* The reserve descriptor; with `leave_room`, only when the model's own
+ * descriptors and one client still fit beside it (under a tiny `ulimit -n`
+ * it would leave no room for any client, and every one would be shed). */
+static void open_spare(struct server *sv, int leave_room)
 {
 	sv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (sv->spare_fd < 0 || !leave_room)
+		return;
+	int probe[8], n = 0, want = sv->o->model->own_fds + 1;
+	while (n < want && n < 8 && (probe[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		n++;
+	int room = n == want;
+	while (n)
+		close(probe[--n]);
+	if (!room) {
+		close(sv->spare_fd);
+		sv->spare_fd = -1;
+	}
+}
+
+/* A client there is no descriptor for: closed with a reset (SO_LINGER 0), so
+ * it is told at once that it was not served, not shown an orderly end that
+ * looks like an empty answer. */
+static void shed(struct server *sv, int fd, const struct endpoint *p)
+{
+	struct sbuf who = SBUF_INIT;
+	sv_log(sv, "no descriptor for %s: resetting its connection at once",
+	       skel_describe(sv->s, EP_SA(p), p->len, &who));
+	sb_free(&who);
+	struct linger lg = { 1, 0 };
+	t_setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	t_close(fd);
 }
 
 int sv_accept(struct server *sv, int flags, struct endpoint *peer)
@@ -160,23 +190,29 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 			sv->spare_fd >= 0 ? "clients that arrive now are accepted and closed at once, until some leave"
 					  : "waiting for clients to leave before accepting more");
 	}
-	/* One descriptor was kept in reserve for this: free it, take the waiting
-	 * client, close it (it sees the connection end instead of hanging in the
-	 * backlog), and take the reserve back. */
+	/* One descriptor was kept in reserve for this: free it and take the
+	 * waiting client. When the reserve can be had back at once, descriptors
+	 * came free meanwhile (a blocking accept waits for the client, and others
+	 * may have left by then): the client is served. Otherwise it is reset
+	 * (told, instead of hanging in the backlog) and the reserve taken back. */
 	if (sv->spare_fd >= 0) {
 		close(sv->spare_fd);
 		sv->spare_fd = -1;
 		struct endpoint p = { .len = addr_room(sv->s) };
-		int shed = flags ? t_accept4(sv->lfd, EP_SA(&p), &p.len, flags)
-				 : t_accept(sv->lfd, EP_SA(&p), &p.len);
-		if (shed >= 0) {
-			struct sbuf who = SBUF_INIT;
-			sv_log(sv, "no descriptor for %s: closing it at once",
-			       skel_describe(sv->s, EP_SA(&p), p.len, &who));
-			sb_free(&who);
-			t_close(shed);
+		int got = flags ? t_accept4(sv->lfd, EP_SA(&p), &p.len, flags)
+				: t_accept(sv->lfd, EP_SA(&p), &p.len);
+		if (got >= 0) {
+			open_spare(sv, 0);
+			if (sv->spare_fd >= 0) {
+				sv->emfile_said = 0;
+				fprintf(stderr, "%s: descriptors are free again: accepting clients\n", sv->s->prog);
+				pthread_mutex_unlock(&sv->lock);
+				*peer = p;
+				return got;
+			}
+			shed(sv, got, &p);
 		}
-		open_spare(sv);
+		open_spare(sv, 0);
 	}
 	pthread_mutex_unlock(&sv->lock);
 	errno = err;
@@ -186,6 +222,8 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 /* ---- one connection ------------------------------------------------------------- */
 
 static const struct transport plain_transport;
+static int join_room(struct server *sv, struct conn *c);
+static void leave_room(struct server *sv, struct conn *c);
 
 static void now(struct timespec *t)
 {
@@ -217,6 +255,10 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 		sv->s->fam->server_peer(sv->s, fd);
 	if (sv->s->tls && tls_conn_attach(c) < 0)
 		return -1;
+	/* a thread room's member joins before its greeting goes out, so nothing
+	 * said after that greeting passes it by */
+	if (sv->room && join_room(sv, c) < 0)
+		return -1;
 	const struct service *svc = sv->o->service;
 	if (svc->opened && svc->opened(c) < 0)
 		c->ending = 1;
@@ -240,9 +282,14 @@ static ssize_t receive(struct server *sv, int fd, void *buf, size_t n, struct en
 	struct session *s = sv->s;
 	const struct family *f = s->fam;
 	if (!f->server_control_space) {
-		if (peer)
-			return t_recvfrom(fd, buf, n, 0, EP_SA(peer), &peer->len);
-		return io_recv(fd, buf, n, 0);
+		/* MSG_TRUNC: the datagram's real length, so a cut one is seen */
+		int fl = f->dgram_may_exceed && s->kind->type != SOCK_STREAM ? MSG_TRUNC : 0;
+		ssize_t r = peer ? t_recvfrom(fd, buf, n, fl, EP_SA(peer), &peer->len) : io_recv(fd, buf, n, fl);
+		if (r > (ssize_t)n) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		return r;
 	}
 	union control_buf ctl;
 	struct iovec iov = { buf, n };
@@ -261,7 +308,20 @@ static ssize_t receive(struct server *sv, int fd, void *buf, size_t n, struct en
 		peer->len = m.msg_namelen;
 	if ((m.msg_controllen || (m.msg_flags & MSG_CTRUNC)) && f->server_control)
 		f->server_control(s, fd, &m);
+	if (m.msg_flags & MSG_TRUNC) {
+		errno = EMSGSIZE;   /* the kernel cut the message to the buffer */
+		return -1;
+	}
 	return r;
+}
+
+/* A message the kernel cut to our buffer (MSG_TRUNC): said on stderr (it is a
+ * loss, even under --no-log), and the server's exit status says it too. */
+static void said_cut(struct server *sv, const char *who)
+{
+	fprintf(stderr, "%s: %s sent a message larger than the %zu bytes one receive takes; the kernel "
+		"cut it (MSG_TRUNC): refused, not answered as if whole\n", sv->s->prog, who, sv->bufsize);
+	__atomic_store_n(&sv->rc, 1, __ATOMIC_RELAXED);
 }
 
 /* The plain transport: the calls themselves. */
@@ -373,6 +433,13 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 			return 2;
 		if (errno == EPROTO)
 			return 0;   /* the transport refused the peer's bytes (TLS) and said why */
+		if (errno == EMSGSIZE) {
+			said_cut(sv, c->who);
+			char why[96];
+			snprintf(why, sizeof why, "a message larger than %zu bytes was cut by the kernel", sv->bufsize);
+			refuse(sv, c, why);
+			return c->failed ? -1 : c->ending && !c->q ? 0 : 1;
+		}
 		if (errno == EAGAIN) {
 			sv_log(sv, "%s sent nothing for %d s (--idle): dropping it", c->who, sv->o->idle_s);
 			return 0;
@@ -470,6 +537,7 @@ void sv_conn_close(struct server *sv, struct conn *c, const char *why)
 		sv_log(sv, "%s", why);
 	if (c->queued)
 		sv_log(sv, "%zu bytes of answers to %s were never taken by it: dropped", c->queued, c->who);
+	leave_room(sv, c);
 	const struct service *svc = sv->o->service;
 	if (svc->closed)
 		svc->closed(c);
@@ -617,6 +685,8 @@ static void deliver_mail(struct server *sv, struct conn *c)
 	mb->bytes = 0;
 	mb->lost = 0;
 	pthread_mutex_unlock(&sv->room->mu);
+	/* gathered, then sent in one write, as a read's answers are */
+	c->batching = 1;
 	while (l) {
 		struct letter *next = l->next;
 		if (!c->ending && !c->failed)
@@ -625,6 +695,11 @@ static void deliver_mail(struct server *sv, struct conn *c)
 			c->ending = 1;
 		free(l);
 		l = next;
+	}
+	c->batching = 0;
+	if (c->batch.len) {
+		conn_write(c, c->batch.p, c->batch.len);
+		sb_reset(&c->batch);
 	}
 	if (lost && !c->ending && !c->failed) {
 		char line[200];
@@ -661,8 +736,6 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 			r = -1;
 		}
 	}
-	if (r > 0 && sv->room && join_room(sv, &c) < 0)
-		r = -1;
 	if (r > 0 && c.ending)
 		r = 0;
 	/* the one connection a room service reaches (iterative: one at a time;
@@ -703,7 +776,6 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 	if (current)
 		sv->current = NULL;
 	free(buf);
-	leave_room(sv, &c);
 	sv_conn_close(sv, &c, NULL);
 	sv_log_flush();
 }
@@ -980,26 +1052,45 @@ int sv_conn_backlogged(const struct conn *c)
 
 /* ---- datagrams ------------------------------------------------------------------ */
 
+/* A datagram's sender as a connection the service can answer. */
+static void dgram_conn(struct server *sv, struct conn *c, const struct endpoint *peer)
+{
+	memset(c, 0, sizeof *c);
+	c->sv = sv;
+	c->fd = sv->lfd;
+	c->dgram = 1;
+	c->slot = -1;
+	c->side_fd = -1;
+	c->peer = *peer;
+	c->qtail = &c->q;
+	struct sbuf who = SBUF_INIT;
+	snprintf(c->who, sizeof c->who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
+	sb_free(&who);
+}
+
 long sv_dgram_read(struct server *sv, char *buf, struct endpoint *peer)
 {
 	peer->len = addr_room(sv->s);
-	return receive(sv, sv->lfd, buf, sv->bufsize, peer);
+	long n = receive(sv, sv->lfd, buf, sv->bufsize, peer);
+	if (n < 0 && errno == EMSGSIZE) {
+		/* cut: said, and the sender is told (when it can be answered) */
+		struct conn c;
+		dgram_conn(sv, &c, peer);
+		said_cut(sv, c.who);
+		char why[96];
+		int k = snprintf(why, sizeof why, "error: a message larger than %zu bytes was cut by the kernel",
+				 sv->bufsize);
+		if (peer->len > sizeof(sa_family_t))
+			conn_write(&c, why, (size_t)k);
+		errno = EMSGSIZE;
+	}
+	return n;
 }
 
 void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoint *peer)
 {
 	struct conn c;
-	memset(&c, 0, sizeof c);
-	c.sv = sv;
-	c.fd = sv->lfd;
-	c.dgram = 1;
-	c.slot = -1;
-	c.side_fd = -1;
-	c.peer = *peer;
-	c.qtail = &c.q;
-	struct sbuf who = SBUF_INIT;
-	snprintf(c.who, sizeof c.who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
-	sb_free(&who);
+	dgram_conn(sv, &c, peer);
 	sv_log(sv, "datagram of %zu bytes from %s", n, c.who);
 	if (peer->len <= sizeof(sa_family_t)) {
 		sv_log(sv, "the sender has no address, so there is no way to answer it");
@@ -1039,12 +1130,40 @@ int sv_idle_timeout(const struct server *sv, const struct timespec *oldest)
 
 int sv_set_nonblocking(struct server *sv, int fd)
 {
-	int fl = t_fcntl(fd, F_GETFL, 0);
-	if (fl < 0 || t_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-		skel_fail(sv->s, "fcntl", errno, "making descriptor %d non-blocking", fd);
-		return -1;
+	return skel_set_nonblocking(sv->s, fd);
+}
+
+/* poll() on the listening socket for up to ms: 1 ready, 0 timed out or stopped. */
+static int wait_listener(struct server *sv, int ms)
+{
+	for (;;) {
+		sv_log_flush();
+		struct pollfd p = { sv->lfd, POLLIN, 0 };
+		int n = t_poll(&p, 1, ms);
+		if (n < 0 && errno == EINTR && !io_stop)
+			continue;
+		return n > 0;
+	}
+}
+
+int sv_wait_ready(struct server *sv)
+{
+	int secs = sv->s->timeout_s;
+	if (!secs)
+		return 1;
+	if (wait_listener(sv, secs * 1000))
+		return 1;
+	if (!io_stop) {
+		fprintf(stderr, "%s: no %s for %d s: timed out (Python's %s raises TimeoutError)\n", sv->s->prog,
+			sv->conn_oriented ? "client" : "datagram", secs, sv->conn_oriented ? "accept()" : "recvfrom()");
+		sv->rc = 1;
 	}
 	return 0;
+}
+
+int sv_wait_again(struct server *sv)
+{
+	return wait_listener(sv, -1) || !io_stop;
 }
 
 /* ---- options ---------------------------------------------------------------------- */
@@ -1096,6 +1215,14 @@ int server_opts_check(struct session *s, struct sbuf *err)
 	if (o->cmd_timeout_s && !o->service->runs_commands) {
 		sb_printf(err, "--cmd-timeout is the time limit of --service cmd; --service %s runs no commands",
 			  o->service->name);
+		return -1;
+	}
+	if ((s->nonblock || s->timeout_s) && m->no_blocking_modes) {
+		sb_printf(err, "%s applies to the models whose one loop accepts (", s->nonblock ? "--nonblock" : "--timeout");
+		for (const struct model *const *p = models; *p; p++)
+			if (!(*p)->no_blocking_modes)
+				sb_printf(err, "%s%s", p == models ? "" : ", ", (*p)->name);
+		sb_printf(err, "); --model %s %s", m->name, m->no_blocking_modes);
 		return -1;
 	}
 	if (o->max_clients && !m->limits_clients) {
@@ -1176,6 +1303,10 @@ int server_run(struct session *s)
 		skel_fail(s, "listen", errno, "listening");
 		goto out_close;
 	}
+	/* --nonblock, --timeout: Python's setblocking(False) and settimeout() on the
+	 * listening socket: it is non-blocking, and the model waits in poll() */
+	if ((s->nonblock || s->timeout_s) && skel_set_nonblocking(s, fd))
+		goto out_close;
 	struct endpoint me = { .len = addr_room(s) };
 	if (t_getsockname(fd, EP_SA(&me), &me.len) < 0) {
 		skel_fail(s, "getsockname", errno, "asking which address we got");
@@ -1214,7 +1345,7 @@ int server_run(struct session *s)
 			sv.admitted = shared;
 		*sv.admitted = 0;
 		if (conn && s->srv.model->shared_fds)
-			open_spare(&sv);
+			open_spare(&sv, 1);
 		if (s->srv.service->room && s->srv.model->room_by_mail && room_open(&sv) < 0) {
 			fprintf(stderr, "%s: out of memory for the room\n", s->prog);
 			rc = 1;

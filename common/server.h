@@ -146,11 +146,17 @@ struct model {
 				    * there are descriptors */
 	int shared_fds;            /* every client's descriptor lives in one process, so the
 				    * server keeps one in reserve for EMFILE (see sv_accept) */
+	int own_fds;               /* descriptors the loop opens for itself (epoll's instance):
+				    * the reserve is kept only when these and one client fit */
 	int shares_conns;          /* one loop holds every connection: a service can reach
 				    * them all (service->room) */
 	int room_by_mail;          /* its threads share one memory: a room reaches every
 				    * connection through a mailbox that the connection's own
 				    * thread empties (each thread writes only to its own socket) */
+	/* Why --nonblock and --timeout (Python's setblocking/settimeout on the
+	 * listening socket) do not apply to it; NULL: its one loop accepts (or
+	 * reads datagrams) and they do. */
+	const char *no_blocking_modes;
 	int (*serve)(struct server *sv);   /* the loop; returns the exit status */
 };
 
@@ -208,7 +214,8 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf);
 void sv_conn_close(struct server *sv, struct conn *c, const char *why);
 /* A blocking connection from start to end (iterative, fork, thread, pools). */
 void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *peer);
-/* One datagram read into buf (blocking or not): its length, or -1 (errno). */
+/* One datagram read into buf (blocking or not): its length, or -1 (errno;
+ * EMSGSIZE: the kernel cut it, which was said and answered with an error). */
 long sv_dgram_read(struct server *sv, char *buf, struct endpoint *peer);
 /* One datagram handled: the service answers it with sendto(). */
 void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoint *peer);
@@ -257,6 +264,14 @@ void sv_log_flush(void);
 int sv_before_block(void);
 /* Makes the socket non-blocking: fcntl F_GETFL, then F_SETFL with O_NONBLOCK. */
 int sv_set_nonblocking(struct server *sv, int fd);
+
+/* --timeout, --nonblock (a blocking model's listening socket is then
+ * non-blocking). sv_wait_ready, before an accept or a datagram read: 1 go on,
+ * 0 stop (--timeout ran out: said, exit status 1). sv_wait_again, after one
+ * failed with EAGAIN under --nonblock: waits in poll() for the next; 1 try
+ * again, 0 stop. */
+int sv_wait_ready(struct server *sv);
+int sv_wait_again(struct server *sv);
 /* Models with several processes or threads: the stop signals go to the main
  * one only (threads block them). */
 void sv_block_stop_signals(sigset_t *old);

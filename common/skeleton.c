@@ -3,6 +3,7 @@
 #include "skeleton.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,16 @@ const char *skel_describe(const struct session *s, const struct sockaddr *sa, so
 	sb_reset(buf);
 	s->fam->describe(sa, len, buf);
 	return sb_str(buf);
+}
+
+int skel_set_nonblocking(const struct session *s, int fd)
+{
+	int fl = t_fcntl(fd, F_GETFL, 0);
+	if (fl < 0 || t_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		skel_fail(s, "fcntl", errno, "making descriptor %d non-blocking", fd);
+		return -1;
+	}
+	return 0;
 }
 
 void skel_transform(char *buf, size_t n)
@@ -159,6 +170,8 @@ struct cstate {
 	struct session *s;
 	int fd;
 	int records;                /* SOCK_SEQPACKET: one send per message */
+	size_t bufsize;             /* one receive: a stream's window, or a whole record */
+	int rflags;                 /* MSG_TRUNC when a record can be larger than bufsize */
 	struct sbuf out;            /* messages to send: [4-byte length][framed bytes]... */
 	size_t off, roff;           /* the message being sent, and how much of it went */
 	size_t queued;              /* bytes not sent yet */
@@ -187,7 +200,26 @@ static ssize_t plain_send(struct cstate *c, const void *buf, size_t n)
 
 static ssize_t plain_recv(struct cstate *c, void *buf, size_t n)
 {
-	return t_recv(c->fd, buf, n, 0);
+	return t_recv(c->fd, buf, n, c->rflags);
+}
+
+/* The receive flags for one datagram or record: MSG_TRUNC (the real length
+ * comes back, so a message cut to the buffer is seen) when the family's
+ * senders can send more than max_dgram. */
+static int record_flags(const struct session *s)
+{
+	return s->fam->dgram_may_exceed ? MSG_TRUNC : 0;
+}
+
+/* n bytes of a message arrived for a buffer of cap: when n is more, the
+ * kernel cut it; said, and 1 (a loss) returned. */
+static int cut_message(const struct session *s, long n, size_t cap)
+{
+	if (n <= (long)cap)
+		return 0;
+	fprintf(stderr, "%s: the server sent a message of %ld bytes, more than the %zu one receive takes: "
+		"the kernel cut it (MSG_TRUNC), so it is not shown\n", s->prog, n, cap);
+	return 1;
 }
 
 static ssize_t tls_send(struct cstate *c, const void *buf, size_t n) { return tls_write(c->tls, buf, n); }
@@ -396,10 +428,87 @@ static void show_last_words(struct cstate *c, char *buf)
 	}
 }
 
+/* ---- blocking modes (--nonblock, --timeout) ------------------------------- */
+
+/* How long a non-blocking client waits for its socket to be ready: --timeout's
+ * seconds, or -w (datagram answers; -1 on a stream: for ever). */
+static int ready_wait_ms(const struct session *s)
+{
+	return s->timeout_s ? s->timeout_s * 1000 : s->timeout_ms;
+}
+
+/* poll() for `events` on fd, as Python does before each call of a socket with
+ * a timeout: 1 ready, 0 timed out, -1 failed (errno). */
+static int wait_ready(const struct session *s, int fd, short events)
+{
+	for (;;) {
+		struct pollfd p = { fd, events, 0 };
+		int n = t_poll(&p, 1, ready_wait_ms(s));
+		if (n < 0 && errno == EINTR && !io_stop)
+			continue;
+		return n;
+	}
+}
+
+/* --nonblock: one receive before anything was sent, to show what
+ * setblocking(False) means: nothing is there yet, so EAGAIN at once (Python
+ * raises BlockingIOError). The bytes, when some came all the same, go into buf;
+ * returns what recv returned, errno kept. */
+static ssize_t nonblock_probe(struct session *s, int fd, char *buf, size_t n)
+{
+	ssize_t r = t_recv(fd, buf, n, 0);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		printf("%s: non-blocking: recvfrom returned EAGAIN at once, nothing had arrived "
+		       "(Python's recv() raises BlockingIOError)\n", s->prog);
+	return r;
+}
+
+/* connect(): blocking, or (--nonblock, --timeout) Python's way with a
+ * non-blocking socket: EINPROGRESS (the errno connect_ex() returns), poll()
+ * for POLLOUT, then getsockopt(SO_ERROR) for how it ended. 0 when connected,
+ * -1 after saying why (a poll that timed out: ETIMEDOUT). */
+static int client_connect(struct session *s, int fd)
+{
+	struct sbuf text = SBUF_INIT;
+	int err = 0;
+	if (t_connect(fd, EP_SA(&s->server), s->server.len) < 0)
+		err = errno;
+	if (err == EINPROGRESS && (s->nonblock || s->timeout_s)) {
+		char limit[32] = "without a limit";
+		if (s->timeout_s)
+			snprintf(limit, sizeof limit, "up to %d s", s->timeout_s);
+		printf("%s: connect returned EINPROGRESS at once (connect_ex() returns %d); "
+		       "poll() waits %s for the handshake\n", s->prog, err, limit);
+		int n = wait_ready(s, fd, POLLOUT);
+		int soerr = 0;
+		socklen_t len = sizeof soerr;
+		if (n == 0) {
+			err = ETIMEDOUT;
+			printf("%s: no connection after %d s: timed out (Python raises TimeoutError)\n", s->prog,
+			       s->timeout_s);
+		} else if (n < 0) {
+			err = errno;
+		} else if (t_getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) {
+			err = errno;
+		} else {
+			err = soerr;
+		}
+	}
+	if (err)
+		skel_fail(s, "connect", err, "connecting to %s",
+			  skel_describe(s, EP_SA(&s->server), s->server.len, &text));
+	sb_free(&text);
+	return err ? -1 : 0;
+}
+
 static int client_connected(struct session *s, int fd)
 {
 	struct cstate c = { .s = s, .fd = fd, .records = s->kind->type != SOCK_STREAM,
-			    .xsend = plain_send, .xrecv = plain_recv };
+			    .xsend = plain_send, .xrecv = plain_recv, .bufsize = STREAM_BUF };
+	if (c.records) {
+		c.bufsize = s->fam->max_dgram > STREAM_BUF ? s->fam->max_dgram : STREAM_BUF;
+		c.rflags = record_flags(s);
+	}
 	c.ctllen = client_control(s, fd, &c.ctl);
 	if (s->tls) {
 		/* control messages cannot ride inside TLS records */
@@ -413,8 +522,20 @@ static int client_connected(struct session *s, int fd)
 		c.xrecv = tls_recv;
 	}
 	deframer_init(&c.answers, s->framing, s->max_frame);
-	char *buf = malloc(STREAM_BUF);
+	char *buf = malloc(c.bufsize);
 	int rc = buf ? 0 : 1;
+	if (buf && s->nonblock && !s->tls) {
+		ssize_t r = nonblock_probe(s, fd, buf, STREAM_BUF);
+		if (r > 0) {
+			c.got += (unsigned long)r;
+			rc = show_answer(&c, buf, (size_t)r, 0) < 0;
+		} else if (r == 0) {
+			c.server_done = 1;
+		} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			conn_failed(&c, "recvfrom", errno, "reading from the server");
+			rc = 1;
+		}
+	}
 	if (s->upload && !(c.up = upload_open(s)))
 		rc = 1;
 	while (!rc && !c.server_done && !io_stop) {
@@ -449,7 +570,7 @@ static int client_connected(struct session *s, int fd)
 			p[0].events |= POLLOUT;
 		/* standard input is read while what it gave has mostly gone out */
 		int want_stdin = !s->messages && !c.up && !c.input_done && c.queued < CLIENT_WINDOW;
-		int timeout = c.shut && s->timeout_ms >= 0 ? s->timeout_ms : -1;
+		int timeout = c.shut && ready_wait_ms(s) >= 0 ? ready_wait_ms(s) : -1;
 		int n = t_poll(p, want_stdin ? 2 : 1, timeout);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -465,13 +586,15 @@ static int client_connected(struct session *s, int fd)
 			break;
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t r = c.xrecv(&c, buf, STREAM_BUF);
+			ssize_t r = c.xrecv(&c, buf, c.bufsize);
 			if (r < 0 && errno != EINTR && errno != EAGAIN) {
 				conn_failed(&c, "recvfrom", errno, "reading from the server");
 				rc = 1;
 				break;
 			}
-			if (r > 0) {
+			if (r > 0 && cut_message(s, r, c.bufsize)) {
+				c.failed = 1;
+			} else if (r > 0) {
 				c.got += (unsigned long)r;
 				if (show_answer(&c, buf, (size_t)r, 0) < 0)
 					rc = 1;
@@ -509,8 +632,10 @@ static int client_datagrams(struct session *s, int fd)
 {
 	if (s->timeout_ms < 0)
 		s->timeout_ms = 2000;
+	/* a non-blocking socket (--nonblock, --timeout) waits in poll() instead */
+	int polled = s->nonblock || s->timeout_s;
 	struct timeval tv = { s->timeout_ms / 1000, (s->timeout_ms % 1000) * 1000 };
-	if (t_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
+	if (!polled && t_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
 		skel_fail(s, "setsockopt", errno, "setting a receive timeout");
 		return 1;
 	}
@@ -523,23 +648,29 @@ static int client_datagrams(struct session *s, int fd)
 		return 1;
 	union control_buf ctl;
 	size_t ctllen = client_control(s, fd, &ctl);
+	if (s->nonblock && nonblock_probe(s, fd, buf, s->fam->max_dgram) >= 0)
+		printf("%s: a datagram was waiting before we sent anything; ignored\n", s->prog);
 	while (!io_stop && next_message(s, &idx, &line, &cap, &msg, &len)) {
 		ssize_t n;
-		if (ctllen) {
-			/* sendto() with control messages: sendmsg() naming the server */
-			struct iovec iov = { msg, len };
-			struct msghdr m = { .msg_name = EP_SA(&s->server), .msg_namelen = s->server.len,
-					    .msg_iov = &iov, .msg_iovlen = 1,
-					    .msg_control = &ctl, .msg_controllen = ctllen };
-			n = t_sendmsg(fd, &m, 0);
-			ctllen = 0;
-		} else {
-			n = t_sendto(fd, msg, len, 0, EP_SA(&s->server), s->server.len);
-		}
+		do {
+			if (ctllen) {
+				/* sendto() with control messages: sendmsg() naming the server */
+				struct iovec iov = { msg, len };
+				struct msghdr m = { .msg_name = EP_SA(&s->server), .msg_namelen = s->server.len,
+						    .msg_iov = &iov, .msg_iovlen = 1,
+						    .msg_control = &ctl, .msg_controllen = ctllen };
+				n = t_sendmsg(fd, &m, 0);
+			} else {
+				n = t_sendto(fd, msg, len, 0, EP_SA(&s->server), s->server.len);
+			}
+			/* a signal before anything went (EINTR): the same message again */
+		} while (n < 0 && errno == EINTR && !io_stop);
+		const char *call = ctllen ? "sendmsg" : "sendto";
+		ctllen = 0;
 		if (n < 0) {
-			if (errno == EINTR)
-				break;
-			skel_fail(s, "sendto", errno, "sending %zu bytes", len);
+			/* said, and the next message still goes; the exit status says it */
+			if (!io_stop)
+				skel_fail(s, call, errno, "sending %zu bytes", len);
 			rc = 1;
 			continue;
 		}
@@ -547,11 +678,18 @@ static int client_datagrams(struct session *s, int fd)
 			note_local(s, fd, "after the first sendto");
 		for (;;) {
 			struct endpoint from = { .len = addr_room(s) };
-			n = t_recvfrom(fd, buf, s->fam->max_dgram, 0, EP_SA(&from), &from.len);
+			int ready = polled ? wait_ready(s, fd, POLLIN) : 1;
+			if (ready == 0)
+				errno = EAGAIN;
+			n = ready > 0 ? t_recvfrom(fd, buf, s->fam->max_dgram, record_flags(s), EP_SA(&from), &from.len)
+				      : -1;
 			if (n < 0 && errno == EINTR && !io_stop)
 				continue;
 			if (n < 0) {
-				skel_fail(s, "recvfrom", errno, "waiting %d ms for the answer", s->timeout_ms);
+				/* no answer: said, and the next message still goes */
+				if (!io_stop)
+					skel_fail(s, ready < 0 ? "poll" : "recvfrom", errno, "waiting %d ms for the answer",
+						  ready_wait_ms(s));
 				rc = 1;
 				break;
 			}
@@ -560,11 +698,12 @@ static int client_datagrams(struct session *s, int fd)
 				       skel_describe(s, EP_SA(&from), from.len, &text));
 				continue;
 			}
-			print_answer(buf, (size_t)n);
+			if (cut_message(s, n, s->fam->max_dgram))
+				rc = 1;
+			else
+				print_answer(buf, (size_t)n);
 			break;
 		}
-		if (rc && !s->messages)
-			break;
 	}
 	sb_free(&text);
 	free(buf);
@@ -598,14 +737,15 @@ int client_run(struct session *s)
 	}
 	if (f->client_before_connect && f->client_before_connect(s, fd))
 		goto out_close;
+	/* --nonblock, --timeout: Python's setblocking(False) and settimeout() are
+	 * both a non-blocking socket (Python itself uses ioctl(FIONBIO)) */
+	if ((s->nonblock || s->timeout_s) && skel_set_nonblocking(s, fd))
+		goto out_close;
 	if (f->client_exchange) {
 		rc = f->client_exchange(s, fd);
 	} else if (connection_oriented(s)) {
-		if (t_connect(fd, EP_SA(&s->server), s->server.len) < 0) {
-			skel_fail(s, "connect", errno, "connecting to %s",
-				  skel_describe(s, EP_SA(&s->server), s->server.len, &text));
+		if (client_connect(s, fd) < 0)
 			goto out_close;
-		}
 		note_local(s, fd, "connected");
 		if (f->client_after_connect && f->client_after_connect(s, fd))
 			goto out_close;
@@ -622,5 +762,38 @@ out:
 		f->cleanup(s);
 	tls_teardown(s);
 	sb_free(&text);
+	return rc;
+}
+
+int skel_test_endpoint(const char *prog, const struct family *f, const struct sock_kind *k, const char *dir,
+		       int n, enum role role, const char *addr, int port, struct endpoint *ep, int *portp,
+		       struct sbuf *err)
+{
+	struct session s;
+	struct sbuf a = SBUF_INIT;
+	int p = -1, rc = -1;
+	memset(&s, 0, sizeof s);
+	s.fam = f;
+	s.kind = k;
+	s.role = role;
+	s.prog = prog;
+	s.port = -1;
+	if (addr) {
+		sb_puts(&a, addr);
+		p = 0;
+	}
+	if ((addr || f->test_address(k, dir, n, &a, &p, err) == 0)) {
+		if (p >= 0 && port >= 0)
+			p = port;
+		if (f->resolve(&s, sb_str(&a), p, err) == 0) {
+			*ep = s.server;
+			if (portp)
+				*portp = p;
+			rc = 0;
+		}
+	}
+	if (f->cleanup)
+		f->cleanup(&s);
+	sb_free(&a);
 	return rc;
 }

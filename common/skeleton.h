@@ -35,7 +35,19 @@ const char *skel_describe(const struct session *s, const struct sockaddr *sa, so
  * framing and frame limit. */
 void skel_defaults(struct session *s);
 
+/* fcntl(F_GETFL), then fcntl(F_SETFL, flags|O_NONBLOCK): 0, or -1 after saying why. */
+int skel_set_nonblocking(const struct session *s, int fd);
+
 /* Upper-cases ASCII letters in place: what the server does to every message. */
 void skel_transform(char *buf, size_t n);
+
+/* A private address for a test run of prog (bin/compare, bin/errlab): the
+ * family's test_address n, or `addr` when not NULL (port 0), through its
+ * resolve(); `port` >= 0 replaces the port of a family that has ports. *ep
+ * gets it, *portp (may be NULL) the port asked for (-1: no ports). 0, or -1
+ * with one line in err. */
+int skel_test_endpoint(const char *prog, const struct family *f, const struct sock_kind *k, const char *dir,
+		       int n, enum role role, const char *addr, int port, struct endpoint *ep, int *portp,
+		       struct sbuf *err);
 
 #endif

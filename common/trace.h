@@ -31,6 +31,9 @@ struct trace_config {
 	int multi;       /* the other tasks this one knows of (children until reaped, threads
 			  * until they return, the parent): while any, each line is prefixed
 			  * with the caller's id; kept by t_fork/t_thread_create/t_wait4 (atomic) */
+	int decorate;    /* 0; 1 for -y (each descriptor's path), 2 for -yy (what each socket
+			  * is: TCP:[127.0.0.1:2345]); see fdview.h */
+	int fds;         /* --fds: the descriptor table at exit and on SIGUSR1 */
 };
 extern struct trace_config trace_cfg;
 
@@ -38,6 +41,20 @@ extern struct trace_config trace_cfg;
  * payloads are decoded the way strace decodes them (netlink messages). */
 void trace_fd_set(int fd, int domain, int type, int protocol);
 int trace_fd_domain(int fd, int *protocol);
+/* What the traced calls did to fd: TRACE_FD_BOUND (bind succeeded),
+ * TRACE_FD_CONNECTED (connect or accept gave it a peer); and its type. */
+#define TRACE_FD_BOUND 1
+#define TRACE_FD_CONNECTED 2
+int trace_fd_flags(int fd);
+int trace_fd_type(int fd);
+
+/* A descriptor in a line: the number, and under -y/-yy what it is, as it was
+ * when the call started (see trace_cfg.decorate). */
+void trace_put_fd(struct sbuf *sb, int fd);
+
+/* After the options: -y/-yy hook descriptors into the decoders; --fds prints
+ * the table at exit and on SIGUSR1 (after the call SIGUSR1 interrupted). */
+void trace_setup(const char *prog);
 
 /* The whole line for a finished call, with strace's alignment of " = " at
  * column 40, counting `lead` (pid prefix, timestamp) in. */

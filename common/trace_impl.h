@@ -33,9 +33,20 @@ struct tcall {
 	int rc_hex;               /* fcntl's F_GETFL/F_GETFD: "= 0x802" */
 	struct sbuf text;         /* "name(args)" */
 	struct sbuf suffix;       /* after the result: " (Timeout)", " ([{fd=3, revents=POLLIN}])" */
+	int rc_fd;                /* the result is a new descriptor: decorated under -y */
+	int npre;                 /* descriptor arguments as they were before the call (-y) */
+	struct {
+		int fd;
+		struct sbuf deco;
+	} pre[3];
+	struct tcall *outer;      /* the call whose decoration made this one (sock_diag's socket) */
 };
 
 void tc_begin(struct tcall *c);
+/* Under -y/-yy: what fd is now, before the call changes it (bind, connect, close). */
+void tc_fd(struct tcall *c, int fd);
+/* A call that ends without tc_emit (fork's child) leaves the chain of calls. */
+void tc_drop(struct tcall *c);
 void tc_end(struct tcall *c, long rc);
 /* Writes the line (one write()) and hands back the errno of the call. */
 int tc_emit(struct tcall *c, long rc);

@@ -125,7 +125,7 @@ pid_t t_fork(void)
 		/* the child: strace shows the call once, in the parent; the child
 		 * knows of its parent and of the tasks the parent knew */
 		__atomic_store_n(&trace_cfg.multi, others + 1, __ATOMIC_RELAXED);
-		sb_free(&c.text);
+		tc_drop(&c);
 		return 0;
 	}
 	tc_end(&c, rc);
@@ -312,7 +312,8 @@ void fmt_poll(struct sbuf *sb, const struct pollfd *fds, unsigned long n, int ti
 			sb_puts(sb, "...");
 			break;
 		}
-		sb_printf(sb, "{fd=%d", fds[i].fd);
+		sb_puts(sb, "{fd=");
+		dec_fd(sb, fds[i].fd);
 		if (fds[i].fd >= 0) {
 			sb_puts(sb, ", events=");
 			dec_flags(sb, xlat_poll, (unsigned short)fds[i].events);
@@ -362,8 +363,8 @@ int t_poll(struct pollfd *fds, unsigned long n, int timeout)
 	return rc;
 }
 
-/* [3 5], or NULL */
-static void dec_fdset(struct sbuf *sb, int nfds, const fd_set *set)
+/* [3 5], or NULL; `put` prints each descriptor */
+static void fdset(struct sbuf *sb, int nfds, const fd_set *set, void (*put)(struct sbuf *, int))
 {
 	if (!set) {
 		sb_puts(sb, "NULL");
@@ -373,10 +374,23 @@ static void dec_fdset(struct sbuf *sb, int nfds, const fd_set *set)
 	int first = 1;
 	for (int fd = 0; fd < nfds && fd < FD_SETSIZE; fd++)
 		if (FD_ISSET(fd, set)) {
-			sb_printf(sb, first ? "%d" : " %d", fd);
+			if (!first)
+				sb_putc(sb, ' ');
+			put(sb, fd);
 			first = 0;
 		}
 	sb_putc(sb, ']');
+}
+
+static void put_plain(struct sbuf *sb, int fd)
+{
+	sb_printf(sb, "%d", fd);
+}
+
+/* the sets the call is given: descriptors as -y shows them */
+static void dec_fdset(struct sbuf *sb, int nfds, const fd_set *set)
+{
+	fdset(sb, nfds, set, dec_fd);
 }
 
 static void dec_timespec(struct sbuf *sb, const struct timespec *ts)
@@ -420,7 +434,7 @@ void fmt_select_result(struct sbuf *sb, int nfds, const fd_set *r, const fd_set 
 		if (!any)
 			continue;
 		sb_printf(sb, "%s%s ", sep, names[i]);
-		dec_fdset(sb, nfds, sets[i]);
+		fdset(sb, nfds, sets[i], put_plain);   /* the ready ones: numbers, as strace */
 		sep = ", ";
 	}
 	if (left) {
@@ -474,6 +488,7 @@ int t_epoll_create1(int flags)
 {
 	struct tcall c;
 	tc_begin(&c);
+	c.rc_fd = 1;
 	int rc = epoll_create1(flags);
 	tc_end(&c, rc);
 	if (trace_cfg.enabled) {
@@ -487,9 +502,13 @@ int t_epoll_create1(int flags)
 
 void fmt_epoll_ctl(struct sbuf *sb, int epfd, int op, int fd, const struct epoll_event *ev)
 {
-	sb_printf(sb, "epoll_ctl(%d, ", epfd);
+	sb_puts(sb, "epoll_ctl(");
+	dec_fd(sb, epfd);
+	sb_puts(sb, ", ");
 	dec_xval(sb, xlat_epoll_op, (unsigned)op, "EPOLL_CTL_???", 1);
-	sb_printf(sb, ", %d, ", fd);
+	sb_puts(sb, ", ");
+	dec_fd(sb, fd);
+	sb_puts(sb, ", ");
 	if (ev)
 		dec_epoll_event(sb, ev);
 	else
@@ -501,6 +520,8 @@ int t_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
 	struct tcall c;
 	tc_begin(&c);
+	tc_fd(&c, epfd);
+	tc_fd(&c, fd);
 	int rc = epoll_ctl(epfd, op, fd, ev);
 	tc_end(&c, rc);
 	if (trace_cfg.enabled)
@@ -511,7 +532,9 @@ int t_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 
 void fmt_epoll_wait(struct sbuf *sb, int epfd, const struct epoll_event *evs, int max, int timeout, long rc)
 {
-	sb_printf(sb, "epoll_wait(%d, ", epfd);
+	sb_puts(sb, "epoll_wait(");
+	dec_fd(sb, epfd);
+	sb_puts(sb, ", ");
 	if (rc < 0) {
 		dec_ptr(sb, evs);
 	} else {
@@ -534,6 +557,7 @@ int t_epoll_wait(int epfd, struct epoll_event *evs, int max, int timeout)
 {
 	struct tcall c;
 	tc_begin(&c);
+	tc_fd(&c, epfd);
 	c.restart = RESTART_NONE;   /* epoll_wait returns EINTR itself */
 	int rc = epoll_wait(epfd, evs, max, timeout);
 	tc_end(&c, rc);
@@ -559,7 +583,9 @@ static void dec_open_flags(struct sbuf *sb, long flags)
 
 void fmt_fcntl(struct sbuf *sb, int fd, int cmd, long arg)
 {
-	sb_printf(sb, "fcntl(%d, ", fd);
+	sb_puts(sb, "fcntl(");
+	dec_fd(sb, fd);
+	sb_puts(sb, ", ");
 	dec_xval(sb, xlat_fcntl_cmd, (unsigned)cmd, "F_???", 1);
 	if (cmd == F_SETFL) {
 		sb_puts(sb, ", ");
@@ -577,6 +603,8 @@ int t_fcntl(int fd, int cmd, long arg)
 {
 	struct tcall c;
 	tc_begin(&c);
+	tc_fd(&c, fd);
+	c.rc_fd = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
 	int rc = fcntl(fd, cmd, arg);
 	tc_end(&c, rc);
 	if (trace_cfg.enabled) {

@@ -74,5 +74,6 @@ const struct family family_inet = {
 	.resolve = inet_resolve,
 	.describe = inet_describe,
 	.addr_size = sizeof(struct sockaddr_in),
+	.foreign_address = "192.0.2.1",   /* TEST-NET-1, RFC 5737 */
 	.test_address = inet_test_address,
 };

@@ -213,5 +213,6 @@ const struct family family_inet6 = {
 	.explain = inet6_explain,
 	.options = inet6_options,
 	.addr_size = sizeof(struct sockaddr_in6),
+	.foreign_address = "2001:db8::1",   /* the documentation prefix, RFC 3849 */
 	.test_address = inet6_test_address,
 };

@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -48,10 +51,14 @@ static struct {
 	int server_bound;          /* our socket file exists: remove it at exit */
 	dev_t dev;                 /* ... if it is still this file */
 	ino_t ino;
+	int lock_fd;               /* PATH.lock, flock()ed while the server owns PATH, or -1 */
+	char lock_path[PATH_MAX];
+	int umask_set;             /* --mode: the umask bind() creates the file with */
+	mode_t old_umask;
 	struct sockaddr_un own;    /* a datagram client's own name */
 	socklen_t own_len;
 	int own_bound;
-} un = { .send_fd = -1 };
+} un = { .send_fd = -1, .lock_fd = -1 };
 
 static const struct sockaddr_un *server_sun(const struct session *s)
 {
@@ -90,9 +97,66 @@ static socklen_t make_sun(struct sockaddr_un *sun, const char *name, const char 
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
 }
 
+/*
+ * A directory only its owner can enter: ours (the effective uid), a real
+ * directory (not a symbolic link), no permission bits for group or others.
+ * 0, or -1 with the reason in err.
+ */
+static int private_dir_ok(const char *dir, const char *what, struct sbuf *err)
+{
+	struct stat st;
+	if (lstat(dir, &st) < 0) {
+		sb_printf(err, "%s %s: %s", what, dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		sb_printf(err, "%s %s is not a directory (a symbolic link?): not using it", what, dir);
+	else if (st.st_uid != geteuid())
+		sb_printf(err, "%s %s belongs to uid %u, not to us (uid %u): another user may be waiting there "
+			  "for our clients; not using it (remove it, or give -a)", what, dir, (unsigned)st.st_uid,
+			  (unsigned)geteuid());
+	else if (st.st_mode & 077)
+		sb_printf(err, "%s %s has mode %04o: others can enter it, so not using it (chmod 700 it, or "
+			  "give -a)", what, dir, (unsigned)(st.st_mode & 07777));
+	else
+		return 0;
+	return -1;
+}
+
+/*
+ * The default socket's directory: $XDG_RUNTIME_DIR (the login session's own,
+ * mode 0700), else $TMPDIR/sockfam-UID (or /tmp/sockfam-UID), which the
+ * server makes with mode 0700. Either is checked before use, by the server
+ * and by the client: another user who made the directory first (or a
+ * symbolic link there) is refused, never answered. Two terminals of one
+ * user compute the same directory; two users never share one.
+ */
+static int default_dir(const struct session *s, char *dir, size_t cap, struct sbuf *err)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (xdg && xdg[0] == '/') {
+		snprintf(dir, cap, "%s", xdg);
+		return private_dir_ok(dir, "$XDG_RUNTIME_DIR", err);
+	}
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || tmp[0] != '/')
+		tmp = "/tmp";
+	if ((size_t)snprintf(dir, cap, "%s/sockfam-%u", tmp, (unsigned)geteuid()) >= cap) {
+		sb_printf(err, "$TMPDIR is too long for a socket path: give -a");
+		return -1;
+	}
+	if (s->role == ROLE_SERVER && mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		sb_printf(err, "cannot make the directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (s->role == ROLE_CLIENT && access(dir, F_OK) < 0 && errno == ENOENT)
+		return 0;   /* no server made it yet: connect() says there is no socket */
+	return private_dir_ok(dir, "the directory", err);
+}
+
 static int unix_resolve(struct session *s, const char *addr, int port, struct sbuf *err)
 {
-	char def[64];
+	char def[PATH_MAX];
 	(void)port;   /* no -p: this family has no ports */
 	if (s->tls && (un.send_fd >= 0 || un.send_cred || un.passcred)) {
 		/* resolve runs once every option is known */
@@ -101,8 +165,9 @@ static int unix_resolve(struct session *s, const char *addr, int port, struct sb
 		return -1;
 	}
 	if (!addr) {
-		/* One user's terminals agree on it; another user's uid differs. */
-		snprintf(def, sizeof def, "/tmp/sockfam-%u-%s.sock", (unsigned)getuid(), s->kind->name);
+		if (default_dir(s, def, sizeof def - 32, err) < 0)
+			return -1;
+		snprintf(def + strlen(def), 32, "/%s.sock", s->kind->name);
 		addr = def;
 	}
 	char what[64 + 32];
@@ -137,72 +202,157 @@ static void unix_describe(const struct sockaddr *sa, socklen_t len, struct sbuf 
 }
 
 /*
- * A socket file is already there. If nothing accepts on it (connect() is
- * refused), the server that made it is gone: it is stale, and is removed.
- * A live server's socket and anything that is not a socket stay untouched.
+ * Who owns a socket path: the server holding an flock() on PATH.lock, a
+ * file beside it, from before bind until exit. The kernel drops the lock
+ * when the process ends, however it ends, so a killed server's lock is free
+ * at once. Without the lock, a second server started while the first was
+ * between bind() and listen() saw connect() refused, took the first one's
+ * live file for stale and removed it; with it, the second one never gets
+ * that far. (Bind-then-rename would not do: two servers can each find the
+ * file stale, and the second removal takes the first's fresh file.)
+ * Taken: 0. Another server holds it, or it cannot be taken: -1, said.
+ */
+/* The lock's descriptor moved out of the way (to 64, or the highest the limit
+ * allows), so the sockets keep the numbers a textbook server's have. */
+static int high_fd(int fd)
+{
+	struct rlimit rl;
+	int want = 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= (rlim_t)want)
+		want = (int)rl.rlim_cur - 1;
+	if (want <= fd)
+		return fd;
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, want);
+	if (hi < 0)
+		return fd;
+	close(fd);
+	return hi;
+}
+
+static int take_lock(struct session *s, const char *path)
+{
+	if ((size_t)snprintf(un.lock_path, sizeof un.lock_path, "%s.lock", path) >= sizeof un.lock_path) {
+		fprintf(stderr, "%s: %s.lock: the path is too long\n", s->prog, path);
+		return -1;
+	}
+	for (int tries = 0; tries < 10; tries++) {
+		/* O_NOFOLLOW: a symbolic link put there is refused, never followed */
+		int fd = open(un.lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			fprintf(stderr, "%s: cannot open the lock file %s: %s\n", s->prog, un.lock_path,
+				strerror(errno));
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+			close(fd);
+			if (e == EWOULDBLOCK)
+				fprintf(stderr, "%s: a live server is using %s (it holds %s): not touching its "
+					"socket\n", s->prog, path, un.lock_path);
+			else
+				fprintf(stderr, "%s: cannot lock %s: %s\n", s->prog, un.lock_path, strerror(e));
+			return -1;
+		}
+		/* the server before us may have removed the file at its exit after we
+		 * opened it: a lock on a removed file guards nothing, so open it again */
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && lstat(un.lock_path, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino && S_ISREG(b.st_mode)) {
+			un.lock_fd = high_fd(fd);
+			return 0;
+		}
+		close(fd);
+	}
+	fprintf(stderr, "%s: %s keeps changing under us: not using %s\n", s->prog, un.lock_path, path);
+	return -1;
+}
+
+/*
+ * Before bind: the lock first. With it held, a socket file at the path was
+ * left by a server that is gone (or by a program that takes no lock): asked
+ * with connect() whether anyone still accepts on it; refused means stale,
+ * and it is removed. A live socket and anything that is not a socket stay
+ * untouched. --mode: the umask bind() creates the file with, so the file
+ * has its mode from the start (no chmod of a path afterwards, which a
+ * symbolic link swapped in could redirect).
  */
 static int unix_before_bind(struct session *s, int fd)
 {
 	const struct sockaddr_un *sun = server_sun(s);
 	struct stat st;
 	(void)fd;
-	if (un.abstract || lstat(sun->sun_path, &st) < 0)
-		return 0;   /* no file: bind creates it (or says why it cannot) */
-	if (!S_ISSOCK(st.st_mode)) {
+	if (un.abstract)
+		return 0;   /* bind() itself refuses a name in use, atomically */
+	if (take_lock(s, sun->sun_path) < 0)
+		return -1;
+	if (lstat(sun->sun_path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
 		fprintf(stderr, "%s: %s exists and is not a socket: leaving it alone; "
 			"pick another path with -a\n", s->prog, sun->sun_path);
 		return -1;
 	}
-	printf("%s: %s is already a socket file; asking with connect() whether a server "
-	       "still answers there\n", s->prog, sun->sun_path);
-	int probe = t_socket(AF_UNIX, s->kind->type, 0);
-	if (probe < 0) {
-		skel_fail(s, "socket", errno, "creating a probe socket");
-		return -1;
-	}
-	int rc = t_connect(probe, EP_SA(&s->server), s->server.len);
-	int err = errno;
-	t_close(probe);
-	if (rc == 0 || err == EPROTOTYPE) {
-		fprintf(stderr, "%s: a live server%s is using %s: not removing its socket\n", s->prog,
-			rc == 0 ? "" : " of another socket type", sun->sun_path);
-		return -1;
-	}
-	if (err != ECONNREFUSED && err != ENOENT) {
-		skel_fail(s, "connect", err, "cannot tell whether %s is in use, so leaving it", sun->sun_path);
-		return -1;
-	}
-	if (err == ECONNREFUSED) {
-		if (unlink(sun->sun_path) < 0 && errno != ENOENT) {
-			fprintf(stderr, "%s: cannot remove the stale socket %s: %s\n", s->prog, sun->sun_path,
-				strerror(errno));
+	if (lstat(sun->sun_path, &st) == 0) {
+		printf("%s: %s is already a socket file; asking with connect() whether a server "
+		       "still answers there\n", s->prog, sun->sun_path);
+		int probe = t_socket(AF_UNIX, s->kind->type, 0);
+		if (probe < 0) {
+			skel_fail(s, "socket", errno, "creating a probe socket");
 			return -1;
 		}
-		printf("%s: connection refused: nobody accepts on %s, its server is gone; "
-		       "removed the stale socket file\n", s->prog, sun->sun_path);
+		int rc = t_connect(probe, EP_SA(&s->server), s->server.len);
+		int err = errno;
+		t_close(probe);
+		if (rc == 0 || err == EPROTOTYPE) {
+			fprintf(stderr, "%s: a live server%s is using %s: not removing its socket\n", s->prog,
+				rc == 0 ? "" : " of another socket type", sun->sun_path);
+			return -1;
+		}
+		if (err != ECONNREFUSED && err != ENOENT) {
+			skel_fail(s, "connect", err, "cannot tell whether %s is in use, so leaving it",
+				  sun->sun_path);
+			return -1;
+		}
+		if (err == ECONNREFUSED) {
+			if (unlink(sun->sun_path) < 0 && errno != ENOENT) {
+				fprintf(stderr, "%s: cannot remove the stale socket %s: %s\n", s->prog,
+					sun->sun_path, strerror(errno));
+				return -1;
+			}
+			printf("%s: connection refused: nobody accepts on %s, its server is gone; "
+			       "removed the stale socket file\n", s->prog, sun->sun_path);
+		}
+	}
+	if (un.have_mode) {
+		un.old_umask = umask(0777 & ~un.mode);
+		un.umask_set = 1;
 	}
 	return 0;
+}
+
+static void restore_umask(void)
+{
+	if (un.umask_set)
+		umask(un.old_umask);
+	un.umask_set = 0;
 }
 
 static int unix_after_bind(struct session *s, int fd)
 {
 	const struct sockaddr_un *sun = server_sun(s);
 	struct stat st;
-	if (!un.abstract && stat(sun->sun_path, &st) == 0) {
+	restore_umask();
+	if (!un.abstract) {
+		if (lstat(sun->sun_path, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+			fprintf(stderr, "%s: %s is no longer the socket bind() made (replaced or removed at "
+				"once): not serving there\n", s->prog, sun->sun_path);
+			return -1;
+		}
 		un.server_bound = 1;
 		un.dev = st.st_dev;
 		un.ino = st.st_ino;
 	}
-	if (un.have_mode) {
-		/* before listen(): no client can have connected yet */
-		if (chmod(sun->sun_path, un.mode) < 0) {
-			fprintf(stderr, "%s: cannot set mode %04o on %s: %s\n", s->prog, (unsigned)un.mode,
-				sun->sun_path, strerror(errno));
-			return -1;
-		}
-		printf("%s: %s has mode %04o now (connecting needs write permission on it)\n", s->prog,
-		       sun->sun_path, (unsigned)un.mode);
-	}
+	if (un.have_mode)
+		printf("%s: %s was made with mode %04o (bind() under umask %04o; connecting needs write "
+		       "permission on it)\n", s->prog, sun->sun_path, (unsigned)un.mode, (unsigned)(0777 & ~un.mode));
 	if (un.passcred && s->kind->type == SOCK_DGRAM) {
 		int one = 1;
 		if (t_setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
@@ -355,10 +505,17 @@ static void unix_cleanup(struct session *s)
 	struct stat st;
 	const struct sockaddr_un *sun = server_sun(s);
 	/* Only the file we made: another server may have replaced it meanwhile. */
-	if (un.server_bound && stat(sun->sun_path, &st) == 0 && st.st_dev == un.dev && st.st_ino == un.ino &&
+	if (un.server_bound && lstat(sun->sun_path, &st) == 0 && st.st_dev == un.dev && st.st_ino == un.ino &&
 	    unlink(sun->sun_path) == 0)
 		printf("%s: removed our socket file %s\n", s->prog, sun->sun_path);
 	un.server_bound = 0;
+	restore_umask();
+	if (un.lock_fd >= 0) {
+		/* removed while still held, so whoever opens the path next makes a new one */
+		unlink(un.lock_path);
+		close(un.lock_fd);
+		un.lock_fd = -1;
+	}
 	if (un.own_bound && un.own.sun_path[0])
 		unlink(un.own.sun_path);
 	un.own_bound = 0;
@@ -466,7 +623,7 @@ static int opt_cred(struct session *s, const char *arg, struct sbuf *err)
 }
 
 static const struct fam_option unix_options[] = {
-	{ "mode", "MODE", "permissions of the socket file, set before listen (like 0600)", ROLE_SERVER, opt_mode, 0 },
+	{ "mode", "MODE", "permissions of the socket file, as bind() makes it (like 0600)", ROLE_SERVER, opt_mode, 0 },
 	{ "passcred", NULL, "SO_PASSCRED: receive each sender's credentials (SCM_CREDENTIALS)", ROLE_SERVER,
 	  opt_passcred, 0 },
 	{ "send-fd", "FILE", "open FILE and pass the descriptor with the first message (SCM_RIGHTS)",
@@ -480,9 +637,13 @@ const struct family family_unix = {
 	.title = "AF_UNIX (local)",
 	.domain = AF_UNIX,
 	.kinds = unix_kinds,
-	.addr_help = "socket file PATH, or @NAME (abstract); default /tmp/sockfam-UID-TYPE.sock",
+	.addr_help = "socket file PATH, or @NAME (abstract); default $XDG_RUNTIME_DIR/TYPE.sock, else $TMPDIR/sockfam-UID/TYPE.sock (a directory of ours, mode 0700)",
 	.default_port = -1,
-	.max_dgram = 65536,
+	/* a datagram or record is at most the sender's SO_SNDBUF less 32 bytes;
+	 * by default that buffer is net.core.wmem_default, 212992 bytes, and a
+	 * sender that raises it past that is caught by MSG_TRUNC */
+	.max_dgram = 212992,
+	.dgram_may_exceed = 1,
 	.reuseaddr = 0,
 	.resolve = unix_resolve,
 	.describe = unix_describe,

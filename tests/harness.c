@@ -74,6 +74,8 @@ static pid_t spawn(char *const argv[], int in_fd, int out_fd, const char *errfil
 	dup2(out_fd, 1);
 	if (err >= 0)
 		dup2(err, 2);
+	if (err > 2)
+		close(err);   /* the program starts with 0, 1 and 2 only (a tight ulimit -n counts every one) */
 	execv(argv[0], argv);
 	_exit(127);
 }
@@ -229,25 +231,6 @@ int h_have_strace(void)
 	return access("/usr/bin/strace", X_OK) == 0;
 }
 
-pid_t h_tracee_of(pid_t strace_pid)
-{
-	char path[128];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)strace_pid, (int)strace_pid);
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(path, "r");
-		int pid = 0;
-		if (f) {
-			if (fscanf(f, "%d", &pid) != 1)
-				pid = 0;
-			fclose(f);
-		}
-		if (pid > 0)
-			return pid;
-		usleep(10000);
-	}
-	return -1;
-}
-
 char *h_strace_compare_all(const char *dir, const char *prefix, const char *own, pid_t main_pid, size_t *same,
 			   size_t *total, int *files)
 {
@@ -300,8 +283,14 @@ static int strace_keep(const char *line, unsigned char *is_sock)
 			eq = q - 1;
 	}
 	long ret = rs ? strtol(rs + 1, NULL, 10) : -1;
+	if (!strncmp(line, "fcntl(", 6) && (atoi(line + 6) < 0 || atoi(line + 6) >= 4096 || !is_sock[atoi(line + 6)]))
+		return 0;   /* on a file (a lock file's descriptor moved out of the way): not a socket call */
 	if (!strncmp(line, "close(", 6)) {
 		int fd = atoi(line + 6);
+		/* under -y a file or a pipe says so: close(5</proc/self/net/tcp>) */
+		const char *deco = line + 6 + strspn(line + 6, "0123456789");
+		if (*deco == '<' && (deco[1] == '/' || !strncmp(deco + 1, "pipe:", 5)))
+			return 0;
 		if (fd < 0 || fd >= 4096 || !is_sock[fd])
 			return 0;
 		is_sock[fd] = 0;
@@ -502,4 +491,76 @@ int h_connect_stream(int domain, const char *path, int port)
 		return -1;
 	}
 	return fd;
+}
+
+pid_t h_tracee_of(pid_t strace_pid)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)strace_pid, (int)strace_pid);
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(path, "r");
+		int pid = 0;
+		if (f) {
+			if (fscanf(f, "%d", &pid) != 1)
+				pid = 0;
+			fclose(f);
+		}
+		/* strace forks short-lived children of its own at the start, to probe
+		 * the kernel: the tracee is the child that no longer runs strace */
+		char comm[64] = "", cpath[64];
+		snprintf(cpath, sizeof cpath, "/proc/%d/comm", pid);
+		FILE *c = pid > 0 ? fopen(cpath, "r") : NULL;
+		if (c) {
+			if (!fgets(comm, sizeof comm, c))
+				comm[0] = '\0';
+			fclose(c);
+		}
+		if (pid > 0 && comm[0] && strcmp(comm, "strace\n"))
+			return pid;
+		usleep(10000);
+	}
+	return -1;
+}
+
+int h_wait_line(struct h_proc *p, const char *text, int timeout_ms)
+{
+	char line[sizeof p->first];
+	size_t n = 0;
+	struct pollfd pfd = { p->out, POLLIN, 0 };
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long left = timeout_ms - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return -1;
+		char c;
+		if (read(p->out, &c, 1) != 1)
+			return -1;
+		if (c != '\n') {
+			if (n < sizeof line - 1)
+				line[n++] = c;
+			continue;
+		}
+		line[n] = '\0';
+		n = 0;
+		if (strstr(line, text)) {
+			snprintf(p->first, sizeof p->first, "%s", line);
+			return 0;
+		}
+	}
+}
+
+char *h_drain(struct h_proc *p)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t r;
+	while ((r = read(p->out, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)r;
+		if (cap - len < 2)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	return buf;
 }

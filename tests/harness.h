@@ -51,7 +51,9 @@ size_t h_lines(char *text, char ***lines);
  * The differential check: `strace_dir` holds one strace -ff file per process
  * (prefix "st"), `own` is the program's own trace (-o FILE). Compares them
  * line by line: strace's "+++ exited"/"--- SIG" lines are dropped, and so are
- * close() lines of descriptors that were not sockets (the loader's, stdio's).
+ * close() and fcntl() lines of descriptors that were not sockets (the loader's,
+ * stdio's, a lock file's; under -y/-yy also every close of a file or pipe: the
+ * trace's own /proc reads).
  * Returns the number of strace lines; *same gets how many were printed
  * identically, in the same order, and *first_diff a description of the first
  * difference (malloc'd) or NULL.
@@ -86,6 +88,18 @@ char *h_refused(char *const argv[], const char *says);
  * -1 with errno. */
 int h_connect_stream(int domain, const char *path, int port);
 
+/* The program a strace process started (its child, once it runs the program),
+ * waiting up to 2 s for it; -1 when none did. */
+pid_t h_tracee_of(pid_t strace_pid);
+
+/* Reads p's stdout until a line holding `text` came (up to timeout_ms); 0 when
+ * it came, -1 at the end of its output or on time. The line goes to p->first. */
+int h_wait_line(struct h_proc *p, const char *text, int timeout_ms);
+
+/* Everything p writes to its stdout from now until it ends (malloc'd,
+ * NUL-terminated); h_wait it afterwards. */
+char *h_drain(struct h_proc *p);
+
 /* 1 when the strace binary is installed. */
 int h_have_strace(void);
 
@@ -93,9 +107,6 @@ int h_have_strace(void);
 #define H_MODEL_CALLS "trace=%network,close,clone,clone3,wait4,kill,poll,pselect6,epoll_create1,epoll_ctl," \
 		      "epoll_wait,fcntl"
 
-/* The program strace started (the child of the strace process strace_pid),
- * waited for up to 2 s; -1 when there is none. */
-pid_t h_tracee_of(pid_t strace_pid);
 
 /* Compares every process and thread strace -ff wrote (dir/PREFIX.PID) with
  * the program's own trace `own`, split by pid (main_pid: the program's):

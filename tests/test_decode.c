@@ -589,6 +589,14 @@ static void b_getsockopt_peercred(struct dc_res *r)
 	fmt_getsockopt(r->sb, 5, SOL_SOCKET, SO_PEERCRED, &u, &len, sizeof u, 0);
 	dc_ok(r, 0);
 }
+/* an unconnected socket: nobody's credentials, uid and gid -1 */
+static void b_getsockopt_peercred_none(struct dc_res *r)
+{
+	struct ucred u = { 0, (uid_t)-1, (gid_t)-1 };
+	socklen_t len = sizeof u;
+	fmt_getsockopt(r->sb, 3, SOL_SOCKET, SO_PEERCRED, &u, &len, sizeof u, 0);
+	dc_ok(r, 0);
+}
 static void b_setsockopt_passcred(struct dc_res *r)
 {
 	int one = 1;
@@ -884,6 +892,7 @@ static struct dc_case dc_cases[] = {
 	{ "getsockopt SOL_IPV6 IPV6_V6ONLY", "getsockopt(3, SOL_IPV6, IPV6_V6ONLY, [0], [4]) = 0", b_getsockopt_v6only, 0, 0, NULL },
 	{ "setsockopt SOL_IPV6 IPV6_V6ONLY", "setsockopt(3, SOL_IPV6, IPV6_V6ONLY, [1], 4) = 0", b_setsockopt_v6only, 0, 0, NULL },
 	{ "getsockopt SO_PEERCRED", "getsockopt(5, SOL_SOCKET, SO_PEERCRED, {pid=11651, uid=0, gid=0}, [12]) = 0", b_getsockopt_peercred, 0, 0, NULL },
+	{ "getsockopt SO_PEERCRED, unconnected", "getsockopt(3, SOL_SOCKET, SO_PEERCRED, {pid=0, uid=-1, gid=-1}, [12]) = 0", b_getsockopt_peercred_none, 0, 0, NULL },
 	{ "setsockopt SO_PASSCRED", "setsockopt(5, SOL_SOCKET, SO_PASSCRED, [1], 4) = 0", b_setsockopt_passcred, 0, 0, NULL },
 	{ "getsockopt SO_TYPE is a number (probe)", "getsockopt(4, SOL_SOCKET, SO_TYPE, [1], [4]) = 0", b_getsockopt_type, 0, 0, NULL },
 	{ "getsockopt SO_DOMAIN is a number (probe)", "getsockopt(4, SOL_SOCKET, SO_DOMAIN, [2], [4]) = 0", b_getsockopt_domain, 0, 0, NULL },

@@ -552,12 +552,14 @@ Test(models, silent_client_delays_nobody_and_idle_drops_it, .timeout = 120)
 			struct server sv;
 			const char *extra[] = { "-q", "--idle", "1", NULL };
 			start(&sv, k, models[mi].arg, extra, NULL, NULL);
+			/* from before the connection exists: the server's second can
+			 * only start after it */
+			struct timespec t0;
+			clock_gettime(CLOCK_MONOTONIC, &t0);
 			int silent = connect_nb(&sv);
 			cr_assert_geq(silent, 0);
 			usleep(50000);
 			char why[128];
-			struct timespec t0;
-			clock_gettime(CLOCK_MONOTONIC, &t0);
 			int ok = load(&sv, 10, 900, why);
 			cr_expect_eq(ok, 10, "%s --model %s: %d of 10 answered beside a silent client (%s)",
 				     k->name, models[mi].arg, ok, why);
@@ -677,41 +679,59 @@ Test(models, sigterm_mid_load_exits_clean, .timeout = 120)
 
 /* ---- the trace against strace -f ------------------------------------------------------ */
 
-Test(models, trace_equals_strace_f, .timeout = 120)
+/* Every model's server on kind k, its own trace (with `topt`: -yy, or NULL)
+ * against strace -f's (with the same option), process by process. */
+static void model_differential(const struct kind *k, const char *topt)
 {
 	if (!h_have_strace())
 		cr_skip_test("strace is not installed (make deps installs it)");
 	size_t all_same = 0, all_total = 0;
 	for (size_t mi = 0; mi < NMODELS; mi++) {
-		const struct kind *k = &kinds[0];
 		char *dir = h_tmpdir();
 		char spre[300], own[300];
 		snprintf(spre, sizeof spre, "%s/st", dir);
 		snprintf(own, sizeof own, "%s/own.trace", dir);
 		const char *wrap[] = { "/usr/bin/strace", "-ff", "-o", spre, "-e", H_MODEL_CALLS, "-e", "signal=none",
-				       NULL };
-		const char *extra[] = { "-o", own, NULL };
+				       topt, NULL };
+		const char *extra[] = { "-o", own, topt, NULL };
 		struct server sv;
 		start(&sv, k, models[mi].arg, extra, NULL, wrap);
 		char why[128];
 		int ok = load(&sv, 3, 5000, why);
-		cr_expect_eq(ok, 3, "--model %s under strace: %d of 3 answered (%s)", models[mi].arg, ok, why);
+		cr_expect_eq(ok, 3, "%s --model %s under strace: %d of 3 answered (%s)", k->name, models[mi].arg, ok,
+			     why);
 		usleep(200000);
 		pid_t server = h_tracee_of(sv.p.pid);
 		cr_assert_gt(server, 0);
 		kill(server, SIGTERM);
-		cr_expect_eq(h_wait(&sv.p, 20), 0, "--model %s under strace: exit status", models[mi].arg);
+		cr_expect_eq(h_wait(&sv.p, 20), 0, "%s --model %s under strace: exit status", k->name, models[mi].arg);
 		sv.p.pid = 0;
 		/* every process and thread strace saw, against ours */
 		int files;
 		char *diff = h_strace_compare_all(dir, "st", own, server, &all_same, &all_total, &files);
-		cr_expect_null(diff, "--model %s: %s", models[mi].arg, diff);
+		cr_expect_null(diff, "%s%s --model %s: %s", k->name, topt ? topt : "", models[mi].arg, diff);
 		free(diff);
 		cr_expect_geq(files, 1);
 		finish(&sv);
 		h_tmpdir_free(dir);
 	}
-	printf("models differential: %zu of %zu strace -f lines printed identically\n", all_same, all_total);
+	printf("models differential %s%s: %zu of %zu strace -f lines printed identically\n", k->name,
+	       topt ? topt : "", all_same, all_total);
+}
+
+Test(models, trace_equals_strace_f, .timeout = 120)
+{
+	model_differential(&kinds[0], NULL);
+}
+
+/* -yy: the descriptors of every model's processes and threads, epoll's and
+ * the children's too, as strace -f -yy shows them; on TCP and on a UNIX
+ * stream (whose peers the trace learns from sock_diag, in each child that
+ * needs to). */
+Test(models, yy_trace_equals_strace_f_yy, .timeout = 120)
+{
+	model_differential(&kinds[0], "-yy");
+	model_differential(&kinds[2], "-yy");
 }
 
 /* ---- a large message ----------------------------------------------------------------- */

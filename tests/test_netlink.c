@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "../common/decode.h"
 #include "../common/trace.h"
 
@@ -752,13 +753,16 @@ Test(netlink_strace, every_line_equals_strace, .timeout = 120)
 		{ "neigh", "neigh" }, { "sockets", "sockets" }, { "families", "families" },
 		{ "links1", "links sf0" }, { "nosuch", "links nosuch0" }, { "v", "-v links" },
 		{ "s256", "-s 256 addrs" }, { "v6", "-v -6 routes" }, { "vsock", "-v sockets" },
+		/* -yy: NETLINK:[inode] before bind, NETLINK:[ROUTE:portid] after it */
+		{ "yy", "-yy links" }, { "yysock", "-yy sockets" }, { "yyfam", "-yy families" },
 	};
 	char body[8192] = "";
 	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++)
 		snprintf(body + strlen(body), sizeof body - strlen(body),
 			 "mkdir %s/%s; strace %s -ff -o %s/%s/x -e trace=%%network bin/netlink-query -o %s/%s/own %s "
 			 ">/dev/null 2>&1; ", dir, runs[i][0],
-			 !strncmp(runs[i][1], "-v", 2) ? "-v" : !strncmp(runs[i][1], "-s 256", 6) ? "-s 256" : "",
+			 !strncmp(runs[i][1], "-v", 2) ? "-v" : !strncmp(runs[i][1], "-s 256", 6) ? "-s 256"
+				: !strncmp(runs[i][1], "-yy", 3) ? "-yy" : "",
 			 dir, runs[i][0], dir, runs[i][0], runs[i][1]);
 	int st;
 	char *out = nlt_in_netns(body, &st);
@@ -778,6 +782,13 @@ Test(netlink_strace, every_line_equals_strace, .timeout = 120)
 		if (!strchr(runs[i][1], 'v') && !strstr(runs[i][1], "-s "))
 			cr_expect_eq(header_only, 0, "netlink-query %s: lines equal only at header level",
 				     runs[i][1]);
+		if (!strncmp(runs[i][1], "-yy", 3)) {
+			char *t = h_slurp(own, NULL);
+			cr_expect(t && (strstr(t, "<NETLINK:[ROUTE:") || strstr(t, "<NETLINK:[SOCK_DIAG:") ||
+					strstr(t, "<NETLINK:[GENERIC:")),
+				  "netlink-query %s: no NETLINK:[PROTOCOL:PORTID] in:\n%s", runs[i][1], t ? t : "");
+			free(t);
+		}
 		total += lines;
 		total_header += header_only;
 		free(sf);

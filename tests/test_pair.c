@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <ctype.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,10 +103,11 @@ static void a_kind(struct args *a, const struct pair *p)
  * Starts p's server serving `count` clients (or datagrams) and fills *c with the
  * client's argv up to its messages. `wrap` (may be NULL) is put before both
  * programs (strace ...); `own` non-NULL: each program writes its trace to
- * own[0] (server) / own[1] (client), else runs with -q.
+ * own[0] (server) / own[1] (client), with the trace option `topt` (-yy, or
+ * NULL), else runs with -q.
  */
 static void start_pair(const struct pair *p, struct h_proc *sv, struct args *c, long count,
-		       const char *const wrap[2][8], char *const own[2])
+		       const char *wrap[2][16], char *const own[2], const char *topt)
 {
 	struct args s = { .n = 0 };
 	char cnt[32];
@@ -137,6 +139,8 @@ static void start_pair(const struct pair *p, struct h_proc *sv, struct args *c, 
 	if (own) {
 		a_push(&s, "-o");
 		a_push(&s, own[0]);
+		if (topt)
+			a_push(&s, topt);
 	} else {
 		a_push(&s, "-q");
 	}
@@ -159,6 +163,8 @@ static void start_pair(const struct pair *p, struct h_proc *sv, struct args *c, 
 	if (own) {
 		a_push(c, "-o");
 		a_push(c, own[1]);
+		if (topt)
+			a_push(c, topt);
 	} else {
 		a_push(c, "-q");
 	}
@@ -196,7 +202,7 @@ Test(pair, arguments_come_back_upper_cased)
 		const struct pair *p = &pairs[i];
 		struct h_proc sv;
 		struct args c;
-		start_pair(p, &sv, &c, p->datagram ? 3 : 1, NULL, NULL);
+		start_pair(p, &sv, &c, p->datagram ? 3 : 1, NULL, NULL, NULL);
 		a_push(&c, "hello");
 		a_push(&c, "World 42");
 		a_push(&c, "tab\there");
@@ -231,7 +237,7 @@ Test(pair, stdin_lines_and_a_huge_stream_message)
 			continue;
 		struct h_proc sv;
 		struct args c;
-		start_pair(p, &sv, &c, 1, NULL, NULL);
+		start_pair(p, &sv, &c, 1, NULL, NULL, NULL);
 		char *out;
 		int st = h_run(c.v, in, len, &out, NULL);
 		char *ans = answers_of(out, p->client), *want = upper(in);
@@ -265,7 +271,7 @@ Test(pair, message_boundaries_as_the_type_promises)
 		char *const own[2] = { trace, "/dev/null" };
 		struct h_proc sv;
 		struct args c;
-		start_pair(p, &sv, &c, p->datagram ? 3 : 1, NULL, own);
+		start_pair(p, &sv, &c, p->datagram ? 3 : 1, NULL, own, NULL);
 		a_push(&c, "a");
 		a_push(&c, "bb");
 		a_push(&c, "cccc");
@@ -299,8 +305,81 @@ Test(pair, message_boundaries_as_the_type_promises)
 	}
 }
 
-/* The differential test: each program's own trace against real strace. */
-Test(pair, trace_equals_strace, .timeout = 60)
+/* strace marks a call its -e inject=...:delay_exit held back: " (DELAYED)". */
+static void drop_delayed(const char *path)
+{
+	char *t = h_slurp(path, NULL);
+	FILE *f = t ? fopen(path, "w") : NULL;
+	for (char *l = t, *nl; f && l && *l; l = nl ? nl + 1 : NULL) {
+		nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		static const char mark[] = " (DELAYED)";
+		if (n >= sizeof mark - 1 && !strncmp(l + n - (sizeof mark - 1), mark, sizeof mark - 1))
+			n -= sizeof mark - 1;
+		fprintf(f, "%.*s\n", (int)n, l);
+	}
+	if (f)
+		fclose(f);
+	free(t);
+}
+
+/* How many lines of a trace match an extended regular expression. */
+static int count_matching(const char *trace, const char *re)
+{
+	regex_t r;
+	cr_assert_eq(regcomp(&r, re, REG_EXTENDED | REG_NOSUB | REG_NEWLINE), 0, "%s", re);
+	char *copy = strdup(trace), **lines;
+	size_t n = h_lines(copy, &lines);
+	int hits = 0;
+	for (size_t i = 0; i < n; i++)
+		hits += regexec(&r, lines[i], 0, NULL, 0) == 0;
+	regfree(&r);
+	free(lines);
+	free(copy);
+	return hits;
+}
+
+/*
+ * -yy: what each descriptor is, at each step, as strace -yy shows it: the
+ * socket alone (inode), bound (its address), connected (both ends). Checked
+ * in the program's own trace, which the differential test then holds equal
+ * to strace's.
+ */
+static void expect_decorations(const struct pair *p, const char *sv_trace, const char *cl_trace)
+{
+	/* socket() = 3<TCP:[12345]>: nothing but the inode yet */
+	const char *fresh = "^socket\\(.*\\) += [0-9]+<[A-Za-z0-9-]+:\\[[0-9]+\\]>$";
+	/* an address in it: TCP:[127.0.0.1:2345], UNIX:[123,"/path"] */
+	const char *bound = "<(TCP|UDP|TCPv6|UDPv6|UNIX|UNIX-STREAM):\\[[0-9]*[^0-9>][^>]*\\]>";
+	/* both ends: ...->... */
+	const char *both = "<[A-Za-z0-9-]+:\\[[^>]*->[^>]*\\]>";
+	cr_expect_geq(count_matching(sv_trace, fresh), 1, "%s server: no fresh socket's inode:\n%s", p->name, sv_trace);
+	cr_expect_geq(count_matching(sv_trace, "^(listen|getsockname|recvmsg|recvfrom)\\([0-9]+<[A-Za-z0-9-]+:\\[[0-9]*[^0-9]"),
+		      1, "%s server: no bound address after bind:\n%s", p->name, sv_trace);
+	cr_expect_geq(count_matching(sv_trace, bound), 1, "%s server", p->name);
+	cr_expect_geq(count_matching(cl_trace, fresh), 1, "%s client: no fresh socket's inode:\n%s", p->name, cl_trace);
+	if (!p->datagram) {
+		cr_expect_eq(count_matching(sv_trace, "^accept4?\\(.*\\) += [0-9]+<[A-Za-z0-9-]+:\\[[^>]*->[^>]*\\]>$"), 1,
+			     "%s server: accept's new socket not shown with both ends:\n%s", p->name, sv_trace);
+		cr_expect_geq(count_matching(cl_trace, "^(getsockname|sendto|sendmsg)\\(.*->"), 1,
+			      "%s client: no line after connect shows both ends:\n%s", p->name, cl_trace);
+		cr_expect_geq(count_matching(cl_trace, both), 1, "%s client", p->name);
+	} else {
+		/* the client's address: bound by the kernel at the first sendto, or by itself */
+		cr_expect_geq(count_matching(cl_trace, bound), 1, "%s client: its address never shows:\n%s", p->name,
+			      cl_trace);
+	}
+}
+
+/*
+ * The differential test: each program's own trace against real strace, with
+ * the trace option `topt` given to both (NULL: none). A UNIX client asks about
+ * its peer right after connect, before the server may have accepted (then
+ * strace shows no peer yet, and which one it sees is a race between the two
+ * tracers): strace holds connect's return back 200 ms (-e inject), so the
+ * server has accepted by then.
+ */
+static void differential(const char *topt)
 {
 	if (!h_have_strace())
 		cr_skip_test("strace is not installed (make deps installs it)");
@@ -313,14 +392,19 @@ Test(pair, trace_equals_strace, .timeout = 60)
 		snprintf(cpre, sizeof cpre, "%s/ct", dir);
 		snprintf(sown, sizeof sown, "%s/server.trace", dir);
 		snprintf(cown, sizeof cown, "%s/client.trace", dir);
-		const char *const wrap[2][8] = {
+		const char *wrap[2][16] = {
 			{ "/usr/bin/strace", "-ff", "-o", spre, "-e", "trace=%network,close,poll", NULL },
 			{ "/usr/bin/strace", "-ff", "-o", cpre, "-e", "trace=%network,close,poll", NULL },
 		};
+		if (topt) {
+			wrap[0][6] = wrap[1][6] = topt;
+			wrap[1][7] = "-e";
+			wrap[1][8] = "inject=connect:delay_exit=200000";
+		}
 		char *const own[2] = { sown, cown };
 		struct h_proc sv;
 		struct args cl;
-		start_pair(p, &sv, &cl, p->datagram ? 2 : 1, wrap, own);
+		start_pair(p, &sv, &cl, p->datagram ? 2 : 1, wrap, own, topt);
 		a_push(&cl, "hello, \"strace\"");
 		a_push(&cl, "\x01\x02" "7 binary \x7f\xff and a line longer than thirty-two bytes");
 		cr_assert_eq(h_run(cl.v, NULL, 0, NULL, NULL), 0, "%s: client failed", p->name);
@@ -332,6 +416,7 @@ Test(pair, trace_equals_strace, .timeout = 60)
 			char own[300];
 			snprintf(own, sizeof own, "%s/%s", dir, who[side][1]);
 			cr_assert(sf, "%s: no strace output", p->name);
+			drop_delayed(sf);
 			char *diff = NULL;
 			size_t same, total = h_strace_compare(sf, own, &same, &diff);
 			cr_log_info("%s %s: %zu of %zu strace lines printed identically", p->name,
@@ -344,8 +429,33 @@ Test(pair, trace_equals_strace, .timeout = 60)
 			free(diff);
 			free(sf);
 		}
+		if (topt && !strcmp(topt, "-yy")) {
+			char *st = h_slurp(sown, NULL), *ct = h_slurp(cown, NULL);
+			cr_assert(st && ct);
+			expect_decorations(p, st, ct);
+			free(st);
+			free(ct);
+		}
 		h_tmpdir_free(dir);
 		pair_args_free(&cl);
 	}
-	printf("differential: %zu of %zu strace lines printed identically by the demos\n", all_same, all_total);
+	printf("differential%s%s: %zu of %zu strace lines printed identically by the demos\n", topt ? " " : "",
+	       topt ? topt : "", all_same, all_total);
+}
+
+Test(pair, trace_equals_strace, .timeout = 60)
+{
+	differential(NULL);
+}
+
+/* -y: every descriptor with its /proc/self/fd link (socket:[INODE]), as strace -y */
+Test(pair, y_trace_equals_strace_y, .timeout = 60)
+{
+	differential("-y");
+}
+
+/* -yy: what each socket is, from socket() to close(), as strace -yy */
+Test(pair, yy_trace_equals_strace_yy, .timeout = 60)
+{
+	differential("-yy");
 }

@@ -29,7 +29,7 @@
  *
  * Each block runs in a private network namespace and a private mount
  * namespace with a tmpfs of its own on /tmp (and sysfs remounted), with lo up,
- * in a scratch directory /tmp/work that holds bin/ (the project's, bind-mounted)
+ * in a scratch directory /tmp/work that holds bin/ and exercises/ (the project's, bind-mounted)
  * and with bin/ on PATH, so the README's fixed ports (2345, 2346) and paths
  * (/tmp/demo/...) never meet another test or a server someone is running.
  * /tmp/demo exists in every block. Blocks run two at a time.
@@ -892,6 +892,12 @@ static const char *rt_enter_namespaces(const char *root)
 		return "out of memory";
 	int binfd = open(bin, O_PATH | O_DIRECTORY);
 	free(bin);
+	/* exercises/ beside bin/, where bin/exercise looks for them */
+	char *ex;
+	if (asprintf(&ex, "%s/exercises", root) < 0)
+		return "out of memory";
+	int exfd = open(ex, O_PATH | O_DIRECTORY);
+	free(ex);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || binfd < 0 ||
 	    mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777") < 0) {
 		snprintf(why, sizeof why, "a private /tmp (tmpfs in a mount namespace): %s", strerror(errno));
@@ -910,6 +916,14 @@ static const char *rt_enter_namespaces(const char *root)
 		return why;
 	}
 	close(binfd);
+	if (exfd >= 0) {
+		snprintf(self, sizeof self, "/proc/self/fd/%d", exfd);
+		if (mkdir("/tmp/work/exercises", 0755) < 0 || mount(self, "/tmp/work/exercises", NULL, MS_BIND, NULL) < 0) {
+			snprintf(why, sizeof why, "the scratch directory's exercises/: %s", strerror(errno));
+			return why;
+		}
+		close(exfd);
+	}
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr = { 0 };
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");

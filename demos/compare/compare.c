@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../../families/families.h"
+#include "../../common/skeleton.h"
 #include "../../common/trace.h"
 
 #define IO_TIMEOUT_MS 2000   /* every socket of a scenario: no call blocks longer */
@@ -179,28 +180,12 @@ static void set_timeouts(int fd, int ms)
  * NULL) gets the port asked for (0: the kernel picks, -1: the family has no ports). */
 static int test_addr_port(struct cmp_ctx *c, int n, enum role role, struct endpoint *ep, int *portp)
 {
-	struct session s;
-	struct sbuf addr = SBUF_INIT, err = SBUF_INIT;
-	int port = -1, rc = -1;
-	memset(&s, 0, sizeof s);
-	s.fam = c->f;
-	s.kind = c->k;
-	s.role = role;
-	s.prog = "compare";
-	s.port = -1;
-	if (c->f->test_address(c->k, c->dir, n, &addr, &port, &err) == 0 &&
-	    c->f->resolve(&s, sb_str(&addr), port, &err) == 0) {
-		*ep = s.server;
-		if (portp)
-			*portp = port;
-		rc = 0;
-	} else if (!c->failed++) {
+	struct sbuf err = SBUF_INIT;
+	int rc = skel_test_endpoint("compare", c->f, c->k, c->dir, n, role, NULL, -1, ep, portp, &err);
+	if (rc && !c->failed++) {
 		c->cell->status = CELL_CANT;
 		snprintf(c->cell->text, sizeof c->cell->text, "no test address: %s", sb_str(&err));
 	}
-	if (c->f->cleanup)
-		c->f->cleanup(&s);
-	sb_free(&addr);
 	sb_free(&err);
 	return rc;
 }

@@ -8,6 +8,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../../common/json.h"
+
 static void kernel(char *out, size_t size)
 {
 	static struct utsname u;
@@ -293,21 +295,7 @@ void cmp_print_markdown(FILE *out, const struct cmp_matrix *m)
 
 void cmp_json_str(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", out);
-		else if (ch == '\t')
-			fputs("\\t", out);
-		else if (ch < 0x20 || ch >= 0x7f)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
+	json_str(out, s);
 }
 
 void cmp_print_json(FILE *out, const struct cmp_matrix *m)

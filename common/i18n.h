@@ -1,0 +1,37 @@
+/*
+ * i18n: the messages a program says to a person, through gettext (domain
+ * "sockfam", catalogs made from po/LANG.po). Trace lines are never translated:
+ * they stay exactly strace's.
+ *
+ * The language: --lang NAME, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG as
+ * gettext reads them. A catalog that is not installed as a locale of the
+ * system still works: the messages come from the catalog, with the C.UTF-8
+ * locale for the characters.
+ */
+#ifndef SOCKFAM_I18N_H
+#define SOCKFAM_I18N_H
+
+#include <libintl.h>
+#include <stddef.h>
+
+#define _(s) gettext(s)
+#define N_(s) (s)   /* marks a string of a table for xgettext; _() it where it is used */
+
+/* The languages there are catalogs for ("zh_CN"), besides C (English); ends with NULL. */
+extern const char *const i18n_languages[];
+
+/* setlocale, bindtextdomain and textdomain; lang: NULL (the environment's),
+ * "C"/"en" or one of i18n_languages. -1 for a language there is no catalog for. */
+int i18n_init(const char *lang);
+
+/* The catalog language the messages are in now ("zh_CN"), or NULL for English. */
+const char *i18n_language(void);
+
+/* The columns a UTF-8 text takes on a terminal (a CJK character: 2). */
+size_t i18n_width(const char *s, size_t bytes);
+
+/* text wrapped at `width` columns, each line `indent` columns in; breaks at
+ * spaces, and between two wide (CJK) characters. */
+void i18n_wrap(const char *text, int indent, int width);
+
+#endif

@@ -1,0 +1,245 @@
+/*
+ * pymap: each Python socket call of the users' notes, run now under real
+ * strace, beside the suite's C equivalent and its trace line (text, or
+ * --markdown). Needs python3 and strace; without one of them it says which
+ * is missing and exits 1.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../common/cli.h"
+#include "../../common/sbuf.h"
+#include "pymap.h"
+
+extern char **environ;
+
+/* The full path of an executable of PATH, into buf; 0 when found. */
+static int in_path(const char *name, char *buf, size_t size)
+{
+	const char *path = getenv("PATH");
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t len = strcspn(p, ":");
+		snprintf(buf, size, "%.*s/%s", (int)len, p, name);
+		if (len && access(buf, X_OK) == 0)
+			return 0;
+		p += len + (p[len] == ':');
+	}
+	return -1;
+}
+
+static int set(void *ctx, int key, const char *arg, struct sbuf *err)
+{
+	(void)arg, (void)err;
+	*(int *)ctx = key == CLI_MARKDOWN;
+	return 0;
+}
+
+/* Runs python3 on the script under strace; strace's lines into out, the
+ * version Python printed into version. 0, or -1 after saying why. */
+static int run_python(const char *strace, const char *python, struct sbuf *out, char *version, size_t vsize)
+{
+	char dir[] = "/tmp/pymap.XXXXXX";
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "pymap: cannot make a scratch directory: %s\n", strerror(errno));
+		return -1;
+	}
+	char script[64], trace[64], pyout[64], pyerr[64];
+	snprintf(script, sizeof script, "%s/steps.py", dir);
+	snprintf(trace, sizeof trace, "%s/strace.txt", dir);
+	snprintf(pyout, sizeof pyout, "%s/stdout", dir);
+	snprintf(pyerr, sizeof pyerr, "%s/stderr", dir);
+	struct sbuf code = SBUF_INIT;
+	pm_script(&code);
+	FILE *f = fopen(script, "we");
+	int rc = -1;
+	if (f) {
+		fputs(sb_str(&code), f);
+		fclose(f);
+		char *argv[] = { (char *)strace, "-f", "-o", trace, "-e",
+				 "trace=%network,poll,ioctl,fcntl,read,write,close", (char *)python, script, NULL };
+		posix_spawn_file_actions_t fa;
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, pyout, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, pyerr, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		pid_t pid;
+		int status = 0;
+		if (posix_spawn(&pid, strace, &fa, NULL, argv, environ) == 0 && waitpid(pid, &status, 0) == pid &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			FILE *t = fopen(trace, "re");
+			char buf[4096];
+			size_t n;
+			while (t && (n = fread(buf, 1, sizeof buf, t)) > 0)
+				sb_putn(out, buf, n);
+			if (t)
+				fclose(t);
+			FILE *v = fopen(pyout, "re");
+			if (v && fgets(version, (int)vsize, v))
+				version[strcspn(version, "\n")] = '\0';
+			if (v)
+				fclose(v);
+			rc = 0;
+		} else {
+			char why[512] = "";
+			FILE *e = fopen(pyerr, "re");
+			if (e && fgets(why, sizeof why, e))
+				why[strcspn(why, "\n")] = '\0';
+			if (e)
+				fclose(e);
+			fprintf(stderr, "pymap: python3 under strace failed (exit %d)%s%s\n",
+				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), why[0] ? ": " : "", why);
+		}
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	sb_free(&code);
+	unlink(script);
+	unlink(trace);
+	unlink(pyout);
+	unlink(pyerr);
+	rmdir(dir);
+	return rc;
+}
+
+/* How many lines of text are calls of `name`. */
+static int count_calls(const char *text, const char *name)
+{
+	int n = 0;
+	size_t len = strlen(name);
+	for (const char *p = text; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n'))
+		if (!strncmp(p, name, len) && p[len] == '(')
+			n++;
+	return n;
+}
+
+/* A step's note, its %d filled in from what strace saw. */
+static void note_of(const struct pm_step *st, const char *py, struct sbuf *out)
+{
+	if (!st->note)
+		return;
+	if (st->count)
+		sb_printf(out, st->note, count_calls(py, st->count));
+	else
+		sb_puts(out, st->note);
+}
+
+/* Each line of text with a prefix. */
+static void indent(const char *prefix, const char *text)
+{
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		printf("%s%.*s\n", prefix, (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
+/* A table cell: lines joined with <br>, each in backticks, | escaped. */
+static void cell(const char *text)
+{
+	int first = 1;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		printf("%s`", first ? "" : "<br>");
+		for (size_t i = 0; i < len; i++) {
+			/* the alignment spaces strace puts before " = " are one space here */
+			if (p[i] == ' ' && i + 1 < len && p[i + 1] == ' ')
+				continue;
+			fputs(p[i] == '|' ? "\\|" : (char[]){ p[i], 0 }, stdout);
+		}
+		putchar('`');
+		first = 0;
+		p += len + (p[len] == '\n');
+	}
+	printf(" |");
+}
+
+int main(int argc, char **argv)
+{
+	int markdown = 0;
+	const struct cli_tool tool = {
+		.name = "pymap",
+		.id = CLI_TOOL_PYMAP,
+		.usage = "Usage: pymap [--markdown]\n",
+		.intro = "The Python socket calls of the users' notes, each run now by python3 under strace, "
+			 "beside the suite's C equivalent and the line its trace layer prints for it, with what "
+			 "differs and why.",
+		.epilog = "Needs python3 and strace (make deps installs both). Exit status: 0 success, 1 one "
+			  "of them is missing or failed, 2 bad usage.",
+		.run_title = "",
+		.set = set,
+		.ctx = &markdown,
+	};
+	int first = cli_tool_parse(&tool, argc, argv);
+	if (first < argc)
+		cli_tool_error(&tool, "unexpected argument '%s'", argv[first]);
+
+	char strace[4096], python[4096];
+	int no_strace = in_path("strace", strace, sizeof strace), no_python = in_path("python3", python, sizeof python);
+	if (no_strace || no_python) {
+		fprintf(stderr, "pymap: needs python3 and strace: %s installed (make deps installs %s)\n",
+			no_strace && no_python ? "neither is" : no_strace ? "strace is not" : "python3 is not",
+			no_strace && no_python ? "both" : "it");
+		return 1;
+	}
+	struct sbuf out = SBUF_INIT;
+	char version[64] = "?";
+	struct sbuf *py = calloc(pm_nsteps, sizeof *py), *c = calloc(pm_nsteps, sizeof *c);
+	if (!py || !c || run_python(strace, python, &out, version, sizeof version) < 0)
+		return 1;
+	if (pm_split(sb_str(&out), py) < 0) {
+		fprintf(stderr, "pymap: strace's output lacks the step markers: cannot tell the steps apart\n");
+		return 1;
+	}
+	if (pm_run_c(c) < 0) {
+		fprintf(stderr, "pymap: cannot capture the trace: %s\n", strerror(errno));
+		return 1;
+	}
+	if (markdown)
+		printf("| Python %s | strace saw | C | the suite's trace | why they differ |\n|---|---|---|---|---|\n",
+		       version);
+	else
+		printf("Each Python line run by python3 %s under strace, beside the suite's C call and its trace.\n",
+		       version);
+	for (size_t i = 0; i < pm_nsteps; i++) {
+		const struct pm_step *st = &pm_steps[i];
+		if (st->hidden)
+			continue;
+		struct sbuf note = SBUF_INIT;
+		note_of(st, sb_str(&py[i]), &note);
+		if (markdown) {
+			printf("| ");
+			cell(st->python);
+			putchar(' ');
+			cell(sb_str(&py[i]));
+			putchar(' ');
+			cell(st->c_call);
+			putchar(' ');
+			cell(sb_str(&c[i]));
+			printf(" %s |\n", sb_str(&note));
+		} else {
+			printf("\n");
+			indent(">>> ", st->python);
+			printf("  strace:\n");
+			indent("    ", py[i].len ? sb_str(&py[i]) : "(no system call)");
+			printf("  C: %s\n", st->c_call);
+			indent("    ", c[i].len ? sb_str(&c[i]) : "(no system call)");
+			if (note.len)
+				printf("  why: %s\n", sb_str(&note));
+		}
+		sb_free(&note);
+	}
+	for (size_t i = 0; i < pm_nsteps; i++) {
+		sb_free(&py[i]);
+		sb_free(&c[i]);
+	}
+	free(py);
+	free(c);
+	sb_free(&out);
+	return 0;
+}

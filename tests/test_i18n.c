@@ -1,0 +1,288 @@
+/*
+ * The message catalogs (common/i18n.h, po/): every message of the programs
+ * that speak through gettext (errlab, exercise) has its Chinese translation
+ * (a new message without one fails here); the Chinese output is UTF-8, its
+ * text wrapped at 80 columns by width and the grader's labels aligned; the
+ * trace lines stay strace's, byte for byte, in every language; an unknown
+ * language is one line and exit 2.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "../common/i18n.h"
+
+/* Appends the C string literal(s) at p (a PO file's "..." lines) to out, unescaped. */
+static const char *po_string(const char *p, char *out, size_t size)
+{
+	size_t n = strlen(out);
+	while (*p == '"') {
+		for (p++; *p && *p != '"'; p++) {
+			char c = *p;
+			if (c == '\\' && p[1]) {
+				p++;
+				c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+			}
+			if (n + 1 < size)
+				out[n++] = c;
+		}
+		out[n] = '\0';
+		if (*p == '"')
+			p++;
+		while (*p == '\n' || *p == ' ')
+			p++;
+	}
+	return p;
+}
+
+struct entry {
+	char id[1024];
+	char str[2048];
+	int fuzzy;
+};
+
+/* The entries of a PO file (the header, msgid "", left out). */
+static size_t po_entries(const char *path, struct entry *e, size_t max)
+{
+	char *text = h_slurp(path, NULL);
+	cr_assert(text, "cannot read %s", path);
+	size_t n = 0;
+	int fuzzy = 0;
+	for (const char *p = text; *p && n < max;) {
+		if (!strncmp(p, "#,", 2) && strstr(p, "fuzzy") && strstr(p, "fuzzy") < strchr(p, '\n'))
+			fuzzy = 1;
+		if (!strncmp(p, "msgid ", 6)) {
+			memset(&e[n], 0, sizeof e[n]);
+			p = po_string(p + 6, e[n].id, sizeof e[n].id);
+			if (!strncmp(p, "msgid_plural ", 13)) {
+				char plural[1024] = "";
+				p = po_string(p + 13, plural, sizeof plural);
+			}
+			if (!strncmp(p, "msgstr[0] ", 10))
+				p = po_string(p + 10, e[n].str, sizeof e[n].str);
+			else if (!strncmp(p, "msgstr ", 7))
+				p = po_string(p + 7, e[n].str, sizeof e[n].str);
+			e[n].fuzzy = fuzzy;
+			fuzzy = 0;
+			if (e[n].id[0])
+				n++;
+			continue;
+		}
+		const char *nl = strchr(p, '\n');
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	free(text);
+	return n;
+}
+
+static struct entry po[512], fresh[512];
+
+Test(i18n, every_message_has_a_chinese_translation, .timeout = 60)
+{
+	if (access("/usr/bin/xgettext", X_OK))
+		cr_skip_test("xgettext is not installed (gettext, in .ci/packages)");
+	/* the sources that speak through the catalog, as the Makefile's I18N_SRC */
+	char *argv[64] = { "/usr/bin/xgettext", "--keyword=_", "--keyword=N_", "--keyword=ngettext:1,2",
+		"--from-code=UTF-8", "--no-location", "-o", NULL };
+	int k = 7;
+	char *dir = h_tmpdir(), pot[300];
+	snprintf(pot, sizeof pot, "%s/fresh.pot", dir);
+	argv[k++] = pot;
+	static const char *const dirs[] = { "common", "families", "demos", "demos/errlab", "demos/exercise",
+		"demos/compare" };
+	static char paths[48][300];
+	int np = 0;
+	for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+		DIR *dd = opendir(dirs[d]);
+		struct dirent *e;
+		while (dd && (e = readdir(dd)) && np < 48) {
+			size_t len = strlen(e->d_name);
+			if (len < 3 || strcmp(e->d_name + len - 2, ".c"))
+				continue;
+			snprintf(paths[np], sizeof paths[np], "%s/%s", dirs[d], e->d_name);
+			char *src = h_slurp(paths[np], NULL);
+			if (src && strstr(src, "i18n.h\""))
+				argv[k++] = paths[np++];
+			free(src);
+		}
+		if (dd)
+			closedir(dd);
+	}
+	argv[k] = NULL;
+	cr_assert_geq(np, 3, "only %d sources use the catalog", np);
+	cr_assert_eq(h_run(argv, NULL, 0, NULL, NULL), 0, "xgettext failed");
+	size_t nf = po_entries(pot, fresh, 512), npo = po_entries("po/zh_CN.po", po, 512);
+	cr_assert_gt(nf, 100, "only %zu messages found in the sources", nf);
+	for (size_t i = 0; i < nf; i++) {
+		size_t j;
+		for (j = 0; j < npo && strcmp(po[j].id, fresh[i].id); j++)
+			;
+		cr_expect_lt(j, npo, "po/zh_CN.po has no entry for \"%s\" (run make pot, then translate it)", fresh[i].id);
+		if (j == npo)
+			continue;
+		cr_expect(po[j].str[0], "\"%s\" has no Chinese translation in po/zh_CN.po", fresh[i].id);
+		cr_expect(!po[j].fuzzy, "\"%s\": its translation is marked fuzzy", fresh[i].id);
+		/* the same conversions, in the same order */
+		char a[64] = "", b[64] = "";
+		for (const char *p = fresh[i].id; (p = strchr(p, '%')) && strlen(a) < 60; p += 2)
+			strncat(a, p, 2);
+		for (const char *p = po[j].str; (p = strchr(p, '%')) && strlen(b) < 60; p += 2)
+			strncat(b, p, 2);
+		cr_expect_str_eq(a, b, "\"%s\": the translation's %% conversions differ", fresh[i].id);
+	}
+	h_tmpdir_free(dir);
+}
+
+/* Valid UTF-8, and the columns a line takes. */
+static int utf8_ok(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+		if (more < 0)
+			return 0;
+		p++;
+		for (int k = 0; k < more; k++, p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+static int is_trace(const char *line)
+{
+	/* "    socket(...) = 3", "  > connect(...)": a call, as strace prints it */
+	const char *p = line + strspn(line, " >");
+	return strchr(p, '(') && strstr(p, ") ") && strstr(p, "= ");
+}
+
+Test(i18n, chinese_output_renders_and_the_trace_stays_straces, .timeout = 60)
+{
+	char *zh = NULL, *en = NULL;
+	char *zargv[] = { "bin/errlab", "--lang", "zh_CN", "EPROTONOSUPPORT", "EAFNOSUPPORT", NULL };
+	char *eargv[] = { "bin/errlab", "EPROTONOSUPPORT", "EAFNOSUPPORT", "--lang", "C", NULL };
+	cr_assert_eq(h_run(zargv, NULL, 0, &zh, NULL), 0);
+	cr_assert_eq(h_run(eargv, NULL, 0, &en, NULL), 0);
+	cr_expect(utf8_ok(zh), "not UTF-8");
+	cr_expect(strstr(zh, "这里不会发生"), "no Chinese:\n%s", zh);
+	/* the text wraps at 80 columns by width; the trace lines are the English run's */
+	struct sbuf_lines {
+		char **v;
+		size_t n;
+	} z, e;
+	z.n = h_lines(zh, &z.v);
+	e.n = h_lines(en, &e.v);
+	size_t ze = 0, zt = 0;
+	for (size_t i = 0; i < z.n; i++) {
+		if (is_trace(z.v[i])) {
+			for (; ze < e.n && !is_trace(e.v[ze]); ze++)
+				;
+			cr_expect(ze < e.n && !strcmp(z.v[i], e.v[ze]), "a trace line differs in Chinese:\n%s\n%s",
+				  z.v[i], ze < e.n ? e.v[ze] : "(none)");
+			ze++;
+			zt++;
+			continue;
+		}
+		size_t w = i18n_width(z.v[i], strlen(z.v[i]));
+		if (strncmp(z.v[i], "E", 1))   /* the errno's heading is one line, as in English */
+			cr_expect_leq(w, 80, "a line of %zu columns:\n%s", w, z.v[i]);
+	}
+	cr_expect_geq(zt, 12, "only %zu trace lines", zt);
+	free(z.v);
+	free(e.v);
+	free(zh);
+	free(en);
+}
+
+/* --json in Chinese: the text as UTF-8, not byte by byte as \u00XX. */
+Test(i18n, chinese_json_is_utf8_text)
+{
+	char *argv[] = { "bin/errlab", "--json", "--lang", "zh_CN", "EISCONN", NULL };
+	char *out = NULL;
+	cr_assert_eq(h_run(argv, NULL, 0, &out, NULL), 0);
+	cr_expect(utf8_ok(out));
+	cr_expect(strstr(out, "\"why_not\": \"数据报套接字可以再次 connect"), "%s", out);
+	cr_expect_null(strstr(out, "\\u00"), "bytes escaped one by one:\n%s", out);
+	free(out);
+}
+
+/* LANG alone chooses the language, even with no such locale on the system;
+ * the grader's labels take the same columns in Chinese. */
+Test(i18n, lang_from_the_environment_and_aligned_labels, .timeout = 60)
+{
+	char *dir = h_tmpdir(), path[300];
+	snprintf(path, sizeof path, "%s/a.txt", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs("socket(AF_INET6, SOCK_DGRAM, IPPROTO_IP) = 3\nconnect(3, {sa_family=AF_INET6}, 28) = 0\n"
+	      "close(3) = 4\n", f);
+	fclose(f);
+	setenv("LANG", "zh_CN.UTF-8", 1);
+	unsetenv("LANGUAGE");
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
+	char *argv[] = { "bin/exercise", "check", "2", path, NULL };
+	char *out = NULL;
+	cr_assert_eq(h_run(argv, NULL, 0, &out, NULL), 1);
+	cr_expect(utf8_ok(out));
+	cr_expect(strstr(out, "得分："), "%s", out);
+	static const char *const labels[] = { "正确", "缺少", "多余", "错误" };
+	int seen = 0;
+	char **v;
+	size_t n = h_lines(out, &v);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < 4; k++)
+			if (!strncmp(v[i], "  ", 2) && !strncmp(v[i] + 2, labels[k], strlen(labels[k]))) {
+				/* the call starts at column 11 */
+				const char *call = v[i] + 2 + strlen(labels[k]);
+				call += strspn(call, " ");
+				size_t col = i18n_width(v[i], (size_t)(call - v[i]));
+				cr_expect_eq(col, 11, "label '%s': the call starts at column %zu:\n%s", labels[k], col, v[i]);
+				seen |= 1 << k;
+			}
+	cr_expect_eq(seen, 15, "not every label was seen (%x)", seen);
+	free(v);
+	free(out);
+	h_tmpdir_free(dir);
+}
+
+Test(i18n, an_unknown_language_is_one_line_and_exit_2)
+{
+	char *cases[][5] = {
+		{ "bin/errlab", "--lang", "fr", NULL },
+		{ "bin/exercise", "--lang", "klingon", "list", NULL },
+		{ "bin/errlab", "--lang", NULL },
+	};
+	static const char *const says[] = { "unknown language 'fr'", "unknown language 'klingon'", "needs an argument" };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *why = h_refused(cases[i], says[i]);
+		cr_expect_null(why, "case %zu: %s", i, why);
+		free(why);
+	}
+}
+
+/* README.zh-CN.md shows the commands README.md shows (there they are run and
+ * their output compared), and says which part it translates. */
+Test(i18n, the_chinese_readme_keeps_to_the_readmes_commands)
+{
+	char *zh = h_slurp("README.zh-CN.md", NULL), *en = h_slurp("README.md", NULL);
+	cr_assert(zh && en, "README.zh-CN.md or README.md is missing");
+	cr_expect(strstr(zh, "README.md"), "README.zh-CN.md does not point to README.md");
+	int n = 0;
+	for (char *p = zh; (p = strstr(p, "\n$ ")); p++) {
+		char cmd[512];
+		snprintf(cmd, sizeof cmd, "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
+		char want[520];
+		snprintf(want, sizeof want, "\n%s\n", cmd);
+		cr_expect(strstr(en, want), "README.zh-CN.md shows `%s`, which README.md does not", cmd + 2);
+		n++;
+	}
+	cr_expect_geq(n, 3);
+	free(zh);
+	free(en);
+}
