@@ -184,6 +184,8 @@ build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(SF_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
+build/fuzz/obj/common/cli.o: CPPFLAGS += -DSOCKFAM_VERSION='"$(VERSION)"'
+
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
