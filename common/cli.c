@@ -153,7 +153,7 @@ enum { O_TLS = 448, O_CERT, O_KEY, O_CAFILE, O_INSECURE };
 static int w_tls_server(const struct family *f, enum role r) { return w_models(f, r) && w_streams(f, r); }
 static int w_tls_client(const struct family *f, enum role r) { return r == ROLE_CLIENT && w_streams(f, r); }
 
-enum group { G_ENDPOINT, G_SERVER, G_TRACE, G_RUN, G_MATRIX, G_OUTPUT };
+enum group { G_ENDPOINT, G_SERVER, G_TRACE, G_RUN, G_MATRIX, G_OUTPUT, G_LAB };
 
 struct cli_opt {
 	int key;                /* the short letter, or a CLI_* key when there is none */
@@ -170,11 +170,16 @@ struct cli_opt {
 #define T_ALL (~0u)
 #define T_CMP CLI_TOOL_COMPARE
 #define T_ERRLAB CLI_TOOL_ERRLAB
+#define T_LAB CLI_TOOL_LAB
+#define T_OOB CLI_TOOL_OOB
 #define T_SOPT CLI_TOOL_SOCKOPT
 
 static const struct cli_opt vocabulary[] = {
-	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, 0, NULL },
-	{ 'p', "port", "PORT", G_ENDPOINT, w_ports, 0, NULL },
+	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, T_OOB, NULL },
+	{ 'p', "port", "PORT", G_ENDPOINT, w_ports, T_OOB, NULL },
+	{ CLI_INLINE, "inline", NULL, G_ENDPOINT, NULL, T_OOB,
+	  "server: SO_OOBINLINE, the urgent byte stays in the stream (read where SIOCATMARK says) "
+	  "instead of being read apart with MSG_OOB" },
 	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, T_SOPT, NULL },
 	/* bin/sockopt: which socket */
 	{ 'f', "family", "FAMILY", G_ENDPOINT, NULL, T_SOPT, "the socket's family (default inet; the list is below)" },
@@ -213,6 +218,17 @@ static const struct cli_opt vocabulary[] = {
 	  "--trace and --diagram lines as long as their calls" },
 	{ CLI_SVG, "svg", "FILE", G_OUTPUT, NULL, T_CMP,
 	  "--diagram: the diagram as SVG into FILE too" },
+	/* bin/lab */
+	{ CLI_HOSTS, "hosts", "N", G_LAB, NULL, T_LAB, "up: how many hosts (2 to 16, default 2)" },
+	{ CLI_V6, "v6", NULL, G_LAB, NULL, T_LAB, "up: IPv6 addresses (2001:db8::N/64) too" },
+	{ 'w', "write", "FILE", G_LAB, NULL, T_LAB,
+	  "capture: the packets into FILE as pcap (tcpdump -r, Wireshark) instead of one line each" },
+	{ 'c', "count", "N", G_LAB, NULL, T_LAB, "capture: stop after N packets" },
+	{ CLI_RATE, "rate", "RATE", G_LAB, NULL, T_LAB,
+	  "impair: the link's rate (tbf), bits per second with k, m or g: 1m, 500k" },
+	{ CLI_DELAY, "delay", "MS", G_LAB, NULL, T_LAB, "impair: delay each packet (netem, where the kernel has it)" },
+	{ CLI_LOSS, "loss", "PCT", G_LAB, NULL, T_LAB, "impair: drop PCT percent of packets (netem, likewise)" },
+	{ CLI_MTU, "mtu", "BYTES", G_LAB, NULL, T_LAB, "impair: the link's MTU (68 to 9000)" },
 	{ CLI_MODEL, "model", "NAME[=N]", G_SERVER, w_models, T_CMP, NULL },
 	{ CLI_SERVICE, "service", "NAME", G_SERVER, w_service, 0, NULL },
 	{ CLI_BACKLOG, "backlog", "N", G_SERVER, w_models, 0,
@@ -251,12 +267,12 @@ static const struct cli_opt vocabulary[] = {
 	  "--service upload: where the uploaded files go" },
 	{ O_OVERWRITE, "overwrite", NULL, G_SERVER, w_stream_server, 0,
 	  "--service upload: an upload may replace a file of DIR" },
-	{ 'q', NULL, NULL, G_TRACE, w_all, T_SOPT, "do not print system calls" },
-	{ 'o', NULL, "FILE", G_TRACE, w_all, T_SOPT, "print system calls to FILE instead of standard error" },
-	{ 's', NULL, "N", G_TRACE, w_all, T_SOPT, "show at most N bytes of each buffer (default 32)" },
-	{ 't', NULL, NULL, G_TRACE, w_all, T_SOPT, "time of day before each call; -tt adds microseconds" },
-	{ 'T', NULL, NULL, G_TRACE, w_all, T_SOPT, "time spent in each call" },
-	{ 'x', NULL, NULL, G_TRACE, w_all, T_SOPT, "non-printable bytes in hex; -xx: all bytes in hex" },
+	{ 'q', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "do not print system calls" },
+	{ 'o', NULL, "FILE", G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "print system calls to FILE instead of standard error" },
+	{ 's', NULL, "N", G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "show at most N bytes of each buffer (default 32)" },
+	{ 't', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "time of day before each call; -tt adds microseconds" },
+	{ 'T', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "time spent in each call" },
+	{ 'x', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "non-printable bytes in hex; -xx: all bytes in hex" },
 	{ 'y', NULL, NULL, G_TRACE, w_all, T_SOPT,
 	  "each descriptor with what it is: its path, socket:[INODE]; -yy: what each socket is, "
 	  "TCP:[127.0.0.1:2345], UNIX-STREAM:[INODE->PEER,\"PATH\"], NETLINK:[ROUTE:PORTID], "
@@ -292,11 +308,13 @@ static int who_takes(const struct who *w, const struct cli_opt *o)
 	return (o->tools & w->tool) != 0;
 }
 
-const char *cli_option_name(int key)
+/* The option as the user writes it; `tool` 0: the first row with that key,
+ * else the row of that tool (-w is --wait for clients, --write for bin/lab). */
+static const char *option_name(int key, unsigned tool)
 {
 	static char buf[NVOCAB][40];
 	for (size_t i = 0; i < NVOCAB; i++)
-		if (vocabulary[i].key == key) {
+		if (vocabulary[i].key == key && (!tool || (vocabulary[i].tools & tool))) {
 			if (vocabulary[i].lng)
 				snprintf(buf[i], sizeof buf[i], "--%s", vocabulary[i].lng);
 			else
@@ -306,6 +324,16 @@ const char *cli_option_name(int key)
 	return "?";
 }
 
+const char *cli_option_name(int key)
+{
+	return option_name(key, 0);
+}
+
+const char *cli_tool_option_name(const struct cli_tool *t, int key)
+{
+	return option_name(key, t->id);
+}
+
 /* The help of the options whose text depends on the program. */
 static void help_for(const struct cli_opt *o, const struct who *w, char *buf, size_t size)
 {
@@ -313,6 +341,13 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 	int server = w->role == ROLE_SERVER;
 	int n = 0;
 	switch (f ? o->key : -o->key) {
+	case -'a':
+		snprintf(buf, size, "IPv4 address: the server's to listen on, the client's to connect to "
+			 "(default 127.0.0.1)");
+		return;
+	case -'p':
+		snprintf(buf, size, "port (default 2345; the server: 0 lets the kernel pick one)");
+		return;
 	case 'a':
 		snprintf(buf, size, "%s", f->addr_help);
 		return;
@@ -477,11 +512,12 @@ static void print_groups(const struct who *w, const char *run_title)
 		[G_SERVER] = "The server:",
 		[G_TRACE] = "",
 		[G_ENDPOINT] = "The socket:",
+		[G_LAB] = "",
 	};
 	static const enum group family_order[] = { G_ENDPOINT, G_SERVER, G_TRACE };
-	static const enum group tool_order[] = { G_RUN, G_ENDPOINT, G_MATRIX, G_OUTPUT, G_SERVER, G_TRACE };
+	static const enum group tool_order[] = { G_RUN, G_ENDPOINT, G_MATRIX, G_OUTPUT, G_SERVER, G_LAB, G_TRACE };
 	const enum group *order = w->f ? family_order : tool_order;
-	size_t norder = w->f ? 3 : 6;
+	size_t norder = w->f ? 3 : 7;
 	const char *const *titles = w->f ? family_titles : tool_titles;
 	const char *other_titles[G_OUTPUT + 1];
 	if (run_title) {

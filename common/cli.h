@@ -25,7 +25,7 @@ void cli_usage_error(const struct session *s, const char *fmt, ...)
 /* Parses a decimal number in [lo, hi]; 0 on success. No signs, spaces or octal. */
 int cli_number(const char *text, long lo, long hi, long *out);
 
-/* ---- programs above the families (bin/compare) ------------------------------------- */
+/* ---- programs above the families (bin/compare, bin/lab) ------------------------------------- */
 
 /* The options that have no letter, as set() below receives them (a lettered
  * option comes as its letter). */
@@ -40,12 +40,16 @@ enum cli_key {
 	CLI_VERSION,
 	/* the programs with message catalogs (common/i18n.h) */
 	CLI_LANG,
+	/* bin/lab */
+	CLI_HOSTS, CLI_V6, CLI_RATE, CLI_DELAY, CLI_LOSS, CLI_MTU,
+	/* bin/oob */
+	CLI_INLINE,
 };
 
 /* Which rows of the table such a program takes: one bit per program. */
 enum cli_tool_id {
 	CLI_TOOL_COMPARE = 1, CLI_TOOL_SOCKOPT = 2, CLI_TOOL_LOOKUP = 4, CLI_TOOL_PYMAP = 8,
-	CLI_TOOL_ERRLAB = 16, CLI_TOOL_EXERCISE = 32,
+	CLI_TOOL_ERRLAB = 16, CLI_TOOL_EXERCISE = 32, CLI_TOOL_LAB = 64, CLI_TOOL_OOB = 128,
 };
 
 struct cli_tool {
@@ -72,5 +76,7 @@ void cli_tool_error(const struct cli_tool *t, const char *fmt, ...)
 
 /* An option as the user writes it: "--json", "-p". */
 const char *cli_option_name(int key);
+/* The same, as tool t names it (its row of a letter several rows use). */
+const char *cli_tool_option_name(const struct cli_tool *t, int key);
 
 #endif

@@ -5,6 +5,9 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -79,6 +82,36 @@ const struct xlat xlat_sol[] = {
 	{ 283, "SOL_XDP" }, { 284, "SOL_MPTCP" }, XLAT_END
 };
 
+/* EtherTypes strace names (host order; ETH_P_ALL is the capture-everything 3) */
+const struct xlat xlat_ethertype[] = {
+	XLAT(ETH_P_ALL), XLAT(ETH_P_IP), XLAT(ETH_P_ARP), XLAT(ETH_P_IPV6), XLAT(ETH_P_8021Q),
+	XLAT(ETH_P_LOOP), XLAT(ETH_P_RARP), XLAT(ETH_P_8021AD), XLAT(ETH_P_LLDP), XLAT_END
+};
+const struct xlat xlat_arphrd[] = {
+	XLAT(ARPHRD_NETROM), XLAT(ARPHRD_ETHER), XLAT(ARPHRD_EETHER), XLAT(ARPHRD_AX25),
+	XLAT(ARPHRD_PRONET), XLAT(ARPHRD_CHAOS), XLAT(ARPHRD_IEEE802), XLAT(ARPHRD_ARCNET),
+	XLAT(ARPHRD_APPLETLK), XLAT(ARPHRD_DLCI), XLAT(ARPHRD_ATM), XLAT(ARPHRD_METRICOM),
+	XLAT(ARPHRD_IEEE1394), XLAT(ARPHRD_EUI64), XLAT(ARPHRD_INFINIBAND), XLAT(ARPHRD_SLIP),
+	XLAT(ARPHRD_CSLIP), XLAT(ARPHRD_SLIP6), XLAT(ARPHRD_CSLIP6), XLAT(ARPHRD_RSRVD),
+	XLAT(ARPHRD_ADAPT), XLAT(ARPHRD_ROSE), XLAT(ARPHRD_X25), XLAT(ARPHRD_HWX25),
+	XLAT(ARPHRD_CAN), { 290, "ARPHRD_MCTP" }, XLAT(ARPHRD_PPP), XLAT(ARPHRD_CISCO),
+	XLAT(ARPHRD_LAPB), XLAT(ARPHRD_DDCMP), XLAT(ARPHRD_RAWHDLC), XLAT(ARPHRD_RAWIP),
+	XLAT(ARPHRD_TUNNEL), XLAT(ARPHRD_TUNNEL6), XLAT(ARPHRD_FRAD), XLAT(ARPHRD_SKIP),
+	XLAT(ARPHRD_LOOPBACK), XLAT(ARPHRD_LOCALTLK), XLAT(ARPHRD_FDDI), XLAT(ARPHRD_BIF),
+	XLAT(ARPHRD_SIT), XLAT(ARPHRD_IPDDP), XLAT(ARPHRD_IPGRE), XLAT(ARPHRD_PIMREG),
+	XLAT(ARPHRD_HIPPI), XLAT(ARPHRD_ASH), XLAT(ARPHRD_ECONET), XLAT(ARPHRD_IRDA),
+	XLAT(ARPHRD_FCPP), XLAT(ARPHRD_FCAL), XLAT(ARPHRD_FCPL), XLAT(ARPHRD_FCFABRIC),
+	XLAT(ARPHRD_IEEE802_TR), XLAT(ARPHRD_IEEE80211), XLAT(ARPHRD_IEEE80211_PRISM),
+	XLAT(ARPHRD_IEEE80211_RADIOTAP), XLAT(ARPHRD_IEEE802154), XLAT(ARPHRD_IEEE802154_MONITOR),
+	XLAT(ARPHRD_PHONET), XLAT(ARPHRD_PHONET_PIPE), XLAT(ARPHRD_CAIF), XLAT(ARPHRD_IP6GRE),
+	XLAT(ARPHRD_NETLINK), XLAT(ARPHRD_6LOWPAN), XLAT(ARPHRD_VSOCKMON), XLAT(ARPHRD_NONE),
+	XLAT(ARPHRD_VOID), XLAT_END
+};
+const struct xlat xlat_pkttype[] = {
+	XLAT(PACKET_HOST), XLAT(PACKET_BROADCAST), XLAT(PACKET_MULTICAST), XLAT(PACKET_OTHERHOST),
+	XLAT(PACKET_OUTGOING), XLAT(PACKET_LOOPBACK), XLAT_END
+};
+
 const struct xlat xlat_scm[] = {
 	XLAT(SCM_RIGHTS), XLAT(SCM_CREDENTIALS), { 3, "SCM_SECURITY" }, { 4, "SCM_PIDFD" },
 	XLAT_END
@@ -92,6 +125,8 @@ enum optval_kind {
 	OV_UCRED,   /* {pid=N, uid=N, gid=N} */
 	OV_ERRNO,   /* [ECONNREFUSED] */
 	OV_RAW,     /* the bytes, quoted: what strace 6.1 does for SO_RCVTIMEO_OLD */
+	OV_MREQ,    /* {imr_multiaddr=inet_addr("239.1.2.3"), imr_interface=inet_addr("0.0.0.0")} */
+	OV_MREQ6,   /* {inet_pton(AF_INET6, "ff02::1", &ipv6mr_multiaddr), ipv6mr_interface=...} */
 };
 
 struct sockopt_desc {
@@ -136,11 +171,15 @@ static const struct sockopt_desc sockopts[] = {
 	SOPT(IPPROTO_IP, IP_MTU_DISCOVER, OV_INT), SOPT(IPPROTO_IP, IP_RECVERR, OV_INT),
 	SOPT(IPPROTO_IP, IP_MTU, OV_INT), SOPT(IPPROTO_IP, IP_FREEBIND, OV_INT),
 	SOPT(IPPROTO_IP, IP_MULTICAST_TTL, OV_INT), SOPT(IPPROTO_IP, IP_MULTICAST_LOOP, OV_INT),
+	SOPT(IPPROTO_IP, IP_MULTICAST_IF, OV_INT), SOPT(IPPROTO_IP, IP_ADD_MEMBERSHIP, OV_MREQ),
+	SOPT(IPPROTO_IP, IP_DROP_MEMBERSHIP, OV_MREQ),
 
 	SOPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS, OV_INT), SOPT(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, OV_INT),
 	SOPT(IPPROTO_IPV6, IPV6_MTU_DISCOVER, OV_INT), SOPT(IPPROTO_IPV6, IPV6_MTU, OV_INT),
 	SOPT(IPPROTO_IPV6, IPV6_RECVERR, OV_INT), SOPT(IPPROTO_IPV6, IPV6_V6ONLY, OV_INT),
 	SOPT(IPPROTO_IPV6, IPV6_RECVPKTINFO, OV_INT), SOPT(IPPROTO_IPV6, IPV6_TCLASS, OV_INT),
+	SOPT(IPPROTO_IPV6, IPV6_MULTICAST_IF, OV_INT), SOPT(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, OV_INT),
+	SOPT(IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, OV_MREQ6), SOPT(IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP, OV_MREQ6),
 
 	{ 270, 1, "NETLINK_ADD_MEMBERSHIP", OV_INT }, { 270, 2, "NETLINK_DROP_MEMBERSHIP", OV_INT },
 	{ 270, 3, "NETLINK_PKTINFO", OV_INT }, { 270, 4, "NETLINK_BROADCAST_ERROR", OV_INT },
@@ -365,8 +404,19 @@ static const struct proto_style proto_styles[] = {
 	{ AF_NETLINK, xlat_netlink_proto, "NETLINK_???" },
 };
 
+void dec_ethertype(struct sbuf *sb, unsigned short be)
+{
+	sb_puts(sb, "htons(");
+	dec_xval(sb, xlat_ethertype, ntohs(be), "ETH_P_???", 0);
+	sb_putc(sb, ')');
+}
+
 void dec_protocol(struct sbuf *sb, int domain, int proto)
 {
+	if (domain == AF_PACKET) {   /* the protocol is an EtherType in network order */
+		dec_ethertype(sb, (unsigned short)proto);
+		return;
+	}
 	for (size_t i = 0; i < sizeof proto_styles / sizeof proto_styles[0]; i++) {
 		if (proto_styles[i].domain == domain) {
 			/* an unknown one in hex, as strace: 0xc8 followed by the unknown name in a comment */
@@ -415,6 +465,18 @@ int dec_ifname(unsigned index, char *name, size_t size)
 	return found;
 }
 
+void dec_ifindex(struct sbuf *sb, unsigned index)
+{
+	char ifname[64];
+	if (index && dec_ifname(index, ifname, sizeof ifname) == 0) {
+		sb_puts(sb, "if_nametoindex(");
+		dec_cstr(sb, ifname, sizeof ifname);
+		sb_putc(sb, ')');
+	} else {
+		sb_printf(sb, "%u", index);
+	}
+}
+
 static void sa_inet(struct sbuf *sb, const struct sockaddr *sa, socklen_t len)
 {
 	(void)len;
@@ -438,15 +500,10 @@ static void sa_inet6(struct sbuf *sb, const struct sockaddr *sa, socklen_t len)
 	if (len <= 24) /* the old, scope-less sockaddr_in6 */
 		return;
 	sb_puts(sb, ", sin6_scope_id=");
-	char ifname[64];
-	if ((IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&in6->sin6_addr)) &&
-	    dec_ifname(in6->sin6_scope_id, ifname, sizeof ifname) == 0) {
-		sb_puts(sb, "if_nametoindex(");
-		dec_cstr(sb, ifname, sizeof ifname);
-		sb_putc(sb, ')');
-	} else {
+	if (IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&in6->sin6_addr))
+		dec_ifindex(sb, in6->sin6_scope_id);
+	else
 		sb_printf(sb, "%u", in6->sin6_scope_id);
-	}
 }
 
 static void sa_unix(struct sbuf *sb, const struct sockaddr *sa, socklen_t len)
@@ -471,6 +528,31 @@ static void sa_netlink(struct sbuf *sb, const struct sockaddr *sa, socklen_t len
 	sb_printf(sb, "nl_pid=%d, nl_groups=%#08x", (int)nl->nl_pid, nl->nl_groups);
 }
 
+/* {sa_family=AF_PACKET, sll_protocol=htons(ETH_P_IP), sll_ifindex=if_nametoindex("eth0"),
+ *  sll_hatype=ARPHRD_ETHER, sll_pkttype=PACKET_HOST, sll_halen=6, sll_addr=[0x2, 00, ...]}:
+ * each address byte %#x, except that a zero byte prints as 00 */
+static void sa_packet(struct sbuf *sb, const struct sockaddr *sa, socklen_t len)
+{
+	(void)len;
+	const struct sockaddr_ll *ll = (const void *)sa;
+	sb_puts(sb, "sll_protocol=");
+	dec_ethertype(sb, ll->sll_protocol);
+	sb_puts(sb, ", sll_ifindex=");
+	dec_ifindex(sb, (unsigned)ll->sll_ifindex);
+	sb_puts(sb, ", sll_hatype=");
+	dec_xval(sb, xlat_arphrd, ll->sll_hatype, "ARPHRD_???", 0);
+	sb_puts(sb, ", sll_pkttype=");
+	dec_xval(sb, xlat_pkttype, ll->sll_pkttype, "PACKET_???", 1);
+	sb_printf(sb, ", sll_halen=%u", ll->sll_halen);
+	if (ll->sll_halen) {
+		size_t n = ll->sll_halen < sizeof ll->sll_addr ? ll->sll_halen : sizeof ll->sll_addr;
+		sb_puts(sb, ", sll_addr=[");
+		for (size_t i = 0; i < n; i++)
+			sb_printf(sb, ll->sll_addr[i] ? "%s%#x" : "%s00", i ? ", " : "", ll->sll_addr[i]);
+		sb_putc(sb, ']');
+	}
+}
+
 static void sa_other(struct sbuf *sb, const struct sockaddr *sa, socklen_t len)
 {
 	sb_puts(sb, "sa_data=");
@@ -487,6 +569,7 @@ static const struct {
 	{ AF_INET6, 24, sa_inet6 },
 	{ AF_UNIX, offsetof(struct sockaddr_un, sun_path) + 1, sa_unix },
 	{ AF_NETLINK, sizeof(struct sockaddr_nl), sa_netlink },
+	{ AF_PACKET, sizeof(struct sockaddr_ll), sa_packet },
 };
 
 void dec_sockaddr(struct sbuf *sb, const struct sockaddr *sa, socklen_t len)
@@ -562,6 +645,21 @@ void dec_sockopt_value(struct sbuf *sb, int level, int optname, const void *val,
 	} else if (kind == OV_LINGER && len == sizeof(struct linger)) {
 		const struct linger *l = val;
 		sb_printf(sb, "{l_onoff=%d, l_linger=%d}", l->l_onoff, l->l_linger);
+	} else if (kind == OV_MREQ && len >= sizeof(struct ip_mreq)) {
+		/* strace 6.1 shows an ip_mreqn (12 bytes) as its first 8: no imr_ifindex */
+		const struct ip_mreq *m = val;
+		sb_putc(sb, '{');
+		dec_inaddr(sb, AF_INET, &m->imr_multiaddr, 4, "imr_multiaddr");
+		sb_puts(sb, ", ");
+		dec_inaddr(sb, AF_INET, &m->imr_interface, 4, "imr_interface");
+		sb_putc(sb, '}');
+	} else if (kind == OV_MREQ6 && len >= sizeof(struct ipv6_mreq)) {
+		const struct ipv6_mreq *m = val;
+		sb_putc(sb, '{');
+		dec_inaddr(sb, AF_INET6, &m->ipv6mr_multiaddr, 16, "ipv6mr_multiaddr");
+		sb_puts(sb, ", ipv6mr_interface=");
+		dec_ifindex(sb, m->ipv6mr_interface);
+		sb_putc(sb, '}');
 	} else if (kind == OV_UCRED && len == sizeof(struct ucred)) {
 		const struct ucred *u = val;
 		/* strace prints an id of -1 (nobody's: an unconnected socket) as -1 */

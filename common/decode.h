@@ -48,6 +48,16 @@ extern const struct xlat xlat_msg_flags[];
 extern const struct xlat xlat_shut_how[];
 extern const struct xlat xlat_sol[];
 extern const struct xlat xlat_scm[];
+extern const struct xlat xlat_ethertype[];   /* ETH_P_*, host order */
+extern const struct xlat xlat_arphrd[];
+extern const struct xlat xlat_pkttype[];     /* PACKET_HOST, PACKET_OUTGOING... */
+
+/* htons(ETH_P_IP): an EtherType as it is stored (network order) */
+void dec_ethertype(struct sbuf *sb, unsigned short be);
+/* var=inet_addr("1.2.3.4") / inet_pton(AF_INET6, "::1", &var) (var may be NULL); hex when n is short */
+void dec_inaddr(struct sbuf *sb, int af, const void *p, size_t n, const char *var);
+/* if_nametoindex("eth0") when the index names an interface here, else the number */
+void dec_ifindex(struct sbuf *sb, unsigned index);
 
 /*
  * A buffer as strace prints it: quoted, C escapes (or \x.. under -x/-xx),

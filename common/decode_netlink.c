@@ -114,21 +114,8 @@ static void nlstr(struct sbuf *sb, const char *p, size_t n)
 	}
 }
 
-/* ifi_index=if_nametoindex("lo") when the index names an interface, else the number. */
-static void pifindex(struct sbuf *sb, unsigned idx)
-{
-	char name[64];
-	if (idx && dec_ifname(idx, name, sizeof name) == 0) {
-		sb_puts(sb, "if_nametoindex(");
-		dec_cstr(sb, name, sizeof name);
-		sb_putc(sb, ')');
-	} else {
-		sb_printf(sb, "%u", idx);
-	}
-}
-
 /* inet_addr("1.2.3.4") / inet_pton(AF_INET6, "::1"[, &var]); hex when the size is wrong. */
-static void pinaddr(struct sbuf *sb, int af, const void *p, size_t n, const char *var)
+void dec_inaddr(struct sbuf *sb, int af, const void *p, size_t n, const char *var)
 {
 	char buf[INET6_ADDRSTRLEN];
 	size_t need = af == AF_INET ? 4 : af == AF_INET6 ? 16 : 0;
@@ -226,26 +213,6 @@ static const struct xlat xlat_nlm_ack_flags[] = { XLAT(NLM_F_CAPPED), XLAT(NLM_F
 
 /* ---- tables: family structs' constants ---------------------------------------------- */
 
-static const struct xlat xlat_arphrd[] = {
-	XLAT(ARPHRD_NETROM), XLAT(ARPHRD_ETHER), XLAT(ARPHRD_EETHER), XLAT(ARPHRD_AX25),
-	XLAT(ARPHRD_PRONET), XLAT(ARPHRD_CHAOS), XLAT(ARPHRD_IEEE802), XLAT(ARPHRD_ARCNET),
-	XLAT(ARPHRD_APPLETLK), XLAT(ARPHRD_DLCI), XLAT(ARPHRD_ATM), XLAT(ARPHRD_METRICOM),
-	XLAT(ARPHRD_IEEE1394), XLAT(ARPHRD_EUI64), XLAT(ARPHRD_INFINIBAND), XLAT(ARPHRD_SLIP),
-	XLAT(ARPHRD_CSLIP), XLAT(ARPHRD_SLIP6), XLAT(ARPHRD_CSLIP6), XLAT(ARPHRD_RSRVD),
-	XLAT(ARPHRD_ADAPT), XLAT(ARPHRD_ROSE), XLAT(ARPHRD_X25), XLAT(ARPHRD_HWX25),
-	XLAT(ARPHRD_CAN), { 290, "ARPHRD_MCTP" }, XLAT(ARPHRD_PPP), XLAT(ARPHRD_CISCO),
-	XLAT(ARPHRD_LAPB), XLAT(ARPHRD_DDCMP), XLAT(ARPHRD_RAWHDLC), XLAT(ARPHRD_RAWIP),
-	XLAT(ARPHRD_TUNNEL), XLAT(ARPHRD_TUNNEL6), XLAT(ARPHRD_FRAD), XLAT(ARPHRD_SKIP),
-	XLAT(ARPHRD_LOOPBACK), XLAT(ARPHRD_LOCALTLK), XLAT(ARPHRD_FDDI), XLAT(ARPHRD_BIF),
-	XLAT(ARPHRD_SIT), XLAT(ARPHRD_IPDDP), XLAT(ARPHRD_IPGRE), XLAT(ARPHRD_PIMREG),
-	XLAT(ARPHRD_HIPPI), XLAT(ARPHRD_ASH), XLAT(ARPHRD_ECONET), XLAT(ARPHRD_IRDA),
-	XLAT(ARPHRD_FCPP), XLAT(ARPHRD_FCAL), XLAT(ARPHRD_FCPL), XLAT(ARPHRD_FCFABRIC),
-	XLAT(ARPHRD_IEEE802_TR), XLAT(ARPHRD_IEEE80211), XLAT(ARPHRD_IEEE80211_PRISM),
-	XLAT(ARPHRD_IEEE80211_RADIOTAP), XLAT(ARPHRD_IEEE802154), XLAT(ARPHRD_IEEE802154_MONITOR),
-	XLAT(ARPHRD_PHONET), XLAT(ARPHRD_PHONET_PIPE), XLAT(ARPHRD_CAIF), XLAT(ARPHRD_IP6GRE),
-	XLAT(ARPHRD_NETLINK), XLAT(ARPHRD_6LOWPAN), XLAT(ARPHRD_VSOCKMON), XLAT(ARPHRD_NONE),
-	XLAT(ARPHRD_VOID), XLAT_END
-};
 
 static const struct xlat xlat_iff[] = {
 	{ 0x1, "IFF_UP" }, { 0x2, "IFF_BROADCAST" }, { 0x4, "IFF_DEBUG" }, { 0x8, "IFF_LOOPBACK" },
@@ -823,7 +790,7 @@ static int dec_nla_payload(struct sbuf *sb, const struct nla_rule *r, const unsi
 	case K_IFINDEX:
 		if (n < 4)
 			return 0;
-		pifindex(sb, (unsigned)get_uint(p, 4));
+		dec_ifindex(sb, (unsigned)get_uint(p, 4));
 		return 1;
 	case K_STR:
 		nlstr(sb, (const char *)p, n);
@@ -834,7 +801,7 @@ static int dec_nla_payload(struct sbuf *sb, const struct nla_rule *r, const unsi
 		phwaddr(sb, p, n);
 		return 1;
 	case K_INADDR:
-		pinaddr(sb, ctx->af, p, n, NULL);
+		dec_inaddr(sb, ctx->af, p, n, NULL);
 		return 1;
 	case K_FLAGS:
 	case K_XVAL:
@@ -950,7 +917,7 @@ static void body_ifinfomsg(struct sbuf *sb, const struct nlmsghdr *h, const unsi
 	sb_puts(sb, "ifi_type=");
 	pxval(sb, xlat_arphrd, m.ifi_type, "ARPHRD_???");
 	sb_puts(sb, ", ifi_index=");
-	pifindex(sb, (unsigned)m.ifi_index);
+	dec_ifindex(sb, (unsigned)m.ifi_index);
 	sb_puts(sb, ", ifi_flags=");
 	pflags(sb, xlat_iff, m.ifi_flags, "IFF_???");
 	sb_printf(sb, m.ifi_change ? ", ifi_change=%#x}" : ", ifi_change=%u}", m.ifi_change);
@@ -969,7 +936,7 @@ static void body_ifaddrmsg(struct sbuf *sb, const struct nlmsghdr *h, const unsi
 	sb_puts(sb, ", ifa_scope=");
 	pxval(sb, xlat_rt_scope, m.ifa_scope, NULL);
 	sb_puts(sb, ", ifa_index=");
-	pifindex(sb, m.ifa_index);
+	dec_ifindex(sb, m.ifa_index);
 	sb_putc(sb, '}');
 	attrs_after(sb, p, len, sizeof m, &ifa_set, m.ifa_family);
 }
@@ -1005,7 +972,7 @@ static void body_ndmsg(struct sbuf *sb, const struct nlmsghdr *h, const unsigned
 		return;
 	memcpy(&m, p, sizeof m);
 	sb_puts(sb, "ndm_ifindex=");
-	pifindex(sb, (unsigned)m.ndm_ifindex);
+	dec_ifindex(sb, (unsigned)m.ndm_ifindex);
 	sb_puts(sb, ", ndm_state=");
 	pflags(sb, xlat_nud, m.ndm_state, "NUD_???");
 	sb_puts(sb, ", ndm_flags=");
@@ -1025,11 +992,11 @@ static void p_sockid(struct sbuf *sb, const struct inet_diag_sockid *id, int af)
 {
 	sb_printf(sb, "id={idiag_sport=htons(%u), idiag_dport=htons(%u), ", ntohs(id->idiag_sport),
 		  ntohs(id->idiag_dport));
-	pinaddr(sb, af, id->idiag_src, af == AF_INET ? 4 : 16, "idiag_src");
+	dec_inaddr(sb, af, id->idiag_src, af == AF_INET ? 4 : 16, "idiag_src");
 	sb_puts(sb, ", ");
-	pinaddr(sb, af, id->idiag_dst, af == AF_INET ? 4 : 16, "idiag_dst");
+	dec_inaddr(sb, af, id->idiag_dst, af == AF_INET ? 4 : 16, "idiag_dst");
 	sb_puts(sb, ", idiag_if=");
-	pifindex(sb, id->idiag_if);
+	dec_ifindex(sb, id->idiag_if);
 	sb_puts(sb, ", ");
 	pcookie(sb, "idiag_cookie", id->idiag_cookie);
 	sb_putc(sb, '}');

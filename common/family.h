@@ -114,6 +114,10 @@ struct family {
 	 * calls this after socket() and client_before_connect (where netlink
 	 * binds), and its result is the exit status. */
 	int (*client_exchange)(struct session *s, int fd);
+	/* Non-zero when the server address is a group (a broadcast or multicast
+	 * address): any host may answer a datagram, and the client takes every
+	 * answer until its wait (-w) runs out. NULL: never. */
+	int (*group_address)(const struct session *s);
 	/* --help: the operands after [OPTION]... and the paragraph about the
 	 * program, when not the echo client's. */
 	const char *client_operands;

@@ -676,6 +676,9 @@ static int client_datagrams(struct session *s, int fd)
 		}
 		if (!named++)
 			note_local(s, fd, "after the first sendto");
+		/* to a group (broadcast, multicast) every member may answer: all
+		 * answers are taken until the wait runs out, each with its sender */
+		int group = s->fam->group_address && s->fam->group_address(s), answers = 0;
 		for (;;) {
 			struct endpoint from = { .len = addr_room(s) };
 			int ready = polled ? wait_ready(s, fd, POLLIN) : 1;
@@ -685,6 +688,11 @@ static int client_datagrams(struct session *s, int fd)
 				      : -1;
 			if (n < 0 && errno == EINTR && !io_stop)
 				continue;
+			if (n < 0 && group && answers && errno == EAGAIN) {
+				printf("%s: %d answer%s in %d ms\n", s->prog, answers, answers > 1 ? "s" : "",
+				       s->timeout_ms);
+				break;
+			}
 			if (n < 0) {
 				/* no answer: said, and the next message still goes */
 				if (!io_stop)
@@ -692,6 +700,12 @@ static int client_datagrams(struct session *s, int fd)
 						  ready_wait_ms(s));
 				rc = 1;
 				break;
+			}
+			if (group) {
+				printf("%s: answer from %s: ", s->prog, skel_describe(s, EP_SA(&from), from.len, &text));
+				print_answer(buf, (size_t)n);
+				answers++;
+				continue;
 			}
 			if (!same_address(&from, &s->server)) {
 				printf("%s: ignoring a datagram from %s, which is not the server\n", s->prog,

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -742,6 +743,29 @@ int t_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	socklen_t in = len ? *len : 0;
 	TRACED(int, getsockopt(fd, level, name, val, len),
 	       fmt_getsockopt(&c.text, fd, level, name, val, len, in, rc));
+}
+
+void fmt_sockatmark(struct sbuf *sb, int fd, const int *mark, long rc)
+{
+	sb_printf(sb, "ioctl(%d, SIOCATMARK, ", fd);
+	if (rc < 0)
+		dec_ptr(sb, mark);
+	else
+		sb_printf(sb, "[%d]", *mark);
+	sb_putc(sb, ')');
+}
+
+int t_sockatmark(int fd)
+{
+	int mark = 0;
+	struct tcall c;
+	tc_begin(&c);
+	int rc = ioctl(fd, SIOCATMARK, &mark);
+	tc_end(&c, rc);
+	if (trace_cfg.enabled)
+		fmt_sockatmark(&c.text, fd, &mark, rc);
+	errno = tc_emit(&c, rc);
+	return rc < 0 ? -1 : mark;
 }
 
 int t_shutdown(int fd, int how)

@@ -78,6 +78,8 @@ int t_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 int t_getsockname(int fd, struct sockaddr *sa, socklen_t *len);
 int t_getpeername(int fd, struct sockaddr *sa, socklen_t *len);
 int t_shutdown(int fd, int how);
+/* sockatmark(): the ioctl(fd, SIOCATMARK, [N]) strace shows; 1 at the urgent mark, 0 not, -1 error */
+int t_sockatmark(int fd);
 int t_close(int fd);   /* for sockets: the close strace shows with -e trace=close */
 
 /*
@@ -118,6 +120,7 @@ void fmt_setsockopt(struct sbuf *sb, int fd, int level, int name, const void *va
 void fmt_getsockopt(struct sbuf *sb, int fd, int level, int name, const void *val,
 		    const socklen_t *len, socklen_t len_in, long rc);
 void fmt_shutdown(struct sbuf *sb, int fd, int how);
+void fmt_sockatmark(struct sbuf *sb, int fd, const int *mark, long rc);
 void fmt_close(struct sbuf *sb, int fd);
 void fmt_wait4(struct sbuf *sb, pid_t pid, const int *status, int options, long rc);
 void fmt_poll(struct sbuf *sb, const struct pollfd *fds, unsigned long n, int timeout);

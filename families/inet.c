@@ -5,11 +5,15 @@
  * resolver runs and no hidden socket is opened), the port a separate number.
  * A sockaddr_in is 16 bytes.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "families.h"
+#include "ipopts.h"
 
 static const struct sock_kind inet_kinds[] = {
 	{ "tcp", "TCP", SOCK_STREAM, 0 },
@@ -36,8 +40,29 @@ static int inet_resolve(struct session *s, const char *addr, int port, struct sb
 		return -1;
 	}
 	s->server.len = sizeof *in;
-	return 0;
+	return ipo_check(s, err);
 }
+
+/* a multicast group, or (with --broadcast) a broadcast address */
+static int inet_group_address(const struct session *s)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)&s->server.ss;
+	return s->kind->type == SOCK_DGRAM &&
+	       (IN_MULTICAST(ntohl(in->sin_addr.s_addr)) || (s->fam_flags & IPO_BROADCAST));
+}
+
+static const struct fam_option inet_options[] = {
+	{ "broadcast", NULL, "-u: set SO_BROADCAST, so a datagram may go to a broadcast address "
+	  "(192.0.2.255, 255.255.255.255); without it sendto fails with EACCES", ROLE_CLIENT, ipo_broadcast, 0 },
+	{ "join", "GROUP", "-u: join the multicast GROUP (IP_ADD_MEMBERSHIP) after bind", ROLE_SERVER, ipo_join4, 0 },
+	{ "ttl", "HOPS", "-u: IP_MULTICAST_TTL, how many routers a multicast datagram may cross (default 1)",
+	  ROLE_CLIENT, ipo_ttl, 0 },
+	{ "no-loop", NULL, "-u: IP_MULTICAST_LOOP 0: our own host does not get our multicast datagrams",
+	  ROLE_CLIENT, ipo_no_loop, 0 },
+	{ "dont-fragment", NULL, "-u: IP_MTU_DISCOVER IP_PMTUDISC_DO: never fragment; a datagram larger than "
+	  "the MTU fails with EMSGSIZE", ROLE_CLIENT, ipo_dont_fragment, 0 },
+	{ NULL, NULL, NULL, 0, NULL, 0 },
+};
 
 static void inet_describe(const struct sockaddr *sa, socklen_t len, struct sbuf *out)
 {
@@ -73,6 +98,11 @@ const struct family family_inet = {
 	.nodelay = 1,
 	.resolve = inet_resolve,
 	.describe = inet_describe,
+	.explain = ipo_explain,
+	.options = inet_options,
+	.client_before_connect = ipo_client_before,
+	.server_after_bind = ipo_server_after_bind,
+	.group_address = inet_group_address,
 	.addr_size = sizeof(struct sockaddr_in),
 	.foreign_address = "192.0.2.1",   /* TEST-NET-1, RFC 5737 */
 	.test_address = inet_test_address,

@@ -23,6 +23,7 @@
 #include "../common/skeleton.h"
 #include "../common/trace.h"
 #include "families.h"
+#include "ipopts.h"
 
 #define F_V6ONLY 1UL   /* s->fam_flags: --v6only */
 
@@ -114,7 +115,14 @@ static int inet6_resolve(struct session *s, const char *addr, int port, struct s
 		in6->sin6_scope_id = (uint32_t)idx;
 	}
 	s->server.len = sizeof *in6;
-	return 0;
+	return ipo_check(s, err);
+}
+
+/* a multicast group: any member may answer */
+static int inet6_group_address(const struct session *s)
+{
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&s->server.ss;
+	return s->kind->type == SOCK_DGRAM && IN6_IS_ADDR_MULTICAST(&in6->sin6_addr);
 }
 
 static void inet6_describe(const struct sockaddr *sa, socklen_t len, struct sbuf *out)
@@ -179,7 +187,7 @@ static const char *inet6_explain(const struct session *s, const char *call, int 
 	    IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr))
 		return in6->sin6_scope_id ? "no route to that link-local address on that interface"
 					  : "a link-local address needs a scope: add %INTERFACE, like fe80::1%lo";
-	return NULL;
+	return ipo_explain(s, call, err);
 }
 
 /* bin/compare: IPv6 loopback and a port the kernel picks, so runs never collide. */
@@ -194,6 +202,14 @@ static int inet6_test_address(const struct sock_kind *k, const char *dir, int n,
 
 static const struct fam_option inet6_options[] = {
 	{ "v6only", NULL, "set IPV6_V6ONLY: refuse IPv4 clients on ::", ROLE_SERVER, opt_v6only, 0 },
+	{ "join", "GROUP", "-u: join the multicast GROUP (IPV6_ADD_MEMBERSHIP, also called IPV6_JOIN_GROUP) "
+	  "after bind", ROLE_SERVER, ipo_join6, 0 },
+	{ "ttl", "HOPS", "-u: IPV6_MULTICAST_HOPS, how many routers a multicast datagram may cross (default 1)",
+	  ROLE_CLIENT, ipo_ttl, 0 },
+	{ "no-loop", NULL, "-u: IPV6_MULTICAST_LOOP 0: our own host does not get our multicast datagrams",
+	  ROLE_CLIENT, ipo_no_loop, 0 },
+	{ "dont-fragment", NULL, "-u: IPV6_MTU_DISCOVER IPV6_PMTUDISC_DO: never fragment; a datagram larger "
+	  "than the MTU fails with EMSGSIZE", ROLE_CLIENT, ipo_dont_fragment, 0 },
 	{ NULL, NULL, NULL, 0, NULL, 0 },
 };
 
@@ -212,6 +228,9 @@ const struct family family_inet6 = {
 	.server_before_bind = inet6_before_bind,
 	.explain = inet6_explain,
 	.options = inet6_options,
+	.client_before_connect = ipo_client_before,
+	.server_after_bind = ipo_server_after_bind,
+	.group_address = inet6_group_address,
 	.addr_size = sizeof(struct sockaddr_in6),
 	.foreign_address = "2001:db8::1",   /* the documentation prefix, RFC 3849 */
 	.test_address = inet6_test_address,

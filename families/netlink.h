@@ -72,6 +72,7 @@ struct nl_query {
 	int sock_family;      /* sockets --family: AF_UNIX, AF_INET, AF_INET6, or AF_UNSPEC */
 	int sock_proto;       /* sockets --proto: IPPROTO_TCP, ..., or 0 for TCP and UDP */
 	long rcvbuf;          /* monitor --rcvbuf */
+	int processes;        /* sockets: a PROCESS column, the owners from /proc (bin/lab ss) */
 };
 extern struct nl_query nl_query;
 

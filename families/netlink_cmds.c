@@ -11,6 +11,8 @@
 #include "netlink.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <unistd.h>
 #include <errno.h>
 #include <limits.h>
 #include <libmnl/libmnl.h>
@@ -676,8 +678,77 @@ static int run_neigh(struct nl_sock *ns, const struct nl_query *q)
 static const struct col sock_cols[] = {
 	{ "netid", "NETID", 0, 0 }, { "state", "STATE", 0, 0 }, { "recv_q", "RECV-Q", 1, 0 },
 	{ "send_q", "SEND-Q", 1, 0 }, { "local", "LOCAL", 0, 0 }, { "peer", "PEER", 0, 0 },
-	{ "inode", "INODE", 1, 0 }, { "uid", "UID", 1, 0 },
+	{ "inode", "INODE", 1, 0 }, { "uid", "UID", 1, 0 }, { "process", "PROCESS", 0, 0 },
 };
+
+/* Who holds each socket: /proc/PID/fd/N links read "socket:[INODE]" (what ss -p
+ * and lsof read). A process that exits meanwhile is simply not found. */
+struct owners {
+	size_t n, cap;
+	struct owner { unsigned long ino; char text[CELL]; } *e;
+};
+
+static void owners_load(struct owners *o)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *p;
+	while (proc && (p = readdir(proc)) != NULL) {
+		char *end, dir[64], comm[32] = "?";
+		long pid = strtol(p->d_name, &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		snprintf(dir, sizeof dir, "/proc/%ld/comm", pid);
+		FILE *f = fopen(dir, "r");
+		if (f) {
+			if (fgets(comm, sizeof comm, f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		snprintf(dir, sizeof dir, "/proc/%ld/fd", pid);
+		DIR *fds = opendir(dir);
+		struct dirent *d;
+		while (fds && (d = readdir(fds)) != NULL) {
+			char path[128], link[64];
+			if (strlen(d->d_name) > 16)   /* a descriptor number */
+				continue;
+			snprintf(path, sizeof path, "%s/%.16s", dir, d->d_name);
+			ssize_t n = readlink(path, link, sizeof link - 1);
+			unsigned long ino;
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			if (sscanf(link, "socket:[%lu]", &ino) != 1)
+				continue;
+			if (o->n == o->cap) {
+				size_t cap = o->cap ? 2 * o->cap : 64;
+				void *q = realloc(o->e, cap * sizeof *o->e);
+				if (!q)
+					break;
+				o->e = q;
+				o->cap = cap;
+			}
+			o->e[o->n].ino = ino;
+			snprintf(o->e[o->n].text, CELL, "\"%.31s\",pid=%ld,fd=%.16s", comm, pid, d->d_name);
+			o->n++;
+		}
+		if (fds)
+			closedir(fds);
+	}
+	if (proc)
+		closedir(proc);
+}
+
+/* users:(("inet-server",pid=7,fd=3),...) as ss -p prints it, or "" */
+static void owners_text(const struct owners *o, unsigned long ino, char *out, size_t size)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; o && i < o->n && len < size; i++)
+		if (o->e[i].ino == ino)
+			len += (size_t)snprintf(out + len, size - len, "%s(%s)", len ? "," : "users:(", o->e[i].text);
+	if (len && len + 1 < size)
+		snprintf(out + len, size - len, ")");
+}
 
 static const struct name inet_netids[] = {
 	{ IPPROTO_TCP, "tcp" }, { IPPROTO_UDP, "udp" }, { IPPROTO_RAW, "raw" }, { IPPROTO_SCTP, "sctp" },
@@ -690,6 +761,7 @@ static const struct name unix_netids[] = {
 struct sock_ctx {
 	struct rows *rows;
 	int proto;
+	const struct owners *owners;   /* NULL: no PROCESS column */
 };
 
 static void endpoint_text(char *out, size_t size, int af, const __be32 *addr, __be16 port)
@@ -719,6 +791,10 @@ static int inet_sock_cb(const struct nlmsghdr *h, void *data)
 	set(r, 5, "%s", buf);
 	set(r, 6, "%u", m->idiag_inode);
 	set(r, 7, "%u", m->idiag_uid);
+	if (c->owners) {
+		owners_text(c->owners, m->idiag_inode, buf, sizeof buf);
+		set(r, 8, "%s", buf);
+	}
 	return MNL_CB_OK;
 }
 
@@ -757,13 +833,17 @@ static int unix_sock_cb(const struct nlmsghdr *h, void *data)
 	set(r, 6, "%u", m->udiag_ino);
 	if (tb[UNIX_DIAG_UID])
 		set(r, 7, "%u", mnl_attr_get_u32(tb[UNIX_DIAG_UID]));
+	if (c->owners) {
+		owners_text(c->owners, m->udiag_ino, buf, sizeof buf);
+		set(r, 8, "%s", buf);
+	}
 	return MNL_CB_OK;
 }
 
 #define LISTEN_STATES ((1u << 10) | (1u << 7))   /* TCP_LISTEN | TCP_CLOSE, as ss -l asks */
 
 static int dump_inet(struct nl_sock *ns, int af, int proto, const struct nl_query *q, struct rows *rows,
-		     struct nl_error *e)
+		     const struct owners *owners, struct nl_error *e)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *h = mnl_nlmsg_put_header(req);
@@ -773,11 +853,12 @@ static int dump_inet(struct nl_sock *ns, int af, int proto, const struct nl_quer
 	r->sdiag_family = (unsigned char)af;
 	r->sdiag_protocol = (unsigned char)proto;
 	r->idiag_states = q->listening ? LISTEN_STATES : ~0u;
-	struct sock_ctx c = { rows, proto };
+	struct sock_ctx c = { rows, proto, owners };
 	return nl_transact(ns, h, inet_sock_cb, &c, e);
 }
 
-static int dump_unix(struct nl_sock *ns, const struct nl_query *q, struct rows *rows, struct nl_error *e)
+static int dump_unix(struct nl_sock *ns, const struct nl_query *q, struct rows *rows, const struct owners *owners,
+		     struct nl_error *e)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *h = mnl_nlmsg_put_header(req);
@@ -787,15 +868,18 @@ static int dump_unix(struct nl_sock *ns, const struct nl_query *q, struct rows *
 	r->sdiag_family = AF_UNIX;
 	r->udiag_states = q->listening ? LISTEN_STATES : ~0u;
 	r->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
-	struct sock_ctx c = { rows, 0 };
+	struct sock_ctx c = { rows, 0, owners };
 	return nl_transact(ns, h, unix_sock_cb, &c, e);
 }
 
 static int run_sockets(struct nl_sock *ns, const struct nl_query *q)
 {
-	struct rows rows = { sock_cols, 8, 0, 0, NULL };
+	struct rows rows = { sock_cols, q->processes ? 9 : 8, 0, 0, NULL };
 	struct nl_error e;
 	int rc = 0;
+	struct owners owners = { 0, 0, NULL }, *own = q->processes ? &owners : NULL;
+	if (own)
+		owners_load(own);
 	static const int afs[] = { AF_INET, AF_INET6 };
 	int protos[2] = { IPPROTO_TCP, IPPROTO_UDP };
 	int nprotos = 2;
@@ -808,7 +892,7 @@ static int run_sockets(struct nl_sock *ns, const struct nl_query *q)
 		for (int a = 0; !rc && a < 2; a++) {
 			if (q->sock_family != AF_UNSPEC && q->sock_family != afs[a])
 				continue;
-			if (dump_inet(ns, afs[a], protos[p], q, &rows, &e) < 0) {
+			if (dump_inet(ns, afs[a], protos[p], q, &rows, own, &e) < 0) {
 				char buf[16];
 				snprintf(what, sizeof what, "asking for %s %s sockets", af_name(afs[a]),
 					 name_of(inet_netids, (unsigned)protos[p], buf, sizeof buf));
@@ -816,11 +900,12 @@ static int run_sockets(struct nl_sock *ns, const struct nl_query *q)
 			}
 		}
 	if (!rc && (q->sock_family == AF_UNSPEC || q->sock_family == AF_UNIX) && !q->sock_proto &&
-	    dump_unix(ns, q, &rows, &e) < 0)
+	    dump_unix(ns, q, &rows, own, &e) < 0)
 		rc = nl_report(ns, "asking for unix sockets", &e);
 	if (!rc)
 		rows_print(&rows, q->json);
 	free(rows.cell);
+	free(owners.e);
 	return rc;
 }
 

@@ -248,6 +248,11 @@ char *h_strace_compare_all(const char *dir, const char *prefix, const char *own,
 		char sf[600], of[600];
 		snprintf(sf, sizeof sf, "%s/%s", dir, e->d_name);
 		snprintf(of, sizeof of, "%s/own.%d", dir, pid);
+		if (access(of, F_OK) != 0) {   /* a process that made no call we trace wrote no line */
+			FILE *f = fopen(of, "w");
+			if (f)
+				fclose(f);
+		}
 		size_t s1;
 		char *diff = NULL;
 		size_t t1 = h_strace_compare_ex(sf, of, pid != main_pid, &s1, &diff);
@@ -563,4 +568,14 @@ char *h_drain(struct h_proc *p)
 	}
 	buf[len] = '\0';
 	return buf;
+}
+
+char *h_refused_args(const char *prog, const char *const args[], const char *says)
+{
+	char *argv[16] = { (char *)prog };
+	int n = 1;
+	for (int k = 0; args[k] && n < 15; k++)
+		argv[n++] = (char *)args[k];
+	argv[n] = NULL;
+	return h_refused(argv, says);
 }

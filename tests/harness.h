@@ -81,6 +81,8 @@ char *h_strace_file(const char *dir, const char *prefix);
  * of it holds, else what did not (malloc'd, for the test's message).
  */
 char *h_refused(char *const argv[], const char *says);
+/* The same for PROG with the words of args (NULL-terminated, at most 14). */
+char *h_refused_args(const char *prog, const char *const args[], const char *says);
 
 /* A stream socket of the test's own (not the suite's), connected to a server
  * on loopback: AF_INET 127.0.0.1 or AF_INET6 ::1 with `port`, AF_UNIX with

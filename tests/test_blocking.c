@@ -220,6 +220,19 @@ Test(blocking, nonblocking_server_accept_eagain_then_poll, .timeout = 30)
 	char *dir = h_tmpdir(), port[16], *out = NULL;
 	start_moded_server(&sv, dir, (char *const[]){ "bin/inet-server", "-p", "0", "-n", "1", "--nonblock", NULL });
 	snprintf(port, sizeof port, "%d", h_port_of(sv.first));
+	/* the client only once the first accept found nobody (its line is in
+	 * the server's trace), so that the EAGAIN is there to see */
+	char tf[300];
+	snprintf(tf, sizeof tf, "%s/server", dir);
+	int seen = 0;
+	for (int i = 0; i < 1000 && !seen; i++) {
+		char *t = h_slurp(tf, NULL);
+		seen = t && strstr(t, "= -1 EAGAIN (Resource temporarily unavailable)\n");
+		free(t);
+		if (!seen)
+			usleep(10000);
+	}
+	cr_assert(seen, "the server's first accept did not return EAGAIN within 10 s");
 	char *cargs[] = { "bin/inet-client", "-q", "-p", port, "x", NULL };
 	cr_assert_eq(h_run(cargs, NULL, 0, &out, NULL), 0);
 	cr_expect_eq(h_wait(&sv, 10), 0);

@@ -41,6 +41,8 @@ static const char *value_for(const char *prog, const char *opt, const char *dir)
 	}
 	if (!strcmp(opt, "--dir"))
 		return dir;
+	if (!strcmp(opt, "--join"))
+		return strstr(prog, "inet6") ? "ff0e::1:2" : "239.1.2.3";
 	if (!strcmp(opt, "--upload"))
 		return "Makefile";
 	static const struct {
@@ -49,7 +51,7 @@ static const char *value_for(const char *prog, const char *opt, const char *dir)
 		{ "--wait", "100" }, { "--model", "fork" }, { "--service", "echo" }, { "--backlog", "8" },
 		{ "--idle", "5" }, { "--max-clients", "4" }, { "--framing", "length" }, { "--max-frame", "1000" }, { "-s", "10" }, { "--mode", "0600" }, { "--send-fd", "Makefile" },
 		{ "--family", "inet" }, { "--proto", "tcp" }, { "--rcvbuf", "65536" },
-		{ "--cmd-timeout", "3" }, { "--timeout", "3" },
+		{ "--cmd-timeout", "3" }, { "--timeout", "3" }, { "--ttl", "1" },
 	};
 	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
 		if (!strcmp(vals[i].opt, opt))
@@ -142,6 +144,8 @@ Test(cli, every_listed_option_is_taken_in_any_position, .timeout = 120)
 				}
 				if (server && (!strcmp(o, "--max-clients")))
 					argv[k++] = "--model=fork";
+				if (!strcmp(o, "--join"))
+					argv[k++] = "-u";   /* a group is joined by a datagram socket */
 				if (server && !strcmp(o, "--cmd-timeout"))
 					argv[k++] = "--service=cmd";
 				/* --tls's options go with it (--cert with its --key, and back) */

@@ -16,6 +16,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -151,6 +154,84 @@ static void b_listen1(struct dc_res *r) { fmt_listen(r->sb, 3, 1); dc_ok(r, 0); 
 static void b_shutdown_wr(struct dc_res *r) { fmt_shutdown(r->sb, 4, SHUT_WR); dc_ok(r, 0); }
 static void b_shutdown_rdwr(struct dc_res *r) { fmt_shutdown(r->sb, 4, SHUT_RDWR); dc_ok(r, 0); }
 static void b_close(struct dc_res *r) { fmt_close(r->sb, 5); dc_ok(r, 0); }
+
+/* ---- AF_PACKET and multicast (probe: strace 6.1 on the build machine, tracing
+ * a Python probe on a veth pair; ifindex 1 here so that the name is "lo" anywhere) ---- */
+
+static struct sockaddr_ll dc_ll(unsigned proto, int pkttype, const unsigned char *mac)
+{
+	struct sockaddr_ll a;
+	memset(&a, 0, sizeof a);
+	a.sll_family = AF_PACKET;
+	a.sll_protocol = htons((uint16_t)proto);
+	a.sll_ifindex = 1;
+	a.sll_pkttype = (unsigned char)pkttype;
+	if (mac) {
+		a.sll_hatype = ARPHRD_ETHER;
+		a.sll_halen = 6;
+		memcpy(a.sll_addr, mac, 6);
+	}
+	return a;
+}
+static void b_socket_packet(struct dc_res *r)
+{
+	fmt_socket(r->sb, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	dc_ok(r, 3);
+}
+static void b_bind_packet(struct dc_res *r)
+{
+	struct sockaddr_ll a = dc_ll(ETH_P_ALL, PACKET_HOST, NULL);
+	fmt_bind(r->sb, "bind", 3, SA(a), sizeof a);
+	dc_ok(r, 0);
+}
+static void b_bind_packet_unknown(struct dc_res *r)
+{
+	struct sockaddr_ll a = dc_ll(0x1234, PACKET_HOST, NULL);
+	fmt_bind(r->sb, "bind", 3, SA(a), sizeof a);
+	dc_ok(r, 0);
+}
+static void b_bind_packet_zero(struct dc_res *r)
+{
+	struct sockaddr_ll a = dc_ll(0, PACKET_HOST, NULL);
+	fmt_bind(r->sb, "bind", 3, SA(a), sizeof a);
+	dc_ok(r, 0);
+}
+static void b_recvfrom_packet(struct dc_res *r)
+{
+	static const unsigned char mac[6] = { 0x02, 0, 0, 0, 0x0a, 0xff };
+	struct sockaddr_ll a = dc_ll(ETH_P_IP, PACKET_OUTGOING, mac);
+	socklen_t len = sizeof a;
+	fmt_recvfrom(r->sb, 3, "hello", 5, MSG_TRUNC, SA(a), &len, sizeof a, 5);
+	dc_ok(r, 5);
+}
+static void b_mreq(struct dc_res *r)
+{
+	struct ip_mreq m;
+	inet_pton(AF_INET, "239.1.2.3", &m.imr_multiaddr);
+	inet_pton(AF_INET, "10.7.0.1", &m.imr_interface);
+	fmt_setsockopt(r->sb, 5, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m);
+	dc_ok(r, 0);
+}
+static void b_mreqn(struct dc_res *r)
+{
+	struct ip_mreqn m = { .imr_ifindex = 2 };
+	inet_pton(AF_INET, "239.1.2.4", &m.imr_multiaddr);
+	fmt_setsockopt(r->sb, 5, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m);
+	dc_ok(r, 0);
+}
+static void b_mreq6(struct dc_res *r)
+{
+	struct ipv6_mreq m = { .ipv6mr_interface = 1 };
+	inet_pton(AF_INET6, "ff02::1:2", &m.ipv6mr_multiaddr);
+	fmt_setsockopt(r->sb, 6, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &m, sizeof m);
+	dc_ok(r, 0);
+}
+static void b_mcast_if(struct dc_res *r)
+{
+	int v = 16779018;
+	fmt_setsockopt(r->sb, 5, IPPROTO_IP, IP_MULTICAST_IF, &v, sizeof v);
+	dc_ok(r, 0);
+}
 
 /* ---- bind / connect -------------------------------------------------------------- */
 
@@ -816,6 +897,15 @@ static struct dc_case dc_cases[] = {
 	{ "close", "close(5)                                = 0", b_close, 0, 0, NULL },
 	/* bind / connect */
 	{ "bind inet", "bind(3, {sa_family=AF_INET, sin_port=htons(50007), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = 0", b_bind_in4, 0, 0, NULL },
+	{ "socket packet (probe)", "socket(AF_PACKET, SOCK_RAW|SOCK_CLOEXEC, htons(ETH_P_ALL)) = 3", b_socket_packet, 0, 0, NULL },
+	{ "bind packet (probe)", "bind(3, {sa_family=AF_PACKET, sll_protocol=htons(ETH_P_ALL), sll_ifindex=if_nametoindex(\"lo\"), sll_hatype=ARPHRD_NETROM, sll_pkttype=PACKET_HOST, sll_halen=0}, 20) = 0", b_bind_packet, 0, 0, NULL },
+	{ "bind packet unknown type (probe)", "bind(3, {sa_family=AF_PACKET, sll_protocol=htons(0x1234 /* ETH_P_??? */), sll_ifindex=if_nametoindex(\"lo\"), sll_hatype=ARPHRD_NETROM, sll_pkttype=PACKET_HOST, sll_halen=0}, 20) = 0", b_bind_packet_unknown, 0, 0, NULL },
+	{ "bind packet type 0 (probe)", "bind(3, {sa_family=AF_PACKET, sll_protocol=htons(0 /* ETH_P_??? */), sll_ifindex=if_nametoindex(\"lo\"), sll_hatype=ARPHRD_NETROM, sll_pkttype=PACKET_HOST, sll_halen=0}, 20) = 0", b_bind_packet_zero, 0, 0, NULL },
+	{ "recvfrom packet (probe)", "recvfrom(3, \"hello\", 5, MSG_TRUNC, {sa_family=AF_PACKET, sll_protocol=htons(ETH_P_IP), sll_ifindex=if_nametoindex(\"lo\"), sll_hatype=ARPHRD_ETHER, sll_pkttype=PACKET_OUTGOING, sll_halen=6, sll_addr=[0x2, 00, 00, 00, 0xa, 0xff]}, [20]) = 5", b_recvfrom_packet, 0, 0, NULL },
+	{ "IP_ADD_MEMBERSHIP (probe)", "setsockopt(5, SOL_IP, IP_ADD_MEMBERSHIP, {imr_multiaddr=inet_addr(\"239.1.2.3\"), imr_interface=inet_addr(\"10.7.0.1\")}, 8) = 0", b_mreq, 0, 0, NULL },
+	{ "IP_ADD_MEMBERSHIP ip_mreqn (probe)", "setsockopt(5, SOL_IP, IP_ADD_MEMBERSHIP, {imr_multiaddr=inet_addr(\"239.1.2.4\"), imr_interface=inet_addr(\"0.0.0.0\")}, 12) = 0", b_mreqn, 0, 0, NULL },
+	{ "IPV6_ADD_MEMBERSHIP (probe)", "setsockopt(6, SOL_IPV6, IPV6_ADD_MEMBERSHIP, {inet_pton(AF_INET6, \"ff02::1:2\", &ipv6mr_multiaddr), ipv6mr_interface=if_nametoindex(\"lo\")}, 20) = 0", b_mreq6, 0, 0, NULL },
+	{ "IP_MULTICAST_IF (probe)", "setsockopt(5, SOL_IP, IP_MULTICAST_IF, [16779018], 4) = 0", b_mcast_if, 0, 0, NULL },
 	{ "connect ECONNREFUSED", "connect(3, {sa_family=AF_INET, sin_port=htons(50009), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused)", b_connect_in4_refused, 0, 0, NULL },
 	{ "connect EINPROGRESS", "connect(3, {sa_family=AF_INET, sin_port=htons(50009), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 EINPROGRESS (Operation now in progress)", b_connect_in4_inprogress, 0, 0, NULL },
 	{ "connect short inet (probe)", "connect(5, {sa_family=AF_INET, sa_data=\"\\302\\240\"}, 4) = -1 EINVAL (Invalid argument)", b_connect_in4_short, 0, 0, NULL },
