@@ -1083,7 +1083,7 @@ void nl_rows_of(int protocol, const void *buf, size_t len)
 	int left = len > INT_MAX ? INT_MAX : (int)len;
 	for (const struct nlmsghdr *h = buf; nl_msg_ok(h, left); h = mnl_nlmsg_next(h, &left)) {
 		const unsigned char *p = mnl_nlmsg_get_payload(h);
-		struct sock_ctx c = { &socks, IPPROTO_TCP };
+		struct sock_ctx c = { .rows = &socks, .proto = IPPROTO_TCP };
 		if (protocol == NETLINK_ROUTE)
 			event_line(h, m, 0);
 		else if (protocol == NETLINK_SOCK_DIAG && mnl_nlmsg_get_payload_len(h) && p[0] == AF_UNIX)
