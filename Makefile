@@ -44,6 +44,10 @@ SF_CFLAGS := -std=gnu11 -Wall -Wextra -MMD -MP -pthread
 SF_LDFLAGS := -pthread
 SF_CPPFLAGS := $(MNL_CFLAGS) $(CRYPTO_CFLAGS)
 SF_LIBS := $(MNL_LIBS) $(CRYPTO_LIBS)
+# make check-sanitize builds a copy of the tree with these (see below).
+SF_CFLAGS += $(SANITIZE)
+SF_LDFLAGS += $(SANITIZE)
+SF_LIBS += $(SANITIZE_LIBS)
 
 # --tls (common/tls.c): OpenSSL's libssl, from Debian's libssl-dev
 SSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)
@@ -85,7 +89,8 @@ MO := $(PO:po/%.po=build/locale/%/LC_MESSAGES/sockfam.mo)
 # the sources whose messages are in the catalogs
 I18N_SRC = $(sort $(shell grep -l 'i18n\.h' $(LIB_SRC) demos/*.c demos/*/*.c 2>/dev/null))
 
-.PHONY: all demo test run-tests bench bench-deps deps install uninstall man pot clean
+.PHONY: all demo test run-tests bench bench-deps deps install uninstall man pot clean fuzz fuzz-replay \
+	check-sanitize
 # Objects are kept between builds.
 .SECONDARY:
 all: $(PROGS) $(MO)
@@ -105,7 +110,7 @@ build/%.o: %.c
 	@mkdir -p $(@D)
 	$(COMPILE) -c -o $@ $<
 
-$(LIB): $(LIB_OBJ) $(LIB_LIST)
+$(LIB): $(LIB_OBJ) $(LIB_LIST) $(SANITIZE_LIBS)
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
@@ -146,8 +151,105 @@ build/tests/tool_%: build/tests/tool_%.o $(LIB)
 test: deps
 	@$(MAKE) --no-print-directory run-tests
 
-run-tests: all $(TEST_RUNNER) $(TOOLS)
+run-tests: all $(TEST_RUNNER) $(TOOLS) fuzz-replay
 	$(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
+
+# ---- fuzzing (tests/fuzz/) ------------------------------------------------------------
+#
+# tests/fuzz/fuzz_NAME.c is a libFuzzer harness for one parser of bytes from
+# outside, tests/fuzz/corpus/NAME/ its seeds and the inputs that once crashed
+# it (crash-*: regression inputs).
+#   make test            replays every corpus once through each harness (plain build)
+#   make fuzz            runs each harness FUZZ_SECONDS seconds under libFuzzer with
+#                        ASan and UBSan (clang); any crash, leak or timeout fails it
+#                        and leaves the input in build/fuzz/crash-NAME-*
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Wno-gnu-variable-sized-type-not-at-end -MMD -MP -pthread $(FUZZ_SAN)
+FUZZ_NAMES := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=build/fuzz/replay/fuzz_%)
+FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/bin/fuzz_%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_LIB := build/fuzz/libsockfam.a
+
+build/fuzz/replay/fuzz_%: build/tests/fuzz/fuzz_%.o build/tests/fuzz/replay.o $(LIB)
+	@mkdir -p $(@D)
+	$(LINK) -o $@ $^ $(SF_LIBS) $(LDLIBS)
+
+fuzz-replay: $(FUZZ_REPLAYS)
+	@for f in $(FUZZ_NAMES); do build/fuzz/replay/fuzz_$$f tests/fuzz/corpus/$$f || exit 1; done
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(SF_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/obj/common/cli.o: CPPFLAGS += -DSOCKFAM_VERSION='"$(VERSION)"'
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+build/fuzz/bin/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(SF_LIBS) $(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_NAMES); do \
+	  mkdir -p build/fuzz/corpus/$$f; \
+	  echo "== fuzz_$$f: $(FUZZ_SECONDS) s"; \
+	  build/fuzz/bin/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -close_fd_mask=1 -print_final_stats=1 -artifact_prefix=build/fuzz/crash-$$f- \
+	    build/fuzz/corpus/$$f tests/fuzz/corpus/$$f 2>build/fuzz/fuzz_$$f.log \
+	    || { tail -n 60 build/fuzz/fuzz_$$f.log; echo "fuzz_$$f FAILED: the input is build/fuzz/crash-$$f-*"; exit 1; }; \
+	  grep -E '^(stat::number_of_executed_units|stat::new_units_added|Done )' build/fuzz/fuzz_$$f.log; \
+	done
+
+# ---- the suite under sanitizers -------------------------------------------------------
+#
+# make check-sanitize: the whole Criterion suite (and the corpus replays) with every
+# program, tool and the runner built with ASan+UBSan, LeakSanitizer on; then
+# the tests of the threaded models with ThreadSanitizer (the programs only: Criterion's
+# runner cannot run under it, so the normal runner runs them). Each build is a copy of
+# the tree made of links (build/sanitize/asan, build/sanitize/tsan) with its own
+# build/ and bin/, so the normal build is not touched. LeakSanitizer cannot run
+# under ptrace: every program of the ASan build is linked with tests/san/lsan_hook.c,
+# which skips the leak check in a process that strace traces, and only there.
+SAN_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+SAN_TSAN := -fsanitize=thread
+SAN_ENV_ASAN := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+SAN_ENV_TSAN := TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+# Every test under ASan but one: it checks that a program reads nothing under /proc
+# without -y, and the sanitizer's runtime reads /proc/self/maps at every start.
+ASAN_TESTS ?= !(fdview/no_proc_read_without_the_options)
+# The tests where threads serve clients: every model's tests, and the services' ones
+# that run under --model thread and prethread; but not those that compare a
+# threaded server with strace -f (their names say strace): ThreadSanitizer's
+# helper thread is a clone the program never made, and strace shows it.
+TSAN_TESTS ?= @(models|chat|cmd|upload|tls)/!(*strace*)
+
+define san_tree
+	@mkdir -p build/sanitize/$(1)
+	@for e in $$(ls -A | grep -v -x -e build -e bin -e .git); do ln -sfn ../../../$$e build/sanitize/$(1)/$$e; done
+endef
+
+check-sanitize:
+	$(call san_tree,asan)
+	$(MAKE) -C build/sanitize/asan SANITIZE="$(SAN_ASAN)" SANITIZE_LIBS=build/tests/san/lsan_hook.o \
+	  build/tests/san/lsan_hook.o
+	cd build/sanitize/asan && $(SAN_ENV_ASAN) $(MAKE) SANITIZE="$(SAN_ASAN)" \
+	  SANITIZE_LIBS=build/tests/san/lsan_hook.o all build/tests/run $(TOOLS) fuzz-replay
+	cd build/sanitize/asan && $(SAN_ENV_ASAN) build/tests/run --jobs=$(TEST_JOBS) --short-filename \
+	  --filter '$(ASAN_TESTS)'
+	$(call san_tree,tsan)
+	$(MAKE) $(TEST_RUNNER)
+	$(MAKE) -C build/sanitize/tsan SANITIZE="$(SAN_TSAN)" SANITIZE_LIBS=build/tests/san/tsan_start.o \
+	  build/tests/san/tsan_start.o
+	$(MAKE) -C build/sanitize/tsan SANITIZE="$(SAN_TSAN)" SANITIZE_LIBS=build/tests/san/tsan_start.o \
+	  all $(TOOLS)
+	cd build/sanitize/tsan && $(SAN_ENV_TSAN) $(CURDIR)/$(TEST_RUNNER) --jobs=$(TEST_JOBS) \
+	  --short-filename --filter '$(TSAN_TESTS)'
 
 # Speed is measured here, never asserted by a test.
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
@@ -222,4 +324,4 @@ man: all
 clean:
 	rm -rf build bin
 
--include $(wildcard build/*/*.d build/*/*/*.d)
+-include $(wildcard build/*/*.d build/*/*/*.d build/fuzz/obj/*/*.d build/fuzz/obj/*/*/*.d)

@@ -46,12 +46,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "io.h"
 #include "skeleton.h"
 #include "trace.h"
 
-#define CMD_LINE_MAX 4096        /* bytes of one command line */
-#define CMD_ARGS_MAX 32          /* words of one command line */
 #define CMD_OUTPUT_MAX 65536     /* bytes of output sent back; the rest is counted, not sent */
 #define CMD_TIMEOUT_DEFAULT 5    /* seconds, unless --cmd-timeout */
 
@@ -151,9 +150,7 @@ static int one_of(const char *w, const char *const *list)
 	return 0;
 }
 
-/* The line into argv (pointing into `line`, which is changed): the command,
- * or NULL with the reason in err. *help is set for the built-in help. */
-static const struct command *parse(char *line, size_t n, char **argv, int *help, struct sbuf *err)
+const struct command *cmd_parse(char *line, size_t n, char **argv, int *help, struct sbuf *err)
 {
 	*help = 0;
 	if (n > CMD_LINE_MAX) {
@@ -494,7 +491,7 @@ static int cmd_data(struct conn *c, char *buf, size_t n)
 		memcpy(line, buf, n);
 		line[n] = '\0';
 		int help;
-		const struct command *cmd = parse(line, n, argv, &help, &err);
+		const struct command *cmd = cmd_parse(line, n, argv, &help, &err);
 		if (cmd && job_start(c, &job, cmd, argv, max, &status) == 0) {
 			struct job *held;
 			if (sv_side_possible(c) && (held = malloc(sizeof *held))) {

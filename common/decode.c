@@ -582,15 +582,27 @@ void dec_sockaddr(struct sbuf *sb, const struct sockaddr *sa, socklen_t len)
 		dec_ptr(sb, sa);
 		return;
 	}
+	/* As strace does: at most a sockaddr_storage of it, copied into zeroes,
+	 * so a printer that reads a field beyond `len` (sin6_scope_id of a 25-byte
+	 * sockaddr_in6, sun_path's NUL) reads zeroes, never past the caller's bytes. */
+	union {
+		struct sockaddr sa;
+		struct sockaddr_storage ss;
+		char pad[sizeof(struct sockaddr_storage) + 1];
+	} copy;
+	if (len > sizeof copy.ss)
+		len = sizeof copy.ss;
+	memset(&copy, 0, sizeof copy);
+	memcpy(copy.pad, sa, len);
 	sb_puts(sb, "{sa_family=");
-	dec_family(sb, sa->sa_family);
+	dec_family(sb, copy.sa.sa_family);
 	if (len > sizeof(sa_family_t)) {
 		void (*print)(struct sbuf *, const struct sockaddr *, socklen_t) = sa_other;
 		for (size_t i = 0; i < sizeof sa_printers / sizeof sa_printers[0]; i++)
-			if (sa_printers[i].af == sa->sa_family && len >= sa_printers[i].min_len)
+			if (sa_printers[i].af == copy.sa.sa_family && len >= sa_printers[i].min_len)
 				print = sa_printers[i].print;
 		sb_puts(sb, ", ");
-		print(sb, sa, len);
+		print(sb, &copy.sa, len);
 	}
 	sb_putc(sb, '}');
 }
@@ -663,43 +675,96 @@ void dec_sockopt_value(struct sbuf *sb, int level, int optname, const void *val,
 
 /* ---- msghdr ------------------------------------------------------------ */
 
+static void cmsg_rights(struct sbuf *sb, const unsigned char *data, size_t dlen)
+{
+	int fds[64];
+	size_t nfd = dlen / sizeof(int);
+	if (nfd > sizeof fds / sizeof fds[0])
+		nfd = sizeof fds / sizeof fds[0];
+	memcpy(fds, data, nfd * sizeof(int));
+	dec_fd_array(sb, fds, nfd);
+}
+
+static void cmsg_creds(struct sbuf *sb, const unsigned char *data, size_t dlen)
+{
+	(void)dlen;
+	struct ucred u;
+	memcpy(&u, data, sizeof u);
+	sb_printf(sb, "{pid=%d, uid=%u, gid=%u}", u.pid, u.uid, u.gid);
+}
+
+static void cmsg_string(struct sbuf *sb, const unsigned char *data, size_t dlen)
+{
+	dec_str(sb, data, dlen, -1);
+}
+
+/* What strace prints as cmsg_data, and the least data it needs to print it
+ * (with less, or for any other message, no cmsg_data is printed). */
+static const struct {
+	int level, type;
+	size_t min_len;
+	void (*print)(struct sbuf *sb, const unsigned char *data, size_t dlen);
+} cmsg_printers[] = {
+	{ SOL_SOCKET, SCM_RIGHTS, sizeof(int), cmsg_rights },
+	{ SOL_SOCKET, SCM_CREDENTIALS, sizeof(struct ucred), cmsg_creds },
+	{ SOL_SOCKET, 3 /* SCM_SECURITY */, 1, cmsg_string },
+};
+
+/*
+ * The control messages, walked as strace walks them: a header is read only
+ * when msg_controllen still holds a whole one, a message's data is cut to
+ * what the buffer holds whatever its cmsg_len says, and a cmsg_len that
+ * would not move on (shorter than a header) or runs past the end stops the
+ * walk. Bytes left over that cannot hold a header print as "..." with their
+ * address.
+ */
 static void dec_cmsgs(struct sbuf *sb, const struct msghdr *msg)
 {
+	const unsigned char *p = msg->msg_control;
+	size_t left = msg->msg_controllen;
+	const size_t hdr = sizeof(struct cmsghdr);
+	if (!p || left < hdr) {
+		dec_ptr(sb, p);
+		return;
+	}
 	sb_putc(sb, '[');
-	int first = 1;
-	for (const struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)msg); c;
-	     c = CMSG_NXTHDR((struct msghdr *)msg, (struct cmsghdr *)c)) {
+	for (int first = 1; left >= hdr; first = 0) {
+		struct cmsghdr c;
+		memcpy(&c, p, hdr);
 		if (!first)
 			sb_puts(sb, ", ");
-		first = 0;
-		sb_printf(sb, "{cmsg_len=%zu, cmsg_level=", (size_t)c->cmsg_len);
-		dec_xval(sb, xlat_sol, (unsigned)c->cmsg_level, "SOL_???", 0);
+		sb_printf(sb, "{cmsg_len=%zu, cmsg_level=", (size_t)c.cmsg_len);
+		dec_xval(sb, xlat_sol, (unsigned)c.cmsg_level, "SOL_???", 0);
 		sb_puts(sb, ", cmsg_type=");
-		size_t dlen = c->cmsg_len > CMSG_LEN(0) ? c->cmsg_len - CMSG_LEN(0) : 0;
-		const unsigned char *data = CMSG_DATA((struct cmsghdr *)c);
-		if (c->cmsg_level == SOL_SOCKET) {
-			dec_xval(sb, xlat_scm, (unsigned)c->cmsg_type, "SCM_???", 0);
-		} else {
-			sb_printf(sb, "%#x", c->cmsg_type);
-		}
-		sb_puts(sb, ", cmsg_data=");
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			int fds[64];
-			size_t nfd = dlen / sizeof(int);
-			if (nfd > sizeof fds / sizeof fds[0])
-				nfd = sizeof fds / sizeof fds[0];
-			memcpy(fds, data, nfd * sizeof(int));
-			dec_fd_array(sb, fds, nfd);
-		} else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
-			   dlen >= sizeof(struct ucred)) {
-			struct ucred u;
-			memcpy(&u, data, sizeof u);
-			sb_printf(sb, "{pid=%d, uid=%u, gid=%u}", u.pid, u.uid, u.gid);
-		} else {
-			dec_str(sb, data, dlen, -1);
+		if (c.cmsg_level == SOL_SOCKET)
+			dec_xval(sb, xlat_scm, (unsigned)c.cmsg_type, "SCM_???", 0);
+		else
+			sb_printf(sb, "%#x", c.cmsg_type);
+		size_t have = c.cmsg_len < left ? c.cmsg_len : left;
+		size_t dlen = have > hdr ? have - hdr : 0;
+		for (size_t i = 0; i < sizeof cmsg_printers / sizeof cmsg_printers[0]; i++) {
+			if (cmsg_printers[i].level == c.cmsg_level && cmsg_printers[i].type == c.cmsg_type &&
+			    dlen >= cmsg_printers[i].min_len) {
+				sb_puts(sb, ", cmsg_data=");
+				cmsg_printers[i].print(sb, p + hdr, dlen);
+			}
 		}
 		sb_putc(sb, '}');
+		if (have < hdr) {        /* a cmsg_len too short to move on */
+			p += hdr;
+			left -= hdr;
+			break;
+		}
+		size_t step = CMSG_ALIGN(c.cmsg_len);
+		if (step < c.cmsg_len || step >= left) {   /* it ends the buffer (or wraps) */
+			left = 0;
+			break;
+		}
+		p += step;
+		left -= step;
 	}
+	if (left)
+		sb_printf(sb, ", ... /* %#lx */", (unsigned long)p);
 	sb_putc(sb, ']');
 }
 

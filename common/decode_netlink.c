@@ -35,6 +35,7 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <string.h>
@@ -1189,7 +1190,8 @@ static void dec_error(struct sbuf *sb, const struct nl_proto *pr, const unsigned
 	int error;
 	memcpy(&error, p, sizeof error);
 	sb_puts(sb, "{error=");
-	if (error < 0 && strerrorname_np(-error)) {
+	/* INT_MIN has no positive counterpart: it prints as a number, as strace does */
+	if (error < 0 && error != INT_MIN && strerrorname_np(-error)) {
 		sb_putc(sb, '-');
 		dec_errno_name(sb, -error);
 	} else {
@@ -1271,9 +1273,12 @@ void dec_netlink(struct sbuf *sb, int protocol, const void *buf, size_t len)
 		}
 		struct nlmsghdr h;
 		memcpy(&h, p, sizeof h);
-		size_t mlen = NLMSG_ALIGN(h.nlmsg_len);
+		/* Aligned in 32 bits, as strace does: an nlmsg_len of 0xfffffffd or
+		 * more aligns to 0, which would never move on. Such a message is the
+		 * last one printed (strace stops there too). */
+		uint32_t mlen = NLMSG_ALIGN(h.nlmsg_len);
 		size_t next_len = 0;
-		if (h.nlmsg_len >= NLMSG_HDRLEN)
+		if (h.nlmsg_len >= NLMSG_HDRLEN && mlen >= NLMSG_HDRLEN)
 			next_len = len >= mlen ? len - mlen : 0;
 		if (!is_array && next_len) {
 			sb_putc(sb, '[');

@@ -163,31 +163,53 @@ static int finish(struct conn *c, struct up_conn *u)
 	return conn_send(c, line, (size_t)n) < 0 ? -1 : 0;
 }
 
+int upload_parse_header(const char *msg, size_t n, uint64_t *size, const char **name, size_t *len,
+			struct sbuf *why)
+{
+	if (n < 7 || memcmp(msg, "UPLOAD ", 7)) {
+		sb_puts(why, "expected a header \"UPLOAD <size> <name>\"");
+		return -1;
+	}
+	size_t i = 7, digits = 0;
+	*size = 0;
+	while (i < n && msg[i] >= '0' && msg[i] <= '9' && digits < 19) {
+		*size = *size * 10 + (uint64_t)(msg[i++] - '0');
+		digits++;
+	}
+	if (!digits || i >= n || msg[i] != ' ') {
+		sb_puts(why, "expected a header \"UPLOAD <size> <name>\" (the size in decimal, at most 18 digits)");
+		return -1;
+	}
+	*name = msg + i + 1;
+	*len = n - i - 1;
+	const char *bad = upload_name_refused(*name, *len);
+	if (bad) {
+		/* the name as it came, control bytes in hex, cut at about 75 bytes */
+		sb_printf(why, "%s: the name '", bad);
+		size_t shown = 0;
+		for (size_t j = 0; j < *len && shown < 75; j++) {
+			unsigned char ch = (unsigned char)(*name)[j];
+			size_t before = why->len;
+			sb_printf(why, ch < 0x20 || ch >= 0x7f ? "\\x%02x" : "%c", ch);
+			shown += why->len - before;
+		}
+		sb_printf(why, "%s'", shown < 75 ? "" : "...");
+		return -1;
+	}
+	return 0;
+}
+
 /* "UPLOAD <size> <name>": a temporary file is made for it. */
 static int header(struct conn *c, struct up_conn *u, const char *msg, size_t n)
 {
-	if (n < 7 || memcmp(msg, "UPLOAD ", 7))
-		return up_refuse(c, "expected a header \"UPLOAD <size> <name>\"");
-	size_t i = 7, digits = 0;
-	uint64_t size = 0;
-	while (i < n && msg[i] >= '0' && msg[i] <= '9' && digits < 19) {
-		size = size * 10 + (uint64_t)(msg[i++] - '0');
-		digits++;
-	}
-	if (!digits || i >= n || msg[i] != ' ')
-		return up_refuse(c, "expected a header \"UPLOAD <size> <name>\" (the size in decimal, "
-				 "at most 18 digits)");
-	const char *name = msg + i + 1;
-	size_t len = n - i - 1;
-	const char *why = upload_name_refused(name, len);
-	if (why) {
-		char shown[80];
-		size_t k = 0;
-		for (size_t j = 0; j < len && k + 5 < sizeof shown; j++) {
-			unsigned char ch = (unsigned char)name[j];
-			k += (size_t)snprintf(shown + k, sizeof shown - k, ch < 0x20 || ch >= 0x7f ? "\\x%02x" : "%c", ch);
-		}
-		return up_refuse(c, "%s: the name '%s%s'", why, shown, k + 5 >= sizeof shown ? "..." : "");
+	uint64_t size;
+	const char *name;
+	size_t len;
+	struct sbuf why = SBUF_INIT;
+	if (upload_parse_header(msg, n, &size, &name, &len, &why) < 0) {
+		int r = up_refuse(c, "%s", sb_str(&why));
+		sb_free(&why);
+		return r;
 	}
 	memcpy(u->name, name, len);
 	u->name[len] = '\0';

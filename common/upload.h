@@ -22,6 +22,7 @@
 #define SOCKFAM_UPLOAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "family.h"
 #include "sbuf.h"
@@ -40,6 +41,12 @@ int upload_opts_check(struct session *s, struct sbuf *err);
 
 /* Why the server refuses name (n bytes), or NULL when it takes it. */
 const char *upload_name_refused(const char *name, size_t n);
+
+/* The server's reading of a header "UPLOAD <size> <name>" (n bytes, from the
+ * peer): 0 with *size and the name (*name, *len: inside msg, not
+ * NUL-terminated), or -1 with why the server refuses it in `why`. */
+int upload_parse_header(const char *msg, size_t n, uint64_t *size, const char **name, size_t *len,
+			struct sbuf *why);
 
 /* ---- the client ---- */
 struct upload;

@@ -92,6 +92,14 @@ static int extack_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/* The errno a kernel's negative error code stands for; a value no errno
+ * negates to (positive, INT_MIN, below -4095: a forged or broken reply) is
+ * EBADMSG rather than a negation that overflows. */
+static int nl_errno(int code)
+{
+	return code < 0 && code > -4096 ? -code : EBADMSG;
+}
+
 /* An NLMSG_ERROR: 0 for an ack, else the errno and the extended-ack text. */
 static int parse_error(const struct nlmsghdr *h, struct nl_error *e)
 {
@@ -103,7 +111,7 @@ static int parse_error(const struct nlmsghdr *h, struct nl_error *e)
 	if (err->error == 0)
 		return 0;
 	e->call = "kernel";
-	e->err = -err->error;
+	e->err = nl_errno(err->error);
 	e->msg[0] = '\0';
 	if ((h->nlmsg_flags & NLM_F_ACK_TLVS) && mnl_nlmsg_get_payload_len(h) >= sizeof *err) {
 		size_t off = sizeof(int) + ((h->nlmsg_flags & NLM_F_CAPPED) ? sizeof(struct nlmsghdr)
@@ -153,7 +161,7 @@ int nl_transact(struct nl_sock *ns, struct nlmsghdr *req, nl_msg_cb cb, void *da
 			continue;
 		}
 		int len = (int)n;
-		for (const struct nlmsghdr *h = (const void *)ns->buf; mnl_nlmsg_ok(h, len);
+		for (const struct nlmsghdr *h = (const void *)ns->buf; nl_msg_ok(h, len);
 		     h = mnl_nlmsg_next(h, &len)) {
 			if (h->nlmsg_pid != ns->portid || h->nlmsg_seq != req->nlmsg_seq) {
 				fprintf(stderr, "%s: ignored a message for port id %u, sequence %u "
@@ -173,7 +181,7 @@ int nl_transact(struct nl_sock *ns, struct nlmsghdr *req, nl_msg_cb cb, void *da
 					int rc = *(const int *)mnl_nlmsg_get_payload(h);
 					if (rc < 0) {
 						e->call = "kernel";
-						e->err = -rc;
+						e->err = nl_errno(rc);
 						return -1;
 					}
 				}

@@ -38,6 +38,18 @@ typedef int (*nl_msg_cb)(const struct nlmsghdr *h, void *data);
 /* The receive buffer: the largest chunk the kernel puts in one dump datagram. */
 #define NL_BUFSIZE 32768
 
+/* Whether the len bytes at h start with a whole message, its padding to a
+ * multiple of 4 included (libmnl's attribute walk reads up to the padded
+ * end; the kernel always pads). libmnl's own mnl_nlmsg_ok() compares
+ * nlmsg_len as a signed int, so a length of 2^31 or more passes it and
+ * mnl_nlmsg_next() then steps far past the buffer. Walk with this and
+ * mnl_nlmsg_next(). */
+static inline int nl_msg_ok(const struct nlmsghdr *h, int len)
+{
+	return len >= (int)sizeof *h && h->nlmsg_len >= sizeof *h && h->nlmsg_len <= (unsigned)len &&
+	       NLMSG_ALIGN(h->nlmsg_len) <= (unsigned)len;
+}
+
 /* Options of the NETLINK_* socket, bind to (groups) and ask for our port id. */
 int nl_setup(struct nl_sock *ns, int fd, int protocol, uint32_t groups, const char *prog);
 /* Sends req (sequence number and flags filled in here) and reads the answer
@@ -75,6 +87,12 @@ extern const struct nl_cmd nl_cmds[];   /* ends with {NULL} */
 
 /* netlink-monitor: reads events on the bound, subscribed fd until stopped. */
 int nl_monitor(struct nl_sock *ns, long count);
+/* What netlink-query and netlink-monitor make of one datagram of `protocol`
+ * (len bytes, any bytes): each message through the printer its answer or
+ * event goes to (rtnetlink: the monitor's event lines; sock_diag and generic:
+ * the query's rows), all of it on stdout. The programs reach these printers
+ * through nl_transact and nl_monitor only; this is for tests/fuzz/fuzz_nlrows.c. */
+void nl_rows_of(int protocol, const void *buf, size_t len);
 /* The groups the monitor subscribes to (RTMGRP_* bits for bind). */
 #define NL_MONITOR_GROUPS 0x555u
 

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <errno.h>
+#include <limits.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/if_addr.h>
@@ -766,7 +767,8 @@ struct sock_ctx {
 static void endpoint_text(char *out, size_t size, int af, const __be32 *addr, __be16 port)
 {
 	char a[INET6_ADDRSTRLEN];
-	inet_ntop(af, addr, a, sizeof a);
+	if (!inet_ntop(af, addr, a, sizeof a))
+		snprintf(a, sizeof a, "?");   /* a family byte that is neither: no address to show */
 	snprintf(out, size, af == AF_INET6 ? "[%s]:%u" : "%s:%u", a, ntohs(port));
 }
 
@@ -1071,6 +1073,33 @@ static int read_state(struct monitor *m, int print)
 	return rc;
 }
 
+void nl_rows_of(int protocol, const void *buf, size_t len)
+{
+	struct monitor *m = calloc(1, sizeof *m);
+	struct rows socks = { sock_cols, 8, 0, 0, NULL }, fams = { family_cols, 7, 0, 0, NULL };
+	if (!m)
+		return;
+	m->prog = "nl_rows_of";
+	int left = len > INT_MAX ? INT_MAX : (int)len;
+	for (const struct nlmsghdr *h = buf; nl_msg_ok(h, left); h = mnl_nlmsg_next(h, &left)) {
+		const unsigned char *p = mnl_nlmsg_get_payload(h);
+		struct sock_ctx c = { .rows = &socks, .proto = IPPROTO_TCP };
+		if (protocol == NETLINK_ROUTE)
+			event_line(h, m, 0);
+		else if (protocol == NETLINK_SOCK_DIAG && mnl_nlmsg_get_payload_len(h) && p[0] == AF_UNIX)
+			unix_sock_cb(h, &c);
+		else if (protocol == NETLINK_SOCK_DIAG)
+			inet_sock_cb(h, &c);
+		else if (protocol == NETLINK_GENERIC)
+			family_cb(h, &fams);
+	}
+	rows_print(&socks, 0);
+	rows_print(&fams, 1);
+	free(socks.cell);
+	free(fams.cell);
+	free(m);
+}
+
 int nl_monitor(struct nl_sock *ns, long count)
 {
 	struct monitor *m = calloc(1, sizeof *m);
@@ -1108,7 +1137,7 @@ int nl_monitor(struct nl_sock *ns, long count)
 			continue;
 		}
 		int len = (int)n;
-		for (const struct nlmsghdr *h = (const void *)ns->buf; mnl_nlmsg_ok(h, len);
+		for (const struct nlmsghdr *h = (const void *)ns->buf; nl_msg_ok(h, len);
 		     h = mnl_nlmsg_next(h, &len)) {
 			if (h->nlmsg_type < NLMSG_MIN_TYPE)
 				continue;

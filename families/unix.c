@@ -407,10 +407,14 @@ static void unix_server_control(struct session *s, int fd, struct msghdr *msg)
 	(void)fd;
 	if (msg->msg_flags & MSG_CTRUNC)
 		printf("%s: control data did not fit (MSG_CTRUNC): some of it was lost\n", s->prog);
+	const unsigned char *end = (const unsigned char *)msg->msg_control + msg->msg_controllen;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET)
+		if (c->cmsg_level != SOL_SOCKET || CMSG_DATA(c) > end)
 			continue;
-		size_t dlen = c->cmsg_len - CMSG_LEN(0);
+		/* the data that cmsg_len claims, but never past the buffer */
+		size_t dlen = c->cmsg_len > CMSG_LEN(0) ? c->cmsg_len - CMSG_LEN(0) : 0;
+		if (dlen > (size_t)(end - CMSG_DATA(c)))
+			dlen = (size_t)(end - CMSG_DATA(c));
 		if (c->cmsg_type == SCM_RIGHTS) {
 			for (size_t i = 0; i + sizeof(int) <= dlen; i += sizeof(int)) {
 				int pfd;

@@ -785,14 +785,13 @@ Test(compare, diagram_has_a_lane_per_process, .timeout = 60)
 	cr_expect_eq(spawn, 1);
 	cr_expect_eq(reap, 1);
 	cr_expect_eq(data, 4, "two messages and two answers, each received");
-	/* the parent's close of its copy ends nothing; the child's close ends the stream */
+	/* the parent and the child each close their copy of the connection, and only
+	 * the last close ends the stream: the child's, as a rule, but on a loaded
+	 * machine the parent may get to its close only after the child is done */
 	int server_eof = 0;
 	for (size_t k = 0; k < t.narrows; k++)
-		if (t.arrows[k].kind == ARR_EOF && cap.calls[t.arrows[k].from].side == SIDE_SERVER) {
-			cr_expect(!strncmp(t.actors[t.arrows[k].from_actor].name, "child ", 6), "%s",
-				  t.actors[t.arrows[k].from_actor].name);
+		if (t.arrows[k].kind == ARR_EOF && cap.calls[t.arrows[k].from].side == SIDE_SERVER)
 			server_eof++;
-		}
 	cr_expect_eq(server_eof, 1);
 
 	char *text = NULL;

@@ -561,6 +561,53 @@ Test(netlink_monitor, survives_enobufs, .timeout = 60)
 	cr_expect(strstr(out, "@@rc 0"), "%s", out);
 }
 
+/* A forged event: another process sends the monitor a message whose
+ * nlmsg_len (0xfffffffd) aligned to 0, so the -v trace's decoder never moved
+ * on (issue 11: it pinned the CPU and ignored Ctrl-C, since decoding comes
+ * before the sender check). Now: one recvfrom line, the datagram refused as
+ * not the kernel's, and Ctrl-C ends the monitor (a spinning one never would). */
+Test(netlink_monitor, forged_huge_length_costs_one_line, .timeout = 60)
+{
+	nlt_need_netns();
+	char py[64], body[2048];
+	snprintf(py, sizeof py, "/tmp/sockfam-nlt-forge-%d.py", (int)getpid());
+	FILE *f = fopen(py, "w");
+	cr_assert_not_null(f);
+	fputs("import socket, struct, sys\n"
+	      "s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)\n"
+	      "s.bind((0, 0))\n"
+	      "s.sendto(struct.pack('=IHHII', 0xfffffffd, 16, 0, 7, 0) + bytes(32), (int(sys.argv[1]), 0))\n", f);
+	fclose(f);
+	snprintf(body, sizeof body,
+		 "d=/tmp/sockfam-nlt-forge-%d; bin/netlink-monitor -v > $d.out 2> $d.err & pid=$!; i=0; "
+		 "while ! grep -q getsockname $d.err && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
+		 "port=$(sed -n \"s/^getsockname(3, {sa_family=AF_NETLINK, nl_pid=\\([0-9]*\\),.*/\\1/p\" $d.err | head -n 1); "
+		 "python3 %s $port; echo @@sent $?; "
+		 "i=0; while ! grep -q \"ignored a datagram\" $d.err && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
+		 "kill -INT $pid; i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
+		 "if kill -0 $pid 2>/dev/null; then echo @@spinning; kill -KILL $pid; fi; wait $pid; echo @@rc $?; "
+		 "echo @@err; cat $d.err; rm -f $d.out $d.err; echo @@end",
+		 (int)getpid(), py);
+	int st;
+	char *out = nlt_in_netns(body, &st);
+	unlink(py);
+	cr_assert_eq(st, 0, "%s", out);
+	cr_assert(strstr(out, "@@sent 0"), "the forged message was not sent:\n%s", out);
+	cr_expect_null(strstr(out, "@@spinning"), "the monitor did not end at SIGINT:\n%s", out);
+	cr_expect(strstr(out, "@@rc 0"), "the monitor did not exit 0 after SIGINT:\n%s", out);
+	char *err = nlt_section(out, "err");
+	int lines = 0;
+	for (char *l = err; (l = strstr(l, "nlmsg_len=4294967293")) != NULL; l++)
+		lines++;
+	cr_expect_eq(lines, 1, "the forged message shows in %d lines, not one:\n%s", lines, err);
+	cr_expect(strstr(err, "recvfrom(3, [{nlmsg_len=4294967293, nlmsg_type=RTM_NEWLINK, nlmsg_flags=0, "
+			      "nlmsg_seq=7, nlmsg_pid=0}, {ifi_family=AF_UNSPEC, "),
+		  "not the one-message line strace prints:\n%s", err);
+	cr_expect(strstr(err, "netlink-monitor: ignored a datagram from port id"), "%s", err);
+	free(err);
+	free(out);
+}
+
 /* ---- bad input -------------------------------------------------------------- */
 
 Test(netlink_query, bad_input_is_one_line_and_the_right_status, .timeout = 30)

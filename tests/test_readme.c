@@ -85,6 +85,8 @@ static const struct {
 	{ "make demo", "installs packages, then runs programs this test runs" },
 	{ "make test", "runs this test" },
 	{ "make bench", "takes 5 minutes" },
+	{ "make fuzz", "runs for minutes, and its counts differ every run" },
+	{ "make check-sanitize", "runs this test, and the rest, again under sanitizers" },
 };
 #define RT_NEXCLUDED (sizeof rt_excluded / sizeof rt_excluded[0])
 

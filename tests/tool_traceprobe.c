@@ -852,6 +852,77 @@ static void probe_netlink(void)
 	t_close(fd);
 }
 
+/*
+ * Lengths that lie (issue 11's fuzzing found the decoders trusted them): the
+ * same forged bytes go through real calls, so strace's reading of them and
+ * ours are compared. The kernel refuses or ignores each; only the lines matter.
+ */
+static void probe_forged(void)
+{
+	/* nlmsg_len 0xfffffffd aligns to 0 in 32 bits: strace prints one message and stops */
+	int fd = t_socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	struct sockaddr_nl kernel;
+	memset(&kernel, 0, sizeof kernel);
+	kernel.nl_family = AF_NETLINK;
+	t_bind(fd, (struct sockaddr *)&kernel, sizeof kernel);   /* so strace knows the protocol */
+	uint32_t words[12];
+	memset(words, 0, sizeof words);
+	struct nlmsghdr *h = (struct nlmsghdr *)words;
+	h->nlmsg_len = 0xfffffffd;
+	h->nlmsg_type = RTM_GETLINK;
+	h->nlmsg_seq = 7;
+	t_sendto(fd, words, sizeof words, MSG_DONTWAIT, (struct sockaddr *)&kernel, sizeof kernel);
+	/* NLMSG_ERROR carrying error = INT_MIN, a number no errno negates to */
+	memset(words, 0, sizeof words);
+	h->nlmsg_len = NLMSG_HDRLEN + 4 + NLMSG_HDRLEN;
+	h->nlmsg_type = NLMSG_ERROR;
+	words[4] = 0x80000000u;
+	struct nlmsghdr *inner = (struct nlmsghdr *)&words[5];
+	inner->nlmsg_len = NLMSG_HDRLEN;
+	inner->nlmsg_type = RTM_GETADDR;
+	t_sendto(fd, words, h->nlmsg_len, MSG_DONTWAIT, (struct sockaddr *)&kernel, sizeof kernel);
+	t_close(fd);
+
+	/* a sockaddr_in6 of 25 bytes: one byte of sin6_scope_id is there, the rest is not */
+	fd = t_socket(AF_INET6, SOCK_DGRAM, 0);
+	struct sockaddr_in6 a6 = probe_in6("::1", 0);
+	a6.sin6_scope_id = 0x01020304;
+	t_bind(fd, (struct sockaddr *)&a6, 25);
+	t_close(fd);
+
+	/* cmsg_len past msg_controllen, and bytes after a message too few for a header */
+	int sv[2];
+	if (t_socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
+		return;
+	union {
+		struct cmsghdr align;
+		unsigned char b[CMSG_SPACE(2 * sizeof(int)) + 10];
+	} ctl;
+	memset(&ctl, 0, sizeof ctl);
+	struct cmsghdr *c = &ctl.align;
+	c->cmsg_len = 4096;
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	int fds[2] = { sv[0], sv[1] };
+	memcpy(CMSG_DATA(c), fds, sizeof fds);
+	char data[] = "forged";
+	struct iovec iov = { data, sizeof data - 1 };
+	struct msghdr msg;
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.b;
+	msg.msg_controllen = CMSG_SPACE(sizeof fds);
+	t_sendmsg(sv[0], &msg, MSG_DONTWAIT);
+	c->cmsg_len = CMSG_LEN(sizeof fds);
+	msg.msg_controllen = sizeof ctl.b;
+	t_sendmsg(sv[0], &msg, MSG_DONTWAIT);
+	c->cmsg_len = 3;   /* shorter than its own header: the walk cannot go on */
+	t_sendmsg(sv[0], &msg, MSG_DONTWAIT);
+	t_close(sv[0]);
+	t_close(sv[1]);
+}
+
 int main(int argc, char **argv)
 {
 	const char *out = NULL;
@@ -890,6 +961,7 @@ int main(int argc, char **argv)
 	probe_unix_dgram_seq();
 	probe_unix_abstract();
 	probe_netlink();
+	probe_forged();
 
 	rmdir(probe_dir);
 	if (trace_cfg.out)
