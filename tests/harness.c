@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -578,4 +579,45 @@ char *h_refused_args(const char *prog, const char *const args[], const char *say
 		argv[n++] = (char *)args[k];
 	argv[n] = NULL;
 	return h_refused(argv, says);
+}
+
+/* Children of pid: how many, how many zombies; their pids into kids (up to max). */
+int h_children(pid_t pid, int *zombies, pid_t *kids, int max)
+{
+	DIR *d = opendir("/proc");
+	int n = 0;
+	*zombies = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		char path[300], buf[512];
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t r = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[r] = '\0';
+		char *rp = strrchr(buf, ')');
+		char state;
+		int ppid;
+		if (!rp || sscanf(rp + 2, "%c %d", &state, &ppid) != 2 || ppid != pid)
+			continue;
+		if (n < max)
+			kids[n] = atoi(e->d_name);
+		n++;
+		*zombies += state == 'Z';
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+int h_zombies_of(pid_t pid)
+{
+	int z;
+	pid_t kids[1];
+	h_children(pid, &z, kids, 0);
+	return z;
 }

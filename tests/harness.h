@@ -102,6 +102,12 @@ int h_wait_line(struct h_proc *p, const char *text, int timeout_ms);
  * NUL-terminated); h_wait it afterwards. */
 char *h_drain(struct h_proc *p);
 
+/* Children of pid (from /proc/PID/stat's ppid): how many, how many of them
+ * zombies; their pids into kids (up to max). */
+int h_children(pid_t pid, int *zombies, pid_t *kids, int max);
+/* How many children of pid are zombies (exited, never reaped). */
+int h_zombies_of(pid_t pid);
+
 /* 1 when the strace binary is installed. */
 int h_have_strace(void);
 

@@ -317,27 +317,6 @@ Test(cmd, time_and_output_limits_are_reported, .timeout = 120)
 		}
 }
 
-/* Children of pid that are zombies (a command ran but was never reaped). */
-static int zombies_of(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
-	FILE *f = fopen(path, "r");
-	int z = 0, kid;
-	while (f && fscanf(f, "%d", &kid) == 1) {
-		char st[64], state = 0;
-		snprintf(st, sizeof st, "/proc/%d/stat", kid);
-		FILE *g = fopen(st, "r");
-		if (g && fscanf(g, "%*d (%*[^)]) %c", &state) == 1 && state == 'Z')
-			z++;
-		if (g)
-			fclose(g);
-	}
-	if (f)
-		fclose(f);
-	return z;
-}
-
 /* Under select, poll and epoll a command's pipe joins the loop: while one
  * client's command runs, another client is answered, and the first one's
  * next command (sent at once) waits its turn, then runs. */
@@ -374,7 +353,7 @@ Test(cmd, a_running_command_holds_up_nobody_under_the_event_models, .timeout = 1
 		}
 		cr_expect_str_eq(both, "[exit 0]\nafter\n[exit 0]\n",
 				 "%s: sleep's answer, then that of the command sent with it", what);
-		cr_expect_eq(zombies_of(r.p.pid), 0, "%s: every command was reaped", what);
+		cr_expect_eq(h_zombies_of(r.p.pid), 0, "%s: every command was reaped", what);
 		close(a);
 		close(b);
 		char *log = server_log(&r);

@@ -210,39 +210,6 @@ static int task_count(pid_t pid)
 	return count_dir(path);
 }
 
-/* Children of pid: how many, how many zombies; their pids into kids (up to max). */
-static int children(pid_t pid, int *zombies, pid_t *kids, int max)
-{
-	DIR *d = opendir("/proc");
-	int n = 0;
-	*zombies = 0;
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		char path[300], buf[512];
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t r = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		buf[r] = '\0';
-		char *rp = strrchr(buf, ')');
-		char state;
-		int ppid;
-		if (!rp || sscanf(rp + 2, "%c %d", &state, &ppid) != 2 || ppid != pid)
-			continue;
-		if (n < max)
-			kids[n] = atoi(e->d_name);
-		n++;
-		*zombies += state == 'Z';
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
 static int alive(pid_t pid)
 {
 	char path[64], buf[512];
@@ -477,14 +444,6 @@ static int settle(int (*fn)(pid_t), pid_t pid, int want, int at_most)
 	return v;
 }
 
-static int zombies_of(pid_t pid)
-{
-	int z;
-	pid_t kids[1];
-	children(pid, &z, kids, 0);
-	return z;
-}
-
 static void load500(const struct model *m)
 {
 	for (size_t i = 0; i < NKINDS; i++) {
@@ -498,7 +457,7 @@ static void load500(const struct model *m)
 		int fds0 = fd_count(sv.p.pid), tasks0 = task_count(sv.p.pid);
 		int z, kids0;
 		pid_t kk[1];
-		kids0 = children(sv.p.pid, &z, kk, 0);
+		kids0 = h_children(sv.p.pid, &z, kk, 0);
 		char why[128];
 		int ok = load(&sv, 500, 20000, why);
 		cr_expect_eq(ok, 500, "%s --model %s: %d of 500 clients answered in full (%s)", k->name, m->arg, ok,
@@ -506,11 +465,11 @@ static void load500(const struct model *m)
 		int fds1 = settle(fd_count, sv.p.pid, fds0, 0);
 		cr_expect_eq(fds1, fds0, "%s --model %s: %d descriptors before, %d after", k->name, m->arg, fds0,
 			     fds1);
-		int z1 = settle(zombies_of, sv.p.pid, 0, 0);
+		int z1 = settle(h_zombies_of, sv.p.pid, 0, 0);
 		cr_expect_eq(z1, 0, "%s --model %s: %d zombies", k->name, m->arg, z1);
 		int kids1 = kids0;
 		for (int w = 0; w < 300; w++) {   /* the last children may still be ending */
-			kids1 = children(sv.p.pid, &z, kk, 0);
+			kids1 = h_children(sv.p.pid, &z, kk, 0);
 			if (kids1 == kids0)
 				break;
 			usleep(10000);
@@ -652,7 +611,7 @@ Test(models, sigterm_mid_load_exits_clean, .timeout = 120)
 			usleep(100000);
 			pid_t kids[64];
 			int z;
-			int nk = children(sv.p.pid, &z, kids, 64);
+			int nk = h_children(sv.p.pid, &z, kids, 64);
 			struct timespec t0;
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			kill(sv.p.pid, SIGTERM);
