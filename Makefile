@@ -73,6 +73,9 @@ PROGS := $(DEMO_SRC:demos/%.c=bin/%) $(DEMO_DIRS:%=bin/%)
 TEST_SRC := $(sort $(filter-out tests/tool_% tests/shim_%,$(wildcard tests/*.c)))
 TEST_OBJ := $(TEST_SRC:%.c=build/%.o)
 TEST_RUNNER := build/tests/run
+# the tests read the programs' English; each test that wants another language
+# asks for it (--lang, LANG), whatever the language of the shell running make
+TEST_LOCALE := env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8
 TOOL_SRC := $(sort $(wildcard tests/tool_*.c))
 TOOLS := $(TOOL_SRC:tests/%.c=build/tests/%)
 # tests/shim_*.c: LD_PRELOAD libraries the tests load into a program
@@ -152,7 +155,7 @@ test: deps
 	@$(MAKE) --no-print-directory run-tests
 
 run-tests: all $(TEST_RUNNER) $(TOOLS) fuzz-replay
-	$(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
+	$(TEST_LOCALE) $(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
 
 # ---- fuzzing (tests/fuzz/) ------------------------------------------------------------
 #
@@ -240,7 +243,7 @@ check-sanitize:
 	  build/tests/san/lsan_hook.o
 	cd build/sanitize/asan && $(SAN_ENV_ASAN) $(MAKE) SANITIZE="$(SAN_ASAN)" \
 	  SANITIZE_LIBS=build/tests/san/lsan_hook.o all build/tests/run $(TOOLS) fuzz-replay
-	cd build/sanitize/asan && $(SAN_ENV_ASAN) build/tests/run --jobs=$(TEST_JOBS) --short-filename \
+	cd build/sanitize/asan && $(TEST_LOCALE) $(SAN_ENV_ASAN) build/tests/run --jobs=$(TEST_JOBS) --short-filename \
 	  --filter '$(ASAN_TESTS)'
 	$(call san_tree,tsan)
 	$(MAKE) $(TEST_RUNNER)
@@ -248,7 +251,7 @@ check-sanitize:
 	  build/tests/san/tsan_start.o
 	$(MAKE) -C build/sanitize/tsan SANITIZE="$(SAN_TSAN)" SANITIZE_LIBS=build/tests/san/tsan_start.o \
 	  all $(TOOLS)
-	cd build/sanitize/tsan && $(SAN_ENV_TSAN) $(CURDIR)/$(TEST_RUNNER) --jobs=$(TEST_JOBS) \
+	cd build/sanitize/tsan && $(TEST_LOCALE) $(SAN_ENV_TSAN) $(CURDIR)/$(TEST_RUNNER) --jobs=$(TEST_JOBS) \
 	  --short-filename --filter '$(TSAN_TESTS)'
 
 # Speed is measured here, never asserted by a test.

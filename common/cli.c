@@ -30,6 +30,7 @@
 
 #include "decode.h"
 #include "frame.h"
+#include "i18n.h"
 #include "server.h"
 #include "tls.h"
 #include "trace.h"
@@ -282,7 +283,7 @@ static const struct cli_opt vocabulary[] = {
 	  "/proc/self/fd link, and a socket's line of /proc/net/tcp (udp, unix, netlink...), "
 	  "raw and decoded" },
 	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
-	{ CLI_LANG, "lang", "LANG", G_TRACE, NULL, T_ERRLAB | CLI_TOOL_EXERCISE,
+	{ CLI_LANG, "lang", "LANG", G_TRACE, w_all, T_ALL,
 	  "the language of the messages: C (English) or zh_CN (Chinese); default: from LANGUAGE, "
 	  "LC_ALL, LC_MESSAGES or LANG. The trace lines are strace's in every language" },
 	{ CLI_JSON, "json", NULL, G_TRACE, NULL, T_ERRLAB,
@@ -770,6 +771,31 @@ static void trace_finish(const char *prog, const char *outfile)
 	trace_setup(prog);
 }
 
+/* The language of the messages, before any of them: the environment's, or
+ * --lang's wherever it is on the line (before `--`), so that --help and every
+ * usage error come out in it. An unknown language is a usage error. */
+void cli_lang(const char *prog, int argc, char **argv)
+{
+	i18n_init(NULL);
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *lang = NULL;
+		if (!strncmp(argv[i], "--lang=", 7))
+			lang = argv[i] + 7;
+		else if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+			lang = argv[++i];
+		if (lang && i18n_init(lang))
+			die(prog, _("unknown language '%s': C (English) or zh_CN (Chinese)"), lang);
+	}
+}
+
+/* --lang in the parse: lang_first took it already (an abbreviation, --la, is
+ * taken here). */
+static void lang_option(const char *prog, const char *arg)
+{
+	if (i18n_init(arg))
+		die(prog, _("unknown language '%s': C (English) or zh_CN (Chinese)"), arg);
+}
+
 void cli_parse(struct session *s, const struct family *f, enum role role, int argc, char **argv)
 {
 	const char *slash = strrchr(argv[0], '/');
@@ -782,6 +808,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 	s->timeout_ms = -1;
 	s->framing = framings[0];
 	s->max_frame = FRAME_MAX_DEFAULT;
+	cli_lang(s->prog, argc, argv);
 
 	/* the options this program takes, from the vocabulary and the family */
 	struct option longs[64];
@@ -827,6 +854,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 			exit(0);
 		case CLI_VERSION: print_version(s->prog);
 		case O_FDS: trace_cfg.fds = 1; break;
+		case CLI_LANG: lang_option(s->prog, optarg); break;
 		case 'a': s->addr = optarg; break;
 		case 'p':
 			if (cli_number(optarg, role == ROLE_SERVER ? 0 : 1, 65535, &num))
@@ -961,20 +989,22 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 
 static void tool_usage(const struct cli_tool *t, const struct who *w)
 {
-	fputs(t->usage, stdout);
+	/* a tool's texts are N_()-marked in its table, or made translated */
+	fputs(_(t->usage), stdout);
 	if (t->intro)
-		print_wrapped(t->intro);
+		print_wrapped(_(t->intro));
 	putchar('\n');
 	print_groups(w, t->run_title);
 	if (t->epilog) {
 		putchar('\n');
-		print_wrapped(t->epilog);
+		print_wrapped(_(t->epilog));
 	}
 }
 
 int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 {
 	struct who w = { t->name, NULL, 0, t->id };
+	cli_lang(t->name, argc, argv);
 	struct option longs[NVOCAB + 1];
 	char shorts[2 * NVOCAB + 1];
 	getopt_tables(&w, longs, shorts);
@@ -990,6 +1020,10 @@ int cli_tool_parse(const struct cli_tool *t, int argc, char **argv)
 		}
 		if (c == CLI_VERSION)
 			print_version(t->name);
+		if (c == CLI_LANG) {
+			lang_option(t->name, optarg);
+			continue;
+		}
 		if (trace_option(t->name, c, optarg, &outfile))
 			continue;
 		struct sbuf err = SBUF_INIT;

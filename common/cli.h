@@ -70,6 +70,12 @@ struct cli_tool {
  * line "NAME: ..." and exit 2. Returns the index of the first operand. */
 int cli_tool_parse(const struct cli_tool *t, int argc, char **argv);
 
+/* The language of the messages (common/i18n.h): the environment's, or that of
+ * --lang anywhere on the line before `--`; an unknown one is one line and exit
+ * 2. cli_parse and cli_tool_parse call it first; a program that makes
+ * translated texts before those (its help's epilog) calls it itself. */
+void cli_lang(const char *prog, int argc, char **argv);
+
 /* One line "NAME: message (see --help)" on stderr, then exit(2). */
 void cli_tool_error(const struct cli_tool *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));

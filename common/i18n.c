@@ -118,6 +118,12 @@ size_t i18n_width(const char *s, size_t bytes)
 	return w;
 }
 
+int i18n_pad(const char *s, int width)
+{
+	size_t w = i18n_width(s, strlen(s));
+	return w >= (size_t)width ? 0 : width - (int)w;
+}
+
 void i18n_wrap(const char *text, int indent, int width)
 {
 	int col = 0;

@@ -30,6 +30,12 @@ const char *i18n_language(void);
 /* The columns a UTF-8 text takes on a terminal (a CJK character: 2). */
 size_t i18n_width(const char *s, size_t bytes);
 
+/* The spaces that pad s (a NUL-terminated UTF-8 text) to `width` terminal
+ * columns, 0 when it is as wide or wider: a table's column lines up in every
+ * language, where printf's %-20s counts bytes:
+ *     printf("%s%*s|", name, i18n_pad(name, 20), "");                        */
+int i18n_pad(const char *s, int width);
+
 /* text wrapped at `width` columns, each line `indent` columns in; breaks at
  * spaces, and between two wide (CJK) characters. */
 void i18n_wrap(const char *text, int indent, int width);

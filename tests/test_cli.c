@@ -51,7 +51,7 @@ static const char *value_for(const char *prog, const char *opt, const char *dir)
 		{ "--wait", "100" }, { "--model", "fork" }, { "--service", "echo" }, { "--backlog", "8" },
 		{ "--idle", "5" }, { "--max-clients", "4" }, { "--framing", "length" }, { "--max-frame", "1000" }, { "-s", "10" }, { "--mode", "0600" }, { "--send-fd", "Makefile" },
 		{ "--family", "inet" }, { "--proto", "tcp" }, { "--rcvbuf", "65536" },
-		{ "--cmd-timeout", "3" }, { "--timeout", "3" }, { "--ttl", "1" },
+		{ "--cmd-timeout", "3" }, { "--timeout", "3" }, { "--ttl", "1" }, { "--lang", "C" },
 	};
 	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
 		if (!strcmp(vals[i].opt, opt))

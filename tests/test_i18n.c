@@ -42,82 +42,104 @@ static const char *po_string(const char *p, char *out, size_t size)
 }
 
 struct entry {
-	char id[1024];
-	char str[2048];
+	char *id, *str;
 	int fuzzy;
 };
 
-/* The entries of a PO file (the header, msgid "", left out). */
-static size_t po_entries(const char *path, struct entry *e, size_t max)
+/* The entries of a PO file (the header, msgid "", left out); *e is allocated. */
+static size_t po_entries(const char *path, struct entry **out)
 {
 	char *text = h_slurp(path, NULL);
 	cr_assert(text, "cannot read %s", path);
-	size_t n = 0;
+	size_t n = 0, cap = 0, len = strlen(text);
+	struct entry *e = NULL;
 	int fuzzy = 0;
-	for (const char *p = text; *p && n < max;) {
+	for (const char *p = text; *p;) {
 		if (!strncmp(p, "#,", 2) && strstr(p, "fuzzy") && strstr(p, "fuzzy") < strchr(p, '\n'))
 			fuzzy = 1;
 		if (!strncmp(p, "msgid ", 6)) {
-			memset(&e[n], 0, sizeof e[n]);
-			p = po_string(p + 6, e[n].id, sizeof e[n].id);
+			if (n == cap) {
+				cap = cap ? 2 * cap : 256;
+				e = realloc(e, cap * sizeof *e);
+				cr_assert(e);
+			}
+			/* no string of the file is longer than the file */
+			e[n].id = calloc(1, len + 1);
+			e[n].str = calloc(1, len + 1);
+			cr_assert(e[n].id && e[n].str);
+			p = po_string(p + 6, e[n].id, len + 1);
 			if (!strncmp(p, "msgid_plural ", 13)) {
-				char plural[1024] = "";
-				p = po_string(p + 13, plural, sizeof plural);
+				char *plural = calloc(1, len + 1);
+				p = po_string(p + 13, plural, len + 1);
+				free(plural);
 			}
 			if (!strncmp(p, "msgstr[0] ", 10))
-				p = po_string(p + 10, e[n].str, sizeof e[n].str);
+				p = po_string(p + 10, e[n].str, len + 1);
 			else if (!strncmp(p, "msgstr ", 7))
-				p = po_string(p + 7, e[n].str, sizeof e[n].str);
+				p = po_string(p + 7, e[n].str, len + 1);
 			e[n].fuzzy = fuzzy;
 			fuzzy = 0;
 			if (e[n].id[0])
 				n++;
+			else
+				free(e[n].id), free(e[n].str);
 			continue;
 		}
 		const char *nl = strchr(p, '\n');
 		p = nl ? nl + 1 : p + strlen(p);
 	}
 	free(text);
+	*out = e;
 	return n;
 }
 
-static struct entry po[512], fresh[512];
+/* The C sources under dir (and its folders) that include i18n.h, appended to argv. */
+static void i18n_sources(const char *dir, char **argv, int *k, int max)
+{
+	DIR *dd = opendir(dir);
+	cr_assert(dd, "cannot read %s", dir);
+	struct dirent *e;
+	while ((e = readdir(dd)) && *k < max) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *path = NULL;
+		cr_assert(asprintf(&path, "%s/%s", dir, e->d_name) > 0);
+		size_t len = strlen(e->d_name);
+		if (e->d_type == DT_DIR) {
+			i18n_sources(path, argv, k, max);
+			free(path);
+			continue;
+		}
+		char *src = len > 2 && !strcmp(e->d_name + len - 2, ".c") ? h_slurp(path, NULL) : NULL;
+		if (src && strstr(src, "i18n.h\""))
+			argv[(*k)++] = path;
+		else
+			free(path);
+		free(src);
+	}
+	closedir(dd);
+}
 
 Test(i18n, every_message_has_a_chinese_translation, .timeout = 60)
 {
 	if (access("/usr/bin/xgettext", X_OK))
 		cr_skip_test("xgettext is not installed (gettext, in .ci/packages)");
 	/* the sources that speak through the catalog, as the Makefile's I18N_SRC */
-	char *argv[64] = { "/usr/bin/xgettext", "--keyword=_", "--keyword=N_", "--keyword=ngettext:1,2",
+	char *argv[256] = { "/usr/bin/xgettext", "--keyword=_", "--keyword=N_", "--keyword=ngettext:1,2",
 		"--from-code=UTF-8", "--no-location", "-o", NULL };
 	int k = 7;
 	char *dir = h_tmpdir(), pot[300];
 	snprintf(pot, sizeof pot, "%s/fresh.pot", dir);
 	argv[k++] = pot;
-	static const char *const dirs[] = { "common", "families", "demos", "demos/errlab", "demos/exercise",
-		"demos/compare" };
-	static char paths[48][300];
-	int np = 0;
-	for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
-		DIR *dd = opendir(dirs[d]);
-		struct dirent *e;
-		while (dd && (e = readdir(dd)) && np < 48) {
-			size_t len = strlen(e->d_name);
-			if (len < 3 || strcmp(e->d_name + len - 2, ".c"))
-				continue;
-			snprintf(paths[np], sizeof paths[np], "%s/%s", dirs[d], e->d_name);
-			char *src = h_slurp(paths[np], NULL);
-			if (src && strstr(src, "i18n.h\""))
-				argv[k++] = paths[np++];
-			free(src);
-		}
-		if (dd)
-			closedir(dd);
-	}
+	int first = k;
+	static const char *const dirs[] = { "common", "families", "demos" };
+	for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++)
+		i18n_sources(dirs[d], argv, &k, 250);
 	argv[k] = NULL;
-	cr_assert_geq(np, 3, "only %d sources use the catalog", np);
+	cr_assert_geq(k - first, 3, "only %d sources use the catalog", k - first);
 	cr_assert_eq(h_run(argv, NULL, 0, NULL, NULL), 0, "xgettext failed");
-	size_t nf = po_entries(pot, fresh, 512), npo = po_entries("po/zh_CN.po", po, 512);
+	struct entry *po, *fresh;
+	size_t nf = po_entries(pot, &fresh), npo = po_entries("po/zh_CN.po", &po);
 	cr_assert_gt(nf, 100, "only %zu messages found in the sources", nf);
 	for (size_t i = 0; i < nf; i++) {
 		size_t j;
@@ -129,13 +151,15 @@ Test(i18n, every_message_has_a_chinese_translation, .timeout = 60)
 		cr_expect(po[j].str[0], "\"%s\" has no Chinese translation in po/zh_CN.po", fresh[i].id);
 		cr_expect(!po[j].fuzzy, "\"%s\": its translation is marked fuzzy", fresh[i].id);
 		/* the same conversions, in the same order */
-		char a[64] = "", b[64] = "";
-		for (const char *p = fresh[i].id; (p = strchr(p, '%')) && strlen(a) < 60; p += 2)
+		char a[256] = "", b[256] = "";
+		for (const char *p = fresh[i].id; (p = strchr(p, '%')) && strlen(a) < 250; p += 2)
 			strncat(a, p, 2);
-		for (const char *p = po[j].str; (p = strchr(p, '%')) && strlen(b) < 60; p += 2)
+		for (const char *p = po[j].str; (p = strchr(p, '%')) && strlen(b) < 250; p += 2)
 			strncat(b, p, 2);
 		cr_expect_str_eq(a, b, "\"%s\": the translation's %% conversions differ", fresh[i].id);
 	}
+	for (int i = first; i < k; i++)
+		free(argv[i]);
 	h_tmpdir_free(dir);
 }
 

@@ -18,12 +18,7 @@
 
 static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 {
-	if (key == CLI_LANG) {
-		if (i18n_init(arg) == 0)
-			return 0;
-		sb_printf(err, _("unknown language '%s': C (English) or zh_CN (Chinese)"), arg);
-		return -1;
-	}
+	(void)arg;
 	if (key != CLI_JSON) {
 		sb_printf(err, "option %s is not errlab's", cli_option_name(key));
 		return -1;
@@ -104,7 +99,7 @@ static void print_json(const struct lab_errno *e, const struct lab_result *r, in
 int main(int argc, char **argv)
 {
 	int json = 0;
-	i18n_init(NULL);
+	cli_lang("errlab", argc, argv);
 	struct sbuf names = SBUF_INIT;
 	for (const struct lab_errno *e = lab_errnos; e->err; e++)
 		sb_printf(&names, "%s%s", e == lab_errnos ? "" : " ", strerrorname_np(e->err));

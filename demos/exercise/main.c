@@ -18,13 +18,8 @@
 
 static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 {
+	(void)arg;
 	(void)ctx;
-	if (key == CLI_LANG) {
-		if (i18n_init(arg) == 0)
-			return 0;
-		sb_printf(err, _("unknown language '%s': C (English) or zh_CN (Chinese)"), arg);
-		return -1;
-	}
 	sb_printf(err, "option %s is not exercise's", cli_option_name(key));
 	return -1;
 }
@@ -110,7 +105,7 @@ static void show(const struct exercise *e)
 
 int main(int argc, char **argv)
 {
-	i18n_init(NULL);
+	cli_lang("exercise", argc, argv);
 	const struct cli_tool tool = {
 		.name = "exercise",
 		.id = CLI_TOOL_EXERCISE,
