@@ -290,23 +290,84 @@ Test(i18n, an_unknown_language_is_one_line_and_exit_2)
 	}
 }
 
-/* README.zh-CN.md shows the commands README.md shows (there they are run and
- * their output compared), and says which part it translates. */
-Test(i18n, the_chinese_readme_keeps_to_the_readmes_commands)
+/* The parts of a Markdown text a translation keeps as they are, in order,
+ * one string each: every fenced block whole (fences included), every HTML
+ * comment line, and every heading's level ("##"). */
+struct md_kept {
+	char **v;
+	size_t n, cap;
+};
+
+static void kept_add(struct md_kept *k, const char *s, size_t len)
+{
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 256;
+		k->v = realloc(k->v, k->cap * sizeof *k->v);
+		cr_assert(k->v);
+	}
+	k->v[k->n++] = strndup(s, len);
+}
+
+static void md_kept(const char *text, struct md_kept *k)
+{
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n"), ind = strspn(p, " ");
+		if (!strncmp(p + ind, "```", 3)) {
+			/* the block to its closing fence (indented alike in a list) */
+			const char *q = p + len;
+			while (*q) {
+				q++;
+				size_t l2 = strcspn(q, "\n");
+				if (l2 == ind + 3 && !strncmp(q + ind, "```", 3)) {
+					q += l2;
+					break;
+				}
+				q += l2;
+			}
+			kept_add(k, p, (size_t)(q - p));
+			p = *q ? q + 1 : q;
+			continue;
+		}
+		if (!strncmp(p, "<!--", 4))
+			kept_add(k, p, len);
+		else if (*p == '#')
+			kept_add(k, p, strspn(p, "#"));
+		p += len + (p[len] == '\n');
+	}
+}
+
+/* README.zh-CN.md is README.md in Chinese, kept in step: the same code blocks
+ * (commands, their output, trace lines) byte for byte, the same test
+ * annotations and the same headings, in the same order. A change to one
+ * without the other fails here. */
+Test(i18n, the_chinese_readme_is_the_readme_in_step)
 {
 	char *zh = h_slurp("README.zh-CN.md", NULL), *en = h_slurp("README.md", NULL);
 	cr_assert(zh && en, "README.zh-CN.md or README.md is missing");
-	cr_expect(strstr(zh, "README.md"), "README.zh-CN.md does not point to README.md");
-	int n = 0;
-	for (char *p = zh; (p = strstr(p, "\n$ ")); p++) {
-		char cmd[512];
-		snprintf(cmd, sizeof cmd, "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
-		char want[520];
-		snprintf(want, sizeof want, "\n%s\n", cmd);
-		cr_expect(strstr(en, want), "README.zh-CN.md shows `%s`, which README.md does not", cmd + 2);
-		n++;
-	}
-	cr_expect_geq(n, 3);
+	cr_expect(strstr(zh, "[README.md](README.md)"), "README.zh-CN.md does not link README.md");
+	struct md_kept z = { 0 }, e = { 0 };
+	md_kept(zh, &z);
+	md_kept(en, &e);
+	cr_expect_gt(e.n, 200, "only %zu blocks, comments and headings in README.md", e.n);
+	size_t i;
+	for (i = 0; i < z.n && i < e.n; i++)
+		if (strcmp(z.v[i], e.v[i]))
+			break;
+	cr_expect(i == z.n && i == e.n,
+		  "README.zh-CN.md leaves README.md at its kept part %zu of %zu:\nREADME.md:\n%.600s\n"
+		  "README.zh-CN.md:\n%.600s", i + 1, e.n, i < e.n ? e.v[i] : "(the end)",
+		  i < z.n ? z.v[i] : "(the end)");
+	/* and it is Chinese */
+	size_t cjk = 0;
+	for (const unsigned char *p = (const unsigned char *)zh; *p; p++)
+		cjk += *p >= 0xe4 && *p <= 0xe9;
+	cr_expect_gt(cjk, 20000, "only %zu Chinese characters", cjk);
+	for (size_t j = 0; j < z.n; j++)
+		free(z.v[j]);
+	for (size_t j = 0; j < e.n; j++)
+		free(e.v[j]);
+	free(z.v);
+	free(e.v);
 	free(zh);
 	free(en);
 }
