@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../common/cli.h"
+#include "../../common/i18n.h"
 #include "../../common/sbuf.h"
 #include "pymap.h"
 
@@ -47,7 +48,7 @@ static int run_python(const char *strace, const char *python, struct sbuf *out, 
 {
 	char dir[] = "/tmp/pymap.XXXXXX";
 	if (!mkdtemp(dir)) {
-		fprintf(stderr, "pymap: cannot make a scratch directory: %s\n", strerror(errno));
+		fprintf(stderr, _("pymap: cannot make a scratch directory: %s\n"), strerror(errno));
 		return -1;
 	}
 	char script[64], trace[64], pyout[64], pyerr[64];
@@ -93,8 +94,11 @@ static int run_python(const char *strace, const char *python, struct sbuf *out, 
 				why[strcspn(why, "\n")] = '\0';
 			if (e)
 				fclose(e);
-			fprintf(stderr, "pymap: python3 under strace failed (exit %d)%s%s\n",
-				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), why[0] ? ": " : "", why);
+			int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+			if (why[0])
+				fprintf(stderr, _("pymap: python3 under strace failed (exit %d): %s\n"), code, why);
+			else
+				fprintf(stderr, _("pymap: python3 under strace failed (exit %d)\n"), code);
 		}
 		posix_spawn_file_actions_destroy(&fa);
 	}
@@ -123,10 +127,11 @@ static void note_of(const struct pm_step *st, const char *py, struct sbuf *out)
 {
 	if (!st->note)
 		return;
+	/* the note is N_()-marked in the table; its %d, if any, is kept by the translation */
 	if (st->count)
-		sb_printf(out, st->note, count_calls(py, st->count));
+		sb_printf(out, _(st->note), count_calls(py, st->count));
 	else
-		sb_puts(out, st->note);
+		sb_puts(out, _(st->note));
 }
 
 /* Each line of text with a prefix. */
@@ -165,26 +170,28 @@ int main(int argc, char **argv)
 	const struct cli_tool tool = {
 		.name = "pymap",
 		.id = CLI_TOOL_PYMAP,
-		.usage = "Usage: pymap [--markdown]\n",
-		.intro = "The Python socket calls of the users' notes, each run now by python3 under strace, "
-			 "beside the suite's C equivalent and the line its trace layer prints for it, with what "
-			 "differs and why.",
-		.epilog = "Needs python3 and strace (make deps installs both). Exit status: 0 success, 1 one "
-			  "of them is missing or failed, 2 bad usage.",
+		.usage = N_("Usage: pymap [--markdown]\n"),
+		.intro = N_("The Python socket calls of the users' notes, each run now by python3 under strace, "
+			    "beside the suite's C equivalent and the line its trace layer prints for it, with what "
+			    "differs and why."),
+		.epilog = N_("Needs python3 and strace (make deps installs both). Exit status: 0 success, 1 one "
+			     "of them is missing or failed, 2 bad usage."),
 		.run_title = "",
 		.set = set,
 		.ctx = &markdown,
 	};
 	int first = cli_tool_parse(&tool, argc, argv);
 	if (first < argc)
-		cli_tool_error(&tool, "unexpected argument '%s'", argv[first]);
+		cli_tool_error(&tool, _("unexpected argument '%s'"), argv[first]);
 
 	char strace[4096], python[4096];
 	int no_strace = in_path("strace", strace, sizeof strace), no_python = in_path("python3", python, sizeof python);
 	if (no_strace || no_python) {
-		fprintf(stderr, "pymap: needs python3 and strace: %s installed (make deps installs %s)\n",
-			no_strace && no_python ? "neither is" : no_strace ? "strace is not" : "python3 is not",
-			no_strace && no_python ? "both" : "it");
+		fputs(no_strace && no_python
+			      ? _("pymap: needs python3 and strace: neither is installed (make deps installs both)\n")
+			      : no_strace ? _("pymap: needs python3 and strace: strace is not installed (make deps installs it)\n")
+					  : _("pymap: needs python3 and strace: python3 is not installed (make deps installs it)\n"),
+		      stderr);
 		return 1;
 	}
 	struct sbuf out = SBUF_INIT;
@@ -193,19 +200,21 @@ int main(int argc, char **argv)
 	if (!py || !c || run_python(strace, python, &out, version, sizeof version) < 0)
 		return 1;
 	if (pm_split(sb_str(&out), py) < 0) {
-		fprintf(stderr, "pymap: strace's output lacks the step markers: cannot tell the steps apart\n");
+		fputs(_("pymap: strace's output lacks the step markers: cannot tell the steps apart\n"), stderr);
 		return 1;
 	}
 	if (pm_run_c(c) < 0) {
-		fprintf(stderr, "pymap: cannot capture the trace: %s\n", strerror(errno));
+		fprintf(stderr, _("pymap: cannot capture the trace: %s\n"), strerror(errno));
 		return 1;
 	}
 	if (markdown)
-		printf("| Python %s | strace saw | C | the suite's trace | why they differ |\n|---|---|---|---|---|\n",
-		       version);
+		printf(_("| Python %s | strace saw | C | the suite's trace | why they differ |\n"), version),
+			fputs("|---|---|---|---|---|\n", stdout);
 	else
-		printf("Each Python line run by python3 %s under strace, beside the suite's C call and its trace.\n",
+		printf(_("Each Python line run by python3 %s under strace, beside the suite's C call and its trace.\n"),
 		       version);
+	/* once, not per step */
+	const char *no_call = _("(no system call)");
 	for (size_t i = 0; i < pm_nsteps; i++) {
 		const struct pm_step *st = &pm_steps[i];
 		if (st->hidden)
@@ -218,7 +227,7 @@ int main(int argc, char **argv)
 			putchar(' ');
 			cell(sb_str(&py[i]));
 			putchar(' ');
-			cell(st->c_call);
+			cell(_(st->c_call));
 			putchar(' ');
 			cell(sb_str(&c[i]));
 			printf(" %s |\n", sb_str(&note));
@@ -226,11 +235,11 @@ int main(int argc, char **argv)
 			printf("\n");
 			indent(">>> ", st->python);
 			printf("  strace:\n");
-			indent("    ", py[i].len ? sb_str(&py[i]) : "(no system call)");
-			printf("  C: %s\n", st->c_call);
-			indent("    ", c[i].len ? sb_str(&c[i]) : "(no system call)");
+			indent("    ", py[i].len ? sb_str(&py[i]) : no_call);
+			printf("  C: %s\n", _(st->c_call));
+			indent("    ", c[i].len ? sb_str(&c[i]) : no_call);
 			if (note.len)
-				printf("  why: %s\n", sb_str(&note));
+				printf(_("  why: %s\n"), sb_str(&note));
 		}
 		sb_free(&note);
 	}
