@@ -42,6 +42,28 @@ static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 	return 0;
 }
 
+/* The environment for strace and python3: this one, with the messages in
+ * English whatever the language of pymap's own (--lang sets LANGUAGE, and
+ * strace prints an errno's text in the language of its locale): the lines
+ * strace prints are always those of strace in English, as the C side's. */
+static char **english_environ(void)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 2, sizeof *env);
+	if (!env)
+		return environ;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "LANGUAGE=", 9) && strncmp(environ[i], "LC_ALL=", 7) &&
+		    strncmp(environ[i], "LC_MESSAGES=", 12))
+			env[k++] = environ[i];
+	env[k++] = "LC_ALL=C.UTF-8";
+	env[k] = NULL;
+	return env;
+}
+
 /* Runs python3 on the script under strace; strace's lines into out, the
  * version Python printed into version. 0, or -1 after saying why. */
 static int run_python(const char *strace, const char *python, struct sbuf *out, char *version, size_t vsize)
@@ -72,7 +94,11 @@ static int run_python(const char *strace, const char *python, struct sbuf *out, 
 		posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, pyerr, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		pid_t pid;
 		int status = 0;
-		if (posix_spawn(&pid, strace, &fa, NULL, argv, environ) == 0 && waitpid(pid, &status, 0) == pid &&
+		char **env = english_environ();
+		int spawned = posix_spawn(&pid, strace, &fa, NULL, argv, env) == 0;
+		if (env != environ)
+			free(env);
+		if (spawned && waitpid(pid, &status, 0) == pid &&
 		    WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 			FILE *t = fopen(trace, "re");
 			char buf[4096];
