@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "decode.h"
+#include "i18n.h"
 #include "json.h"
 #include "trace.h"
 
@@ -95,7 +96,7 @@ static int parse_value(const struct sopt_row *r, const char *text, union sopt_va
 			v->i = (int)a;
 			return 0;
 		}
-		sb_printf(err, "invalid value '%s' for %s: give a whole number from 0 to 1073741824", text, r->name);
+		sb_printf(err, _("invalid value '%s' for %s: give a whole number from 0 to 1073741824"), text, r->name);
 		return -1;
 	case SV_LINGER:
 		sep = strchr(text, ',');
@@ -107,7 +108,7 @@ static int parse_value(const struct sopt_row *r, const char *text, union sopt_va
 				return 0;
 			}
 		}
-		sb_printf(err, "invalid value '%s' for SO_LINGER: give ONOFF,SECONDS (0 or 1, then 0 to 86400)", text);
+		sb_printf(err, _("invalid value '%s' for SO_LINGER: give ONOFF,SECONDS (0 or 1, then 0 to 86400)"), text);
 		return -1;
 	case SV_TIMEVAL:
 		sep = strchr(text, '.');
@@ -125,11 +126,11 @@ static int parse_value(const struct sopt_row *r, const char *text, union sopt_va
 				return 0;
 			}
 		}
-		sb_printf(err, "invalid value '%s' for %s: give seconds, 0 to 86400, with up to 6 decimals", text,
+		sb_printf(err, _("invalid value '%s' for %s: give seconds, 0 to 86400, with up to 6 decimals"), text,
 			  r->name);
 		return -1;
 	default:
-		sb_printf(err, "%s is read-only: it takes no =VALUE", r->name);
+		sb_printf(err, _("%s is read-only: it takes no =VALUE"), r->name);
 		return -1;
 	}
 }
@@ -143,7 +144,7 @@ int sockopt_parse(const char *word, struct sopt_req *req, struct sbuf *err)
 		if (strlen(rows[i].name) == len && !strncasecmp(rows[i].name, word, len))
 			req->row = &rows[i];
 	if (!req->row) {
-		sb_printf(err, "unknown socket option '%.*s'", (int)len, word);
+		sb_printf(err, _("unknown socket option '%.*s'"), (int)len, word);
 		return -1;
 	}
 	if (!eq)
@@ -181,11 +182,19 @@ static const struct xlat tcp_states[] = {
 	{ 9, "TCP_LAST_ACK" }, { 10, "TCP_LISTEN" }, { 11, "TCP_CLOSING" }, XLAT_END
 };
 
+/* The values' words (on, none, bytes) in the messages' language for the
+ * table; English in --json, where a value is data, like errlab's. */
+static int values_in_english;
+static const char *V(const char *s)
+{
+	return values_in_english ? s : _(s);
+}
+
 /* A value the kernel gave (len bytes of buf) for people. */
 static void show_value(struct sbuf *sb, const struct sopt_row *r, int domain, const void *buf, socklen_t len)
 {
 	if (len < shape_size(r->shape) && r->shape != SV_TCPINFO) {
-		sb_printf(sb, "(%u bytes, expected %u)", (unsigned)len, (unsigned)shape_size(r->shape));
+		sb_printf(sb, V(N_("(%u bytes, expected %u)")), (unsigned)len, (unsigned)shape_size(r->shape));
 		return;
 	}
 	int i;
@@ -203,7 +212,7 @@ static void show_value(struct sbuf *sb, const struct sopt_row *r, int domain, co
 	case SV_LINGER: {
 		struct linger l;
 		memcpy(&l, buf, sizeof l);
-		sb_printf(sb, "%d,%d (%s)", l.l_onoff, l.l_linger, l.l_onoff ? "on" : "off");
+		sb_printf(sb, l.l_onoff ? V(N_("%d,%d (on)")) : V(N_("%d,%d (off)")), l.l_onoff, l.l_linger);
 		break;
 	}
 	case SV_TIMEVAL: {
@@ -212,7 +221,7 @@ static void show_value(struct sbuf *sb, const struct sopt_row *r, int domain, co
 		if (tv.tv_sec || tv.tv_usec)
 			sb_printf(sb, "%ld.%06ld s", (long)tv.tv_sec, (long)tv.tv_usec);
 		else
-			sb_puts(sb, "0 (none)");
+			sb_puts(sb, V(N_("0 (none)")));
 		break;
 	}
 	case SV_UCRED: {
@@ -226,12 +235,13 @@ static void show_value(struct sbuf *sb, const struct sopt_row *r, int domain, co
 		memset(&ti, 0, sizeof ti);
 		memcpy(&ti, buf, len < sizeof ti ? len : sizeof ti);
 		if (len < offsetof(struct tcp_info, tcpi_rtt) + sizeof ti.tcpi_rtt) {
-			sb_printf(sb, "(%u bytes: too short to decode)", (unsigned)len);
+			sb_printf(sb, V(N_("(%u bytes: too short to decode)")), (unsigned)len);
 			break;
 		}
 		sb_puts(sb, "state=");
 		dec_xval(sb, tcp_states, ti.tcpi_state, "TCP_???", 1);
-		sb_printf(sb, " rto=%uus snd_mss=%u rcv_mss=%u rtt=%uus (%u bytes)", ti.tcpi_rto, ti.tcpi_snd_mss,
+		/* the fields keep struct tcp_info's names */
+		sb_printf(sb, V(N_(" rto=%uus snd_mss=%u rcv_mss=%u rtt=%uus (%u bytes)")), ti.tcpi_rto, ti.tcpi_snd_mss,
 			  ti.tcpi_rcv_mss, ti.tcpi_rtt, (unsigned)len);
 		break;
 	}
@@ -297,20 +307,21 @@ static void explain(struct outcome *o, long set, long got)
 {
 	const struct sopt_row *r = o->row;
 	if (r->shape != SV_INT) {
-		sb_puts(&o->note, strcmp(sb_str(&o->set), sb_str(&o->after)) ? "the kernel changed it" : "as set");
+		sb_puts(&o->note, strcmp(sb_str(&o->set), sb_str(&o->after)) ? _("the kernel changed it") : _("as set"));
 		return;
 	}
 	long limit = r->sysctl ? read_sysctl(r->sysctl) : -1;
 	if (got == set)
-		sb_puts(&o->note, "as set");
+		sb_puts(&o->note, _("as set"));
 	else if (limit >= 0 && set > limit && got == 2 * limit) {
-		sb_puts(&o->note, "clamped at ");
-		sysctl_name(&o->note, r->sysctl);
-		sb_printf(&o->note, " = %ld, then doubled", limit);
+		struct sbuf name = SBUF_INIT;
+		sysctl_name(&name, r->sysctl);
+		sb_printf(&o->note, _("clamped at %s = %ld, then doubled"), sb_str(&name), limit);
+		sb_free(&name);
 	} else if (got == 2 * set)
-		sb_puts(&o->note, "doubled by the kernel (room for its own bookkeeping)");
+		sb_puts(&o->note, _("doubled by the kernel (room for its own bookkeeping)"));
 	else
-		sb_printf(&o->note, "the kernel keeps %ld", got);
+		sb_printf(&o->note, _("the kernel keeps %ld"), got);
 }
 
 /* Read, set v, read back. */
@@ -348,11 +359,24 @@ static const char *level_name(int level, struct sbuf *sb)
 	return sb_str(sb);
 }
 
+/* s, then the spaces that make it `width` terminal columns, then the one
+ * between two columns: printf's "%-Ns " by columns, not bytes. */
+static void column(struct sbuf *sb, const char *s, int width)
+{
+	sb_printf(sb, "%s%*s ", s, i18n_pad(s, width), "");
+}
+
 static void print_text(FILE *out, struct outcome *os, size_t n)
 {
-	struct sbuf lv = SBUF_INIT;
+	struct sbuf lv = SBUF_INIT, line = SBUF_INIT;
 	int refused = 0;
-	fprintf(out, "%-18s %-11s %-22s %-10s %s\n", "OPTION", "LEVEL", "DEFAULT", "SET", "READ BACK");
+	/* the column titles, and the words of the rows, translated once */
+	column(&line, _("OPTION"), 18);
+	column(&line, _("LEVEL"), 11);
+	column(&line, _("DEFAULT"), 22);
+	column(&line, _("SET"), 10);
+	fprintf(out, "%s%s\n", sb_str(&line), _("READ BACK"));
+	const char *read_only = _("read-only");
 	for (size_t i = 0; i < n; i++) {
 		struct outcome *o = &os[i];
 		if (o->failed_call && !o->before.len) {
@@ -362,29 +386,33 @@ static void print_text(FILE *out, struct outcome *os, size_t n)
 		/* the same option again (above the sysctl's limit): its value before is
 		 * what the row above read back */
 		int again = i && os[i - 1].row == o->row;
-		char line[512];
-		snprintf(line, sizeof line, "%-18s %-11s %-22s %-10s %-12s %s", o->row->name,
-			 level_name(o->row->level, &lv), again ? "" : sb_str(&o->before), o->set.len ? sb_str(&o->set) : "-",
-			 o->after.len ? sb_str(&o->after) : o->failed_call ? "" : "-",
-			 o->failed_call ? "" : o->set.len ? sb_str(&o->note) : "read-only");
-		size_t l = strlen(line);
-		while (l && line[l - 1] == ' ')
-			line[--l] = '\0';
-		fprintf(out, "%s", line);
+		sb_reset(&line);
+		column(&line, o->row->name, 18);
+		column(&line, level_name(o->row->level, &lv), 11);
+		column(&line, again ? "" : sb_str(&o->before), 22);
+		column(&line, o->set.len ? sb_str(&o->set) : "-", 10);
+		column(&line, o->after.len ? sb_str(&o->after) : o->failed_call ? "" : "-", 12);
+		sb_puts(&line, o->failed_call ? "" : o->set.len ? sb_str(&o->note) : read_only);
+		size_t l = line.len;
+		while (l && sb_str(&line)[l - 1] == ' ')
+			l--;
+		fprintf(out, "%.*s", (int)l, sb_str(&line));
 		if (o->failed_call) {
-			fprintf(out, "%s%s refused: ", o->set.len ? "" : " ", o->failed_call);
+			fputs(o->set.len ? "" : " ", out);
+			fprintf(out, _("%s refused: "), o->failed_call);
 			fprintf(out, "%s (%s)", strerrorname_np(o->err) ? strerrorname_np(o->err) : "?", strerror(o->err));
 		}
 		fputc('\n', out);
 	}
 	if (refused) {
-		fprintf(out, "\nRefused by the kernel for this socket (getsockopt's errno):\n");
+		fputs(_("\nRefused by the kernel for this socket (getsockopt's errno):\n"), out);
 		for (size_t i = 0; i < n; i++)
 			if (os[i].failed_call && !os[i].before.len)
 				fprintf(out, "  %-18s %-11s %s (%s)\n", os[i].row->name, level_name(os[i].row->level, &lv),
 					strerrorname_np(os[i].err) ? strerrorname_np(os[i].err) : "?", strerror(os[i].err));
 	}
 	sb_free(&lv);
+	sb_free(&line);
 }
 
 static void print_json(FILE *out, const struct family *f, const struct sock_kind *k, struct outcome *os, size_t n)
@@ -446,7 +474,7 @@ int sockopt_run(const struct family *f, const struct sock_kind *k, const struct 
 	}
 	int fd = t_socket(f->domain, k->type, k->protocol);
 	if (fd < 0) {
-		fprintf(stderr, "sockopt: socket: %s (%s)\n", strerror(errno), strerrorname_np(errno));
+		fprintf(stderr, _("sockopt: socket: %s (%s)\n"), strerror(errno), strerrorname_np(errno));
 		return 1;
 	}
 	struct outcome *os = calloc(n, sizeof *os);
@@ -455,6 +483,7 @@ int sockopt_run(const struct family *f, const struct sock_kind *k, const struct 
 		return 1;
 	}
 	int rc = 0;
+	values_in_english = json;
 	for (size_t i = 0; i < n; i++) {
 		union sopt_value typical;
 		const union sopt_value *v = NULL;
@@ -477,7 +506,7 @@ int sockopt_run(const struct family *f, const struct sock_kind *k, const struct 
 	} else {
 		struct sbuf st = SBUF_INIT;
 		dec_socket_type(&st, k->type);
-		fprintf(out, "A fresh %s %s socket (%s/%s): each option read, set and read back\n\n", f->title,
+		fprintf(out, _("A fresh %s %s socket (%s/%s): each option read, set and read back\n\n"), f->title,
 			sb_str(&st), f->name, k->name);
 		sb_free(&st);
 		print_text(out, os, n);

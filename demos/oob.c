@@ -27,6 +27,7 @@
 
 #include "../common/cli.h"
 #include "../common/decode.h"
+#include "../common/i18n.h"
 #include "../common/io.h"
 #include "../common/trace.h"
 
@@ -43,28 +44,28 @@ static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 	switch (key) {
 	case 'a':
 		if (inet_pton(AF_INET, arg, &a) != 1)
-			return sb_printf(err, "'%s' is not an IPv4 address (like 127.0.0.1)", arg), -1;
+			return sb_printf(err, _("'%s' is not an IPv4 address (like 127.0.0.1)"), arg), -1;
 		opts.addr = arg;
 		return 0;
 	case 'p':
 		if (cli_number(arg, 0, 65535, &opts.port))
-			return sb_printf(err, "invalid port '%s': give a number from 0 to 65535", arg), -1;
+			return sb_printf(err, _("invalid port '%s': give a number from 0 to 65535"), arg), -1;
 		return 0;
 	case CLI_INLINE: opts.inline_oob = 1; return 0;
 	}
-	return sb_printf(err, "unknown option"), -1;
+	return sb_puts(err, _("unknown option")), -1;
 }
 
 static const struct cli_tool tool = {
 	.name = "oob", .id = CLI_TOOL_OOB,
-	.usage = 	"Usage: oob server [-a ADDR] [-p PORT] [--inline]\n"
-	"       oob client [-a ADDR] [-p PORT] [BEFORE URGENT AFTER]\n",
-	.intro = "TCP's out-of-band data, traced on both sides. The client sends BEFORE, URGENT with MSG_OOB, "
+	.usage = N_("Usage: oob server [-a ADDR] [-p PORT] [--inline]\n"
+		    "       oob client [-a ADDR] [-p PORT] [BEFORE URGENT AFTER]\n"),
+	.intro = N_("TCP's out-of-band data, traced on both sides. The client sends BEFORE, URGENT with MSG_OOB, "
 	"then AFTER (default: abc ! def); the last byte of URGENT is the urgent byte. The server serves "
 	"one connection: it waits with poll() for POLLIN or POLLPRI, asks SIOCATMARK whether the next "
 	"byte is at the urgent mark, and there reads the urgent byte with recv(MSG_OOB), or, with "
-	"--inline (SO_OOBINLINE), as the first byte of the next ordinary read.",
-	.epilog = "Exit status: 0 success, 1 a system call failed, 2 bad usage.",
+	"--inline (SO_OOBINLINE), as the first byte of the next ordinary read."),
+	.epilog = N_("Exit status: 0 success, 1 a system call failed, 2 bad usage."),
 	.set = set,
 };
 
@@ -103,15 +104,17 @@ static int serve(int lfd)
 			rc = (fail("ioctl SIOCATMARK"), 1);
 			break;
 		}
-		printf("oob: poll says%s%s; SIOCATMARK says %s\n", p.revents & POLLIN ? " POLLIN" : "",
-		       p.revents & POLLPRI ? " POLLPRI (urgent data is pending)" : "",
-		       mark ? "1: the next byte to read is at the urgent mark" : "0: not at the urgent mark");
+		char events[128];
+		snprintf(events, sizeof events, "%s%s", p.revents & POLLIN ? " POLLIN" : "",
+			 p.revents & POLLPRI ? _(" POLLPRI (urgent data is pending)") : "");
+		printf(_("oob: poll says%s; SIOCATMARK says %s\n"), events,
+		       mark ? _("1: the next byte to read is at the urgent mark") : _("0: not at the urgent mark"));
 		if (mark && !opts.inline_oob && (p.revents & POLLPRI)) {
 			ssize_t n = t_recv(fd, buf, 1, MSG_OOB);
 			if (n < 0)
 				rc = (fail("recv MSG_OOB"), 1);
 			else
-				printf("oob: the urgent byte, read apart with MSG_OOB: %s\n", shown(buf, (size_t)n));
+				printf(_("oob: the urgent byte, read apart with MSG_OOB: %s\n"), shown(buf, (size_t)n));
 			if (n < 0)
 				break;
 			continue;
@@ -124,11 +127,16 @@ static int serve(int lfd)
 			break;
 		}
 		if (n == 0) {
-			printf("oob: the client closed the connection\n");
+			fputs(_("oob: the client closed the connection\n"), stdout);
 			break;
 		}
-		printf("oob: read %zd byte%s: %s%s\n", n, n == 1 ? "" : "s", shown(buf, (size_t)n),
-		       mark && opts.inline_oob ? " (the first is the urgent byte, inline)" : "");
+		if (mark && opts.inline_oob)
+			printf(ngettext("oob: read %zd byte: %s (the first is the urgent byte, inline)\n",
+					"oob: read %zd bytes: %s (the first is the urgent byte, inline)\n", (unsigned long)n),
+			       n, shown(buf, (size_t)n));
+		else
+			printf(ngettext("oob: read %zd byte: %s\n", "oob: read %zd bytes: %s\n", (unsigned long)n), n,
+			       shown(buf, (size_t)n));
 	}
 	t_close(fd);
 	return rc;
@@ -151,7 +159,7 @@ static int server(const struct sockaddr_in *sa)
 		return fail("bind/listen"), t_close(fd), 1;
 	char a[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &me.sin_addr, a, sizeof a);
-	printf("oob: listening on %s port %u (TCP)%s\n", a, ntohs(me.sin_port),
+	printf(_("oob: listening on %s port %u (TCP)%s\n"), a, ntohs(me.sin_port),
 	       opts.inline_oob ? ", SO_OOBINLINE" : "");
 	return serve(fd);
 }
@@ -170,8 +178,9 @@ static int client(const struct sockaddr_in *sa, char **parts)
 		if (n && io_send_all(fd, parts[i], n, flags[i]) < 0)
 			rc = (fail("send"), 1);
 		else if (n)
-			printf("oob: sent %s%s\n", shown(parts[i], n),
-			       flags[i] ? " with MSG_OOB (its last byte is the urgent one)" : "");
+			printf(flags[i] ? _("oob: sent %s with MSG_OOB (its last byte is the urgent one)\n")
+					: _("oob: sent %s\n"),
+			       shown(parts[i], n));
 	}
 	t_close(fd);
 	return rc;
@@ -181,19 +190,19 @@ int main(int argc, char **argv)
 {
 	int first = cli_tool_parse(&tool, argc, argv);
 	if (first >= argc || (strcmp(argv[first], "server") && strcmp(argv[first], "client")))
-		cli_tool_error(&tool, "which side? oob server or oob client");
+		cli_tool_error(&tool, "%s", _("which side? oob server or oob client"));
 	int is_server = !strcmp(argv[first], "server");
 	int nparts = argc - first - 1;
 	if (is_server && nparts)
-		cli_tool_error(&tool, "unexpected argument '%s' (the server takes options only)", argv[first + 1]);
+		cli_tool_error(&tool, _("unexpected argument '%s' (the server takes options only)"), argv[first + 1]);
 	if (!is_server && nparts && nparts != 3)
-		cli_tool_error(&tool, "give BEFORE URGENT AFTER (three words, \"\" for none), or nothing");
+		cli_tool_error(&tool, "%s", _("give BEFORE URGENT AFTER (three words, \"\" for none), or nothing"));
 	static char *defaults[3] = { "abc", "!", "def" };
 	char **parts = nparts ? argv + first + 1 : defaults;
 	if (!is_server && !*parts[1])
-		cli_tool_error(&tool, "URGENT is empty: MSG_OOB needs at least one byte");
+		cli_tool_error(&tool, "%s", _("URGENT is empty: MSG_OOB needs at least one byte"));
 	if (!is_server && !opts.port)
-		cli_tool_error(&tool, "port 0: the client needs the server's port");
+		cli_tool_error(&tool, "%s", _("port 0: the client needs the server's port"));
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)opts.port) };
 	inet_pton(AF_INET, opts.addr, &sa.sin_addr);
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../common/decode.h"
+#include "../../common/i18n.h"
 
 /* ---- the machine's own files ----------------------------------------------------- */
 
@@ -114,11 +115,11 @@ int lookup_hostname(FILE *out)
 {
 	char name[256];
 	if (gethostname(name, sizeof name) < 0) {
-		fprintf(out, "hostname: gethostname failed\n");
+		fprintf(out, "%s", _("hostname: gethostname failed\n"));
 		return 1;
 	}
 	name[sizeof name - 1] = '\0';
-	fprintf(out, "this host: %s (gethostname: the kernel's host name, what `hostname` prints)\n", name);
+	fprintf(out, _("this host: %s (gethostname: the kernel's host name, what `hostname` prints)\n"), name);
 	return 0;
 }
 
@@ -128,12 +129,16 @@ static void name_source(FILE *out, const char *name)
 	char line[512];
 	int no = file_line("/etc/hosts", hosts_names, name, line, sizeof line);
 	if (no) {
-		fprintf(out, "  from /etc/hosts line %d: %s\n", no, line);
+		fprintf(out, _("  from /etc/hosts line %d: %s\n"), no, line);
 		return;
 	}
 	int ns = file_line("/etc/nsswitch.conf", nss_hosts, NULL, line, sizeof line);
-	fprintf(out, "  not in /etc/hosts: the resolver asked the next source of /etc/nsswitch.conf's %s%s%s\n",
-		ns ? "\"" : "", ns ? line : "hosts line (none here: files dns is glibc's default)", ns ? "\"" : "");
+	if (ns)
+		fprintf(out, _("  not in /etc/hosts: the resolver asked the next source of /etc/nsswitch.conf's \"%s\"\n"),
+			line);
+	else
+		fputs(_("  not in /etc/hosts: the resolver asked the next source of /etc/nsswitch.conf's hosts line "
+			"(none here: files dns is glibc's default)\n"), out);
 }
 
 static int lookup_name(FILE *out, const char *name)
@@ -141,10 +146,10 @@ static int lookup_name(FILE *out, const char *name)
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
 	int e = getaddrinfo(name, NULL, &hints, &res);
 	if (e) {
-		fprintf(out, "%s: cannot be resolved here: %s (%s)\n", name, gai_strerror(e), eai_name(e));
+		fprintf(out, _("%s: cannot be resolved here: %s (%s)\n"), name, gai_strerror(e), eai_name(e));
 		return 1;
 	}
-	fprintf(out, "%s: a host name; getaddrinfo gives:\n", name);
+	fprintf(out, _("%s: a host name; getaddrinfo gives:\n"), name);
 	for (struct addrinfo *a = res; a; a = a->ai_next) {
 		char text[INET6_ADDRSTRLEN] = "?";
 		const void *bytes = a->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
@@ -160,10 +165,13 @@ static int lookup_name(FILE *out, const char *name)
 			n++;
 		char text[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, h->h_addr_list[0], text, sizeof text);
-		fprintf(out, "  gethostbyname gives IPv4 only, %d address%s; a program that takes h_addr gets %s\n", n,
-			n == 1 ? "" : "es", text);
+		fprintf(out,
+			ngettext("  gethostbyname gives IPv4 only, %d address; a program that takes h_addr gets %s\n",
+				 "  gethostbyname gives IPv4 only, %d addresses; a program that takes h_addr gets %s\n",
+				 (unsigned long)n),
+			n, text);
 	} else {
-		fprintf(out, "  gethostbyname gives nothing: it knows IPv4 only\n");
+		fputs(_("  gethostbyname gives nothing: it knows IPv4 only\n"), out);
 	}
 	name_source(out, name);
 	return 0;
@@ -189,14 +197,14 @@ static int lookup_address(FILE *out, const char *word, int af, const unsigned ch
 	char host[NI_MAXHOST];
 	int e = getnameinfo((struct sockaddr *)&ss, len, host, sizeof host, NULL, 0, NI_NAMEREQD);
 	if (e) {
-		fprintf(out, "%s: an address with no name here: %s (%s)\n", word, gai_strerror(e), eai_name(e));
+		fprintf(out, _("%s: an address with no name here: %s (%s)\n"), word, gai_strerror(e), eai_name(e));
 		return 1;
 	}
-	fprintf(out, "%s: an address; getnameinfo gives the name %s\n", word, host);
+	fprintf(out, _("%s: an address; getnameinfo gives the name %s\n"), word, host);
 	char line[512];
 	int no = file_line("/etc/hosts", hosts_addr, &key, line, sizeof line);
 	if (no)
-		fprintf(out, "  from /etc/hosts line %d: %s (the first name of the first line wins)\n", no, line);
+		fprintf(out, _("  from /etc/hosts line %d: %s (the first name of the first line wins)\n"), no, line);
 	else
 		name_source(out, host);
 	return 0;
@@ -226,10 +234,10 @@ static int lookup_service(FILE *out, const char *word, int *handled)
 		return 0;   /* not a service: maybe a protocol or a host */
 	*handled = 1;
 	if (!sv) {
-		fprintf(out, "%s: no such service in /etc/services (getserv%s)\n", word, numeric ? "byport" : "byname");
+		fprintf(out, _("%s: no such service in /etc/services (getserv%s)\n"), word, numeric ? "byport" : "byname");
 		return 1;
 	}
-	fprintf(out, "%s: service %s, port %d/%s (getserv%s; the port in network byte order is htons(%d))\n", word,
+	fprintf(out, _("%s: service %s, port %d/%s (getserv%s; the port in network byte order is htons(%d))\n"), word,
 		sv->s_name, ntohs((uint16_t)sv->s_port), sv->s_proto, numeric ? "byport" : "byname",
 		ntohs((uint16_t)sv->s_port));
 	char second[32], line[512];
@@ -237,7 +245,7 @@ static int lookup_service(FILE *out, const char *word, int *handled)
 	struct name_key key = { sv->s_name, second };
 	int no = file_line("/etc/services", named_entry, &key, line, sizeof line);
 	if (no)
-		fprintf(out, "  from /etc/services line %d: %s\n", no, line);
+		fprintf(out, _("  from /etc/services line %d: %s\n"), no, line);
 	return 0;
 }
 
@@ -247,14 +255,14 @@ static int lookup_protocol(FILE *out, const char *word, int *handled)
 	if (!p)
 		return 0;
 	*handled = 1;
-	fprintf(out, "%s: protocol %s, number %d (getprotobyname; socket()'s third argument)\n", word, p->p_name,
+	fprintf(out, _("%s: protocol %s, number %d (getprotobyname; socket()'s third argument)\n"), word, p->p_name,
 		p->p_proto);
 	char second[16], line[512];
 	snprintf(second, sizeof second, "%d", p->p_proto);
 	struct name_key key = { p->p_name, second };
 	int no = file_line("/etc/protocols", named_entry, &key, line, sizeof line);
 	if (no)
-		fprintf(out, "  from /etc/protocols line %d: %s\n", no, line);
+		fprintf(out, _("  from /etc/protocols line %d: %s\n"), no, line);
 	return 0;
 }
 
@@ -283,21 +291,21 @@ static void hex_bytes(FILE *out, const unsigned char *b, size_t n)
 static void aton_parts(FILE *out, const char *form)
 {
 	int n = 0;
-	fputs("parts", out);
+	fputs(_("parts"), out);
 	for (const char *p = form; *p; n++) {
 		size_t len = strcspn(p, ".");
-		const char *base = len > 1 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') ? "hex"
-				   : len > 1 && p[0] == '0'				 ? "octal"
-											 : "decimal";
+		const char *base = len > 1 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') ? N_("hex")
+				   : len > 1 && p[0] == '0'				 ? N_("octal")
+											 : N_("decimal");
 		char part[64];
 		snprintf(part, sizeof part, "%.*s", (int)(len < 63 ? len : 63), p);
-		fprintf(out, "%s %s = %lu (%s)", n ? "," : "", part, strtoul(part, NULL, 0), base);
+		fprintf(out, "%s %s = %lu (%s)", n ? "," : "", part, strtoul(part, NULL, 0), _(base));
 		p += len;
 		if (*p)
 			p++;
 	}
 	if (n < 4)
-		fprintf(out, "; the last fills the %d bytes left", 5 - n);
+		fprintf(out, _("; the last fills the %d bytes left"), 5 - n);
 }
 
 int lookup_form(FILE *out, const char *form)
@@ -312,6 +320,7 @@ int lookup_form(FILE *out, const char *form)
 	if (!out)
 		return 0;
 	char text[INET6_ADDRSTRLEN];
+	const char *refused = _("refused (returns 0)\n");
 	fprintf(out, "%s\n", form);
 	fprintf(out, "  %-20s", "inet_aton");
 	if (aton) {
@@ -320,14 +329,14 @@ int lookup_form(FILE *out, const char *form)
 		aton_parts(out, form);
 		fputc('\n', out);
 	} else {
-		fputs("refused (returns 0)\n", out);
+		fputs(refused, out);
 	}
 	fprintf(out, "  %-20s", "inet_pton(AF_INET)");
 	if (pton4) {
 		hex_bytes(out, p4, 4);
 		fprintf(out, "  -> inet_ntop: %s\n", inet_ntop(AF_INET, p4, text, sizeof text));
 	} else {
-		fputs("refused (returns 0)\n", out);
+		fputs(refused, out);
 	}
 	fprintf(out, "  %-20s", "inet_pton(AF_INET6)");
 	if (pton6) {
@@ -335,21 +344,22 @@ int lookup_form(FILE *out, const char *form)
 		fprintf(out, "  -> inet_ntop: %s", inet_ntop(AF_INET6, p6, text, sizeof text));
 		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 		if (!memcmp(p6, mapped, sizeof mapped))
-			fprintf(out, " (an IPv4-mapped address: %u.%u.%u.%u seen by an AF_INET6 socket)", p6[12], p6[13],
+			fprintf(out, _(" (an IPv4-mapped address: %u.%u.%u.%u seen by an AF_INET6 socket)"), p6[12], p6[13],
 				p6[14], p6[15]);
 		fputc('\n', out);
 	} else {
-		fputs("refused (returns 0)\n", out);
+		fputs(refused, out);
 	}
 	return 0;
 }
 
 void lookup_form_why(FILE *out)
 {
-	fputs("\nThe suite's programs read -a with inet_pton only: it takes one spelling per address\n"
-	      "(four decimal parts, or IPv6 text), so a leading 0 is never octal and a short form\n"
-	      "is never filled in silently; inet_aton's older forms (127.1, 0x7f.0.0.1, 017.0.0.1)\n"
-	      "are refused there.\n", out);
+	fputs(_("\nThe suite's programs read -a with inet_pton only: it takes one spelling per address\n"
+		"(four decimal parts, or IPv6 text), so a leading 0 is never octal and a short form\n"
+		"is never filled in silently; inet_aton's older forms (127.1, 0x7f.0.0.1, 017.0.0.1)\n"
+		"are refused there.\n"),
+	      out);
 }
 
 /* ---- byte order ----------------------------------------------------------------- */
@@ -365,31 +375,42 @@ int lookup_order_parse(const char *text, unsigned long *v)
 	return 0;
 }
 
+/* The n bytes at b in hex, "50 00", into buf. */
+static const char *hex_text(char *buf, size_t size, const void *b, size_t n)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%02x", i ? " " : "", ((const unsigned char *)b)[i]);
+	return buf;
+}
+
 void lookup_order(FILE *out, unsigned long v)
 {
 	uint32_t v32 = (uint32_t)v, n32 = htonl(v32);
 	const uint16_t one = 1;
 	int little = *(const unsigned char *)&one == 1;
-	fprintf(out, "%lu = 0x%08lx; this CPU is %s-endian (the byte at the lowest address is the %s "
-		"significant)\n", v, v, little ? "little" : "big", little ? "least" : "most");
+	char mem[16], wire[16];
+	fprintf(out,
+		little ? _("%lu = 0x%08lx; this CPU is little-endian (the byte at the lowest address is the least "
+			   "significant)\n")
+		       : _("%lu = 0x%08lx; this CPU is big-endian (the byte at the lowest address is the most "
+			   "significant)\n"),
+		v, v);
 	if (v <= 0xffff) {
 		uint16_t v16 = (uint16_t)v, n16 = htons(v16);
-		fprintf(out, "  as a 16-bit port: memory ");
-		hex_bytes(out, (const unsigned char *)&v16, 2);
-		fprintf(out, ", on the wire ");
-		hex_bytes(out, (const unsigned char *)&n16, 2);
-		fprintf(out, "\n  htons(%lu) = %u   ntohs(%lu) = %u\n", v, n16, v, ntohs(v16));
+		fprintf(out, _("  as a 16-bit port: memory %s, on the wire %s\n"), hex_text(mem, sizeof mem, &v16, 2),
+			hex_text(wire, sizeof wire, &n16, 2));
+		fprintf(out, "  htons(%lu) = %u   ntohs(%lu) = %u\n", v, n16, v, ntohs(v16));
 	} else {
-		fprintf(out, "  (above 65535: no 16-bit value, htons would keep only its low 16 bits)\n");
+		fputs(_("  (above 65535: no 16-bit value, htons would keep only its low 16 bits)\n"), out);
 	}
-	fprintf(out, "  as a 32-bit address: memory ");
-	hex_bytes(out, (const unsigned char *)&v32, 4);
-	fprintf(out, ", on the wire ");
-	hex_bytes(out, (const unsigned char *)&n32, 4);
-	fprintf(out, "\n  htonl(%lu) = %lu   ntohl(%lu) = %lu\n", v, (unsigned long)n32, v, (unsigned long)ntohl(v32));
+	fprintf(out, _("  as a 32-bit address: memory %s, on the wire %s\n"), hex_text(mem, sizeof mem, &v32, 4),
+		hex_text(wire, sizeof wire, &n32, 4));
+	fprintf(out, "  htonl(%lu) = %lu   ntohl(%lu) = %lu\n", v, (unsigned long)n32, v, (unsigned long)ntohl(v32));
 	if (little && v <= 0xffff && htons((uint16_t)v) != v)
-		fprintf(out, "  Why the notes print %u: on a little-endian CPU htons swaps the two bytes, and\n"
-			"  the result printed as a number reads the wire's bytes (%02lx %02lx) back in memory\n"
-			"  order; on a big-endian CPU htons(%lu) is %lu.\n",
+		fprintf(out, _("  Why the notes print %u: on a little-endian CPU htons swaps the two bytes, and\n"
+			       "  the result printed as a number reads the wire's bytes (%02lx %02lx) back in memory\n"
+			       "  order; on a big-endian CPU htons(%lu) is %lu.\n"),
 			htons((uint16_t)v), (v >> 8) & 0xff, v & 0xff, v, v);
 }

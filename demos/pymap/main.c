@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../common/cli.h"
+#include "../../common/i18n.h"
 #include "../../common/sbuf.h"
 #include "pymap.h"
 
@@ -41,13 +42,35 @@ static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 	return 0;
 }
 
+/* The environment for strace and python3: this one, with the messages in
+ * English whatever the language of pymap's own (--lang sets LANGUAGE, and
+ * strace prints an errno's text in the language of its locale): the lines
+ * strace prints are always those of strace in English, as the C side's. */
+static char **english_environ(void)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 2, sizeof *env);
+	if (!env)
+		return environ;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "LANGUAGE=", 9) && strncmp(environ[i], "LC_ALL=", 7) &&
+		    strncmp(environ[i], "LC_MESSAGES=", 12))
+			env[k++] = environ[i];
+	env[k++] = "LC_ALL=C.UTF-8";
+	env[k] = NULL;
+	return env;
+}
+
 /* Runs python3 on the script under strace; strace's lines into out, the
  * version Python printed into version. 0, or -1 after saying why. */
 static int run_python(const char *strace, const char *python, struct sbuf *out, char *version, size_t vsize)
 {
 	char dir[] = "/tmp/pymap.XXXXXX";
 	if (!mkdtemp(dir)) {
-		fprintf(stderr, "pymap: cannot make a scratch directory: %s\n", strerror(errno));
+		fprintf(stderr, _("pymap: cannot make a scratch directory: %s\n"), strerror(errno));
 		return -1;
 	}
 	char script[64], trace[64], pyout[64], pyerr[64];
@@ -71,7 +94,11 @@ static int run_python(const char *strace, const char *python, struct sbuf *out, 
 		posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, pyerr, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		pid_t pid;
 		int status = 0;
-		if (posix_spawn(&pid, strace, &fa, NULL, argv, environ) == 0 && waitpid(pid, &status, 0) == pid &&
+		char **env = english_environ();
+		int spawned = posix_spawn(&pid, strace, &fa, NULL, argv, env) == 0;
+		if (env != environ)
+			free(env);
+		if (spawned && waitpid(pid, &status, 0) == pid &&
 		    WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 			FILE *t = fopen(trace, "re");
 			char buf[4096];
@@ -93,8 +120,11 @@ static int run_python(const char *strace, const char *python, struct sbuf *out, 
 				why[strcspn(why, "\n")] = '\0';
 			if (e)
 				fclose(e);
-			fprintf(stderr, "pymap: python3 under strace failed (exit %d)%s%s\n",
-				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), why[0] ? ": " : "", why);
+			int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+			if (why[0])
+				fprintf(stderr, _("pymap: python3 under strace failed (exit %d): %s\n"), code, why);
+			else
+				fprintf(stderr, _("pymap: python3 under strace failed (exit %d)\n"), code);
 		}
 		posix_spawn_file_actions_destroy(&fa);
 	}
@@ -123,10 +153,11 @@ static void note_of(const struct pm_step *st, const char *py, struct sbuf *out)
 {
 	if (!st->note)
 		return;
+	/* the note is N_()-marked in the table; its %d, if any, is kept by the translation */
 	if (st->count)
-		sb_printf(out, st->note, count_calls(py, st->count));
+		sb_printf(out, _(st->note), count_calls(py, st->count));
 	else
-		sb_puts(out, st->note);
+		sb_puts(out, _(st->note));
 }
 
 /* Each line of text with a prefix. */
@@ -165,26 +196,28 @@ int main(int argc, char **argv)
 	const struct cli_tool tool = {
 		.name = "pymap",
 		.id = CLI_TOOL_PYMAP,
-		.usage = "Usage: pymap [--markdown]\n",
-		.intro = "The Python socket calls of the users' notes, each run now by python3 under strace, "
-			 "beside the suite's C equivalent and the line its trace layer prints for it, with what "
-			 "differs and why.",
-		.epilog = "Needs python3 and strace (make deps installs both). Exit status: 0 success, 1 one "
-			  "of them is missing or failed, 2 bad usage.",
+		.usage = N_("Usage: pymap [--markdown]\n"),
+		.intro = N_("The Python socket calls of the users' notes, each run now by python3 under strace, "
+			    "beside the suite's C equivalent and the line its trace layer prints for it, with what "
+			    "differs and why."),
+		.epilog = N_("Needs python3 and strace (make deps installs both). Exit status: 0 success, 1 one "
+			     "of them is missing or failed, 2 bad usage."),
 		.run_title = "",
 		.set = set,
 		.ctx = &markdown,
 	};
 	int first = cli_tool_parse(&tool, argc, argv);
 	if (first < argc)
-		cli_tool_error(&tool, "unexpected argument '%s'", argv[first]);
+		cli_tool_error(&tool, _("unexpected argument '%s'"), argv[first]);
 
 	char strace[4096], python[4096];
 	int no_strace = in_path("strace", strace, sizeof strace), no_python = in_path("python3", python, sizeof python);
 	if (no_strace || no_python) {
-		fprintf(stderr, "pymap: needs python3 and strace: %s installed (make deps installs %s)\n",
-			no_strace && no_python ? "neither is" : no_strace ? "strace is not" : "python3 is not",
-			no_strace && no_python ? "both" : "it");
+		fputs(no_strace && no_python
+			      ? _("pymap: needs python3 and strace: neither is installed (make deps installs both)\n")
+			      : no_strace ? _("pymap: needs python3 and strace: strace is not installed (make deps installs it)\n")
+					  : _("pymap: needs python3 and strace: python3 is not installed (make deps installs it)\n"),
+		      stderr);
 		return 1;
 	}
 	struct sbuf out = SBUF_INIT;
@@ -193,19 +226,21 @@ int main(int argc, char **argv)
 	if (!py || !c || run_python(strace, python, &out, version, sizeof version) < 0)
 		return 1;
 	if (pm_split(sb_str(&out), py) < 0) {
-		fprintf(stderr, "pymap: strace's output lacks the step markers: cannot tell the steps apart\n");
+		fputs(_("pymap: strace's output lacks the step markers: cannot tell the steps apart\n"), stderr);
 		return 1;
 	}
 	if (pm_run_c(c) < 0) {
-		fprintf(stderr, "pymap: cannot capture the trace: %s\n", strerror(errno));
+		fprintf(stderr, _("pymap: cannot capture the trace: %s\n"), strerror(errno));
 		return 1;
 	}
 	if (markdown)
-		printf("| Python %s | strace saw | C | the suite's trace | why they differ |\n|---|---|---|---|---|\n",
-		       version);
+		printf(_("| Python %s | strace saw | C | the suite's trace | why they differ |\n"), version),
+			fputs("|---|---|---|---|---|\n", stdout);
 	else
-		printf("Each Python line run by python3 %s under strace, beside the suite's C call and its trace.\n",
+		printf(_("Each Python line run by python3 %s under strace, beside the suite's C call and its trace.\n"),
 		       version);
+	/* once, not per step */
+	const char *no_call = _("(no system call)");
 	for (size_t i = 0; i < pm_nsteps; i++) {
 		const struct pm_step *st = &pm_steps[i];
 		if (st->hidden)
@@ -218,7 +253,7 @@ int main(int argc, char **argv)
 			putchar(' ');
 			cell(sb_str(&py[i]));
 			putchar(' ');
-			cell(st->c_call);
+			cell(_(st->c_call));
 			putchar(' ');
 			cell(sb_str(&c[i]));
 			printf(" %s |\n", sb_str(&note));
@@ -226,11 +261,11 @@ int main(int argc, char **argv)
 			printf("\n");
 			indent(">>> ", st->python);
 			printf("  strace:\n");
-			indent("    ", py[i].len ? sb_str(&py[i]) : "(no system call)");
-			printf("  C: %s\n", st->c_call);
-			indent("    ", c[i].len ? sb_str(&c[i]) : "(no system call)");
+			indent("    ", py[i].len ? sb_str(&py[i]) : no_call);
+			printf("  C: %s\n", _(st->c_call));
+			indent("    ", c[i].len ? sb_str(&c[i]) : no_call);
 			if (note.len)
-				printf("  why: %s\n", sb_str(&note));
+				printf(_("  why: %s\n"), sb_str(&note));
 		}
 		sb_free(&note);
 	}

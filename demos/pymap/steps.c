@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../common/i18n.h"
 #include "../../common/io.h"
 #include "../../common/tls.h"
 #include "../../common/trace.h"
@@ -184,51 +185,52 @@ static void c_wrap(struct pm_state *st)
 
 const struct pm_step pm_steps[] = {
 	{ "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", "socket(AF_INET, SOCK_STREAM, 0)", c_socket,
-	  "the notes' older strace printed PF_INET; strace 6.1 prints AF_INET (the same number, 2). "
-	  "Python 3 adds SOCK_CLOEXEC: a program it runs does not inherit the socket", NULL, 0 },
+	  N_("the notes' older strace printed PF_INET; strace 6.1 prints AF_INET (the same number, 2). "
+	     "Python 3 adds SOCK_CLOEXEC: a program it runs does not inherit the socket"), NULL, 0 },
 	{ "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
 	  "setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one)", c_setsockopt, NULL, NULL, 0 },
 	{ "s.bind((\"127.0.0.1\", 0))", "bind(fd, &sin, sizeof sin)", c_bind,
-	  "the port is htons(0): the kernel picks one", NULL, 0 },
+	  N_("the port is htons(0): the kernel picks one"), NULL, 0 },
 	{ "s.listen(5)", "listen(fd, 5)", c_listen, NULL, NULL, 0 },
 	{ "port = s.getsockname()[1]", "getsockname(fd, &sin, &len)", c_getsockname, NULL, NULL, 0 },
 	{ "c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", "", c_client, NULL, NULL, 1 },
 	{ "c.connect((\"127.0.0.1\", port))", "connect(c, &sin, sizeof sin)", c_connect, NULL, NULL, 0 },
 	{ "a, addr = s.accept()", "accept(fd, &peer, &len)", c_accept,
-	  "Python calls accept4 with SOCK_CLOEXEC (accept() is the same call without flags), then "
-	  "getsockname on the new descriptor for its socket object", NULL, 0 },
+	  N_("Python calls accept4 with SOCK_CLOEXEC (accept() is the same call without flags), then "
+	     "getsockname on the new descriptor for its socket object"), NULL, 0 },
 	{ "c.getpeername()", "getpeername(c, &peer, &len)", c_getpeername, NULL, NULL, 0 },
 	{ "c.send(b\"hello\")", "send(c, \"hello\", 5, 0)", c_send,
-	  "send is the sendto system call with no address (NULL, 0)", NULL, 0 },
+	  N_("send is the sendto system call with no address (NULL, 0)"), NULL, 0 },
 	{ "a.recv(1024)", "recv(a, buf, 1024, 0)", c_recv,
-	  "recv is the recvfrom system call with no address (NULL, NULL)", NULL, 0 },
-	{ "c.sendall(b\"x\" * 1000)", "io_send_all(c, buf, 1000, 0): send() until every byte went", c_sendall,
-	  "sendall is a loop of sendto until every byte went: %d call(s) here", "sendto", 0 },
+	  N_("recv is the recvfrom system call with no address (NULL, NULL)"), NULL, 0 },
+	{ "c.sendall(b\"x\" * 1000)", N_("io_send_all(c, buf, 1000, 0): send() until every byte went"), c_sendall,
+	  N_("sendall is a loop of sendto until every byte went: %d call(s) here"), "sendto", 0 },
 	{ "a.recv(1000)", "", c_drain, NULL, NULL, 1 },
 	{ "c.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)", "getsockopt(c, SOL_SOCKET, SO_RCVBUF, &v, &len)",
 	  c_getsockopt, NULL, NULL, 0 },
 	{ "c.settimeout(2.0)", "fcntl(c, F_SETFL, flags | O_NONBLOCK)", c_settimeout,
-	  "a timeout makes the socket non-blocking: Python with ioctl(FIONBIO), the suite with fcntl; "
-	  "the timeout itself is kept by Python, for poll()", NULL, 0 },
+	  N_("a timeout makes the socket non-blocking: Python with ioctl(FIONBIO), the suite with fcntl; "
+	     "the timeout itself is kept by Python, for poll()"), NULL, 0 },
 	{ "a.send(b\"hi\")", "", c_answer, NULL, NULL, 1 },
-	{ "c.recv(1024)", "poll(POLLIN, 2000 ms), then recv(c, buf, 1024, 0)", c_recv_timeout,
-	  "with a timeout every call waits in poll() first; the timeout is poll's third argument, in ms",
+	{ "c.recv(1024)", N_("poll(POLLIN, 2000 ms), then recv(c, buf, 1024, 0)"), c_recv_timeout,
+	  N_("with a timeout every call waits in poll() first; the timeout is poll's third argument, in ms"),
 	  NULL, 0 },
 	{ "c.setblocking(False)", "fcntl(c, F_SETFL, flags | O_NONBLOCK)", c_setblocking,
-	  "the same flag as settimeout, without the poll(): a call that would wait fails at once", NULL, 0 },
+	  N_("the same flag as settimeout, without the poll(): a call that would wait fails at once"), NULL, 0 },
 	{ "try:\n    c.recv(1024)\nexcept BlockingIOError:\n    pass", "recv(c, buf, 1024, 0)", c_recv_eagain,
-	  "nothing there: EAGAIN, which Python raises as BlockingIOError", NULL, 0 },
+	  N_("nothing there: EAGAIN, which Python raises as BlockingIOError"), NULL, 0 },
 	{ "c.shutdown(socket.SHUT_WR)", "shutdown(c, SHUT_WR)", c_shutdown, NULL, NULL, 0 },
 	{ "c.close()", "close(c)", c_close, NULL, NULL, 0 },
 	{ "d = socket.socket()\nd.bind((\"127.0.0.1\", 0))\ndport = d.getsockname()[1]\ne = socket.socket()", "",
 	  c_closed_port, NULL, NULL, 1 },
 	{ "err = e.connect_ex((\"127.0.0.1\", dport))", "connect(e, &sin, sizeof sin) < 0 ? errno : 0", c_connect_ex,
-	  "the port is bound but nobody listens: connect_ex returns the errno (ECONNREFUSED) instead of raising",
+	  N_("the port is bound but nobody listens: connect_ex returns the errno (ECONNREFUSED) instead of "
+	     "raising"),
 	  NULL, 0 },
 	{ "x = socket.create_connection((\"127.0.0.1\", port))", "socket(AF_INET, SOCK_STREAM, 0), connect(...)",
 	  c_create_connection,
-	  "getaddrinfo (no system call for a numeric address), then socket, with the protocol "
-	  "getaddrinfo named (IPPROTO_TCP), and connect", NULL, 0 },
+	  N_("getaddrinfo (no system call for a numeric address), then socket, with the protocol "
+	     "getaddrinfo named (IPPROTO_TCP), and connect"), NULL, 0 },
 	{ "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nu.bind((\"127.0.0.1\", 0))\n"
 	  "uport = u.getsockname()[1]\nv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
 	  "", c_udp, NULL, NULL, 1 },
@@ -236,12 +238,12 @@ const struct pm_step pm_steps[] = {
 	  NULL, 0 },
 	{ "u.recvfrom(1024)", "recvfrom(u, buf, 1024, 0, &from, &len)", c_recvfrom, NULL, NULL, 0 },
 	{ "t = socket.create_connection((\"127.0.0.1\", port))\nt.settimeout(0.3)", "", c_tls_setup, NULL, NULL, 1 },
-	{ "try:\n    ssl.wrap_socket(t)\nexcept OSError:\n    pass", "SSL_do_handshake through the suite's BIO (common/tls.c)",
+	{ "try:\n    ssl.wrap_socket(t)\nexcept OSError:\n    pass", N_("SSL_do_handshake through the suite's BIO (common/tls.c)"),
 	  c_wrap,
-	  "ssl.wrap_socket (gone in Python 3.12: SSLContext.wrap_socket) checks the socket (SO_TYPE, "
-	  "getsockname, getpeername) and hands it to OpenSSL, which sends the ClientHello with write(), "
-	  "not sendto; the suite's BIO sends it with sendto. "
-	  "Nobody answers here: both give up after the timeout",
+	  N_("ssl.wrap_socket (gone in Python 3.12: SSLContext.wrap_socket) checks the socket (SO_TYPE, "
+	     "getsockname, getpeername) and hands it to OpenSSL, which sends the ClientHello with write(), "
+	     "not sendto; the suite's BIO sends it with sendto. "
+	     "Nobody answers here: both give up after the timeout"),
 	  NULL, 0 },
 };
 const size_t pm_nsteps = sizeof pm_steps / sizeof pm_steps[0];
