@@ -5,14 +5,20 @@
  * character takes two), breaks lines between Chinese characters only where
  * the next one no longer fits and never before ，。：；、）！？, and keeps every
  * option's text at the column it has in English (25). A bad command line of
- * each family's programs is one line in Chinese and exit 2.
+ * each family's programs is one line in Chinese and exit 2. What the
+ * families say while they run is Chinese too, and the trace lines stay the
+ * English run's, byte for byte.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "../common/i18n.h"
@@ -349,4 +355,71 @@ Test(zh_cli, usage_errors_in_chinese_from_lang_alone, .timeout = 120)
 		check_refused(refusals[i].prog, refusals[i].args, refusals[i].says, 1);
 	}
 	cr_expect_eq(nd, 8);
+}
+
+/* unix-server on a file that is not a socket: its refusal in Chinese, the
+ * program's name and an ASCII colon in front; the trace is the English run's. */
+Test(zh_cli, a_family_message_in_chinese_and_the_same_trace, .timeout = 30)
+{
+	char *dir = h_tmpdir(), file[300], errf[300], trace[2][300];
+	snprintf(file, sizeof file, "%s/file", dir);
+	snprintf(errf, sizeof errf, "%s/err", dir);
+	FILE *f = fopen(file, "w");
+	cr_assert(f);
+	fclose(f);
+	static const char *const langs[] = { "C", "zh_CN" };
+	char *text[2];
+	for (int k = 0; k < 2; k++) {
+		snprintf(trace[k], sizeof trace[k], "%s/trace.%s", dir, langs[k]);
+		char *argv[] = { "bin/unix-server", "--lang", (char *)langs[k], "-a", file, "-o", trace[k], NULL };
+		cr_assert_eq(h_run(argv, NULL, 0, NULL, errf), 1);
+		text[k] = h_slurp(errf, NULL);
+		cr_assert(text[k]);
+	}
+	cr_expect(strstr(text[0], "exists and is not a socket"), "%s", text[0]);
+	cr_expect(utf8_ok(text[1]));
+	cr_expect(!strncmp(text[1], "unix-server: ", 13) && strstr(text[1], "已存在且不是套接字：不去动它"), "%s",
+		  text[1]);
+	char *t0 = h_slurp(trace[0], NULL), *t1 = h_slurp(trace[1], NULL);
+	cr_assert(t0 && t1);
+	cr_expect(strstr(t0, "socket(AF_UNIX, SOCK_STREAM, 0)"), "%s", t0);
+	cr_expect_str_eq(t0, t1, "the trace differs in Chinese");
+	free(t0);
+	free(t1);
+	free(text[0]);
+	free(text[1]);
+	h_tmpdir_free(dir);
+}
+
+/* What a server says on its way to listening: the stale socket file it
+ * removes (unix), the dual-stack switch (inet6). */
+Test(zh_cli, a_servers_notes_in_chinese, .timeout = 30)
+{
+	char *dir = h_tmpdir(), path[300];
+	snprintf(path, sizeof path, "%s/stale.sock", dir);
+	/* a socket file nobody accepts on */
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	cr_assert_lt(strlen(path), sizeof sun.sun_path, "a long $TMPDIR: %s", path);
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sun, sizeof sun), 0);
+	close(fd);
+	struct h_proc p;
+	char *uargv[] = { "bin/unix-server", "--lang", "zh_CN", "-q", "-a", path, NULL };
+	cr_assert_eq(h_spawn(&p, uargv, NULL), 0);
+	cr_expect_eq(h_wait_line(&p, "已经是一个套接字文件；用 connect() 询问那里是否仍有服务器应答", 5000), 0);
+	cr_expect_eq(h_wait_line(&p, "它的服务器已经不在了；已删除这个过时的套接字文件", 5000), 0);
+	kill(p.pid, SIGTERM);
+	h_wait(&p, 5);
+	close(p.out);
+
+	char *v6argv[] = { "bin/inet6-server", "-q", "-p", "0", "--v6only", NULL };
+	chinese_environment();
+	cr_assert_eq(h_spawn(&p, v6argv, NULL), 0);
+	cr_expect_eq(h_wait_line(&p, "inet6-server: 已设置 IPV6_V6ONLY：只接受 IPv6 客户端", 5000), 0);
+	kill(p.pid, SIGTERM);
+	h_wait(&p, 5);
+	close(p.out);
+	h_tmpdir_free(dir);
 }
