@@ -47,7 +47,7 @@ static __attribute__((noreturn)) void usage_error(const char *prog, const char *
 	int n = snprintf(line, sizeof line, "%s: ", prog);
 	if (n >= 0 && (size_t)n < sizeof line)
 		vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-	fprintf(stderr, "%s (see --help)\n", line);
+	fprintf(stderr, _("%s (see --help)\n"), line);
 	exit(2);
 }
 
@@ -179,117 +179,117 @@ static const struct cli_opt vocabulary[] = {
 	{ 'a', "address", "ADDRESS", G_ENDPOINT, w_address, T_OOB, NULL },
 	{ 'p', "port", "PORT", G_ENDPOINT, w_ports, T_OOB, NULL },
 	{ CLI_INLINE, "inline", NULL, G_ENDPOINT, NULL, T_OOB,
-	  "server: SO_OOBINLINE, the urgent byte stays in the stream (read where SIOCATMARK says) "
-	  "instead of being read apart with MSG_OOB" },
+	  N_("server: SO_OOBINLINE, the urgent byte stays in the stream (read where SIOCATMARK says) "
+	  "instead of being read apart with MSG_OOB") },
 	{ 'k', "kind", "KIND", G_ENDPOINT, w_kinds, T_SOPT, NULL },
 	/* bin/sockopt: which socket */
-	{ 'f', "family", "FAMILY", G_ENDPOINT, NULL, T_SOPT, "the socket's family (default inet; the list is below)" },
+	{ 'f', "family", "FAMILY", G_ENDPOINT, NULL, T_SOPT, N_("the socket's family (default inet; the list is below)") },
 	/* bin/lookup */
 	{ CLI_ADDR, "addr", NULL, G_RUN, NULL, CLI_TOOL_LOOKUP,
-	  "the operands are address forms: what inet_aton, inet_pton (AF_INET and AF_INET6) and "
-	  "inet_ntop make of each, byte by byte" },
+	  N_("the operands are address forms: what inet_aton, inet_pton (AF_INET and AF_INET6) and "
+	  "inet_ntop make of each, byte by byte") },
 	{ CLI_ORDER, "order", NULL, G_RUN, NULL, CLI_TOOL_LOOKUP,
-	  "the operands are numbers: htons/htonl/ntohs/ntohl of each, and its bytes in memory and on the wire" },
-	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, 0, "UDP: the same as -k udp" },
+	  N_("the operands are numbers: htons/htonl/ntohs/ntohl of each, and its bytes in memory and on the wire") },
+	{ 'u', "udp", NULL, G_ENDPOINT, w_udp, 0, N_("UDP: the same as -k udp") },
 	{ 'n', "count", "COUNT", G_ENDPOINT, w_server, 0, NULL },
 	{ 'w', "wait", "MS", G_ENDPOINT, w_waiting_client, 0,
-	  "how long to wait: for each datagram answer (default 2000); on a stream, "
-	  "for the server to close after our last message (default: until it does)" },
+	  N_("how long to wait: for each datagram answer (default 2000); on a stream, "
+	  "for the server to close after our last message (default: until it does)") },
 	/* bin/compare: what to run */
 	{ CLI_TRACE, "trace", NULL, G_RUN, NULL, T_CMP,
-	  "one exchange on each of two FAMILY[/KIND], their traces side by side, call by call, "
-	  "marked where they differ" },
+	  N_("one exchange on each of two FAMILY[/KIND], their traces side by side, call by call, "
+	  "marked where they differ") },
 	{ CLI_DIAGRAM, "diagram", NULL, G_RUN, NULL, T_CMP,
-	  "one exchange on FAMILY[/KIND] as a sequence diagram, one lane per process or thread" },
+	  N_("one exchange on FAMILY[/KIND] as a sequence diagram, one lane per process or thread") },
 	{ CLI_MODELS, "models", NULL, G_RUN, NULL, T_CMP,
-	  "one exchange on FAMILY[/KIND] (default inet/tcp) under every server model, side by side: "
-	  "the calls each adds or changes against iterative, and which process or thread made them" },
+	  N_("one exchange on FAMILY[/KIND] (default inet/tcp) under every server model, side by side: "
+	  "the calls each adds or changes against iterative, and which process or thread made them") },
 	{ CLI_ONLY, "only", "LIST", G_MATRIX, NULL, T_CMP,
-	  "its rows: scenarios by number or name, comma-separated (the list is below)" },
+	  N_("its rows: scenarios by number or name, comma-separated (the list is below)") },
 	{ CLI_FAMILIES, "families", "LIST", G_MATRIX, NULL, T_CMP,
-	  "its columns, comma-separated: FAMILY (every kind of it: inet is inet/tcp and inet/udp) "
-	  "or FAMILY/KIND (inet/udp)" },
+	  N_("its columns, comma-separated: FAMILY (every kind of it: inet is inet/tcp and inet/udp) "
+	  "or FAMILY/KIND (inet/udp)") },
 	{ CLI_DETAILS, "details", NULL, G_MATRIX, NULL, T_CMP,
-	  "the longer story of every cell after the table" },
+	  N_("the longer story of every cell after the table") },
 	{ CLI_MARKDOWN, "markdown", NULL, G_OUTPUT, NULL, T_CMP | CLI_TOOL_PYMAP, NULL },
 	{ CLI_JSON, "json", NULL, G_OUTPUT, NULL, T_CMP | T_SOPT, NULL },
-	{ CLI_CSV, "csv", NULL, G_OUTPUT, NULL, T_CMP, "CSV, one line per cell (the matrix)" },
+	{ CLI_CSV, "csv", NULL, G_OUTPUT, NULL, T_CMP, N_("CSV, one line per cell (the matrix)") },
 	{ CLI_WIDE, "wide", NULL, G_OUTPUT, NULL, T_CMP,
-	  "ignore the terminal's width: the matrix as one table, --models in one band, "
-	  "--trace and --diagram lines as long as their calls" },
+	  N_("ignore the terminal's width: the matrix as one table, --models in one band, "
+	  "--trace and --diagram lines as long as their calls") },
 	{ CLI_SVG, "svg", "FILE", G_OUTPUT, NULL, T_CMP,
-	  "--diagram: the diagram as SVG into FILE too" },
+	  N_("--diagram: the diagram as SVG into FILE too") },
 	/* bin/lab */
-	{ CLI_HOSTS, "hosts", "N", G_LAB, NULL, T_LAB, "up: how many hosts (2 to 16, default 2)" },
-	{ CLI_V6, "v6", NULL, G_LAB, NULL, T_LAB, "up: IPv6 addresses (2001:db8::N/64) too" },
+	{ CLI_HOSTS, "hosts", "N", G_LAB, NULL, T_LAB, N_("up: how many hosts (2 to 16, default 2)") },
+	{ CLI_V6, "v6", NULL, G_LAB, NULL, T_LAB, N_("up: IPv6 addresses (2001:db8::N/64) too") },
 	{ 'w', "write", "FILE", G_LAB, NULL, T_LAB,
-	  "capture: the packets into FILE as pcap (tcpdump -r, Wireshark) instead of one line each" },
-	{ 'c', "count", "N", G_LAB, NULL, T_LAB, "capture: stop after N packets" },
+	  N_("capture: the packets into FILE as pcap (tcpdump -r, Wireshark) instead of one line each") },
+	{ 'c', "count", "N", G_LAB, NULL, T_LAB, N_("capture: stop after N packets") },
 	{ CLI_RATE, "rate", "RATE", G_LAB, NULL, T_LAB,
-	  "impair: the link's rate (tbf), bits per second with k, m or g: 1m, 500k" },
-	{ CLI_DELAY, "delay", "MS", G_LAB, NULL, T_LAB, "impair: delay each packet (netem, where the kernel has it)" },
-	{ CLI_LOSS, "loss", "PCT", G_LAB, NULL, T_LAB, "impair: drop PCT percent of packets (netem, likewise)" },
-	{ CLI_MTU, "mtu", "BYTES", G_LAB, NULL, T_LAB, "impair: the link's MTU (68 to 9000)" },
+	  N_("impair: the link's rate (tbf), bits per second with k, m or g: 1m, 500k") },
+	{ CLI_DELAY, "delay", "MS", G_LAB, NULL, T_LAB, N_("impair: delay each packet (netem, where the kernel has it)") },
+	{ CLI_LOSS, "loss", "PCT", G_LAB, NULL, T_LAB, N_("impair: drop PCT percent of packets (netem, likewise)") },
+	{ CLI_MTU, "mtu", "BYTES", G_LAB, NULL, T_LAB, N_("impair: the link's MTU (68 to 9000)") },
 	{ CLI_MODEL, "model", "NAME[=N]", G_SERVER, w_models, T_CMP, NULL },
 	{ CLI_SERVICE, "service", "NAME", G_SERVER, w_service, 0, NULL },
 	{ CLI_BACKLOG, "backlog", "N", G_SERVER, w_models, 0,
-	  "listen() backlog (default SOMAXCONN; the kernel caps it at "
-	  "net.core.somaxconn)" },
+	  N_("listen() backlog (default SOMAXCONN; the kernel caps it at "
+	  "net.core.somaxconn)") },
 	{ CLI_MAX_CLIENTS, "max-clients", "N", G_SERVER, w_models, 0,
-	  "clients served at once (fork, thread: default 1000; "
+	  N_("clients served at once (fork, thread: default 1000; "
 	  "the pools: N; select, poll, epoll: as many as there "
-	  "are descriptors); more wait in the listen backlog" },
+	  "are descriptors); more wait in the listen backlog") },
 	{ CLI_IDLE, "idle", "SECONDS", G_SERVER, w_models, 0,
-	  "drop a client that makes no progress for that long" },
+	  N_("drop a client that makes no progress for that long") },
 	{ CLI_NO_LOG, "no-log", NULL, G_SERVER, w_models, 0,
-	  "no line per connection or datagram on standard output" },
+	  N_("no line per connection or datagram on standard output") },
 	{ CLI_CMD_TIMEOUT, "cmd-timeout", "SECONDS", G_SERVER, w_models, 0,
-	  "--service cmd: a command still running after that long is killed (default 5)" },
+	  N_("--service cmd: a command still running after that long is killed (default 5)") },
 	{ O_FRAMING, "framing", "NAME", G_ENDPOINT, w_streams, 0, NULL },
 	{ O_MAX_FRAME, "max-frame", "BYTES", G_ENDPOINT, w_streams, 0,
-	  "the longest message taken (default 1048576)" },
+	  N_("the longest message taken (default 1048576)") },
 	{ O_TLS, "tls", NULL, G_ENDPOINT, w_streams, 0,
-	  "the stream inside TLS (OpenSSL, its records shown in the trace; stream kinds only); "
+	  N_("the stream inside TLS (OpenSSL, its records shown in the trace; stream kinds only); "
 	  "the server's certificate is made on its first run in $XDG_CONFIG_HOME/sockfam/ "
-	  "(else ~/.config/sockfam/), which the client trusts" },
+	  "(else ~/.config/sockfam/), which the client trusts") },
 	{ O_CERT, "cert", "FILE", G_ENDPOINT, w_tls_server, 0,
-	  "--tls: the server's certificate (PEM), with --key, instead of the one made" },
-	{ O_KEY, "key", "FILE", G_ENDPOINT, w_tls_server, 0, "--tls: the private key of --cert (PEM)" },
+	  N_("--tls: the server's certificate (PEM), with --key, instead of the one made") },
+	{ O_KEY, "key", "FILE", G_ENDPOINT, w_tls_server, 0, N_("--tls: the private key of --cert (PEM)") },
 	{ O_CAFILE, "cafile", "FILE", G_ENDPOINT, w_tls_client, 0,
-	  "--tls: trust the certificates in FILE (PEM) instead of the one the server made" },
+	  N_("--tls: trust the certificates in FILE (PEM) instead of the one the server made") },
 	{ O_INSECURE, "insecure", NULL, G_ENDPOINT, w_tls_client, 0,
-	  "--tls: do not verify the server's certificate (anyone could be answering)" },
+	  N_("--tls: do not verify the server's certificate (anyone could be answering)") },
 	{ O_UPLOAD, "upload", "FILE", G_ENDPOINT, w_stream_client, 0,
-	  "send FILE to a --service upload server (its name, size and content) and check "
-	  "the SHA-256 it answers with" },
+	  N_("send FILE to a --service upload server (its name, size and content) and check "
+	  "the SHA-256 it answers with") },
 	{ O_NONBLOCK, "nonblock", NULL, G_ENDPOINT, w_blocking, 0, NULL },
 	{ O_TIMEOUT, "timeout", "SECONDS", G_ENDPOINT, w_blocking, 0, NULL },
 	{ O_DIR, "dir", "DIR", G_SERVER, w_stream_server, 0,
-	  "--service upload: where the uploaded files go" },
+	  N_("--service upload: where the uploaded files go") },
 	{ O_OVERWRITE, "overwrite", NULL, G_SERVER, w_stream_server, 0,
-	  "--service upload: an upload may replace a file of DIR" },
-	{ 'q', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "do not print system calls" },
-	{ 'o', NULL, "FILE", G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "print system calls to FILE instead of standard error" },
-	{ 's', NULL, "N", G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "show at most N bytes of each buffer (default 32)" },
-	{ 't', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "time of day before each call; -tt adds microseconds" },
-	{ 'T', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "time spent in each call" },
-	{ 'x', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, "non-printable bytes in hex; -xx: all bytes in hex" },
+	  N_("--service upload: an upload may replace a file of DIR") },
+	{ 'q', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, N_("do not print system calls") },
+	{ 'o', NULL, "FILE", G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, N_("print system calls to FILE instead of standard error") },
+	{ 's', NULL, "N", G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, N_("show at most N bytes of each buffer (default 32)") },
+	{ 't', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, N_("time of day before each call; -tt adds microseconds") },
+	{ 'T', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, N_("time spent in each call") },
+	{ 'x', NULL, NULL, G_TRACE, w_all, T_LAB | T_OOB | T_SOPT, N_("non-printable bytes in hex; -xx: all bytes in hex") },
 	{ 'y', NULL, NULL, G_TRACE, w_all, T_SOPT,
-	  "each descriptor with what it is: its path, socket:[INODE]; -yy: what each socket is, "
+	  N_("each descriptor with what it is: its path, socket:[INODE]; -yy: what each socket is, "
 	  "TCP:[127.0.0.1:2345], UNIX-STREAM:[INODE->PEER,\"PATH\"], NETLINK:[ROUTE:PORTID], "
-	  "and a device's numbers (read from /proc; see README)" },
+	  "and a device's numbers (read from /proc; see README)") },
 	{ O_FDS, "fds", NULL, G_TRACE, w_all, 0,
-	  "print the program's own descriptor table when it exits and on SIGUSR1: each "
+	  N_("print the program's own descriptor table when it exits and on SIGUSR1: each "
 	  "/proc/self/fd link, and a socket's line of /proc/net/tcp (udp, unix, netlink...), "
-	  "raw and decoded" },
-	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, "print netlink attribute arrays in full" },
+	  "raw and decoded") },
+	{ 'v', NULL, NULL, G_TRACE, w_arrays, 0, N_("print netlink attribute arrays in full") },
 	{ CLI_LANG, "lang", "LANG", G_TRACE, w_all, T_ALL,
-	  "the language of the messages: C (English) or zh_CN (Chinese); default: from LANGUAGE, "
-	  "LC_ALL, LC_MESSAGES or LANG. The trace lines are strace's in every language" },
+	  N_("the language of the messages: C (English) or zh_CN (Chinese); default: from LANGUAGE, "
+	  "LC_ALL, LC_MESSAGES or LANG. The trace lines are strace's in every language") },
 	{ CLI_JSON, "json", NULL, G_TRACE, NULL, T_ERRLAB,
-	  "JSON: every errno and family, with the trace lines and the explanations" },
-	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, "this help" },
-	{ CLI_VERSION, "version", NULL, G_TRACE, w_all, T_ALL, "the version of sockfam, and its licence" },
+	  N_("JSON: every errno and family, with the trace lines and the explanations") },
+	{ 'h', "help", NULL, G_TRACE, w_all, T_ALL, N_("this help") },
+	{ CLI_VERSION, "version", NULL, G_TRACE, w_all, T_ALL, N_("the version of sockfam, and its licence") },
 };
 #define NVOCAB (sizeof vocabulary / sizeof vocabulary[0])
 
@@ -341,96 +341,174 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 	const struct family *f = w->f;
 	int server = w->role == ROLE_SERVER;
 	int n = 0;
+	char list[256] = "";
 	switch (f ? o->key : -o->key) {
 	case -'a':
-		snprintf(buf, size, "IPv4 address: the server's to listen on, the client's to connect to "
-			 "(default 127.0.0.1)");
+		snprintf(buf, size, "%s", _("IPv4 address: the server's to listen on, the client's to connect to "
+					    "(default 127.0.0.1)"));
 		return;
 	case -'p':
-		snprintf(buf, size, "port (default 2345; the server: 0 lets the kernel pick one)");
+		snprintf(buf, size, "%s", _("port (default 2345; the server: 0 lets the kernel pick one)"));
 		return;
 	case 'a':
-		snprintf(buf, size, "%s", f->addr_help);
+		snprintf(buf, size, "%s", _(f->addr_help));
 		return;
 	case 'p':
-		snprintf(buf, size, "port (default %d)%s", f->default_port, server ? "; 0 lets the kernel pick one" : "");
+		if (server)
+			snprintf(buf, size, _("port (default %d); 0 lets the kernel pick one"), f->default_port);
+		else
+			snprintf(buf, size, _("port (default %d)"), f->default_port);
 		return;
 	case 'k':
-		n = snprintf(buf, size, "socket kind:");
-		for (const struct sock_kind *k = f->kinds; k->name && n < (int)size; k++)
-			n += snprintf(buf + n, size - (size_t)n, " %s", k->name);
-		snprintf(buf + n, size - (size_t)n, " (default %s)", f->kinds[0].name);
+		for (const struct sock_kind *k = f->kinds; k->name; k++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k == f->kinds ? "" : " ",
+				 k->name);
+		snprintf(buf, size, _("socket kind: %s (default %s)"), list, f->kinds[0].name);
 		return;
 	case 'n':
-		snprintf(buf, size, "%s", f->count_help ? f->count_help
-					: "exit after COUNT clients (datagrams for datagram sockets)");
+		snprintf(buf, size, "%s", f->count_help ? _(f->count_help)
+					: _("exit after COUNT clients (datagrams for datagram sockets)"));
 		return;
 	case -CLI_MODEL:
 		/* bin/compare: its server's */
-		n = snprintf(buf, size, "--diagram: how the server serves clients at once (default %s):",
+		n = snprintf(buf, size, _("--diagram: how the server serves clients at once (default %s):"),
 			     models[0]->name);
 		for (const struct model *const *m = models; *m && n < (int)size; m++)
-			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, (*m)->summary);
+			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, _((*m)->summary));
 		return;
 	case -'k':
-		snprintf(buf, size, "the socket's kind, as the family's programs name it (default: the family's first)");
+		snprintf(buf, size, "%s",
+			 _("the socket's kind, as the family's programs name it (default: the family's first)"));
 		return;
 	case -CLI_MARKDOWN:
-		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? "Markdown (the matrix, --models)"
-									 : "the table in Markdown");
+		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? _("Markdown (the matrix, --models)")
+									 : _("the table in Markdown"));
 		return;
 	case -CLI_JSON:
-		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? "JSON, every value (the matrix, --models)"
-									 : "JSON, every value");
+		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? _("JSON, every value (the matrix, --models)")
+									 : _("JSON, every value"));
 		return;
 	case O_NONBLOCK:
 	case O_TIMEOUT:
 		if (!server) {
 			snprintf(buf, size, "%s", o->key == O_NONBLOCK
-				 ? "Python's setblocking(False): the socket made non-blocking with fcntl(F_SETFL, "
-				   "O_NONBLOCK); a receive with nothing there returns EAGAIN, connect returns "
-				   "EINPROGRESS (what connect_ex() returns) and the client then waits in poll()"
-				 : "Python's settimeout(SECONDS): a non-blocking socket, and poll() with that limit "
-				   "before connect completes (then getsockopt(SO_ERROR)) and before each datagram "
-				   "answer; no connection in time: ETIMEDOUT");
+				 ? _("Python's setblocking(False): the socket made non-blocking with fcntl(F_SETFL, "
+				     "O_NONBLOCK); a receive with nothing there returns EAGAIN, connect returns "
+				     "EINPROGRESS (what connect_ex() returns) and the client then waits in poll()")
+				 : _("Python's settimeout(SECONDS): a non-blocking socket, and poll() with that limit "
+				     "before connect completes (then getsockopt(SO_ERROR)) and before each datagram "
+				     "answer; no connection in time: ETIMEDOUT"));
 			return;
 		}
-		n = snprintf(buf, size, "%s (--model ", o->key == O_NONBLOCK
-			     ? "Python's setblocking(False) on the listening socket (fcntl(F_SETFL, O_NONBLOCK)): "
-			       "accept() (recvfrom() on datagrams) with nobody there returns EAGAIN, then the "
-			       "server waits in poll()"
-			     : "Python's settimeout(SECONDS) on the listening socket: poll() up to SECONDS before "
-			       "each accept() (recvfrom() on datagrams); nobody in time: the server ends, exit 1");
-		for (const struct model *const *m = models; *m && n < (int)size; m++)
+		/* the models that take them, "iterative, fork, thread" */
+		for (const struct model *const *m = models; *m; m++)
 			if (!(*m)->no_blocking_modes)
-				n += snprintf(buf + n, size - (size_t)n, "%s%s", n && buf[n - 1] != ' ' ? ", " : "",
-					      (*m)->name);
-		if (n < (int)size)
-			snprintf(buf + n, size - (size_t)n, " only)");
+				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? ", " : "",
+					 (*m)->name);
+		snprintf(buf, size, o->key == O_NONBLOCK
+			 ? _("Python's setblocking(False) on the listening socket (fcntl(F_SETFL, O_NONBLOCK)): "
+			     "accept() (recvfrom() on datagrams) with nobody there returns EAGAIN, then the "
+			     "server waits in poll() (--model %s only)")
+			 : _("Python's settimeout(SECONDS) on the listening socket: poll() up to SECONDS before "
+			     "each accept() (recvfrom() on datagrams); nobody in time: the server ends, exit 1 "
+			     "(--model %s only)"), list);
 		return;
 	case CLI_MODEL:
-		n = snprintf(buf, size, "how clients are served at once (default %s):", models[0]->name);
+		n = snprintf(buf, size, _("how clients are served at once (default %s):"), models[0]->name);
 		for (const struct model *const *m = models; *m && n < (int)size; m++)
-			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, (*m)->summary);
+			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*m)->name, _((*m)->summary));
 		return;
 	case O_FRAMING:
-		n = snprintf(buf, size, "how messages are cut out of a stream (default %s):", framings[0]->name);
+		n = snprintf(buf, size, _("how messages are cut out of a stream (default %s):"), framings[0]->name);
 		for (const struct framing *const *fr = framings; *fr && n < (int)size; fr++)
-			n += snprintf(buf + n, size - (size_t)n, "\n  %-7s %s", (*fr)->name, (*fr)->summary);
+			n += snprintf(buf + n, size - (size_t)n, "\n  %-7s %s", (*fr)->name, _((*fr)->summary));
 		return;
 	case CLI_SERVICE:
-		n = snprintf(buf, size, "what a connection is answered with (default %s):", services[0]->name);
+		n = snprintf(buf, size, _("what a connection is answered with (default %s):"), services[0]->name);
 		for (const struct service *const *v = services; *v && n < (int)size; v++)
-			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*v)->name, (*v)->summary);
+			n += snprintf(buf + n, size - (size_t)n, "\n  %-10s %s", (*v)->name, _((*v)->summary));
 		return;
 	}
-	snprintf(buf, size, "%s", o->help ? o->help : "");
+	snprintf(buf, size, "%s", o->help ? _(o->help) : "");
+}
+
+/* ---- text wrapped by terminal columns ---------------------------------------------------- */
+
+/* The code point of the UTF-8 character at s, its length in *len. */
+static unsigned utf8_at(const char *s, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = u[0] < 0xc0 ? 1 : u[0] < 0xe0 ? 2 : u[0] < 0xf0 ? 3 : 4;
+	for (size_t i = 1; i < n; i++)
+		if ((u[i] & 0xc0) != 0x80) {
+			n = 1;
+			break;
+		}
+	*len = n;
+	if (n == 1)
+		return u[0];
+	unsigned c = u[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++)
+		c = c << 6 | (u[i] & 0x3f);
+	return c;
+}
+
+/* Chinese punctuation that must not start a line: ，。：；、）！？ and the closing quotes and brackets */
+static int no_line_start(unsigned c)
+{
+	static const unsigned marks[] = { 0xff0c, 0x3002, 0xff1a, 0xff1b, 0x3001, 0xff09, 0xff01, 0xff1f,
+					  0x201d, 0x2019, 0x300b, 0x300d, 0x300f, 0x3011, 0x2026, 0xff0e };
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (c == marks[i])
+			return 1;
+	return 0;
+}
+
+/* ... and the opening ones, which must not end one: （“‘《「『【 */
+static int no_line_end(unsigned c)
+{
+	return c == 0xff08 || c == 0x201c || c == 0x2018 || c == 0x300a || c == 0x300c || c == 0x300e ||
+	       c == 0x3010;
+}
+
+/*
+ * The next piece of text at s that a line may not break inside: a word (up
+ * to a space, a newline or a wide character), or one wide (CJK) character;
+ * either with the punctuation after it that must not start a line, an
+ * opening bracket with what follows it. Its length in bytes; its columns in
+ * *width. ASCII text: the word up to the next space or newline.
+ */
+static size_t wrap_unit(const char *s, int *width)
+{
+	size_t n = 0, len;
+	int glue = 1;   /* the next character belongs to this piece, whatever it is */
+	while (s[n] && s[n] != ' ' && s[n] != '\n') {
+		unsigned c = utf8_at(s + n, &len);
+		int wide = i18n_width(s + n, len) == 2;
+		if (wide && !glue && !no_line_start(c))
+			break;
+		glue = 0;
+		n += len;
+		if (!wide)
+			continue;
+		if (no_line_end(c)) {
+			glue = 1;
+			continue;
+		}
+		while (s[n] && no_line_start(utf8_at(s + n, &len)))
+			n += len;
+		break;
+	}
+	*width = (int)i18n_width(s, n);
+	return n;
 }
 
 /* "  -k, --kind KIND       text": the text from column 25, wrapped at 80
  * columns (and at its own newlines), continuation lines under it. A line of
  * the text that starts with spaces (a list: "\n  NAME      what it is") keeps
- * them, and its spacing, and goes on two columns further in. */
+ * them, and its spacing, and goes on two columns further in. Columns are
+ * the terminal's (a CJK character takes two), and a line may also break
+ * between two CJK characters. */
 #define HELP_COL 24
 static void print_opt(const char *left, const char *help)
 {
@@ -451,9 +529,10 @@ static void print_opt(const char *left, const char *help)
 		}
 		int gap = (int)strspn(p, " ");
 		const char *word = p + gap;
-		int w = (int)strcspn(word, " \n");
-		p = word + w;
-		if (!w)
+		int w;
+		int bytes = (int)wrap_unit(word, &w);
+		p = word + bytes;
+		if (!bytes)
 			continue;
 		if (bol) {
 			/* an item of a list goes on under its text ("NAME  text"), else 2 further in */
@@ -466,15 +545,16 @@ static void print_opt(const char *left, const char *help)
 		} else {
 			col += printf("%*s", gap, "");
 		}
-		col += printf("%.*s", w, word);
+		fwrite(word, 1, (size_t)bytes, stdout);
+		col += w;
 	}
 	printf("\n");
 }
 
-/* A paragraph, wrapped at 80 columns (a '\n' starts a line). */
+/* A paragraph, wrapped at 80 columns (a '\n' starts a line), as print_opt wraps. */
 static void print_wrapped(const char *text)
 {
-	int col = 0;
+	int col = 0, space = 0;
 	for (const char *p = text; *p;) {
 		if (*p == '\n') {
 			putchar('\n');
@@ -482,16 +562,19 @@ static void print_wrapped(const char *text)
 			p++;
 			continue;
 		}
-		size_t w = strcspn(p, " \n");
-		if (col && col + 1 + (int)w > 80) {
+		int w;
+		size_t bytes = wrap_unit(p, &w);
+		if (col && col + space + w > 80) {
 			putchar('\n');
 			col = 0;
-		} else if (col) {
+		} else if (col && space) {
 			putchar(' ');
 			col++;
 		}
-		col += printf("%.*s", (int)w, p);
-		p += w;
+		fwrite(p, 1, bytes, stdout);
+		col += w;
+		p += bytes;
+		space = *p == ' ';
 		while (*p == ' ')
 			p++;
 	}
@@ -502,17 +585,17 @@ static void print_wrapped(const char *text)
 static void print_groups(const struct who *w, const char *run_title)
 {
 	static const char *const family_titles[] = {
-		[G_ENDPOINT] = "Endpoint:",
-		[G_SERVER] = "Server design (socketserver's server class x mixin x handler, traced):",
-		[G_TRACE] = "Trace (as strace names them; strace's -f is always on):",
+		[G_ENDPOINT] = N_("Endpoint:"),
+		[G_SERVER] = N_("Server design (socketserver's server class x mixin x handler, traced):"),
+		[G_TRACE] = N_("Trace (as strace names them; strace's -f is always on):"),
 	};
 	static const char *const tool_titles[] = {
-		[G_RUN] = "What to run (the matrix when none is given):",
-		[G_MATRIX] = "The matrix:",
-		[G_OUTPUT] = "Output (text by default, as wide as the terminal):",
-		[G_SERVER] = "The server:",
+		[G_RUN] = N_("What to run (the matrix when none is given):"),
+		[G_MATRIX] = N_("The matrix:"),
+		[G_OUTPUT] = N_("Output (text by default, as wide as the terminal):"),
+		[G_SERVER] = N_("The server:"),
 		[G_TRACE] = "",
-		[G_ENDPOINT] = "The socket:",
+		[G_ENDPOINT] = N_("The socket:"),
 		[G_LAB] = "",
 	};
 	static const enum group family_order[] = { G_ENDPOINT, G_SERVER, G_TRACE };
@@ -525,9 +608,9 @@ static void print_groups(const struct who *w, const char *run_title)
 		/* a program other than compare: its own first title; its output is not a matrix */
 		memcpy(other_titles, tool_titles, sizeof other_titles);
 		other_titles[G_RUN] = run_title;
-		other_titles[G_OUTPUT] = "Output (text by default):";
+		other_titles[G_OUTPUT] = N_("Output (text by default):");
 		if (w->tool & T_SOPT)
-			other_titles[G_TRACE] = "Trace (as strace names them):";
+			other_titles[G_TRACE] = N_("Trace (as strace names them):");
 		titles = other_titles;
 	}
 	int any = 0;
@@ -541,10 +624,11 @@ static void print_groups(const struct who *w, const char *run_title)
 			if (!shown++) {
 				if (any++)
 					putchar('\n');
+				/* a tool's run_title is N_()-marked in its table, or made translated */
 				if (titles[g][0])
-					printf("%s\n", titles[g]);
+					printf("%s\n", _(titles[g]));
 			}
-			char left[64], help[1024];
+			char left[64], help[4096];
 			if (o->key < 256 && o->lng)
 				snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->lng, o->arg ? " " : "",
 					 o->arg ? o->arg : "");
@@ -567,7 +651,7 @@ static void print_groups(const struct who *w, const char *run_title)
 					snprintf(alias, sizeof alias, "-%c, ", fo->short_opt);
 				snprintf(left, sizeof left, "%s--%s%s%s", alias, fo->name, fo->arg_name ? " " : "",
 					 fo->arg_name ? fo->arg_name : "");
-				print_opt(left, fo->help);
+				print_opt(left, _(fo->help));
 				any = 1;
 			}
 	}
@@ -577,29 +661,30 @@ static void usage(const struct session *s)
 {
 	const struct family *f = s->fam;
 	int server = s->role == ROLE_SERVER;
-	printf("Usage: %s [OPTION]...%s\n", s->prog,
+	printf(_("Usage: %s [OPTION]...%s\n"), s->prog,
 	       server ? "" : f->client_operands ? f->client_operands : " [--] [MESSAGE]...");
-	char intro[1024];
+	char intro[2048];
 	if (server && f->server_intro)
-		printf("%s\n", f->server_intro);
+		printf("%s\n", _(f->server_intro));
 	else if (!server && f->client_intro)
-		printf("%s\n", f->client_intro);
+		printf("%s\n", _(f->client_intro));
 	else {
 		if (server)
-			snprintf(intro, sizeof intro, "An %s server that answers every message upper-cased "
-				 "(or as --service says), printing each socket system call it makes as strace "
-				 "would.", f->title);
+			snprintf(intro, sizeof intro, _("An %s server that answers every message upper-cased "
+							"(or as --service says), printing each socket system call it "
+							"makes as strace would."), _(f->title));
 		else
-			snprintf(intro, sizeof intro, "An %s client: sends each MESSAGE (each line of standard "
-				 "input when there is none) to the server and prints the answer, and each "
-				 "socket system call it makes as strace would. Options may come anywhere; "
-				 "after -- every word is a message, even one that starts with a dash.", f->title);
+			snprintf(intro, sizeof intro, _("An %s client: sends each MESSAGE (each line of standard "
+							"input when there is none) to the server and prints the "
+							"answer, and each socket system call it makes as strace "
+							"would. Options may come anywhere; after -- every word is a "
+							"message, even one that starts with a dash."), _(f->title));
 		print_wrapped(intro);
 		putchar('\n');
 	}
 	struct who w = { s->prog, f, s->role, 0 };
 	print_groups(&w, NULL);
-	puts("\nExit status: 0 success, 1 a system call or the peer failed, 2 bad usage.");
+	printf("\n%s\n", _("Exit status: 0 success, 1 a system call or the peer failed, 2 bad usage."));
 }
 
 /* --version: GNU's form, the program's name as it was called. */
@@ -607,7 +692,7 @@ static __attribute__((noreturn)) void print_version(const char *prog)
 {
 	printf("%s (sockfam) %s\n"
 	       "Copyright (c) 2026 the sockfam authors.\n"
-	       "MIT License: see the LICENSE file. There is NO WARRANTY.\n", prog, SOCKFAM_VERSION);
+	       "%s\n", prog, SOCKFAM_VERSION, _("MIT License: see the LICENSE file. There is NO WARRANTY."));
 	exit(0);
 }
 
@@ -626,16 +711,16 @@ static void parse_model(struct session *s, const char *arg)
 		for (const struct model *const *p = models; *p; p++)
 			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", p == models ? "" : ", ",
 				 (*p)->name);
-		cli_usage_error(s, "unknown model '%s': choose one of %s", arg, list);
+		cli_usage_error(s, _("unknown model '%s': choose one of %s"), arg, list);
 	}
 	s->srv.model = m;
 	s->srv.pool = 0;
 	if (eq) {
 		long n;
 		if (!m->pool)
-			cli_usage_error(s, "--model %s takes no =N (only prefork=N and prethread=N do)", m->name);
+			cli_usage_error(s, _("--model %s takes no =N (only prefork=N and prethread=N do)"), m->name);
 		if (cli_number(eq + 1, 1, 1024, &n))
-			cli_usage_error(s, "invalid pool size '%s' in --model %s: give a number from 1 to 1024",
+			cli_usage_error(s, _("invalid pool size '%s' in --model %s: give a number from 1 to 1024"),
 					eq + 1, arg);
 		s->srv.pool = (int)n;
 	}
@@ -651,7 +736,7 @@ static const struct sock_kind *find_kind(const struct session *s, const char *na
 	for (const struct sock_kind *k = s->fam->kinds; k->name; k++)
 		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k == s->fam->kinds ? "" : ", ",
 			 k->name);
-	cli_usage_error(s, "unknown socket kind '%s': %s offers %s", name, s->fam->name, list);
+	cli_usage_error(s, _("unknown socket kind '%s': %s offers %s"), name, s->fam->name, list);
 }
 
 /* What went wrong with the option getopt_long could not take: its own text,
@@ -708,23 +793,23 @@ static __attribute__((noreturn)) void bad_option(const char *prog, const struct 
 			for (size_t i = 0; i < NVOCAB; i++)
 				if (vocabulary[i].lng && strlen(vocabulary[i].lng) == len &&
 				    !strncmp(vocabulary[i].lng, name, len))
-					die(prog, "option '--%.*s' does not apply to %s", (int)len, name, prog);
-			die(prog, "unknown option '--%.*s'", (int)len, name);
+					die(prog, _("option '--%.*s' does not apply to %s"), (int)len, name, prog);
+			die(prog, _("unknown option '--%.*s'"), (int)len, name);
 		}
 		if (matches > 1)
-			die(prog, "option '--%.*s' is ambiguous", (int)len, name);
+			die(prog, _("option '--%.*s' is ambiguous"), (int)len, name);
 		if (name[len] == '=' && hit->has_arg == no_argument)
-			die(prog, "option '--%s' takes no argument", hit->name);
-		die(prog, "option '--%s' needs an argument", hit->name);
+			die(prog, _("option '--%s' takes no argument"), hit->name);
+		die(prog, _("option '--%s' needs an argument"), hit->name);
 	}
 	if (optopt_ > 0 && optopt_ < 256 && strchr(shorts, optopt_))
-		die(prog, "option '-%c' needs an argument", optopt_);
+		die(prog, _("option '-%c' needs an argument"), optopt_);
 	for (size_t i = 0; optopt_ > 0 && i < NVOCAB; i++)
 		if (vocabulary[i].key == optopt_)
-			die(prog, "option '-%c' does not apply to %s", optopt_, prog);
+			die(prog, _("option '-%c' does not apply to %s"), optopt_, prog);
 	if (optopt_ > 0 && optopt_ < 256)
-		die(prog, "unknown option '-%c'", optopt_);
-	die(prog, "unknown option '%s'", word ? word : "?");
+		die(prog, _("unknown option '-%c'"), optopt_);
+	die(prog, _("unknown option '%s'"), word ? word : "?");
 }
 
 /* A trace option (-q -o -s -t -T -x -y -v): 1 when c is one (taken), 0 when not. */
@@ -736,7 +821,7 @@ static int trace_option(const char *prog, int c, const char *arg, const char **o
 	case 'o': *outfile = arg; return 1;
 	case 's':
 		if (cli_number(arg, 0, 1L << 30, &num))
-			die(prog, "invalid string limit '%s': give a number of bytes", arg);
+			die(prog, _("invalid string limit '%s': give a number of bytes"), arg);
 		decode_opts.strsize = (int)num;
 		return 1;
 	case 't': trace_cfg.timestamps++; return 1;
@@ -758,14 +843,14 @@ static void trace_finish(const char *prog, const char *outfile)
 	if (trace_cfg.decorate > 2)
 		trace_cfg.decorate = 2;   /* strace takes -yyy as -yy */
 	if (!trace_cfg.enabled && (outfile || trace_cfg.timestamps || trace_cfg.show_time || trace_cfg.decorate))
-		die(prog, "-q turns the trace off, so %s has nothing to do",
+		die(prog, _("-q turns the trace off, so %s has nothing to do"),
 		    outfile ? "-o" : trace_cfg.timestamps ? "-t" : trace_cfg.show_time ? "-T" : "-y");
 	if (outfile) {
 		/* the processes of a server (fork, prefork) share this one open file,
 		 * and with it the offset each write() moves on */
 		trace_cfg.out = fopen(outfile, "we");
 		if (!trace_cfg.out)
-			die(prog, "cannot write trace to '%s': %s", outfile, strerror(errno));
+			die(prog, _("cannot write trace to '%s': %s"), outfile, strerror(errno));
 		trace_cfg.to_file = 1;
 	}
 	trace_setup(prog);
@@ -858,50 +943,50 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		case 'a': s->addr = optarg; break;
 		case 'p':
 			if (cli_number(optarg, role == ROLE_SERVER ? 0 : 1, 65535, &num))
-				cli_usage_error(s, "invalid port '%s': give a number from %d to 65535", optarg,
+				cli_usage_error(s, _("invalid port '%s': give a number from %d to 65535"), optarg,
 						role == ROLE_SERVER ? 0 : 1);
 			s->port = (int)num;
 			break;
 		case 'k':
 			if (kind_name && strcmp(kind_name, optarg))
-				cli_usage_error(s, "-k %s and -k %s: one socket kind at a time", kind_name, optarg);
+				cli_usage_error(s, _("-k %s and -k %s: one socket kind at a time"), kind_name, optarg);
 			kind_name = optarg;
 			break;
 		case 'u': udp = 1; break;
 		case 'n':
 			if (cli_number(optarg, 0, 1000000000, &num))
-				cli_usage_error(s, "invalid count '%s': give a number (0 = forever)", optarg);
+				cli_usage_error(s, _("invalid count '%s': give a number (0 = forever)"), optarg);
 			s->count = num;
 			break;
 		case 'w':
 			if (cli_number(optarg, 1, 3600000, &num))
-				cli_usage_error(s, "invalid wait '%s': give milliseconds, 1 to 3600000", optarg);
+				cli_usage_error(s, _("invalid wait '%s': give milliseconds, 1 to 3600000"), optarg);
 			s->timeout_ms = (int)num;
 			break;
 		case CLI_MODEL: parse_model(s, optarg); break;
 		case CLI_SERVICE:
 			if (!(s->srv.service = service_find(optarg)))
-				cli_usage_error(s, "unknown service '%s'", optarg);
+				cli_usage_error(s, _("unknown service '%s'"), optarg);
 			break;
 		case CLI_BACKLOG:
 			if (cli_number(optarg, 1, 65535, &num))
-				cli_usage_error(s, "invalid backlog '%s': give a number from 1 to 65535", optarg);
+				cli_usage_error(s, _("invalid backlog '%s': give a number from 1 to 65535"), optarg);
 			s->srv.backlog = (int)num;
 			break;
 		case CLI_MAX_CLIENTS:
 			if (cli_number(optarg, 1, 100000, &num))
-				cli_usage_error(s, "invalid --max-clients '%s': give a number from 1 to 100000", optarg);
+				cli_usage_error(s, _("invalid --max-clients '%s': give a number from 1 to 100000"), optarg);
 			s->srv.max_clients = (int)num;
 			break;
 		case CLI_IDLE:
 			if (cli_number(optarg, 1, 86400, &num))
-				cli_usage_error(s, "invalid --idle '%s': give whole seconds from 1 to 86400", optarg);
+				cli_usage_error(s, _("invalid --idle '%s': give whole seconds from 1 to 86400"), optarg);
 			s->srv.idle_s = (int)num;
 			break;
 		case CLI_NO_LOG: s->srv.no_log = 1; break;
 		case CLI_CMD_TIMEOUT:
 			if (cli_number(optarg, 1, 3600, &num))
-				cli_usage_error(s, "invalid --cmd-timeout '%s': give whole seconds from 1 to 3600", optarg);
+				cli_usage_error(s, _("invalid --cmd-timeout '%s': give whole seconds from 1 to 3600"), optarg);
 			s->srv.cmd_timeout_s = (int)num;
 			break;
 		case O_TLS: s->tls = 1; break;
@@ -911,11 +996,11 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		case O_INSECURE: s->tls_insecure = 1; break;
 		case O_FRAMING:
 			if (!(s->framing = framing_find(optarg)))
-				cli_usage_error(s, "unknown framing '%s': choose none, line or length", optarg);
+				cli_usage_error(s, _("unknown framing '%s': choose none, line or length"), optarg);
 			break;
 		case O_MAX_FRAME:
 			if (cli_number(optarg, 1, 1L << 30, &num))
-				cli_usage_error(s, "invalid --max-frame '%s': give bytes, 1 to 1073741824", optarg);
+				cli_usage_error(s, _("invalid --max-frame '%s': give bytes, 1 to 1073741824"), optarg);
 			s->max_frame = (size_t)num;
 			break;
 		case O_DIR: s->srv.upload_dir = optarg; break;
@@ -924,7 +1009,7 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 		case O_NONBLOCK: s->nonblock = 1; break;
 		case O_TIMEOUT:
 			if (cli_number(optarg, 1, 3600, &num))
-				cli_usage_error(s, "invalid --timeout '%s': give whole seconds from 1 to 3600", optarg);
+				cli_usage_error(s, _("invalid --timeout '%s': give whole seconds from 1 to 3600"), optarg);
 			s->timeout_s = (int)num;
 			break;
 		case '?':
@@ -938,21 +1023,21 @@ void cli_parse(struct session *s, const struct family *f, enum role role, int ar
 				sb_free(&err);
 				break;
 			}
-			cli_usage_error(s, "unknown option");
+			cli_usage_error(s, _("unknown option"));
 		}
 	}
 	if (s->nonblock && s->timeout_s)
-		cli_usage_error(s, "--nonblock and --timeout: one blocking mode at a time "
-				"(Python's settimeout(0) is setblocking(False))");
+		cli_usage_error(s, _("--nonblock and --timeout: one blocking mode at a time "
+				"(Python's settimeout(0) is setblocking(False))"));
 	if (kind_name)
 		s->kind = find_kind(s, kind_name);
 	if (udp) {
 		if (kind_name && strcmp(kind_name, "udp"))
-			cli_usage_error(s, "-u means -k udp, and -k %s names another socket kind", kind_name);
+			cli_usage_error(s, _("-u means -k udp, and -k %s names another socket kind"), kind_name);
 		s->kind = find_kind(s, "udp");
 	}
 	if (role == ROLE_SERVER && optind < argc)
-		cli_usage_error(s, "unexpected argument '%s' (a server takes options only)", argv[optind]);
+		cli_usage_error(s, _("unexpected argument '%s' (a server takes options only)"), argv[optind]);
 	if (role == ROLE_CLIENT && optind < argc) {
 		s->messages = argv + optind;
 		s->nmessages = argc - optind;

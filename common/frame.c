@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 /* ---- none: one read is one message ---------------------------------------------- */
 
 static void none_encode(struct sbuf *out, const char *msg, size_t n)
@@ -101,13 +103,13 @@ static int length_next(const char *buf, size_t n, int eof, size_t max, size_t *s
 
 static const struct framing framing_none = {
 	.name = "none",
-	.summary = "no framing: a read is a message (three quick sends may arrive as one)",
+	.summary = N_("no framing: a read is a message (three quick sends may arrive as one)"),
 	.encode = none_encode,
 	.next = none_next,
 };
 static const struct framing framing_line = {
 	.name = "line",
-	.summary = "a message ends at a newline (the default)",
+	.summary = N_("a message ends at a newline (the default)"),
 	.encode = line_encode,
 	.next = line_next,
 	.cuts = 1,
@@ -115,7 +117,7 @@ static const struct framing framing_line = {
 };
 static const struct framing framing_length = {
 	.name = "length",
-	.summary = "a 4-byte network-order length before each message",
+	.summary = N_("a 4-byte network-order length before each message"),
 	.encode = length_encode,
 	.next = length_next,
 	.cuts = 1,

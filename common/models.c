@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "io.h"
 #include "skeleton.h"
 #include "trace.h"
@@ -1423,14 +1424,14 @@ static const char no_dgram_pool[] =
 
 static const struct model model_iterative = {
 	.name = "iterative",
-	.summary = "one client at a time (TCPServer); the default",
+	.summary = N_("one client at a time (TCPServer); the default"),
 	.kinds = MK_CONN | MK_DGRAM,
 	.shares_conns = 1,
 	.serve = serve_iterative,
 };
 static const struct model model_fork = {
 	.name = "fork",
-	.summary = "a process per client/datagram (ForkingMixIn)",
+	.summary = N_("a process per client/datagram (ForkingMixIn)"),
 	.kinds = MK_CONN | MK_DGRAM,
 	.limits_clients = 1,
 	.default_max = 1000,
@@ -1438,7 +1439,7 @@ static const struct model model_fork = {
 };
 static const struct model model_thread = {
 	.name = "thread",
-	.summary = "a thread per client/datagram (ThreadingMixIn)",
+	.summary = N_("a thread per client/datagram (ThreadingMixIn)"),
 	.kinds = MK_CONN | MK_DGRAM,
 	.limits_clients = 1,
 	.default_max = 1000,
@@ -1456,7 +1457,7 @@ static const char no_blocking_events[] =
 
 static const struct model model_prefork = {
 	.name = "prefork",
-	.summary = "N processes (default 8), each in accept()",
+	.summary = N_("N processes (default 8), each in accept()"),
 	.kinds = MK_CONN,
 	.no_dgram = no_dgram_pool,
 	.pool = 1,
@@ -1466,7 +1467,7 @@ static const struct model model_prefork = {
 };
 static const struct model model_prethread = {
 	.name = "prethread",
-	.summary = "N threads (default 8), each in accept()",
+	.summary = N_("N threads (default 8), each in accept()"),
 	.kinds = MK_CONN,
 	.no_dgram = no_dgram_pool,
 	.pool = 1,
@@ -1479,7 +1480,7 @@ static const struct model model_prethread = {
 /* the event loops: every connection in one process; as many as descriptors allow */
 static const struct model model_select = {
 	.name = "select",
-	.summary = "one process, select() (fds < FD_SETSIZE)",
+	.summary = N_("one process, select() (fds < FD_SETSIZE)"),
 	.kinds = MK_CONN | MK_DGRAM,
 	.limits_clients = 1,
 	.shared_fds = 1,
@@ -1489,7 +1490,7 @@ static const struct model model_select = {
 };
 static const struct model model_poll = {
 	.name = "poll",
-	.summary = "one process, non-blocking sockets, poll()",
+	.summary = N_("one process, non-blocking sockets, poll()"),
 	.kinds = MK_CONN | MK_DGRAM,
 	.limits_clients = 1,
 	.shared_fds = 1,
@@ -1499,7 +1500,7 @@ static const struct model model_poll = {
 };
 static const struct model model_epoll = {
 	.name = "epoll",
-	.summary = "one process, non-blocking sockets, epoll",
+	.summary = N_("one process, non-blocking sockets, epoll"),
 	.kinds = MK_CONN | MK_DGRAM,
 	.limits_clients = 1,
 	.shared_fds = 1,

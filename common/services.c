@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "i18n.h"
 #include "skeleton.h"
 #include "upload.h"
 
@@ -24,7 +25,7 @@ static int echo_data(struct conn *c, char *buf, size_t n)
 
 static const struct service service_echo = {
 	.name = "echo",
-	.summary = "every message back upper-cased (the default)",
+	.summary = N_("every message back upper-cased (the default)"),
 	.data = echo_data,
 };
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/i18n.h"
 #include "families.h"
 #include "ipopts.h"
 
@@ -32,11 +33,11 @@ static int inet_resolve(struct session *s, const char *addr, int port, struct sb
 	if (inet_pton(AF_INET, addr, &in->sin_addr) != 1) {
 		struct in6_addr a6;
 		if (inet_pton(AF_INET6, addr, &a6) == 1)
-			sb_printf(err, "'%s' is an IPv6 address: use inet6-%s", addr,
+			sb_printf(err, _("'%s' is an IPv6 address: use inet6-%s"), addr,
 				  s->role == ROLE_SERVER ? "server" : "client");
 		else
-			sb_printf(err, "'%s' is not an IPv4 address: write four numbers 0-255 "
-				  "without leading zeros, like 127.0.0.1 (names are not looked up)", addr);
+			sb_printf(err, _("'%s' is not an IPv4 address: write four numbers 0-255 "
+				  "without leading zeros, like 127.0.0.1 (names are not looked up)"), addr);
 		return -1;
 	}
 	s->server.len = sizeof *in;
@@ -52,15 +53,15 @@ static int inet_group_address(const struct session *s)
 }
 
 static const struct fam_option inet_options[] = {
-	{ "broadcast", NULL, "-u: set SO_BROADCAST, so a datagram may go to a broadcast address "
-	  "(192.0.2.255, 255.255.255.255); without it sendto fails with EACCES", ROLE_CLIENT, ipo_broadcast, 0 },
-	{ "join", "GROUP", "-u: join the multicast GROUP (IP_ADD_MEMBERSHIP) after bind", ROLE_SERVER, ipo_join4, 0 },
-	{ "ttl", "HOPS", "-u: IP_MULTICAST_TTL, how many routers a multicast datagram may cross (default 1)",
+	{ "broadcast", NULL, N_("-u: set SO_BROADCAST, so a datagram may go to a broadcast address "
+	  "(192.0.2.255, 255.255.255.255); without it sendto fails with EACCES"), ROLE_CLIENT, ipo_broadcast, 0 },
+	{ "join", "GROUP", N_("-u: join the multicast GROUP (IP_ADD_MEMBERSHIP) after bind"), ROLE_SERVER, ipo_join4, 0 },
+	{ "ttl", "HOPS", N_("-u: IP_MULTICAST_TTL, how many routers a multicast datagram may cross (default 1)"),
 	  ROLE_CLIENT, ipo_ttl, 0 },
-	{ "no-loop", NULL, "-u: IP_MULTICAST_LOOP 0: our own host does not get our multicast datagrams",
+	{ "no-loop", NULL, N_("-u: IP_MULTICAST_LOOP 0: our own host does not get our multicast datagrams"),
 	  ROLE_CLIENT, ipo_no_loop, 0 },
-	{ "dont-fragment", NULL, "-u: IP_MTU_DISCOVER IP_PMTUDISC_DO: never fragment; a datagram larger than "
-	  "the MTU fails with EMSGSIZE", ROLE_CLIENT, ipo_dont_fragment, 0 },
+	{ "dont-fragment", NULL, N_("-u: IP_MTU_DISCOVER IP_PMTUDISC_DO: never fragment; a datagram larger than "
+	  "the MTU fails with EMSGSIZE"), ROLE_CLIENT, ipo_dont_fragment, 0 },
 	{ NULL, NULL, NULL, 0, NULL, 0 },
 };
 
@@ -69,7 +70,7 @@ static void inet_describe(const struct sockaddr *sa, socklen_t len, struct sbuf 
 	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
 	char a[INET_ADDRSTRLEN];
 	if (len < sizeof *in || sa->sa_family != AF_INET) {
-		sb_puts(out, "(no IPv4 address)");
+		sb_puts(out, _("(no IPv4 address)"));
 		return;
 	}
 	inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
@@ -88,10 +89,10 @@ static int inet_test_address(const struct sock_kind *k, const char *dir, int n,
 
 const struct family family_inet = {
 	.name = "inet",
-	.title = "AF_INET (IPv4)",
+	.title = N_("AF_INET (IPv4)"),
 	.domain = AF_INET,
 	.kinds = inet_kinds,
-	.addr_help = "IPv4 address (default 127.0.0.1)",
+	.addr_help = N_("IPv4 address (default 127.0.0.1)"),
 	.default_port = 2345,
 	.max_dgram = 65536,
 	.reuseaddr = 1,

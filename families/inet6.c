@@ -22,6 +22,7 @@
 #include "../common/cli.h"
 #include "../common/skeleton.h"
 #include "../common/trace.h"
+#include "../common/i18n.h"
 #include "families.h"
 #include "ipopts.h"
 
@@ -78,7 +79,7 @@ static int inet6_resolve(struct session *s, const char *addr, int port, struct s
 	if (!addr)
 		addr = "::1";
 	if (strlen(addr) >= sizeof text) {
-		sb_printf(err, "'%.40s...' is too long for an IPv6 address", addr);
+		sb_printf(err, _("'%.40s...' is too long for an IPv6 address"), addr);
 		return -1;
 	}
 	snprintf(text, sizeof text, "%s", addr);
@@ -88,28 +89,28 @@ static int inet6_resolve(struct session *s, const char *addr, int port, struct s
 	if (inet_pton(AF_INET6, text, &in6->sin6_addr) != 1) {
 		struct in_addr a4;
 		if (inet_pton(AF_INET, text, &a4) == 1)
-			sb_printf(err, "'%s' is an IPv4 address: use inet-%s, or write ::ffff:%s to "
-				  "reach it over IPv6", addr, s->role == ROLE_SERVER ? "server" : "client", text);
+			sb_printf(err, _("'%s' is an IPv4 address: use inet-%s, or write ::ffff:%s to "
+				  "reach it over IPv6"), addr, s->role == ROLE_SERVER ? "server" : "client", text);
 		else
-			sb_printf(err, "'%s' is not an IPv6 address: write it in hex groups like ::1 or "
-				  "fe80::1%%lo (names are not looked up)", addr);
+			sb_printf(err, _("'%s' is not an IPv6 address: write it in hex groups like ::1 or "
+				  "fe80::1%%lo (names are not looked up)"), addr);
 		return -1;
 	}
 	if (scope) {
 		long idx;
 		if (!*scope) {
-			sb_printf(err, "'%s' has an empty scope: name an interface after %%, like fe80::1%%lo", addr);
+			sb_printf(err, _("'%s' has an empty scope: name an interface after %%, like fe80::1%%lo"), addr);
 			return -1;
 		}
 		if (isdigit((unsigned char)*scope)) {
 			char name[64];
 			if (cli_number(scope, 1, 1L << 30, &idx) || ifname_of((unsigned)idx, name, sizeof name)) {
-				sb_printf(err, "bad scope in '%s': there is no interface number %s (see ip link)",
+				sb_printf(err, _("bad scope in '%s': there is no interface number %s (see ip link)"),
 					  addr, scope);
 				return -1;
 			}
 		} else if (!(idx = ifindex_of(scope))) {
-			sb_printf(err, "bad scope in '%s': there is no interface '%s' (see ip link)", addr, scope);
+			sb_printf(err, _("bad scope in '%s': there is no interface '%s' (see ip link)"), addr, scope);
 			return -1;
 		}
 		in6->sin6_scope_id = (uint32_t)idx;
@@ -130,7 +131,7 @@ static void inet6_describe(const struct sockaddr *sa, socklen_t len, struct sbuf
 	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
 	char a[INET6_ADDRSTRLEN], ifname[64];
 	if (len < sizeof *in6 || sa->sa_family != AF_INET6) {
-		sb_puts(out, "(no IPv6 address)");
+		sb_puts(out, _("(no IPv6 address)"));
 		return;
 	}
 	inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof a);
@@ -143,7 +144,7 @@ static void inet6_describe(const struct sockaddr *sa, socklen_t len, struct sbuf
 	}
 	sb_printf(out, " port %u", ntohs(in6->sin6_port));
 	if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
-		sb_puts(out, " (an IPv4 address mapped into IPv6)");
+		sb_puts(out, _(" (an IPv4 address mapped into IPv6)"));
 }
 
 /* --v6only sets IPV6_V6ONLY; on :: without it, the server shows the dual-stack default. */
@@ -153,14 +154,14 @@ static int inet6_before_bind(struct session *s, int fd)
 	int v6only = 1;
 	if (s->fam_flags & F_V6ONLY) {
 		if (t_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) < 0) {
-			skel_fail(s, "setsockopt", errno, "setting IPV6_V6ONLY");
+			skel_fail(s, "setsockopt", errno, _("setting IPV6_V6ONLY"));
 			return -1;
 		}
-		printf("%s: IPV6_V6ONLY set: IPv6 clients only\n", s->prog);
+		printf(_("%s: IPV6_V6ONLY set: IPv6 clients only\n"), s->prog);
 	} else if (IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr)) {
 		socklen_t len = sizeof v6only;
 		if (t_getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) == 0 && !v6only)
-			printf("%s: IPV6_V6ONLY is 0: IPv4 clients are accepted too, as ::ffff:a.b.c.d\n",
+			printf(_("%s: IPV6_V6ONLY is 0: IPv4 clients are accepted too, as ::ffff:a.b.c.d\n"),
 			       s->prog);
 	}
 	return 0;
@@ -179,14 +180,14 @@ static const char *inet6_explain(const struct session *s, const char *call, int 
 	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&s->server.ss;
 	if (!strcmp(call, "bind") && err == EADDRNOTAVAIL)
 		return IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr)
-			       ? "that link-local address is not on that interface (see ip -6 addr)"
-			       : "that address does not belong to this machine (see ip -6 addr)";
+			       ? _("that link-local address is not on that interface (see ip -6 addr)")
+			       : _("that address does not belong to this machine (see ip -6 addr)");
 	if (!strcmp(call, "bind") && err == EINVAL && IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr))
-		return "a link-local address needs a scope: add %INTERFACE, like fe80::1%lo";
+		return _("a link-local address needs a scope: add %INTERFACE, like fe80::1%lo");
 	if (!strcmp(call, "connect") && (err == ENETUNREACH || err == EINVAL) &&
 	    IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr))
-		return in6->sin6_scope_id ? "no route to that link-local address on that interface"
-					  : "a link-local address needs a scope: add %INTERFACE, like fe80::1%lo";
+		return in6->sin6_scope_id ? _("no route to that link-local address on that interface")
+					  : _("a link-local address needs a scope: add %INTERFACE, like fe80::1%lo");
 	return ipo_explain(s, call, err);
 }
 
@@ -201,24 +202,24 @@ static int inet6_test_address(const struct sock_kind *k, const char *dir, int n,
 }
 
 static const struct fam_option inet6_options[] = {
-	{ "v6only", NULL, "set IPV6_V6ONLY: refuse IPv4 clients on ::", ROLE_SERVER, opt_v6only, 0 },
-	{ "join", "GROUP", "-u: join the multicast GROUP (IPV6_ADD_MEMBERSHIP, also called IPV6_JOIN_GROUP) "
-	  "after bind", ROLE_SERVER, ipo_join6, 0 },
-	{ "ttl", "HOPS", "-u: IPV6_MULTICAST_HOPS, how many routers a multicast datagram may cross (default 1)",
+	{ "v6only", NULL, N_("set IPV6_V6ONLY: refuse IPv4 clients on ::"), ROLE_SERVER, opt_v6only, 0 },
+	{ "join", "GROUP", N_("-u: join the multicast GROUP (IPV6_ADD_MEMBERSHIP, also called IPV6_JOIN_GROUP) "
+	  "after bind"), ROLE_SERVER, ipo_join6, 0 },
+	{ "ttl", "HOPS", N_("-u: IPV6_MULTICAST_HOPS, how many routers a multicast datagram may cross (default 1)"),
 	  ROLE_CLIENT, ipo_ttl, 0 },
-	{ "no-loop", NULL, "-u: IPV6_MULTICAST_LOOP 0: our own host does not get our multicast datagrams",
+	{ "no-loop", NULL, N_("-u: IPV6_MULTICAST_LOOP 0: our own host does not get our multicast datagrams"),
 	  ROLE_CLIENT, ipo_no_loop, 0 },
-	{ "dont-fragment", NULL, "-u: IPV6_MTU_DISCOVER IPV6_PMTUDISC_DO: never fragment; a datagram larger "
-	  "than the MTU fails with EMSGSIZE", ROLE_CLIENT, ipo_dont_fragment, 0 },
+	{ "dont-fragment", NULL, N_("-u: IPV6_MTU_DISCOVER IPV6_PMTUDISC_DO: never fragment; a datagram larger "
+	  "than the MTU fails with EMSGSIZE"), ROLE_CLIENT, ipo_dont_fragment, 0 },
 	{ NULL, NULL, NULL, 0, NULL, 0 },
 };
 
 const struct family family_inet6 = {
 	.name = "inet6",
-	.title = "AF_INET6 (IPv6)",
+	.title = N_("AF_INET6 (IPv6)"),
 	.domain = AF_INET6,
 	.kinds = inet6_kinds,
-	.addr_help = "IPv6 address, fe80::1%lo for a scope (default ::1; :: for all, IPv4 too)",
+	.addr_help = N_("IPv6 address, fe80::1%lo for a scope (default ::1; :: for all, IPv4 too)"),
 	.default_port = 2345,
 	.max_dgram = 65536,
 	.reuseaddr = 1,

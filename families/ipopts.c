@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../common/cli.h"
+#include "../common/i18n.h"
 #include "../common/trace.h"
 
 /* One session per process: the values live here, the flags in s->fam_flags. */
@@ -56,7 +57,7 @@ int ipo_ttl(struct session *s, const char *arg, struct sbuf *err)
 {
 	(void)s;
 	if (cli_number(arg, 0, 255, &hops)) {
-		sb_printf(err, "invalid --ttl '%s': give a number of hops, 0 to 255", arg);
+		sb_printf(err, _("invalid --ttl '%s': give a number of hops, 0 to 255"), arg);
 		return -1;
 	}
 	return 0;
@@ -67,7 +68,7 @@ int ipo_join4(struct session *s, const char *arg, struct sbuf *err)
 	(void)s;
 	struct in_addr a;
 	if (inet_pton(AF_INET, arg, &a) != 1 || !IN_MULTICAST(ntohl(a.s_addr))) {
-		sb_printf(err, "invalid --join '%s': give an IPv4 multicast group, 224.0.0.0 to 239.255.255.255", arg);
+		sb_printf(err, _("invalid --join '%s': give an IPv4 multicast group, 224.0.0.0 to 239.255.255.255"), arg);
 		return -1;
 	}
 	memcpy(&group, &a, sizeof a);
@@ -79,7 +80,7 @@ int ipo_join6(struct session *s, const char *arg, struct sbuf *err)
 {
 	(void)s;
 	if (inet_pton(AF_INET6, arg, &group) != 1 || !IN6_IS_ADDR_MULTICAST(&group)) {
-		sb_printf(err, "invalid --join '%s': give an IPv6 multicast group, ff00::/8 (like ff0e::1:2)", arg);
+		sb_printf(err, _("invalid --join '%s': give an IPv6 multicast group, ff00::/8 (like ff0e::1:2)"), arg);
 		return -1;
 	}
 	joined = 1;
@@ -89,7 +90,7 @@ int ipo_join6(struct session *s, const char *arg, struct sbuf *err)
 int ipo_check(const struct session *s, struct sbuf *err)
 {
 	if (joined && s->kind->type != SOCK_DGRAM) {
-		sb_printf(err, "--join needs -u: a TCP socket does not receive multicast");
+		sb_printf(err, _("--join needs -u: a TCP socket does not receive multicast"));
 		return -1;
 	}
 	return 0;
@@ -136,15 +137,15 @@ int ipo_server_after_bind(struct session *s, int fd)
 			strerrorname_np(errno));
 		return -1;
 	}
-	printf("%s: joined the multicast group %s\n", s->prog, text);
+	printf(_("%s: joined the multicast group %s\n"), s->prog, text);
 	return 0;
 }
 
 const char *ipo_explain(const struct session *s, const char *call, int err)
 {
 	if (err == EACCES && !strcmp(call, "sendto") && s->fam->domain == AF_INET && !(s->fam_flags & IPO_BROADCAST))
-		return "a broadcast address needs SO_BROADCAST: add --broadcast";
+		return _("a broadcast address needs SO_BROADCAST: add --broadcast");
 	if (err == EMSGSIZE && (s->fam_flags & IPO_DONT_FRAGMENT))
-		return "larger than the path's MTU, and --dont-fragment forbids fragments";
+		return _("larger than the path's MTU, and --dont-fragment forbids fragments");
 	return NULL;
 }

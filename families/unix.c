@@ -28,6 +28,7 @@
 
 #include "../common/skeleton.h"
 #include "../common/trace.h"
+#include "../common/i18n.h"
 #include "families.h"
 
 #define SUN_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path))   /* 108, with the NUL */
@@ -73,24 +74,24 @@ static socklen_t make_sun(struct sockaddr_un *sun, const char *name, const char 
 	size_t n = strlen(name);
 	if (name[0] == '@') {
 		if (n == 1) {
-			sb_printf(err, "%s '@' names no abstract socket: write @NAME", what);
+			sb_printf(err, _("%s '@' names no abstract socket: write @NAME"), what);
 			return 0;
 		}
 		if (n > SUN_PATH_MAX) {
-			sb_printf(err, "%s: the abstract name is %zu bytes; sun_path holds %zu after its "
-				  "leading NUL (nothing is truncated)", what, n - 1, SUN_PATH_MAX - 1);
+			sb_printf(err, _("%s: the abstract name is %zu bytes; sun_path holds %zu after its "
+				  "leading NUL (nothing is truncated)"), what, n - 1, SUN_PATH_MAX - 1);
 			return 0;
 		}
 		memcpy(sun->sun_path + 1, name + 1, n - 1);   /* sun_path[0] stays NUL */
 		return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
 	}
 	if (n == 0) {
-		sb_printf(err, "%s: an empty path names no socket", what);
+		sb_printf(err, _("%s: an empty path names no socket"), what);
 		return 0;
 	}
 	if (n >= SUN_PATH_MAX) {
-		sb_printf(err, "%s: the path is %zu bytes; sun_path holds at most %zu and its NUL "
-			  "(nothing is truncated: use a shorter or relative path)", what, n, SUN_PATH_MAX - 1);
+		sb_printf(err, _("%s: the path is %zu bytes; sun_path holds at most %zu and its NUL "
+			  "(nothing is truncated: use a shorter or relative path)"), what, n, SUN_PATH_MAX - 1);
 		return 0;
 	}
 	memcpy(sun->sun_path, name, n);
@@ -110,14 +111,14 @@ static int private_dir_ok(const char *dir, const char *what, struct sbuf *err)
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode))
-		sb_printf(err, "%s %s is not a directory (a symbolic link?): not using it", what, dir);
+		sb_printf(err, _("%s %s is not a directory (a symbolic link?): not using it"), what, dir);
 	else if (st.st_uid != geteuid())
-		sb_printf(err, "%s %s belongs to uid %u, not to us (uid %u): another user may be waiting there "
-			  "for our clients; not using it (remove it, or give -a)", what, dir, (unsigned)st.st_uid,
+		sb_printf(err, _("%s %s belongs to uid %u, not to us (uid %u): another user may be waiting there "
+			  "for our clients; not using it (remove it, or give -a)"), what, dir, (unsigned)st.st_uid,
 			  (unsigned)geteuid());
 	else if (st.st_mode & 077)
-		sb_printf(err, "%s %s has mode %04o: others can enter it, so not using it (chmod 700 it, or "
-			  "give -a)", what, dir, (unsigned)(st.st_mode & 07777));
+		sb_printf(err, _("%s %s has mode %04o: others can enter it, so not using it (chmod 700 it, or "
+			  "give -a)"), what, dir, (unsigned)(st.st_mode & 07777));
 	else
 		return 0;
 	return -1;
@@ -142,16 +143,16 @@ static int default_dir(const struct session *s, char *dir, size_t cap, struct sb
 	if (!tmp || tmp[0] != '/')
 		tmp = "/tmp";
 	if ((size_t)snprintf(dir, cap, "%s/sockfam-%u", tmp, (unsigned)geteuid()) >= cap) {
-		sb_printf(err, "$TMPDIR is too long for a socket path: give -a");
+		sb_printf(err, _("$TMPDIR is too long for a socket path: give -a"));
 		return -1;
 	}
 	if (s->role == ROLE_SERVER && mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		sb_printf(err, "cannot make the directory %s: %s", dir, strerror(errno));
+		sb_printf(err, _("cannot make the directory %s: %s"), dir, strerror(errno));
 		return -1;
 	}
 	if (s->role == ROLE_CLIENT && access(dir, F_OK) < 0 && errno == ENOENT)
 		return 0;   /* no server made it yet: connect() says there is no socket */
-	return private_dir_ok(dir, "the directory", err);
+	return private_dir_ok(dir, _("the directory"), err);
 }
 
 static int unix_resolve(struct session *s, const char *addr, int port, struct sbuf *err)
@@ -160,8 +161,8 @@ static int unix_resolve(struct session *s, const char *addr, int port, struct sb
 	(void)port;   /* no -p: this family has no ports */
 	if (s->tls && (un.send_fd >= 0 || un.send_cred || un.passcred)) {
 		/* resolve runs once every option is known */
-		sb_puts(err, "--send-fd, --cred and --passcred travel in control messages beside the bytes, "
-			"and TLS carries only bytes: they do not go with --tls");
+		sb_puts(err, _("--send-fd, --cred and --passcred travel in control messages beside the bytes, "
+			"and TLS carries only bytes: they do not go with --tls"));
 		return -1;
 	}
 	if (!addr) {
@@ -178,7 +179,7 @@ static int unix_resolve(struct session *s, const char *addr, int port, struct sb
 		return -1;
 	un.abstract = addr[0] == '@';
 	if (un.abstract && un.have_mode) {
-		sb_printf(err, "--mode: an abstract name has no file, so no permissions to set");
+		sb_printf(err, _("--mode: an abstract name has no file, so no permissions to set"));
 		return -1;
 	}
 	return 0;
@@ -189,7 +190,7 @@ static void unix_describe(const struct sockaddr *sa, socklen_t len, struct sbuf 
 	const struct sockaddr_un *sun = (const struct sockaddr_un *)sa;
 	size_t off = offsetof(struct sockaddr_un, sun_path);
 	if (sa->sa_family != AF_UNIX || len <= off) {
-		sb_puts(out, "an unnamed socket");
+		sb_puts(out, _("an unnamed socket"));
 		return;
 	}
 	size_t n = len - off;
@@ -198,7 +199,7 @@ static void unix_describe(const struct sockaddr *sa, socklen_t len, struct sbuf 
 	if (sun->sun_path[0])
 		sb_printf(out, "%.*s", (int)strnlen(sun->sun_path, n), sun->sun_path);
 	else
-		sb_printf(out, "@%.*s (abstract)", (int)(n - 1), sun->sun_path + 1);
+		sb_printf(out, _("@%.*s (abstract)"), (int)(n - 1), sun->sun_path + 1);
 }
 
 /*
@@ -232,14 +233,14 @@ static int high_fd(int fd)
 static int take_lock(struct session *s, const char *path)
 {
 	if ((size_t)snprintf(un.lock_path, sizeof un.lock_path, "%s.lock", path) >= sizeof un.lock_path) {
-		fprintf(stderr, "%s: %s.lock: the path is too long\n", s->prog, path);
+		fprintf(stderr, _("%s: %s.lock: the path is too long\n"), s->prog, path);
 		return -1;
 	}
 	for (int tries = 0; tries < 10; tries++) {
 		/* O_NOFOLLOW: a symbolic link put there is refused, never followed */
 		int fd = open(un.lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0) {
-			fprintf(stderr, "%s: cannot open the lock file %s: %s\n", s->prog, un.lock_path,
+			fprintf(stderr, _("%s: cannot open the lock file %s: %s\n"), s->prog, un.lock_path,
 				strerror(errno));
 			return -1;
 		}
@@ -247,10 +248,10 @@ static int take_lock(struct session *s, const char *path)
 			int e = errno;
 			close(fd);
 			if (e == EWOULDBLOCK)
-				fprintf(stderr, "%s: a live server is using %s (it holds %s): not touching its "
-					"socket\n", s->prog, path, un.lock_path);
+				fprintf(stderr, _("%s: a live server is using %s (it holds %s): not touching its "
+					"socket\n"), s->prog, path, un.lock_path);
 			else
-				fprintf(stderr, "%s: cannot lock %s: %s\n", s->prog, un.lock_path, strerror(e));
+				fprintf(stderr, _("%s: cannot lock %s: %s\n"), s->prog, un.lock_path, strerror(e));
 			return -1;
 		}
 		/* the server before us may have removed the file at its exit after we
@@ -263,7 +264,7 @@ static int take_lock(struct session *s, const char *path)
 		}
 		close(fd);
 	}
-	fprintf(stderr, "%s: %s keeps changing under us: not using %s\n", s->prog, un.lock_path, path);
+	fprintf(stderr, _("%s: %s keeps changing under us: not using %s\n"), s->prog, un.lock_path, path);
 	return -1;
 }
 
@@ -286,39 +287,41 @@ static int unix_before_bind(struct session *s, int fd)
 	if (take_lock(s, sun->sun_path) < 0)
 		return -1;
 	if (lstat(sun->sun_path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
-		fprintf(stderr, "%s: %s exists and is not a socket: leaving it alone; "
-			"pick another path with -a\n", s->prog, sun->sun_path);
+		fprintf(stderr, _("%s: %s exists and is not a socket: leaving it alone; "
+			"pick another path with -a\n"), s->prog, sun->sun_path);
 		return -1;
 	}
 	if (lstat(sun->sun_path, &st) == 0) {
-		printf("%s: %s is already a socket file; asking with connect() whether a server "
-		       "still answers there\n", s->prog, sun->sun_path);
+		printf(_("%s: %s is already a socket file; asking with connect() whether a server "
+		       "still answers there\n"), s->prog, sun->sun_path);
 		int probe = t_socket(AF_UNIX, s->kind->type, 0);
 		if (probe < 0) {
-			skel_fail(s, "socket", errno, "creating a probe socket");
+			skel_fail(s, "socket", errno, _("creating a probe socket"));
 			return -1;
 		}
 		int rc = t_connect(probe, EP_SA(&s->server), s->server.len);
 		int err = errno;
 		t_close(probe);
 		if (rc == 0 || err == EPROTOTYPE) {
-			fprintf(stderr, "%s: a live server%s is using %s: not removing its socket\n", s->prog,
-				rc == 0 ? "" : " of another socket type", sun->sun_path);
+			fprintf(stderr, rc == 0 ? _("%s: a live server is using %s: not removing its socket\n")
+						: _("%s: a live server of another socket type is using %s: not removing "
+						    "its socket\n"),
+				s->prog, sun->sun_path);
 			return -1;
 		}
 		if (err != ECONNREFUSED && err != ENOENT) {
-			skel_fail(s, "connect", err, "cannot tell whether %s is in use, so leaving it",
+			skel_fail(s, "connect", err, _("cannot tell whether %s is in use, so leaving it"),
 				  sun->sun_path);
 			return -1;
 		}
 		if (err == ECONNREFUSED) {
 			if (unlink(sun->sun_path) < 0 && errno != ENOENT) {
-				fprintf(stderr, "%s: cannot remove the stale socket %s: %s\n", s->prog,
+				fprintf(stderr, _("%s: cannot remove the stale socket %s: %s\n"), s->prog,
 					sun->sun_path, strerror(errno));
 				return -1;
 			}
-			printf("%s: connection refused: nobody accepts on %s, its server is gone; "
-			       "removed the stale socket file\n", s->prog, sun->sun_path);
+			printf(_("%s: connection refused: nobody accepts on %s, its server is gone; "
+			       "removed the stale socket file\n"), s->prog, sun->sun_path);
 		}
 	}
 	if (un.have_mode) {
@@ -342,8 +345,8 @@ static int unix_after_bind(struct session *s, int fd)
 	restore_umask();
 	if (!un.abstract) {
 		if (lstat(sun->sun_path, &st) < 0 || !S_ISSOCK(st.st_mode)) {
-			fprintf(stderr, "%s: %s is no longer the socket bind() made (replaced or removed at "
-				"once): not serving there\n", s->prog, sun->sun_path);
+			fprintf(stderr, _("%s: %s is no longer the socket bind() made (replaced or removed at "
+				"once): not serving there\n"), s->prog, sun->sun_path);
 			return -1;
 		}
 		un.server_bound = 1;
@@ -351,12 +354,12 @@ static int unix_after_bind(struct session *s, int fd)
 		un.ino = st.st_ino;
 	}
 	if (un.have_mode)
-		printf("%s: %s was made with mode %04o (bind() under umask %04o; connecting needs write "
-		       "permission on it)\n", s->prog, sun->sun_path, (unsigned)un.mode, (unsigned)(0777 & ~un.mode));
+		printf(_("%s: %s was made with mode %04o (bind() under umask %04o; connecting needs write "
+		       "permission on it)\n"), s->prog, sun->sun_path, (unsigned)un.mode, (unsigned)(0777 & ~un.mode));
 	if (un.passcred && s->kind->type == SOCK_DGRAM) {
 		int one = 1;
 		if (t_setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
-			skel_fail(s, "setsockopt", errno, "setting SO_PASSCRED");
+			skel_fail(s, "setsockopt", errno, _("setting SO_PASSCRED"));
 			return -1;
 		}
 	}
@@ -369,14 +372,14 @@ static void unix_server_peer(struct session *s, int cfd)
 	struct ucred uc;
 	socklen_t len = sizeof uc;
 	if (t_getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0)
-		printf("%s: the peer is pid %d, uid %u, gid %u (SO_PEERCRED)\n", s->prog, (int)uc.pid,
+		printf(_("%s: the peer is pid %d, uid %u, gid %u (SO_PEERCRED)\n"), s->prog, (int)uc.pid,
 		       (unsigned)uc.uid, (unsigned)uc.gid);
 	else
-		skel_fail(s, "getsockopt", errno, "asking for the peer's credentials");
+		skel_fail(s, "getsockopt", errno, _("asking for the peer's credentials"));
 	if (un.passcred) {
 		int one = 1;
 		if (t_setsockopt(cfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0)
-			skel_fail(s, "setsockopt", errno, "setting SO_PASSCRED");
+			skel_fail(s, "setsockopt", errno, _("setting SO_PASSCRED"));
 	}
 }
 
@@ -391,14 +394,14 @@ static void read_passed_fd(struct session *s, int pfd)
 			n = read(pfd, buf, sizeof buf);
 		while (n < 0 && errno == EINTR);
 	if (n < 0) {
-		printf("%s: the client passed descriptor %d (SCM_RIGHTS), which cannot be read now\n",
+		printf(_("%s: the client passed descriptor %d (SCM_RIGHTS), which cannot be read now\n"),
 		       s->prog, pfd);
 		return;
 	}
 	size_t shown = (size_t)n;
 	while (shown && (buf[shown - 1] == '\n' || buf[shown - 1] == '\r'))
 		shown--;
-	printf("%s: the client passed descriptor %d (SCM_RIGHTS); read %zd bytes from it: %.*s\n",
+	printf(_("%s: the client passed descriptor %d (SCM_RIGHTS); read %zd bytes from it: %.*s\n"),
 	       s->prog, pfd, n, (int)shown, buf);
 }
 
@@ -406,7 +409,7 @@ static void unix_server_control(struct session *s, int fd, struct msghdr *msg)
 {
 	(void)fd;
 	if (msg->msg_flags & MSG_CTRUNC)
-		printf("%s: control data did not fit (MSG_CTRUNC): some of it was lost\n", s->prog);
+		printf(_("%s: control data did not fit (MSG_CTRUNC): some of it was lost\n"), s->prog);
 	const unsigned char *end = (const unsigned char *)msg->msg_control + msg->msg_controllen;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
 		if (c->cmsg_level != SOL_SOCKET || CMSG_DATA(c) > end)
@@ -427,7 +430,7 @@ static void unix_server_control(struct session *s, int fd, struct msghdr *msg)
 			memcpy(&uc, CMSG_DATA(c), sizeof uc);
 			if (uc.pid == 0)   /* with end of stream: no sender */
 				continue;
-			printf("%s: the kernel vouches the sender is pid %d, uid %u, gid %u (SCM_CREDENTIALS)\n",
+			printf(_("%s: the kernel vouches the sender is pid %d, uid %u, gid %u (SCM_CREDENTIALS)\n"),
 			       s->prog, (int)uc.pid, (unsigned)uc.uid, (unsigned)uc.gid);
 		}
 	}
@@ -453,7 +456,7 @@ static int unix_before_connect(struct session *s, int fd)
 			snprintf(name, sizeof name, "/unix-client-%d.sock", (int)getpid());
 	}
 	struct sbuf err = SBUF_INIT;
-	un.own_len = make_sun(&un.own, name, "our own name", &err);
+	un.own_len = make_sun(&un.own, name, _("our own name"), &err);
 	if (!un.own_len) {
 		fprintf(stderr, "%s: %s\n", s->prog, sb_str(&err));
 		sb_free(&err);
@@ -461,12 +464,13 @@ static int unix_before_connect(struct session *s, int fd)
 	}
 	sb_free(&err);
 	if (t_bind(fd, (struct sockaddr *)&un.own, un.own_len) < 0) {
-		skel_fail(s, "bind", errno, "binding our own name %s", name);
+		skel_fail(s, "bind", errno, _("binding our own name %s"), name);
 		return -1;
 	}
 	un.own_bound = 1;
-	printf("%s: bound our own name %s so the server can answer%s\n", s->prog, name,
-	       un.abstract ? "" : " (removed at exit)");
+	printf(un.abstract ? _("%s: bound our own name %s so the server can answer\n")
+			   : _("%s: bound our own name %s so the server can answer (removed at exit)\n"),
+	       s->prog, name);
 	return 0;
 }
 
@@ -484,7 +488,7 @@ static size_t unix_client_control(struct session *s, int fd, void *buf, size_t c
 		c->cmsg_type = SCM_RIGHTS;
 		memcpy(CMSG_DATA(c), &un.send_fd, sizeof(int));
 		used += CMSG_SPACE(sizeof(int));
-		printf("%s: passing descriptor %d (%s) along with the first message (SCM_RIGHTS)\n",
+		printf(_("%s: passing descriptor %d (%s) along with the first message (SCM_RIGHTS)\n"),
 		       s->prog, un.send_fd, un.send_fd_path);
 	}
 	if (un.send_cred) {
@@ -495,7 +499,7 @@ static size_t unix_client_control(struct session *s, int fd, void *buf, size_t c
 		c->cmsg_type = SCM_CREDENTIALS;
 		memcpy(CMSG_DATA(c), &uc, sizeof uc);
 		used += CMSG_SPACE(sizeof uc);
-		printf("%s: sending our credentials with the first message (SCM_CREDENTIALS)\n", s->prog);
+		printf(_("%s: sending our credentials with the first message (SCM_CREDENTIALS)\n"), s->prog);
 	}
 	return used;
 }
@@ -507,7 +511,7 @@ static void unix_cleanup(struct session *s)
 	/* Only the file we made: another server may have replaced it meanwhile. */
 	if (un.server_bound && lstat(sun->sun_path, &st) == 0 && st.st_dev == un.dev && st.st_ino == un.ino &&
 	    unlink(sun->sun_path) == 0)
-		printf("%s: removed our socket file %s\n", s->prog, sun->sun_path);
+		printf(_("%s: removed our socket file %s\n"), s->prog, sun->sun_path);
 	un.server_bound = 0;
 	restore_umask();
 	if (un.lock_fd >= 0) {
@@ -528,26 +532,26 @@ static const char *unix_explain(const struct session *s, const char *call, int e
 {
 	int reach = !strcmp(call, "connect") || !strcmp(call, "sendto") || !strcmp(call, "sendmsg");
 	if (reach && err == ENOENT)
-		return un.abstract ? "no socket has that abstract name: is the server running?"
-				   : "there is no socket file at that path: is the server running?";
+		return un.abstract ? _("no socket has that abstract name: is the server running?")
+				   : _("there is no socket file at that path: is the server running?");
 	if (reach && err == ECONNREFUSED)
-		return un.abstract ? "nobody receives on that name"
-				   : "the socket file is there but nothing accepts on it: a stale socket "
-				     "left by a server that is gone";
+		return un.abstract ? _("nobody receives on that name")
+				   : _("the socket file is there but nothing accepts on it: a stale socket "
+				     "left by a server that is gone");
 	if (reach && (err == EACCES || err == EPERM))
-		return "permission denied: connecting needs write permission on the socket file "
-		       "(and search permission on its directories)";
+		return _("permission denied: connecting needs write permission on the socket file "
+		       "(and search permission on its directories)");
 	if (reach && err == EPROTOTYPE)
-		return "the socket there is of another type: use the server's -t";
+		return _("the socket there is of another type: use the server's -t");
 	if (reach && err == ENOTDIR)
-		return "a component of the path is not a directory";
+		return _("a component of the path is not a directory");
 	if (!strcmp(call, "bind") && err == EADDRINUSE)
-		return un.abstract || s->role == ROLE_CLIENT ? "that name is taken by another socket"
-							     : "a file appeared at that path meanwhile";
+		return un.abstract || s->role == ROLE_CLIENT ? _("that name is taken by another socket")
+							     : _("a file appeared at that path meanwhile");
 	if (!strcmp(call, "bind") && err == EACCES)
-		return "no permission to create a file in that directory";
+		return _("no permission to create a file in that directory");
 	if (!strcmp(call, "bind") && err == ENOENT)
-		return "a directory on the way does not exist";
+		return _("a directory on the way does not exist");
 	return NULL;
 }
 
@@ -586,7 +590,7 @@ static int opt_mode(struct session *s, const char *arg, struct sbuf *err)
 	(void)s;
 	size_t n = strlen(arg);
 	if (n == 0 || n > 4 || strspn(arg, "01234567") != n || strtol(arg, NULL, 8) > 0777) {
-		sb_printf(err, "invalid mode '%s': give octal permission bits, like 0600", arg);
+		sb_printf(err, _("invalid mode '%s': give octal permission bits, like 0600"), arg);
 		return -1;
 	}
 	un.mode = (mode_t)strtol(arg, NULL, 8);
@@ -608,7 +612,7 @@ static int opt_send_fd(struct session *s, const char *arg, struct sbuf *err)
 		close(un.send_fd);
 	un.send_fd = open(arg, O_RDONLY | O_CLOEXEC);
 	if (un.send_fd < 0) {
-		sb_printf(err, "--send-fd: cannot open '%s': %s", arg, strerror(errno));
+		sb_printf(err, _("--send-fd: cannot open '%s': %s"), arg, strerror(errno));
 		return -1;
 	}
 	un.send_fd_path = arg;
@@ -623,21 +627,21 @@ static int opt_cred(struct session *s, const char *arg, struct sbuf *err)
 }
 
 static const struct fam_option unix_options[] = {
-	{ "mode", "MODE", "permissions of the socket file, as bind() makes it (like 0600)", ROLE_SERVER, opt_mode, 0 },
-	{ "passcred", NULL, "SO_PASSCRED: receive each sender's credentials (SCM_CREDENTIALS)", ROLE_SERVER,
+	{ "mode", "MODE", N_("permissions of the socket file, as bind() makes it (like 0600)"), ROLE_SERVER, opt_mode, 0 },
+	{ "passcred", NULL, N_("SO_PASSCRED: receive each sender's credentials (SCM_CREDENTIALS)"), ROLE_SERVER,
 	  opt_passcred, 0 },
-	{ "send-fd", "FILE", "open FILE and pass the descriptor with the first message (SCM_RIGHTS)",
+	{ "send-fd", "FILE", N_("open FILE and pass the descriptor with the first message (SCM_RIGHTS)"),
 	  ROLE_CLIENT, opt_send_fd, 0 },
-	{ "cred", NULL, "send our credentials with the first message (SCM_CREDENTIALS)", ROLE_CLIENT, opt_cred, 0 },
+	{ "cred", NULL, N_("send our credentials with the first message (SCM_CREDENTIALS)"), ROLE_CLIENT, opt_cred, 0 },
 	{ NULL, NULL, NULL, 0, NULL, 0 },
 };
 
 const struct family family_unix = {
 	.name = "unix",
-	.title = "AF_UNIX (local)",
+	.title = N_("AF_UNIX (local)"),
 	.domain = AF_UNIX,
 	.kinds = unix_kinds,
-	.addr_help = "socket file PATH, or @NAME (abstract); default $XDG_RUNTIME_DIR/TYPE.sock, else $TMPDIR/sockfam-UID/TYPE.sock (a directory of ours, mode 0700)",
+	.addr_help = N_("socket file PATH, or @NAME (abstract); default $XDG_RUNTIME_DIR/TYPE.sock, else $TMPDIR/sockfam-UID/TYPE.sock (a directory of ours, mode 0700)"),
 	.default_port = -1,
 	/* a datagram or record is at most the sender's SO_SNDBUF less 32 bytes;
 	 * by default that buffer is net.core.wmem_default, 212992 bytes, and a
