@@ -506,7 +506,7 @@ int sockopt_run(const struct family *f, const struct sock_kind *k, const struct 
 	} else {
 		struct sbuf st = SBUF_INIT;
 		dec_socket_type(&st, k->type);
-		fprintf(out, _("A fresh %s %s socket (%s/%s): each option read, set and read back\n\n"), f->title,
+		fprintf(out, _("A fresh %s %s socket (%s/%s): each option read, set and read back\n\n"), _(f->title),
 			sb_str(&st), f->name, k->name);
 		sb_free(&st);
 		print_text(out, os, n);
