@@ -343,14 +343,20 @@ static const struct transport plain_transport = { "plain", plain_recv, plain_sen
 
 /* A frame the service cannot take: said to the peer (framed) and in the
  * log, and the connection ends once that answer has gone. */
-static void refuse(struct server *sv, struct conn *c, const char *why)
+static void refuse_said(struct server *sv, struct conn *c, const char *why, const char *said)
 {
-	sv_log(sv, _("%s: %s; closing the connection"), c->who, why);
+	sv_log(sv, _("%s: %s; closing the connection"), c->who, said);
 	char line[300];
 	int n = snprintf(line, sizeof line, "error: %s", why);
 	c->partial = 0;
 	conn_send(c, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	c->ending = 1;
+}
+
+/* The same, the log's words the peer's (English: the protocol's). */
+static void refuse(struct server *sv, struct conn *c, const char *why)
+{
+	refuse_said(sv, c, why, why);
 }
 
 /* The messages the frames hold now (eof: the stream ended) to the service;
@@ -442,9 +448,10 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 			return 0;   /* the transport refused the peer's bytes (TLS) and said why */
 		if (errno == EMSGSIZE) {
 			said_cut(sv, c->who);
-			char why[96];
+			char why[96], said[192];
 			snprintf(why, sizeof why, "a message larger than %zu bytes was cut by the kernel", sv->bufsize);
-			refuse(sv, c, why);
+			snprintf(said, sizeof said, _("a message larger than %zu bytes was cut by the kernel"), sv->bufsize);
+			refuse_said(sv, c, why, said);
 			return c->failed ? -1 : c->ending && !c->q ? 0 : 1;
 		}
 		if (errno == EAGAIN) {

@@ -95,14 +95,17 @@ static int up_refuse(struct conn *c, const char *fmt, ...) __attribute__((format
 static int up_refuse(struct conn *c, const char *fmt, ...)
 {
 	struct up_conn *u = c->state;
-	char why[400];
-	va_list ap;
+	char why[400], said[800];
+	va_list ap, again;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	va_copy(again, ap);
+	vsnprintf(why, sizeof why, fmt, ap);   /* the peer's: the protocol's English */
+	vsnprintf(said, sizeof said, _(fmt), again);   /* the log's: the person's language */
+	va_end(again);
 	va_end(ap);
 	if (u)
 		discard(u);
-	sv_log(c->sv, _("%s: upload refused: %s; closing the connection"), c->who, why);
+	sv_log(c->sv, _("%s: upload refused: %s; closing the connection"), c->who, said);
 	char line[420];
 	int n = snprintf(line, sizeof line, "error: %s", why);
 	conn_send(c, line, n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
@@ -113,13 +116,13 @@ static int up_opened(struct conn *c)
 {
 	struct up_conn *u = calloc(1, sizeof *u);
 	if (!u)
-		return up_refuse(c, "the server is out of memory");
+		return up_refuse(c, N_("the server is out of memory"));
 	u->fd = -1;
 	u->dirfd = open(c->sv->o->upload_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (u->dirfd < 0) {
 		int err = errno;
 		free(u);
-		return up_refuse(c, "the server cannot open its directory (%s)", strerrorname_np(err));
+		return up_refuse(c, N_("the server cannot open its directory (%s)"), strerrorname_np(err));
 	}
 	c->state = u;
 	return 0;
@@ -155,8 +158,10 @@ static int finish(struct conn *c, struct up_conn *u)
 	if (close(fd) < 0 || publish(u, c->sv->o->overwrite) < 0) {
 		int err = errno;
 		unlinkat(u->dirfd, u->tmp, 0);
-		return up_refuse(c, "%s could not be saved (%s)", u->name,
-				 err == EEXIST ? "it exists already: --overwrite replaces it" : strerrorname_np(err));
+		if (err == EEXIST)
+			return up_refuse(c, N_("%s could not be saved (it exists already: --overwrite replaces it)"),
+					 u->name);
+		return up_refuse(c, N_("%s could not be saved (%s)"), u->name, strerrorname_np(err));
 	}
 	sv_log(c->sv, _("%s: saved %s: %" PRIu64 " bytes, sha256 %s"), c->who, u->name, u->size, hex);
 	char line[128];
@@ -216,7 +221,7 @@ static int header(struct conn *c, struct up_conn *u, const char *msg, size_t n)
 	u->name[len] = '\0';
 	struct stat st;
 	if (!c->sv->o->overwrite && fstatat(u->dirfd, u->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return up_refuse(c, "%s exists already: --overwrite replaces it", u->name);
+		return up_refuse(c, N_("%s exists already: --overwrite replaces it"), u->name);
 	for (int tries = 0; tries < 16 && u->fd < 0; tries++) {
 		uint32_t r;
 		if (getrandom(&r, sizeof r, 0) != sizeof r)
@@ -227,9 +232,9 @@ static int header(struct conn *c, struct up_conn *u, const char *msg, size_t n)
 			break;
 	}
 	if (u->fd < 0)
-		return up_refuse(c, "the server cannot create a file in its directory (%s)", strerrorname_np(errno));
+		return up_refuse(c, N_("the server cannot create a file in its directory (%s)"), strerrorname_np(errno));
 	if (!(u->md = digest_new()))
-		return up_refuse(c, "the server cannot compute SHA-256");
+		return up_refuse(c, N_("the server cannot compute SHA-256"));
 	u->size = size;
 	u->got = 0;
 	sv_log(c->sv, _("%s: receiving %s (%" PRIu64 " bytes) as %s"), c->who, u->name, size, u->tmp);
@@ -239,7 +244,7 @@ static int header(struct conn *c, struct up_conn *u, const char *msg, size_t n)
 static int content(struct conn *c, struct up_conn *u, const char *p, size_t n)
 {
 	if (n > u->size - u->got)
-		return up_refuse(c, "%s: more bytes came than the %" PRIu64 " announced (%" PRIu64 " and %zu more)",
+		return up_refuse(c, N_("%s: more bytes came than the %" PRIu64 " announced (%" PRIu64 " and %zu more)"),
 				 u->name, u->size, u->got, n);
 	EVP_DigestUpdate(u->md, p, n);
 	u->got += n;
@@ -249,7 +254,7 @@ static int content(struct conn *c, struct up_conn *u, const char *p, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return up_refuse(c, "writing %s failed (%s)", u->name, strerrorname_np(errno));
+			return up_refuse(c, N_("writing %s failed (%s)"), u->name, strerrorname_np(errno));
 		p += w;
 		n -= (size_t)w;
 	}

@@ -647,3 +647,40 @@ Test(zh_runtime, fds_table_in_chinese_lines_up, .timeout = 60)
 	free(zh);
 	free(en);
 }
+
+/* A refused upload: the server's log says why in Chinese, the peer is told in
+ * the protocol's English (the same bytes in both languages). */
+Test(zh_runtime, upload_refused, .timeout = 60)
+{
+	char *dir = h_tmpdir(), file[300], into[300], there[400];
+	snprintf(file, sizeof file, "%s/f.txt", dir);
+	snprintf(into, sizeof into, "%s/in", dir);
+	snprintf(there, sizeof there, "%s/f.txt", into);
+	cr_assert_eq(mkdir(into, 0700), 0);
+	for (const char *const *p = (const char *const[]){ file, there, NULL }; *p; p++) {
+		FILE *f = fopen(*p, "w");
+		cr_assert(f);
+		fputs("some content\n", f);
+		fclose(f);
+	}
+	const char *sv[] = { "-p", "0", "-n", "1", "--service", "upload", "--dir", into, NULL };
+	const char *cl[] = { "-p", "PORT", "--upload", file, NULL };
+	struct run zh, en;
+	run_pair(&zh, "zh_CN", "bin/inet-server", sv, "bin/inet-client", cl, dir);
+	run_pair(&en, "C", "bin/inet-server", sv, "bin/inet-client", cl, dir);
+	cr_expect_eq(zh.cl_rc, 1);
+	cr_expect_eq(en.cl_rc, 1);
+	compare_runs_ex(&zh, &en, "bin/inet-server", "bin/inet-client", "refused upload", 1);
+	const char *told = "error: f.txt exists already:\"..., N, MSG_NOSIGNAL";
+	char *d = digits_out(zh.sv_err);
+	cr_expect(strstr(d, told), "the peer is not told in English:\n%s", zh.sv_err);
+	free(d);
+	cr_expect(strstr(zh.sv_out, "：拒绝上传：f.txt 已经存在：--overwrite 会替换它；关闭连接\n"), "%s", zh.sv_out);
+	cr_expect(strstr(en.sv_out, ": upload refused: f.txt exists already: --overwrite replaces it; closing the connection\n"),
+		  "%s", en.sv_out);
+	cr_expect(strstr(zh.cl_err, "inet-client: 服务器拒绝了上传：f.txt exists already: --overwrite replaces it\n"), "%s",
+		  zh.cl_err);
+	run_free(&zh);
+	run_free(&en);
+	h_tmpdir_free(dir);
+}
