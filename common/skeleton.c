@@ -693,10 +693,8 @@ static int client_datagrams(struct session *s, int fd)
 			if (n < 0 && errno == EINTR && !io_stop)
 				continue;
 			if (n < 0 && group && answers && errno == EAGAIN) {
-				if (answers > 1)
-					printf(_("%s: %d answers in %d ms\n"), s->prog, answers, s->timeout_ms);
-				else
-					printf(_("%s: %d answer in %d ms\n"), s->prog, answers, s->timeout_ms);
+				printf(ngettext("%s: %d answer in %d ms\n", "%s: %d answers in %d ms\n", (unsigned long)answers),
+				       s->prog, answers, s->timeout_ms);
 				break;
 			}
 			if (n < 0) {

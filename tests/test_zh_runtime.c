@@ -288,23 +288,27 @@ static void run_pair(struct run *r, const char *lang, const char *server, const 
 /* The same pair in Chinese and in English: the traces are the same, the
  * network's bytes are the same, and the server's and client's words differ
  * and are Chinese. */
+/* no_server_reads: 1 leaves the server's reads out (how a stream came in
+ * pieces), 2 the client's whole trace */
 static void compare_runs_ex(const struct run *zh, const struct run *en, const char *server, const char *client,
 			    const char *what, int no_server_reads)
 {
 	const char *sp = base(server), *cp = base(client);
 	cr_expect_eq(zh->sv_rc, en->sv_rc, "%s: the server's exit status differs (%d, %d)", what, zh->sv_rc, en->sv_rc);
 	cr_expect_eq(zh->cl_rc, en->cl_rc, "%s: the client's exit status differs (%d, %d)", what, zh->cl_rc, en->cl_rc);
-	char *a = trace_of_ex(zh->sv_err, sp, no_server_reads), *b = trace_of_ex(en->sv_err, sp, no_server_reads);
+	char *a = trace_of_ex(zh->sv_err, sp, no_server_reads & 1), *b = trace_of_ex(en->sv_err, sp, no_server_reads & 1);
 	expect_same_text(a, b, "the server's trace in Chinese and in English");
 	cr_expect_gt(strlen(b), 20, "%s: no server trace:\n%s", what, en->sv_err);
 	free(a);
 	free(b);
-	a = trace_of(zh->cl_err, cp);
-	b = trace_of(en->cl_err, cp);
-	expect_same_text(a, b, "the client's trace in Chinese and in English");
-	cr_expect_gt(strlen(b), 20, "%s: no client trace:\n%s", what, en->cl_err);
-	free(a);
-	free(b);
+	if (!(no_server_reads & 2)) {
+		a = trace_of(zh->cl_err, cp);
+		b = trace_of(en->cl_err, cp);
+		expect_same_text(a, b, "the client's trace in Chinese and in English");
+		cr_expect_gt(strlen(b), 20, "%s: no client trace:\n%s", what, en->cl_err);
+		free(a);
+		free(b);
+	}
 	/* what the server sent, as the client shows it */
 	a = peer_bytes_of(zh->cl_out, cp);
 	b = peer_bytes_of(en->cl_out, cp);
@@ -670,7 +674,9 @@ Test(zh_runtime, upload_refused, .timeout = 60)
 	run_pair(&en, "C", "bin/inet-server", sv, "bin/inet-client", cl, dir);
 	cr_expect_eq(zh.cl_rc, 1);
 	cr_expect_eq(en.cl_rc, 1);
-	compare_runs_ex(&zh, &en, "bin/inet-server", "bin/inet-client", "refused upload", 1);
+	/* (and the client's sends after the refusal meet a closed or a still open
+	 * connection, as the timing has it: its trace is not compared) */
+	compare_runs_ex(&zh, &en, "bin/inet-server", "bin/inet-client", "refused upload", 1 | 2);
 	const char *told = "error: f.txt exists already:\"..., N, MSG_NOSIGNAL";
 	char *d = digits_out(zh.sv_err);
 	cr_expect(strstr(d, told), "the peer is not told in English:\n%s", zh.sv_err);
