@@ -161,8 +161,8 @@ static char *peer_bytes_of(const char *out, const char *prog)
 	return res;
 }
 
-/* Every line prog says on its own: in Chinese UTF-8 (unless it names only
- * things: an address, a path, options), and no English sentence left. */
+/* What prog said: UTF-8 with Chinese in it, and none of the English log's and
+ * client's sentences left (a family's own notes are its own catalog's). */
 static void expect_chinese_words(const char *text, const char *prog, const char *what)
 {
 	cr_expect(utf8_ok(text), "%s: not UTF-8:\n%s", what, text);
