@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "server.h"
 
 /* One line, framed, to one client. */
@@ -21,11 +22,12 @@ static void tell(struct conn *c, const char *fmt, const char *a, const char *b, 
 		conn_send(c, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
-/* The same to everyone but `from`, and to the person at the server. */
-static void announce(struct server *sv, struct conn *from, const char *text)
+/* The same to everyone but `from` (the protocol's English line), and to the
+ * person at the server (in their language: local, a format of one %s, who). */
+static void announce(struct server *sv, struct conn *from, const char *text, const char *local)
 {
 	sv_broadcast(sv, from, text, strlen(text));
-	sv_say(sv, "%s", text);
+	sv_say(sv, local, from->who);
 }
 
 static int chat_opened(struct conn *c)
@@ -33,7 +35,7 @@ static int chat_opened(struct conn *c)
 	tell(c, "*** you are in %s's chat; type /quit to leave%.*s", c->sv->s->prog, "", 0);
 	char text[256];
 	snprintf(text, sizeof text, "*** %s joined", c->who);
-	announce(c->sv, c, text);
+	announce(c->sv, c, text, _("*** %s joined"));
 	return 0;
 }
 
@@ -64,7 +66,7 @@ static void chat_closed(struct conn *c)
 {
 	char text[256];
 	snprintf(text, sizeof text, "*** %s left", c->who);
-	announce(c->sv, c, text);
+	announce(c->sv, c, text, _("*** %s left"));
 }
 
 static void chat_keyboard(struct server *sv, const char *line, size_t n)
@@ -73,7 +75,7 @@ static void chat_keyboard(struct server *sv, const char *line, size_t n)
 		/* the person at the server leaves: everyone is told and let go; the
 		 * server goes on taking the next people */
 		if (line || sv_room_count(sv))
-			sv_say(sv, "*** you left the chat%s", line ? "" : " (end of input)");
+			sv_say(sv, "%s", line ? _("*** you left the chat") : _("*** you left the chat (end of input)"));
 		sv_room_end(sv, "*** the server left", 19);
 		return;
 	}

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "i18n.h"
 #include "trace.h"
 
 const char *fdview_prog = "sockfam";
@@ -37,9 +38,11 @@ static void warn_once(int *said, const char *what, int err)
 	if (__atomic_exchange_n(said, 1, __ATOMIC_RELAXED))
 		return;
 	char line[512];
-	int n = snprintf(line, sizeof line, "%s: warning: cannot read %s (%s): descriptors are shown %s\n",
-			 fdview_prog, what, strerror(err),
-			 said == &proc_gone ? "as bare numbers" : "without what that table says");
+	int n = snprintf(line, sizeof line,
+			 said == &proc_gone ? _("%s: warning: cannot read %s (%s): descriptors are shown as bare numbers\n")
+					    : _("%s: warning: cannot read %s (%s): descriptors are shown without what that "
+						"table says\n"),
+			 fdview_prog, what, strerror(err));
 	if (n > 0)
 		(void)!write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
@@ -184,10 +187,13 @@ static void explain_inet(struct sbuf *sb, char **col, int ncol, const struct pro
 	inet_ntop(t->domain, a, s, sizeof s);
 	inet_ntop(t->domain, b, d, sizeof d);
 	unsigned long st = strtoul(col[3], NULL, 16);
-	const char *what = t->type == SOCK_RAW ? "protocol" : "port";
-	sb_printf(sb, "local_address %s = %s %s %u, rem_address %s = %s %s %u, st %s = %s\n", col[1], s, what,
-		  sp, col[2], d, what, dp, col[3],
-		  st < sizeof tcp_states / sizeof tcp_states[0] && tcp_states[st] ? tcp_states[st] : "?");
+	const char *state = st < sizeof tcp_states / sizeof tcp_states[0] && tcp_states[st] ? tcp_states[st] : "?";
+	if (t->type == SOCK_RAW)
+		sb_printf(sb, _("local_address %s = %s protocol %u, rem_address %s = %s protocol %u, st %s = %s\n"),
+			  col[1], s, sp, col[2], d, dp, col[3], state);
+	else
+		sb_printf(sb, _("local_address %s = %s port %u, rem_address %s = %s port %u, st %s = %s\n"), col[1],
+			  s, sp, col[2], d, dp, col[3], state);
 }
 
 static const char *const unix_states[] = { "SS_FREE", "SS_UNCONNECTED", "SS_CONNECTING", "SS_CONNECTED",
@@ -201,9 +207,13 @@ static void explain_unix(struct sbuf *sb, char **col, int ncol, const struct pro
 	unsigned long type = strtoul(col[4], NULL, 16), st = strtoul(col[5], NULL, 16);
 	unsigned long flags = strtoul(col[3], NULL, 16);
 	const char *tn = xlat_name(xlat_sock_type, type);
-	sb_printf(sb, "Type %s = %s, St %s = %s, Flags %s%s, Path %s\n", col[4], tn ? tn : "?", col[5],
-		  st < 5 ? unix_states[st] : "?", col[3], flags & 0x10000 ? " = listening (__SO_ACCEPTCON)" : "",
-		  ncol > 7 ? col[7] : "(none: not bound to a name)");
+	const char *path = ncol > 7 ? col[7] : _("(none: not bound to a name)");
+	if (flags & 0x10000)
+		sb_printf(sb, _("Type %s = %s, St %s = %s, Flags %s = listening (__SO_ACCEPTCON), Path %s\n"), col[4],
+			  tn ? tn : "?", col[5], st < 5 ? unix_states[st] : "?", col[3], path);
+	else
+		sb_printf(sb, _("Type %s = %s, St %s = %s, Flags %s, Path %s\n"), col[4], tn ? tn : "?", col[5],
+			  st < 5 ? unix_states[st] : "?", col[3], path);
 }
 
 static void explain_netlink(struct sbuf *sb, char **col, int ncol, const struct proc_table *t)
@@ -212,8 +222,12 @@ static void explain_netlink(struct sbuf *sb, char **col, int ncol, const struct 
 	if (ncol < 4)
 		return;
 	const char *pn = xlat_name(xlat_netlink_proto, strtoul(col[1], NULL, 10));
-	sb_printf(sb, "Eth %s = %s, Pid %s = the port id%s, Groups %s\n", col[1], pn ? pn : "?", col[2],
-		  strcmp(col[2], "0") ? "" : " (0: not bound yet)", col[3]);
+	if (strcmp(col[2], "0"))
+		sb_printf(sb, _("Eth %s = %s, Pid %s = the port id, Groups %s\n"), col[1], pn ? pn : "?", col[2],
+			  col[3]);
+	else
+		sb_printf(sb, _("Eth %s = %s, Pid %s = the port id (0: not bound yet), Groups %s\n"), col[1],
+			  pn ? pn : "?", col[2], col[3]);
 }
 
 static void explain_packet(struct sbuf *sb, char **col, int ncol, const struct proc_table *t)
@@ -222,7 +236,7 @@ static void explain_packet(struct sbuf *sb, char **col, int ncol, const struct p
 	if (ncol < 5)
 		return;
 	const char *tn = xlat_name(xlat_sock_type, strtoul(col[2], NULL, 10));
-	sb_printf(sb, "Type %s = %s, Proto %s (ethertype, hex), Iface %s\n", col[2], tn ? tn : "?", col[3], col[4]);
+	sb_printf(sb, _("Type %s = %s, Proto %s (ethertype, hex), Iface %s\n"), col[2], tn ? tn : "?", col[3], col[4]);
 }
 
 static const struct proc_table t_tcp = { "tcp", 9, AF_INET, SOCK_STREAM, explain_inet };
@@ -656,8 +670,8 @@ static void table_socket(struct sbuf *out, int fd, unsigned long inode)
 		else if (!type)
 			type = trace_fd_type(fd);
 		const char *af = xlat_name(xlat_af, (unsigned long)t->domain), *tn = xlat_name(xlat_sock_type, (unsigned long)type);
-		sb_printf(out, "       %s %s (the kernel's %s); its line in /proc/net/%s:\n", af ? af : "?",
-			  tn ? tn : "(type not listed)", name, t->file);
+		sb_printf(out, _("       %s %s (the kernel's %s); its line in /proc/net/%s:\n"), af ? af : "?",
+			  tn ? tn : _("(type not listed)"), name, t->file);
 		sb_printf(out, "         %s\n         %s\n       ", sb_str(&header), sb_str(&line));
 		if (t->explain)
 			t->explain(out, col, ncol, t);
@@ -668,10 +682,11 @@ static void table_socket(struct sbuf *out, int fd, unsigned long inode)
 		sb_free(&header);
 		return;
 	}
-	sb_printf(out, "       %s, in no /proc/net table: %s\n", name,
-		  trace_fd_flags(fd) & TRACE_FD_BOUND
-			  ? "bound, but the kernel lists a TCP socket there only once it listens or connects"
-			  : "not bound to an address yet");
+	if (trace_fd_flags(fd) & TRACE_FD_BOUND)
+		sb_printf(out, _("       %s, in no /proc/net table: bound, but the kernel lists a TCP socket there only "
+				 "once it listens or connects\n"), name);
+	else
+		sb_printf(out, _("       %s, in no /proc/net table: not bound to an address yet\n"), name);
 	sb_free(&line);
 	sb_free(&header);
 }
@@ -685,10 +700,10 @@ static int by_number(const void *a, const void *b)
 void fdview_table(FILE *out, const char *prog, const char *why)
 {
 	struct sbuf sb = SBUF_INIT;
-	sb_printf(&sb, "%s: descriptors %s (ls -l /proc/%d/fd):\n", prog, why, (int)getpid());
+	sb_printf(&sb, _("%s: descriptors %s (ls -l /proc/%d/fd):\n"), prog, why, (int)getpid());
 	DIR *d = opendir("/proc/self/fd");
 	if (!d) {
-		sb_printf(&sb, "  /proc/self/fd cannot be read (%s)\n", strerror(errno));
+		sb_printf(&sb, _("  /proc/self/fd cannot be read (%s)\n"), strerror(errno));
 	} else {
 		/* the numbers first: the directory's own descriptor is not the program's */
 		int *fds = NULL, nfd = 0, cap = 0, self = dirfd(d);

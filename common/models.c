@@ -54,7 +54,7 @@ static int accept_failed(struct server *sv)
 	}
 	if ((e == EINVAL || e == EBADF) && io_stop)
 		return 0;   /* the listening socket was shut down to stop us */
-	skel_fail(sv->s, "accept", e, "accepting a connection");
+	skel_fail(sv->s, "accept", e, _("accepting a connection"));
 	sv->rc = 1;
 	return 0;
 }
@@ -111,7 +111,7 @@ static void serve_datagrams_blocking(struct server *sv, void (*one)(struct serve
 			if (e == EAGAIN && sv->s->nonblock && !sv_wait_again(sv))
 				break;
 			if (e != EINTR && e != EMSGSIZE && !(e == EAGAIN && sv->s->nonblock))
-				skel_fail(sv->s, "recvfrom", e, "receiving a datagram");
+				skel_fail(sv->s, "recvfrom", e, _("receiving a datagram"));
 			continue;
 		}
 		one(sv, buf, n, &peer);
@@ -191,12 +191,12 @@ static void children_add(struct children *ch, pid_t pid)
 static void report_status(struct server *sv, pid_t pid, int st)
 {
 	if (WIFSIGNALED(st)) {
-		fprintf(stderr, "%s: child %d was killed by SIG%s\n", sv->s->prog, (int)pid,
+		fprintf(stderr, _("%s: child %d was killed by SIG%s\n"), sv->s->prog, (int)pid,
 			sigabbrev_np(WTERMSIG(st)) ?: "?");
 		if (WTERMSIG(st) != SIGTERM && WTERMSIG(st) != SIGINT && WTERMSIG(st) != SIGKILL)
 			sv->rc = 1;
 	} else if (WIFEXITED(st) && WEXITSTATUS(st)) {
-		fprintf(stderr, "%s: child %d exited with status %d\n", sv->s->prog, (int)pid, WEXITSTATUS(st));
+		fprintf(stderr, _("%s: child %d exited with status %d\n"), sv->s->prog, (int)pid, WEXITSTATUS(st));
 		sv->rc = 1;
 	}
 }
@@ -287,7 +287,7 @@ static void dgram_in_child(struct server *sv, char *buf, long n, const struct en
 		_exit(sv->rc);
 	}
 	if (pid < 0)
-		skel_fail(sv->s, "clone", errno, "starting a process for this datagram; not answered");
+		skel_fail(sv->s, "clone", errno, _("starting a process for this datagram; not answered"));
 	else
 		children_add(ch, pid);
 }
@@ -306,8 +306,8 @@ static int serve_fork(struct server *sv)
 		reap_finished(sv, &ch);
 		if (sv->max_clients && ch.n >= sv->max_clients) {
 			if (!ch.said_full)
-				sv_log(sv, "%d clients at once (--max-clients): the next waits in the "
-				       "listen backlog until a child exits", ch.n);
+				sv_log(sv, _("%d clients at once (--max-clients): the next waits in the "
+				       "listen backlog until a child exits"), ch.n);
 			ch.said_full = 1;
 			if (sv_before_block())
 				break;
@@ -338,7 +338,7 @@ static int serve_fork(struct server *sv)
 		int fork_err = errno;
 		sv_restore_signals(&old);
 		if (pid < 0) {
-			skel_fail(sv->s, "clone", fork_err, "starting a process for a client; closing it");
+			skel_fail(sv->s, "clone", fork_err, _("starting a process for a client; closing it"));
 			sv->rc = 1;
 		} else {
 			children_add(&ch, pid);
@@ -371,7 +371,7 @@ static int spawn_worker(struct server *sv, struct children *ch)
 		_exit(prefork_worker(sv));
 	}
 	if (pid < 0) {
-		skel_fail(sv->s, "clone", errno, "starting a worker process");
+		skel_fail(sv->s, "clone", errno, _("starting a worker process"));
 		return -1;
 	}
 	children_add(ch, pid);
@@ -402,7 +402,7 @@ static int serve_prefork(struct server *sv)
 		children_remove(&ch, pid);
 		report_status(sv, pid, st);
 		if (!sv_done(sv) && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
-			sv_log(sv, "worker %d ended; starting another", (int)pid);
+			sv_log(sv, _("worker %d ended; starting another"), (int)pid);
 			spawn_worker(sv, &ch);
 		}
 	}
@@ -560,7 +560,7 @@ static int tpool_start(struct server *sv, struct tpool *tp, void *(*fn)(void *),
 	sv_restore_signals(&old);
 	if (e) {
 		errno = e;
-		skel_fail(sv->s, "clone3", e, "starting a thread");
+		skel_fail(sv->s, "clone3", e, _("starting a thread"));
 		pthread_mutex_lock(&tp->mu);
 		tp->slots[i].busy = 0;
 		tp->active--;
@@ -586,7 +586,7 @@ static int serve_thread(struct server *sv)
 {
 	struct tpool tp;
 	if (tpool_init(&tp, sv->max_clients) < 0) {
-		fprintf(stderr, "%s: out of memory for %d threads\n", sv->s->prog, sv->max_clients);
+		fprintf(stderr, _("%s: out of memory for %d threads\n"), sv->s->prog, sv->max_clients);
 		return 1;
 	}
 	sv->model_state = &tp;
@@ -600,8 +600,8 @@ static int serve_thread(struct server *sv)
 		pthread_mutex_unlock(&tp.mu);
 		if (full) {
 			if (!tp.said_full)
-				sv_log(sv, "%d clients at once (--max-clients): the next waits in the "
-				       "listen backlog until a thread ends", tp.n);
+				sv_log(sv, _("%d clients at once (--max-clients): the next waits in the "
+				       "listen backlog until a thread ends"), tp.n);
 			tp.said_full = 1;
 			sv_log_flush();
 			/* a condition variable cannot be interrupted by Ctrl-C: look again
@@ -628,7 +628,7 @@ static int serve_thread(struct server *sv)
 				break;
 			int n = t_poll(p, 2, -1);
 			if (n < 0 && errno != EINTR) {
-				skel_fail(sv->s, "poll", errno, "waiting for clients and the keyboard");
+				skel_fail(sv->s, "poll", errno, _("waiting for clients and the keyboard"));
 				sv->rc = 1;
 				break;
 			}
@@ -679,7 +679,7 @@ static void dgram_in_thread(struct server *sv, char *buf, long n, const struct e
 	join_finished(tp);
 	struct dgram_job *job = malloc(sizeof *job + (size_t)n);
 	if (!job) {
-		fprintf(stderr, "%s: out of memory for a datagram; not answered\n", sv->s->prog);
+		fprintf(stderr, _("%s: out of memory for a datagram; not answered\n"), sv->s->prog);
 		sv->rc = 1;
 		return;
 	}
@@ -689,7 +689,7 @@ static void dgram_in_thread(struct server *sv, char *buf, long n, const struct e
 	if (tpool_start(sv, tp, dgram_thread, -1, NULL, job) < 0) {
 		/* every slot busy: this one is answered here, in the main thread */
 		if (!tp->said_full)
-			sv_log(sv, "%d threads at once (--max-clients): answering in the main thread", tp->n);
+			sv_log(sv, _("%d threads at once (--max-clients): answering in the main thread"), tp->n);
 		tp->said_full = 1;
 		sv_dgram_serve(sv, job->data, job->n, &job->peer);
 		free(job);
@@ -732,7 +732,7 @@ static int serve_prethread(struct server *sv)
 	struct tpool tp;
 	int n = sv->o->pool;
 	if (tpool_init(&tp, n) < 0) {
-		fprintf(stderr, "%s: out of memory for %d threads\n", sv->s->prog, n);
+		fprintf(stderr, _("%s: out of memory for %d threads\n"), sv->s->prog, n);
 		return 1;
 	}
 	sv->model_state = &tp;
@@ -743,7 +743,7 @@ static int serve_prethread(struct server *sv)
 			break;
 		}
 	if (sv->kbd_on && (tp.changed_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
-		sv_log(sv, "no eventfd for the pool (%s): the keyboard is not read", strerrorname_np(errno));
+		sv_log(sv, _("no eventfd for the pool (%s): the keyboard is not read"), strerrorname_np(errno));
 	/* a room with a person at the server: the main thread reads the
 	 * keyboard, and a thread's end wakes it (tp.changed_fd) */
 	while (tp.changed_fd >= 0 && sv->kbd_on && !io_stop) {
@@ -755,7 +755,7 @@ static int serve_prethread(struct server *sv)
 		struct pollfd p[2] = { { STDIN_FILENO, POLLIN, 0 }, { tp.changed_fd, POLLIN, 0 } };
 		int k = t_poll(p, 2, -1);
 		if (k < 0 && errno != EINTR) {
-			skel_fail(sv->s, "poll", errno, "waiting for the keyboard");
+			skel_fail(sv->s, "poll", errno, _("waiting for the keyboard"));
 			break;
 		}
 		if (k > 0 && p[0].revents)
@@ -926,8 +926,8 @@ static int select_set(struct server *sv, void *p, int fd, unsigned old, unsigned
 	struct select_state *ss = p;
 	(void)old;
 	if (fd >= FD_SETSIZE) {
-		sv_log(sv, "descriptor %d is past FD_SETSIZE (%d): select() cannot watch it, so this "
-		       "client is closed (poll and epoll have no such limit)", fd, FD_SETSIZE);
+		sv_log(sv, _("descriptor %d is past FD_SETSIZE (%d): select() cannot watch it, so this "
+		       "client is closed (poll and epoll have no such limit)"), fd, FD_SETSIZE);
 		return -1;
 	}
 	if (events & W_IN)
@@ -983,7 +983,7 @@ static int epoll_init(struct server *sv, void *p)
 	struct epoll_state *es = p;
 	es->ep = t_epoll_create1(EPOLL_CLOEXEC);
 	if (es->ep < 0) {
-		skel_fail(sv->s, "epoll_create1", errno, "creating an epoll instance");
+		skel_fail(sv->s, "epoll_create1", errno, _("creating an epoll instance"));
 		return -1;
 	}
 	return 0;
@@ -995,7 +995,7 @@ static int epoll_set(struct server *sv, void *p, int fd, unsigned old, unsigned 
 	struct epoll_event ev = { .events = events, .data.u64 = (uint64_t)fd };
 	int op = !events ? EPOLL_CTL_DEL : old ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 	if (t_epoll_ctl(es->ep, op, fd, events ? &ev : NULL) < 0) {
-		skel_fail(sv->s, "epoll_ctl", errno, "watching descriptor %d", fd);
+		skel_fail(sv->s, "epoll_ctl", errno, _("watching descriptor %d"), fd);
 		return -1;
 	}
 	return 0;
@@ -1199,14 +1199,14 @@ static void ev_accept(struct evloop *L)
 				return;
 			}
 			if (e != EAGAIN && e != EINTR && e != ECONNABORTED && e != EPROTO) {
-				skel_fail(sv->s, "accept4", e, "accepting a connection");
+				skel_fail(sv->s, "accept4", e, _("accepting a connection"));
 				sv->rc = 1;
 			}
 			return;
 		}
 		struct conn *c = malloc(sizeof *c);
 		if (!c || ev_grow(L, fd) < 0) {
-			fprintf(stderr, "%s: out of memory for a connection; closing it\n", sv->s->prog);
+			fprintf(stderr, _("%s: out of memory for a connection; closing it\n"), sv->s->prog);
 			free(c);
 			t_close(fd);
 			continue;
@@ -1253,7 +1253,7 @@ static void ev_dgrams(struct evloop *L)
 			int e = errno;
 			sv_unadmit(sv);
 			if (e != EAGAIN && e != EINTR && e != EMSGSIZE)
-				skel_fail(sv->s, "recvfrom", e, "receiving a datagram");
+				skel_fail(sv->s, "recvfrom", e, _("receiving a datagram"));
 			return;
 		}
 		sv_dgram_serve(sv, L->buf, (size_t)n, &peer);
@@ -1274,8 +1274,12 @@ static int ev_idle(struct evloop *L, struct timespec *oldest)
 			continue;   /* (a service's own wait has its own deadline) */
 		if (sv_idle_expired(sv, c, &t)) {
 			char why[256];
-			snprintf(why, sizeof why, "%s %s for %d s (--idle): dropping it", c->who,
-				 c->q ? "took none of its answers" : "sent nothing", sv->o->idle_s);
+			if (c->q)
+				snprintf(why, sizeof why, _("%s took none of its answers for %d s (--idle): dropping it"),
+					 c->who, sv->o->idle_s);
+			else
+				snprintf(why, sizeof why, _("%s sent nothing for %d s (--idle): dropping it"), c->who,
+					 sv->o->idle_s);
 			ev_close(L, c, why);
 			continue;
 		}
@@ -1352,8 +1356,8 @@ static int ev_run(struct server *sv, const struct waiter *w)
 				L.paused_until.tv_sec = 0;
 			int full = sv->max_clients && L.nconns >= sv->max_clients;
 			if (full && !L.said_full)
-				sv_log(sv, "%d clients at once (--max-clients): not accepting until one "
-				       "leaves; new ones wait in the listen backlog", L.nconns);
+				sv_log(sv, _("%d clients at once (--max-clients): not accepting until one "
+				       "leaves; new ones wait in the listen backlog"), L.nconns);
 			L.said_full = full;
 			int want = !full && !paused && !sv_done(sv);
 			if (want != L.listening) {
@@ -1376,7 +1380,7 @@ static int ev_run(struct server *sv, const struct waiter *w)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			skel_fail(sv->s, w->name, errno, "waiting for the sockets");
+			skel_fail(sv->s, w->name, errno, _("waiting for the sockets"));
 			rc = 1;
 			break;
 		}
@@ -1418,9 +1422,9 @@ static int serve_epoll(struct server *sv) { return ev_run(sv, &waiter_epoll); }
 
 /* ---- the table ----------------------------------------------------------------------- */
 
-static const char no_dgram_pool[] =
-	"its processes or threads wait in accept(), and a datagram socket has no connections "
-	"to accept (use fork or thread: one per datagram, or iterative, poll, epoll, select)";
+#define NO_DGRAM_POOL \
+	N_("its processes or threads wait in accept(), and a datagram socket has no connections " \
+	   "to accept (use fork or thread: one per datagram, or iterative, poll, epoll, select)")
 
 static const struct model model_iterative = {
 	.name = "iterative",
@@ -1448,32 +1452,32 @@ static const struct model model_thread = {
 	.room_by_mail = 1,
 };
 /* why --nonblock and --timeout are not for them */
-static const char no_blocking_pool[] =
-	"has N processes or threads each waiting in accept(): a timeout would end one of them, "
-	"not the server";
-static const char no_blocking_events[] =
-	"already has a non-blocking listening socket and waits in its own loop (--idle bounds a "
-	"silent client)";
+#define NO_BLOCKING_POOL \
+	N_("has N processes or threads each waiting in accept(): a timeout would end one of them, " \
+	   "not the server")
+#define NO_BLOCKING_EVENTS \
+	N_("already has a non-blocking listening socket and waits in its own loop (--idle bounds a " \
+	   "silent client)")
 
 static const struct model model_prefork = {
 	.name = "prefork",
 	.summary = N_("N processes (default 8), each in accept()"),
 	.kinds = MK_CONN,
-	.no_dgram = no_dgram_pool,
+	.no_dgram = NO_DGRAM_POOL,
 	.pool = 1,
 	.limits_clients = 1,
-	.no_blocking_modes = no_blocking_pool,
+	.no_blocking_modes = NO_BLOCKING_POOL,
 	.serve = serve_prefork,
 };
 static const struct model model_prethread = {
 	.name = "prethread",
 	.summary = N_("N threads (default 8), each in accept()"),
 	.kinds = MK_CONN,
-	.no_dgram = no_dgram_pool,
+	.no_dgram = NO_DGRAM_POOL,
 	.pool = 1,
 	.limits_clients = 1,
 	.shared_fds = 1,
-	.no_blocking_modes = no_blocking_pool,
+	.no_blocking_modes = NO_BLOCKING_POOL,
 	.serve = serve_prethread,
 	.room_by_mail = 1,
 };
@@ -1485,7 +1489,7 @@ static const struct model model_select = {
 	.limits_clients = 1,
 	.shared_fds = 1,
 	.shares_conns = 1,
-	.no_blocking_modes = no_blocking_events,
+	.no_blocking_modes = NO_BLOCKING_EVENTS,
 	.serve = serve_select,
 };
 static const struct model model_poll = {
@@ -1495,7 +1499,7 @@ static const struct model model_poll = {
 	.limits_clients = 1,
 	.shared_fds = 1,
 	.shares_conns = 1,
-	.no_blocking_modes = no_blocking_events,
+	.no_blocking_modes = NO_BLOCKING_EVENTS,
 	.serve = serve_poll,
 };
 static const struct model model_epoll = {
@@ -1506,7 +1510,7 @@ static const struct model model_epoll = {
 	.shared_fds = 1,
 	.own_fds = 1,   /* the epoll instance */
 	.shares_conns = 1,
-	.no_blocking_modes = no_blocking_events,
+	.no_blocking_modes = NO_BLOCKING_EVENTS,
 	.serve = serve_epoll,
 };
 

@@ -1,4 +1,5 @@
 #include "sbuf.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@ static void sb_grow(struct sbuf *sb, size_t more)
 		cap *= 2;
 	char *p = realloc(sb->p, cap);
 	if (!p) {
-		fputs("sockfam: out of memory\n", stderr);
+		fputs(_("sockfam: out of memory\n"), stderr);
 		abort();
 	}
 	sb->p = p;

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "io.h"
 #include "skeleton.h"
 #include "tls.h"
@@ -160,7 +161,7 @@ static void open_spare(struct server *sv, int leave_room)
 static void shed(struct server *sv, int fd, const struct endpoint *p)
 {
 	struct sbuf who = SBUF_INIT;
-	sv_log(sv, "no descriptor for %s: resetting its connection at once",
+	sv_log(sv, _("no descriptor for %s: resetting its connection at once"),
 	       skel_describe(sv->s, EP_SA(p), p->len, &who));
 	sb_free(&who);
 	struct linger lg = { 1, 0 };
@@ -175,7 +176,7 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 		       : t_accept(sv->lfd, EP_SA(peer), &peer->len);
 	if (fd >= 0) {
 		if (__atomic_exchange_n(&sv->emfile_said, 0, __ATOMIC_RELAXED))
-			fprintf(stderr, "%s: descriptors are free again: accepting clients\n", sv->s->prog);
+			fprintf(stderr, _("%s: descriptors are free again: accepting clients\n"), sv->s->prog);
 		return fd;
 	}
 	int err = errno;
@@ -185,10 +186,13 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 	if (!sv->emfile_said) {
 		sv->emfile_said = 1;
 		/* said on stderr too: it matters even under --no-log */
-		fprintf(stderr, "%s: out of descriptors (%s) while accepting: %s\n", sv->s->prog,
-			strerrorname_np(err),
-			sv->spare_fd >= 0 ? "clients that arrive now are accepted and closed at once, until some leave"
-					  : "waiting for clients to leave before accepting more");
+		if (sv->spare_fd >= 0)
+			fprintf(stderr, _("%s: out of descriptors (%s) while accepting: clients that arrive now "
+					  "are accepted and closed at once, until some leave\n"), sv->s->prog,
+				strerrorname_np(err));
+		else
+			fprintf(stderr, _("%s: out of descriptors (%s) while accepting: waiting for clients "
+					  "to leave before accepting more\n"), sv->s->prog, strerrorname_np(err));
 	}
 	/* One descriptor was kept in reserve for this: free it and take the
 	 * waiting client. When the reserve can be had back at once, descriptors
@@ -205,7 +209,7 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 			open_spare(sv, 0);
 			if (sv->spare_fd >= 0) {
 				sv->emfile_said = 0;
-				fprintf(stderr, "%s: descriptors are free again: accepting clients\n", sv->s->prog);
+				fprintf(stderr, _("%s: descriptors are free again: accepting clients\n"), sv->s->prog);
 				pthread_mutex_unlock(&sv->lock);
 				*peer = p;
 				return got;
@@ -250,7 +254,7 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 		snprintf(c->who, sizeof c->who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
 		sb_free(&who);
 	}
-	sv_log(sv, "connection from %s", c->who);
+	sv_log(sv, _("connection from %s"), c->who);
 	if (sv->s->fam->server_peer)
 		sv->s->fam->server_peer(sv->s, fd);
 	if (sv->s->tls && tls_conn_attach(c) < 0)
@@ -319,8 +323,8 @@ static ssize_t receive(struct server *sv, int fd, void *buf, size_t n, struct en
  * loss, even under --no-log), and the server's exit status says it too. */
 static void said_cut(struct server *sv, const char *who)
 {
-	fprintf(stderr, "%s: %s sent a message larger than the %zu bytes one receive takes; the kernel "
-		"cut it (MSG_TRUNC): refused, not answered as if whole\n", sv->s->prog, who, sv->bufsize);
+	fprintf(stderr, _("%s: %s sent a message larger than the %zu bytes one receive takes; the kernel "
+		"cut it (MSG_TRUNC): refused, not answered as if whole\n"), sv->s->prog, who, sv->bufsize);
 	__atomic_store_n(&sv->rc, 1, __ATOMIC_RELAXED);
 }
 
@@ -339,14 +343,20 @@ static const struct transport plain_transport = { "plain", plain_recv, plain_sen
 
 /* A frame the service cannot take: said to the peer (framed) and in the
  * log, and the connection ends once that answer has gone. */
-static void refuse(struct server *sv, struct conn *c, const char *why)
+static void refuse_said(struct server *sv, struct conn *c, const char *why, const char *said)
 {
-	sv_log(sv, "%s: %s; closing the connection", c->who, why);
+	sv_log(sv, _("%s: %s; closing the connection"), c->who, said);
 	char line[300];
 	int n = snprintf(line, sizeof line, "error: %s", why);
 	c->partial = 0;
 	conn_send(c, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	c->ending = 1;
+}
+
+/* The same, the log's words the peer's (English: the protocol's). */
+static void refuse(struct server *sv, struct conn *c, const char *why)
+{
+	refuse_said(sv, c, why, why);
 }
 
 /* The messages the frames hold now (eof: the stream ended) to the service;
@@ -414,8 +424,11 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 {
 	ssize_t n = c->tp->recv(c, buf, sv->bufsize);
 	if (n == 0) {
-		sv_log(sv, "%s closed its side after %lu bytes%s; closing ours", c->who, c->in,
-		       c->mid_line ? ", in the middle of a line" : "");
+		if (c->mid_line)
+			sv_log(sv, _("%s closed its side after %lu bytes, in the middle of a line; closing ours"),
+			       c->who, c->in);
+		else
+			sv_log(sv, _("%s closed its side after %lu bytes; closing ours"), c->who, c->in);
 		if (c->framed && deframer_pending(&c->frames))
 			deliver_frames(sv, c, 1);
 		if (c->side_fd >= 0 && !c->failed) {
@@ -435,23 +448,27 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 			return 0;   /* the transport refused the peer's bytes (TLS) and said why */
 		if (errno == EMSGSIZE) {
 			said_cut(sv, c->who);
-			char why[96];
+			char why[96], said[192];
 			snprintf(why, sizeof why, "a message larger than %zu bytes was cut by the kernel", sv->bufsize);
-			refuse(sv, c, why);
+			snprintf(said, sizeof said, _("a message larger than %zu bytes was cut by the kernel"), sv->bufsize);
+			refuse_said(sv, c, why, said);
 			return c->failed ? -1 : c->ending && !c->q ? 0 : 1;
 		}
 		if (errno == EAGAIN) {
-			sv_log(sv, "%s sent nothing for %d s (--idle): dropping it", c->who, sv->o->idle_s);
+			sv_log(sv, _("%s sent nothing for %d s (--idle): dropping it"), c->who, sv->o->idle_s);
 			return 0;
 		}
 		if (errno == ECONNRESET || errno == ETIMEDOUT) {
 			/* the client's doing, not a failure of the server */
-			sv_log(sv, "%s %s after %lu bytes; closing ours", c->who,
-			       errno == ECONNRESET ? "reset the connection" : "stopped answering (ETIMEDOUT)", c->in);
+			if (errno == ECONNRESET)
+				sv_log(sv, _("%s reset the connection after %lu bytes; closing ours"), c->who, c->in);
+			else
+				sv_log(sv, _("%s stopped answering (ETIMEDOUT) after %lu bytes; closing ours"),
+				       c->who, c->in);
 			return 0;
 		}
 		if (!io_stop)
-			skel_fail(sv->s, "recvfrom", errno, "reading from %s", c->who);
+			skel_fail(sv->s, "recvfrom", errno, _("reading from %s"), c->who);
 		return -1;
 	}
 	c->in += (unsigned long)n;
@@ -536,7 +553,7 @@ void sv_conn_close(struct server *sv, struct conn *c, const char *why)
 	if (why)
 		sv_log(sv, "%s", why);
 	if (c->queued)
-		sv_log(sv, "%zu bytes of answers to %s were never taken by it: dropped", c->queued, c->who);
+		sv_log(sv, _("%zu bytes of answers to %s were never taken by it: dropped"), c->queued, c->who);
 	leave_room(sv, c);
 	const struct service *svc = sv->o->service;
 	if (svc->closed)
@@ -632,7 +649,7 @@ static int join_room(struct server *sv, struct conn *c)
 {
 	struct mailbox *mb = calloc(1, sizeof *mb);
 	if (!mb || (mb->efd = eventfd(0, EFD_CLOEXEC)) < 0) {
-		sv_log(sv, "%s: no mailbox for the room (%s); closing the connection", c->who,
+		sv_log(sv, _("%s: no mailbox for the room (%s); closing the connection"), c->who,
 		       strerrorname_np(errno));
 		free(mb);
 		return -1;
@@ -705,8 +722,8 @@ static void deliver_mail(struct server *sv, struct conn *c)
 		char line[200];
 		int k = snprintf(line, sizeof line, "*** %lu lines of the room were not kept for you: you did not read "
 				 "them in time; closing the connection", lost);
-		sv_log(sv, "%s did not read the room's lines: %lu not kept for it (over %d bytes waiting); "
-		       "closing the connection", c->who, lost, ROOM_BACKLOG);
+		sv_log(sv, _("%s did not read the room's lines: %lu not kept for it (over %d bytes waiting); "
+		       "closing the connection"), c->who, lost, ROOM_BACKLOG);
 		conn_send(c, line, (size_t)k);
 		c->ending = 1;
 	}
@@ -717,7 +734,7 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 	struct conn c;
 	char *buf = malloc(sv->bufsize);
 	if (!buf) {
-		fprintf(stderr, "%s: out of memory for a connection\n", sv->s->prog);
+		fprintf(stderr, _("%s: out of memory for a connection\n"), sv->s->prog);
 		if (sv->before_close) {
 			c.fd = fd;
 			sv->before_close(sv, &c);
@@ -732,7 +749,7 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 		struct timeval tv = { sv->o->idle_s, 0 };
 		if (t_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
 		    t_setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0) {
-			skel_fail(sv->s, "setsockopt", errno, "setting the --idle timeout");
+			skel_fail(sv->s, "setsockopt", errno, _("setting the --idle timeout"));
 			r = -1;
 		}
 	}
@@ -754,12 +771,12 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0) {
-				skel_fail(sv->s, "poll", errno, "waiting for %s and the %s", c.who,
-					  c.mbox ? "room" : "keyboard");
+				skel_fail(sv->s, "poll", errno, c.mbox ? _("waiting for %s and the room")
+								     : _("waiting for %s and the keyboard"), c.who);
 				break;
 			}
 			if (n == 0) {
-				sv_log(sv, "%s sent nothing for %d s (--idle): dropping it", c.who, sv->o->idle_s);
+				sv_log(sv, _("%s sent nothing for %d s (--idle): dropping it"), c.who, sv->o->idle_s);
 				break;
 			}
 			if (p[1].revents && c.mbox)
@@ -879,7 +896,7 @@ int sv_keyboard(struct server *sv)
 		size_t cap = sv->kbdcap ? sv->kbdcap * 2 : 8192;
 		char *p = cap <= 1 << 20 ? realloc(sv->kbd, cap) : NULL;
 		if (!p) {
-			fprintf(stderr, "%s: a line of more than 1 MiB on the keyboard: not read\n", sv->s->prog);
+			fprintf(stderr, _("%s: a line of more than 1 MiB on the keyboard: not read\n"), sv->s->prog);
 			sv->kbdlen = 0;
 			return 0;
 		}
@@ -914,13 +931,13 @@ static int write_failed(struct conn *c, int err)
 {
 	if (!c->failed && !io_stop && err != EPROTO) {   /* EPROTO: the transport said why */
 		if (err == EAGAIN && !c->nonblocking)
-			sv_log(c->sv, "%s did not take its answer for %d s (--idle): dropping it", c->who,
+			sv_log(c->sv, _("%s did not take its answer for %d s (--idle): dropping it"), c->who,
 			       c->sv->o->idle_s);
 		else if (err == EPIPE || err == ECONNRESET)
-			sv_log(c->sv, "%s went away before taking its answer (%s); closing ours", c->who,
+			sv_log(c->sv, _("%s went away before taking its answer (%s); closing ours"), c->who,
 			       strerrorname_np(err));
 		else
-			skel_fail(c->sv->s, "sendto", err, "answering %s", c->who);
+			skel_fail(c->sv->s, "sendto", err, _("answering %s"), c->who);
 	}
 	c->failed = 1;
 	return -1;
@@ -930,7 +947,7 @@ static int queue(struct conn *c, const char *p, size_t n)
 {
 	struct out_chunk *k = malloc(sizeof *k + n);
 	if (!k) {
-		fprintf(stderr, "%s: out of memory for %zu bytes of answer to %s: closing it\n",
+		fprintf(stderr, _("%s: out of memory for %zu bytes of answer to %s: closing it\n"),
 			c->sv->s->prog, n, c->who);
 		c->failed = 1;
 		return -1;
@@ -978,10 +995,10 @@ int conn_write(struct conn *c, const void *buf, size_t n)
 		 * server; its answer is dropped and that is said */
 		if (t_sendto(c->fd, buf, n, MSG_DONTWAIT, EP_SA(&c->peer), c->peer.len) < 0) {
 			if (errno == EAGAIN)
-				sv_log(c->sv, "%s is not reading: its receive queue is full, the answer "
-				       "(%zu bytes) was dropped", c->who, n);
+				sv_log(c->sv, _("%s is not reading: its receive queue is full, the answer "
+				       "(%zu bytes) was dropped"), c->who, n);
 			else
-				skel_fail(c->sv->s, "sendto", errno, "answering %s", c->who);
+				skel_fail(c->sv->s, "sendto", errno, _("answering %s"), c->who);
 			c->sv->rc = 1;
 			return -1;
 		}
@@ -1091,9 +1108,9 @@ void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoin
 {
 	struct conn c;
 	dgram_conn(sv, &c, peer);
-	sv_log(sv, "datagram of %zu bytes from %s", n, c.who);
+	sv_log(sv, _("datagram of %zu bytes from %s"), n, c.who);
 	if (peer->len <= sizeof(sa_family_t)) {
-		sv_log(sv, "the sender has no address, so there is no way to answer it");
+		sv_log(sv, _("the sender has no address, so there is no way to answer it"));
 		return;
 	}
 	c.in = n;
@@ -1154,8 +1171,12 @@ int sv_wait_ready(struct server *sv)
 	if (wait_listener(sv, secs * 1000))
 		return 1;
 	if (!io_stop) {
-		fprintf(stderr, "%s: no %s for %d s: timed out (Python's %s raises TimeoutError)\n", sv->s->prog,
-			sv->conn_oriented ? "client" : "datagram", secs, sv->conn_oriented ? "accept()" : "recvfrom()");
+		if (sv->conn_oriented)
+			fprintf(stderr, _("%s: no client for %d s: timed out (Python's accept() raises "
+					  "TimeoutError)\n"), sv->s->prog, secs);
+		else
+			fprintf(stderr, _("%s: no datagram for %d s: timed out (Python's recvfrom() raises "
+					  "TimeoutError)\n"), sv->s->prog, secs);
 		sv->rc = 1;
 	}
 	return 0;
@@ -1188,52 +1209,54 @@ int server_opts_check(struct session *s, struct sbuf *err)
 	const struct model *m = o->model;
 	int conn = connection_oriented(s);
 	if (!conn && !(m->kinds & MK_DGRAM)) {
-		sb_printf(err, "--model %s cannot serve %s datagrams: %s", m->name, s->kind->label, m->no_dgram);
+		sb_printf(err, _("--model %s cannot serve %s datagrams: %s"), m->name, s->kind->label, _(m->no_dgram));
 		return -1;
 	}
 	if (!conn && o->idle_s) {
-		sb_printf(err, "--idle drops a silent connection; a %s server has no connections "
-			  "(each datagram stands alone)", s->kind->label);
+		sb_printf(err, _("--idle drops a silent connection; a %s server has no connections "
+			  "(each datagram stands alone)"), s->kind->label);
 		return -1;
 	}
 	if (o->pool && !m->pool) {
-		sb_printf(err, "--model %s takes no =N (only prefork=N and prethread=N do)", m->name);
+		sb_printf(err, _("--model %s takes no =N (only prefork=N and prethread=N do)"), m->name);
 		return -1;
 	}
 	if (o->service->room && !m->shares_conns && !m->room_by_mail) {
-		sb_printf(err, "--service %s needs every client in one loop or one memory (a room), and --model %s "
+		sb_printf(err, _("--service %s needs every client in one loop or one memory (a room), and --model %s "
 			  "serves each in a process of its own, which cannot reach the others: use iterative, "
-			  "thread, prethread, select, poll or epoll",
+			  "thread, prethread, select, poll or epoll"),
 			  o->service->name, m->name);
 		return -1;
 	}
 	if (o->service->room && !conn) {
-		sb_printf(err, "--service %s needs connections: a %s socket has none", o->service->name,
+		sb_printf(err, _("--service %s needs connections: a %s socket has none"), o->service->name,
 			  s->kind->label);
 		return -1;
 	}
 	if (o->cmd_timeout_s && !o->service->runs_commands) {
-		sb_printf(err, "--cmd-timeout is the time limit of --service cmd; --service %s runs no commands",
+		sb_printf(err, _("--cmd-timeout is the time limit of --service cmd; --service %s runs no commands"),
 			  o->service->name);
 		return -1;
 	}
 	if ((s->nonblock || s->timeout_s) && m->no_blocking_modes) {
-		sb_printf(err, "%s applies to the models whose one loop accepts (", s->nonblock ? "--nonblock" : "--timeout");
+		struct sbuf list = SBUF_INIT;
 		for (const struct model *const *p = models; *p; p++)
 			if (!(*p)->no_blocking_modes)
-				sb_printf(err, "%s%s", p == models ? "" : ", ", (*p)->name);
-		sb_printf(err, "); --model %s %s", m->name, m->no_blocking_modes);
+				sb_printf(&list, "%s%s", p == models ? "" : ", ", (*p)->name);
+		sb_printf(err, _("%s applies to the models whose one loop accepts (%s); --model %s %s"),
+			  s->nonblock ? "--nonblock" : "--timeout", sb_str(&list), m->name, _(m->no_blocking_modes));
+		sb_free(&list);
 		return -1;
 	}
 	if (o->max_clients && !m->limits_clients) {
-		sb_printf(err, "--max-clients needs a model that serves several clients at once: "
-			  "--model %s serves one at a time", m->name);
+		sb_printf(err, _("--max-clients needs a model that serves several clients at once: "
+			  "--model %s serves one at a time"), m->name);
 		return -1;
 	}
 	if (m->pool) {
 		if (o->pool && o->max_clients && o->pool != o->max_clients) {
-			sb_printf(err, "--model %s=%d already serves %d clients at once; "
-				  "--max-clients %d says otherwise", m->name, o->pool, o->pool, o->max_clients);
+			sb_printf(err, _("--model %s=%d already serves %d clients at once; "
+				  "--max-clients %d says otherwise"), m->name, o->pool, o->pool, o->max_clients);
 			return -1;
 		}
 		if (!o->pool)
@@ -1270,14 +1293,14 @@ int server_run(struct session *s)
 		return tls_rc;
 	int fd = t_socket(f->domain, s->kind->type, s->kind->protocol);
 	if (fd < 0) {
-		skel_fail(s, "socket", errno, "creating a %s socket", s->kind->label);
+		skel_fail(s, "socket", errno, _("creating a %s socket"), s->kind->label);
 		goto out;
 	}
 	int conn = connection_oriented(s);
 	if (conn && f->reuseaddr) {
 		int one = 1;
 		if (t_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
-			skel_fail(s, "setsockopt", errno, "setting SO_REUSEADDR");
+			skel_fail(s, "setsockopt", errno, _("setting SO_REUSEADDR"));
 			goto out_close;
 		}
 	}
@@ -1286,21 +1309,21 @@ int server_run(struct session *s)
 		 * back for the peer's delayed ACK (Nagle's algorithm) */
 		int one = 1;
 		if (t_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
-			skel_fail(s, "setsockopt", errno, "setting TCP_NODELAY");
+			skel_fail(s, "setsockopt", errno, _("setting TCP_NODELAY"));
 			goto out_close;
 		}
 	}
 	if (f->server_before_bind && f->server_before_bind(s, fd))
 		goto out_close;
 	if (t_bind(fd, EP_SA(&s->server), s->server.len) < 0) {
-		skel_fail(s, "bind", errno, "binding to %s",
+		skel_fail(s, "bind", errno, _("binding to %s"),
 			  skel_describe(s, EP_SA(&s->server), s->server.len, &text));
 		goto out_close;
 	}
 	if (f->server_after_bind && f->server_after_bind(s, fd))
 		goto out_close;
 	if (conn && t_listen(fd, s->srv.backlog) < 0) {
-		skel_fail(s, "listen", errno, "listening");
+		skel_fail(s, "listen", errno, _("listening"));
 		goto out_close;
 	}
 	/* --nonblock, --timeout: Python's setblocking(False) and settimeout() on the
@@ -1309,10 +1332,10 @@ int server_run(struct session *s)
 		goto out_close;
 	struct endpoint me = { .len = addr_room(s) };
 	if (t_getsockname(fd, EP_SA(&me), &me.len) < 0) {
-		skel_fail(s, "getsockname", errno, "asking which address we got");
+		skel_fail(s, "getsockname", errno, _("asking which address we got"));
 		goto out_close;
 	}
-	printf("%s: listening on %s (%s)\n", s->prog, skel_describe(s, EP_SA(&me), me.len, &text),
+	printf(_("%s: listening on %s (%s)\n"), s->prog, skel_describe(s, EP_SA(&me), me.len, &text),
 	       s->kind->label);
 	if (s->srv.model != models[0] || s->srv.service != services[0])
 		printf("%s: --model %s, --service %s\n", s->prog, s->srv.model->name, s->srv.service->name);
@@ -1347,7 +1370,7 @@ int server_run(struct session *s)
 		if (conn && s->srv.model->shared_fds)
 			open_spare(&sv, 1);
 		if (s->srv.service->room && s->srv.model->room_by_mail && room_open(&sv) < 0) {
-			fprintf(stderr, "%s: out of memory for the room\n", s->prog);
+			fprintf(stderr, _("%s: out of memory for the room\n"), s->prog);
 			rc = 1;
 		} else {
 			rc = s->srv.model->serve(&sv) | sv.rc;
@@ -1362,7 +1385,7 @@ int server_run(struct session *s)
 		pthread_mutex_destroy(&sv.lock);
 	}
 	if (io_stop)
-		printf("%s: stopped by a signal\n", s->prog);
+		printf(_("%s: stopped by a signal\n"), s->prog);
 out_close:
 	t_close(fd);
 out:

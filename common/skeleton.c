@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "i18n.h"
 #include "io.h"
 #include "server.h"
 #include "tls.h"
@@ -29,20 +30,20 @@ static const struct {
 	int err;
 	const char *text;
 } explanations[] = {
-	{ "connect", ECONNREFUSED, "nobody is listening there; is the server running?" },
-	{ "connect", ETIMEDOUT, "no answer from that address" },
-	{ "connect", ENETUNREACH, "no route to that network" },
-	{ "connect", EHOSTUNREACH, "no route to that host" },
-	{ "bind", EADDRINUSE, "the address is already in use: is another server running there? (pick another with -p)" },
-	{ "bind", EADDRNOTAVAIL, "that address does not belong to this machine" },
-	{ "bind", EACCES, "not allowed (ports below 1024 need root or CAP_NET_BIND_SERVICE)" },
-	{ "sendto", EMSGSIZE, "the message is larger than one datagram of this socket can carry; not sent" },
-	{ "recvfrom", EAGAIN, "no answer in time: is the server running? (a datagram socket is not told)" },
-	{ "recvfrom", ECONNREFUSED, "the server's port is closed (an ICMP port unreachable came back)" },
-	{ NULL, ECONNRESET, "the peer reset the connection" },
-	{ NULL, EPIPE, "the peer has closed the connection" },
-	{ NULL, EAFNOSUPPORT, "this kernel does not support the address family" },
-	{ NULL, EPROTONOSUPPORT, "this kernel does not support the protocol" },
+	{ "connect", ECONNREFUSED, N_("nobody is listening there; is the server running?") },
+	{ "connect", ETIMEDOUT, N_("no answer from that address") },
+	{ "connect", ENETUNREACH, N_("no route to that network") },
+	{ "connect", EHOSTUNREACH, N_("no route to that host") },
+	{ "bind", EADDRINUSE, N_("the address is already in use: is another server running there? (pick another with -p)") },
+	{ "bind", EADDRNOTAVAIL, N_("that address does not belong to this machine") },
+	{ "bind", EACCES, N_("not allowed (ports below 1024 need root or CAP_NET_BIND_SERVICE)") },
+	{ "sendto", EMSGSIZE, N_("the message is larger than one datagram of this socket can carry; not sent") },
+	{ "recvfrom", EAGAIN, N_("no answer in time: is the server running? (a datagram socket is not told)") },
+	{ "recvfrom", ECONNREFUSED, N_("the server's port is closed (an ICMP port unreachable came back)") },
+	{ NULL, ECONNRESET, N_("the peer reset the connection") },
+	{ NULL, EPIPE, N_("the peer has closed the connection") },
+	{ NULL, EAFNOSUPPORT, N_("this kernel does not support the address family") },
+	{ NULL, EPROTONOSUPPORT, N_("this kernel does not support the protocol") },
 };
 
 void skel_fail(const struct session *s, const char *call, int err, const char *fmt, ...)
@@ -51,7 +52,7 @@ void skel_fail(const struct session *s, const char *call, int err, const char *f
 	for (size_t i = 0; !text && i < sizeof explanations / sizeof explanations[0]; i++)
 		if (explanations[i].err == err &&
 		    (!explanations[i].call || !strcmp(explanations[i].call, call)))
-			text = explanations[i].text;
+			text = _(explanations[i].text);
 	if (!text)
 		text = strerror(err);
 	va_list ap;
@@ -74,7 +75,7 @@ int skel_set_nonblocking(const struct session *s, int fd)
 {
 	int fl = t_fcntl(fd, F_GETFL, 0);
 	if (fl < 0 || t_fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-		skel_fail(s, "fcntl", errno, "making descriptor %d non-blocking", fd);
+		skel_fail(s, "fcntl", errno, _("making descriptor %d non-blocking"), fd);
 		return -1;
 	}
 	return 0;
@@ -147,13 +148,15 @@ static void print_answer(const char *buf, size_t n)
 }
 
 /* Tells the user which address the kernel gave us, once we have one. */
-static void note_local(struct session *s, int fd, const char *when)
+static void note_local(struct session *s, int fd, const char *fmt)
 {
 	struct endpoint me = { .len = addr_room(s) };
 	struct sbuf text = SBUF_INIT;
-	if (t_getsockname(fd, EP_SA(&me), &me.len) == 0)
-		printf("%s: %s, our address is %s\n", s->prog, when,
-		       skel_describe(s, EP_SA(&me), me.len, &text));
+	if (t_getsockname(fd, EP_SA(&me), &me.len) == 0) {
+		printf("%s: ", s->prog);
+		printf(fmt, skel_describe(s, EP_SA(&me), me.len, &text));
+		putchar('\n');
+	}
 	sb_free(&text);
 }
 
@@ -217,8 +220,8 @@ static int cut_message(const struct session *s, long n, size_t cap)
 {
 	if (n <= (long)cap)
 		return 0;
-	fprintf(stderr, "%s: the server sent a message of %ld bytes, more than the %zu one receive takes: "
-		"the kernel cut it (MSG_TRUNC), so it is not shown\n", s->prog, n, cap);
+	fprintf(stderr, _("%s: the server sent a message of %ld bytes, more than the %zu one receive takes: "
+		"the kernel cut it (MSG_TRUNC), so it is not shown\n"), s->prog, n, cap);
 	return 1;
 }
 
@@ -272,7 +275,7 @@ static int send_some(struct cstate *c)
 			return 0;
 		if (w < 0 && errno == EMSGSIZE && c->records) {
 			/* one record cannot carry it: said, not sent, and the rest goes on */
-			skel_fail(c->s, "sendto", errno, "sending a message of %zu bytes", n);
+			skel_fail(c->s, "sendto", errno, _("sending a message of %zu bytes"), n);
 			c->failed = 1;
 			c->queued -= n;
 			c->off += sizeof rl + rl;
@@ -280,7 +283,7 @@ static int send_some(struct cstate *c)
 			continue;
 		}
 		if (w < 0) {
-			conn_failed(c, c->ctllen ? "sendmsg" : "sendto", errno, "sending");
+			conn_failed(c, c->ctllen ? "sendmsg" : "sendto", errno, _("sending"));
 			return -1;
 		}
 		c->ctllen = 0;   /* control messages go with the first message only */
@@ -343,7 +346,7 @@ static int take_input(struct cstate *c, int stdin_ready)
 	if (r < 0 && errno == EINTR)
 		return 0;
 	if (r < 0) {
-		fprintf(stderr, "%s: reading standard input: %s\n", s->prog, strerror(errno));
+		fprintf(stderr, _("%s: reading standard input: %s\n"), s->prog, strerror(errno));
 		return -1;
 	}
 	c->inlen += (size_t)r;
@@ -405,7 +408,7 @@ static int show_answer(struct cstate *c, const char *buf, size_t n, int eof)
 				return -1;
 			}
 		if (r < 0) {
-			fprintf(stderr, "%s: the server's answer: %s\n", s->prog, sb_str(&err));
+			fprintf(stderr, _("%s: the server's answer: %s\n"), s->prog, sb_str(&err));
 			sb_free(&err);
 			return -1;
 		}
@@ -458,8 +461,8 @@ static ssize_t nonblock_probe(struct session *s, int fd, char *buf, size_t n)
 {
 	ssize_t r = t_recv(fd, buf, n, 0);
 	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		printf("%s: non-blocking: recvfrom returned EAGAIN at once, nothing had arrived "
-		       "(Python's recv() raises BlockingIOError)\n", s->prog);
+		printf(_("%s: non-blocking: recvfrom returned EAGAIN at once, nothing had arrived "
+		       "(Python's recv() raises BlockingIOError)\n"), s->prog);
 	return r;
 }
 
@@ -474,17 +477,18 @@ static int client_connect(struct session *s, int fd)
 	if (t_connect(fd, EP_SA(&s->server), s->server.len) < 0)
 		err = errno;
 	if (err == EINPROGRESS && (s->nonblock || s->timeout_s)) {
-		char limit[32] = "without a limit";
 		if (s->timeout_s)
-			snprintf(limit, sizeof limit, "up to %d s", s->timeout_s);
-		printf("%s: connect returned EINPROGRESS at once (connect_ex() returns %d); "
-		       "poll() waits %s for the handshake\n", s->prog, err, limit);
+			printf(_("%s: connect returned EINPROGRESS at once (connect_ex() returns %d); "
+				 "poll() waits up to %d s for the handshake\n"), s->prog, err, s->timeout_s);
+		else
+			printf(_("%s: connect returned EINPROGRESS at once (connect_ex() returns %d); "
+				 "poll() waits without a limit for the handshake\n"), s->prog, err);
 		int n = wait_ready(s, fd, POLLOUT);
 		int soerr = 0;
 		socklen_t len = sizeof soerr;
 		if (n == 0) {
 			err = ETIMEDOUT;
-			printf("%s: no connection after %d s: timed out (Python raises TimeoutError)\n", s->prog,
+			printf(_("%s: no connection after %d s: timed out (Python raises TimeoutError)\n"), s->prog,
 			       s->timeout_s);
 		} else if (n < 0) {
 			err = errno;
@@ -495,7 +499,7 @@ static int client_connect(struct session *s, int fd)
 		}
 	}
 	if (err)
-		skel_fail(s, "connect", err, "connecting to %s",
+		skel_fail(s, "connect", err, _("connecting to %s"),
 			  skel_describe(s, EP_SA(&s->server), s->server.len, &text));
 	sb_free(&text);
 	return err ? -1 : 0;
@@ -532,7 +536,7 @@ static int client_connected(struct session *s, int fd)
 		} else if (r == 0) {
 			c.server_done = 1;
 		} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			conn_failed(&c, "recvfrom", errno, "reading from the server");
+			conn_failed(&c, "recvfrom", errno, _("reading from the server"));
 			rc = 1;
 		}
 	}
@@ -553,7 +557,7 @@ static int client_connected(struct session *s, int fd)
 			if (c.tls)
 				tls_close_notify(c.tls);   /* TLS's own end first: a close_notify alert */
 			if (t_shutdown(fd, SHUT_WR) < 0) {
-				skel_fail(s, "shutdown", errno, "closing our side");
+				skel_fail(s, "shutdown", errno, _("closing our side"));
 				show_last_words(&c, buf);
 				rc = 1;
 				break;
@@ -575,20 +579,20 @@ static int client_connected(struct session *s, int fd)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			skel_fail(s, "poll", errno, "waiting for the server and the input");
+			skel_fail(s, "poll", errno, _("waiting for the server and the input"));
 			rc = 1;
 			break;
 		}
 		if (n == 0) {
-			fprintf(stderr, "%s: the server sent nothing more for %d ms after our last message "
-				"(-w), and has not closed: giving up\n", s->prog, s->timeout_ms);
+			fprintf(stderr, _("%s: the server sent nothing more for %d ms after our last message "
+				"(-w), and has not closed: giving up\n"), s->prog, s->timeout_ms);
 			rc = 1;
 			break;
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t r = c.xrecv(&c, buf, c.bufsize);
 			if (r < 0 && errno != EINTR && errno != EAGAIN) {
-				conn_failed(&c, "recvfrom", errno, "reading from the server");
+				conn_failed(&c, "recvfrom", errno, _("reading from the server"));
 				rc = 1;
 				break;
 			}
@@ -604,8 +608,8 @@ static int client_connected(struct session *s, int fd)
 					rc = 1;
 				if ((!c.input_done || c.out.len > c.off) &&
 				    !(s->srv.service && s->srv.service->client_peer_may_end)) {
-					fprintf(stderr, "%s: the server closed the connection before we had sent "
-						"everything\n", s->prog);
+					fprintf(stderr, _("%s: the server closed the connection before we had sent "
+						"everything\n"), s->prog);
 					rc = 1;
 				}
 			}
@@ -636,7 +640,7 @@ static int client_datagrams(struct session *s, int fd)
 	int polled = s->nonblock || s->timeout_s;
 	struct timeval tv = { s->timeout_ms / 1000, (s->timeout_ms % 1000) * 1000 };
 	if (!polled && t_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
-		skel_fail(s, "setsockopt", errno, "setting a receive timeout");
+		skel_fail(s, "setsockopt", errno, _("setting a receive timeout"));
 		return 1;
 	}
 	char *line = NULL, *msg;
@@ -649,7 +653,7 @@ static int client_datagrams(struct session *s, int fd)
 	union control_buf ctl;
 	size_t ctllen = client_control(s, fd, &ctl);
 	if (s->nonblock && nonblock_probe(s, fd, buf, s->fam->max_dgram) >= 0)
-		printf("%s: a datagram was waiting before we sent anything; ignored\n", s->prog);
+		printf(_("%s: a datagram was waiting before we sent anything; ignored\n"), s->prog);
 	while (!io_stop && next_message(s, &idx, &line, &cap, &msg, &len)) {
 		ssize_t n;
 		do {
@@ -670,12 +674,12 @@ static int client_datagrams(struct session *s, int fd)
 		if (n < 0) {
 			/* said, and the next message still goes; the exit status says it */
 			if (!io_stop)
-				skel_fail(s, call, errno, "sending %zu bytes", len);
+				skel_fail(s, call, errno, _("sending %zu bytes"), len);
 			rc = 1;
 			continue;
 		}
 		if (!named++)
-			note_local(s, fd, "after the first sendto");
+			note_local(s, fd, _("after the first sendto, our address is %s"));
 		/* to a group (broadcast, multicast) every member may answer: all
 		 * answers are taken until the wait runs out, each with its sender */
 		int group = s->fam->group_address && s->fam->group_address(s), answers = 0;
@@ -689,26 +693,26 @@ static int client_datagrams(struct session *s, int fd)
 			if (n < 0 && errno == EINTR && !io_stop)
 				continue;
 			if (n < 0 && group && answers && errno == EAGAIN) {
-				printf("%s: %d answer%s in %d ms\n", s->prog, answers, answers > 1 ? "s" : "",
-				       s->timeout_ms);
+				printf(ngettext("%s: %d answer in %d ms\n", "%s: %d answers in %d ms\n", (unsigned long)answers),
+				       s->prog, answers, s->timeout_ms);
 				break;
 			}
 			if (n < 0) {
 				/* no answer: said, and the next message still goes */
 				if (!io_stop)
-					skel_fail(s, ready < 0 ? "poll" : "recvfrom", errno, "waiting %d ms for the answer",
+					skel_fail(s, ready < 0 ? "poll" : "recvfrom", errno, _("waiting %d ms for the answer"),
 						  ready_wait_ms(s));
 				rc = 1;
 				break;
 			}
 			if (group) {
-				printf("%s: answer from %s: ", s->prog, skel_describe(s, EP_SA(&from), from.len, &text));
+				printf(_("%s: answer from %s: "), s->prog, skel_describe(s, EP_SA(&from), from.len, &text));
 				print_answer(buf, (size_t)n);
 				answers++;
 				continue;
 			}
 			if (!same_address(&from, &s->server)) {
-				printf("%s: ignoring a datagram from %s, which is not the server\n", s->prog,
+				printf(_("%s: ignoring a datagram from %s, which is not the server\n"), s->prog,
 				       skel_describe(s, EP_SA(&from), from.len, &text));
 				continue;
 			}
@@ -746,7 +750,7 @@ int client_run(struct session *s)
 		return tls_rc;
 	int fd = t_socket(f->domain, s->kind->type, s->kind->protocol);
 	if (fd < 0) {
-		skel_fail(s, "socket", errno, "creating a %s socket", s->kind->label);
+		skel_fail(s, "socket", errno, _("creating a %s socket"), s->kind->label);
 		goto out;
 	}
 	if (f->client_before_connect && f->client_before_connect(s, fd))
@@ -760,7 +764,7 @@ int client_run(struct session *s)
 	} else if (connection_oriented(s)) {
 		if (client_connect(s, fd) < 0)
 			goto out_close;
-		note_local(s, fd, "connected");
+		note_local(s, fd, _("connected, our address is %s"));
 		if (f->client_after_connect && f->client_after_connect(s, fd))
 			goto out_close;
 		rc = client_connected(s, fd);

@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "i18n.h"
 #include "io.h"
 #include "server.h"
 #include "skeleton.h"
@@ -136,9 +137,9 @@ static void take_reason(struct tls_conn *t)
 	else if (r)
 		snprintf(t->reason, sizeof t->reason, "%s", r);
 	else if (t->eof)
-		snprintf(t->reason, sizeof t->reason, "the peer closed the connection");
+		snprintf(t->reason, sizeof t->reason, "%s", _("the peer closed the connection"));
 	else
-		snprintf(t->reason, sizeof t->reason, "error %lu", e);
+		snprintf(t->reason, sizeof t->reason, _("error %lu"), e);
 	ERR_clear_error();
 }
 
@@ -256,26 +257,26 @@ static int cert_dir(char dir[PATH_MAX - 64], size_t size, int make, struct sbuf 
 	else if (home && home[0] == '/')
 		snprintf(base, sizeof base, "%s/.config", home);
 	else {
-		sb_printf(err, "neither XDG_CONFIG_HOME nor HOME names a directory for the TLS certificate");
+		sb_printf(err, _("neither XDG_CONFIG_HOME nor HOME names a directory for the TLS certificate"));
 		return -1;
 	}
 	if ((size_t)snprintf(dir, size, "%s/sockfam", base) >= size) {
-		sb_printf(err, "the certificate's directory name is too long");
+		sb_printf(err, _("the certificate's directory name is too long"));
 		return -1;
 	}
 	if (!make)
 		return 0;
 	if (mkdir(base, 0700) < 0 && errno != EEXIST) {
-		sb_printf(err, "cannot make %s: %s", base, strerror(errno));
+		sb_printf(err, _("cannot make %s: %s"), base, strerror(errno));
 		return -1;
 	}
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		sb_printf(err, "cannot make %s: %s", dir, strerror(errno));
+		sb_printf(err, _("cannot make %s: %s"), dir, strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		sb_printf(err, "%s is not a directory (a symbolic link is not followed)", dir);
+		sb_printf(err, _("%s is not a directory (a symbolic link is not followed)"), dir);
 		return -1;
 	}
 	return 0;
@@ -381,7 +382,7 @@ static int store_cert(const char dir[PATH_MAX - 64], const char *keyp, const cha
 	EVP_PKEY *k;
 	X509 *x;
 	if (make_cert(&k, &x) < 0) {
-		sb_printf(err, "making a certificate: %s", ERR_reason_error_string(ERR_get_error()));
+		sb_printf(err, _("making a certificate: %s"), ERR_reason_error_string(ERR_get_error()));
 		return -1;
 	}
 	char tk[PATH_MAX], tc[PATH_MAX];
@@ -390,16 +391,16 @@ static int store_cert(const char dir[PATH_MAX - 64], const char *keyp, const cha
 	BIO *bk = BIO_new(BIO_s_mem()), *bc = BIO_new(BIO_s_mem());
 	int rc = -1, made_k = 0, made_c = 0;
 	if (!bk || !bc || !PEM_write_bio_PrivateKey(bk, k, NULL, NULL, 0, NULL, NULL) || !PEM_write_bio_X509(bc, x)) {
-		sb_printf(err, "cannot write the certificate: out of memory");
+		sb_printf(err, _("cannot write the certificate: out of memory"));
 	} else if (!(made_k = create_excl(tk, bk) == 0) || !(made_c = create_excl(tc, bc) == 0)) {
-		sb_printf(err, "cannot create %s: %s", made_k ? tc : tk, strerror(errno));
+		sb_printf(err, _("cannot create %s: %s"), made_k ? tc : tk, strerror(errno));
 	} else if (link(tk, keyp) < 0) {
 		if (errno == EEXIST)
 			rc = 0;   /* another server made one just now: it is used */
 		else
-			sb_printf(err, "cannot create %s: %s", keyp, strerror(errno));
+			sb_printf(err, _("cannot create %s: %s"), keyp, strerror(errno));
 	} else if (link(tc, certp) < 0) {
-		sb_printf(err, "cannot create %s: %s (remove %s and %s to start again)", certp, strerror(errno),
+		sb_printf(err, _("cannot create %s: %s (remove %s and %s to start again)"), certp, strerror(errno),
 			  keyp, certp);
 	} else {
 		rc = 0;
@@ -440,22 +441,22 @@ int tls_opts_check(struct session *s, struct sbuf *err)
 			  : s->tls_insecure ? "--insecure" : NULL;
 	if (!s->tls) {
 		if (given) {
-			sb_printf(err, "%s is an option of --tls, which was not given", given);
+			sb_printf(err, _("%s is an option of --tls, which was not given"), given);
 			return -1;
 		}
 		return 0;
 	}
 	if (s->kind->type != SOCK_STREAM) {
-		sb_printf(err, "--tls needs a byte stream (TLS records cut across send() calls); "
-			  "a %s socket is not one", s->kind->label);
+		sb_printf(err, _("--tls needs a byte stream (TLS records cut across send() calls); "
+			  "a %s socket is not one"), s->kind->label);
 		return -1;
 	}
 	if (!s->tls_cert != !s->tls_key) {
-		sb_printf(err, "--cert and --key go together (the certificate and its private key)");
+		sb_printf(err, _("--cert and --key go together (the certificate and its private key)"));
 		return -1;
 	}
 	if (s->tls_insecure && s->tls_cafile) {
-		sb_printf(err, "--insecure skips the verification that --cafile is for: one or the other");
+		sb_printf(err, _("--insecure skips the verification that --cafile is for: one or the other"));
 		return -1;
 	}
 	if ((s->tls_cert && readable("--cert", s->tls_cert, err)) ||
@@ -470,7 +471,7 @@ int tls_opts_check(struct session *s, struct sbuf *err)
 static int ssl_fail(const struct session *s, const char *what)
 {
 	unsigned long e = ERR_get_error();
-	fprintf(stderr, "%s: %s: %s\n", s->prog, what, e ? ERR_reason_error_string(e) : "failed");
+	fprintf(stderr, "%s: %s: %s\n", s->prog, what, e ? ERR_reason_error_string(e) : _("failed"));
 	ERR_clear_error();
 	return 1;
 }
@@ -495,8 +496,8 @@ static int server_ctx(struct session *s, SSL_CTX *ctx)
 				sb_free(&err);
 				return 1;
 			}
-			printf("%s: made a self-signed certificate for localhost, 127.0.0.1 and ::1: %s "
-			       "(its key: %s)\n", s->prog, certp, keyp);
+			printf(_("%s: made a self-signed certificate for localhost, 127.0.0.1 and ::1: %s "
+			       "(its key: %s)\n"), s->prog, certp, keyp);
 		}
 		sb_free(&err);
 		kp = keyp;
@@ -510,21 +511,25 @@ static int server_ctx(struct session *s, SSL_CTX *ctx)
 	X509 *x = fc ? PEM_read_bio_X509(fc, NULL, NULL, NULL) : NULL;
 	int rc = 0;
 	if (!fk || !fc) {
-		fprintf(stderr, "%s: cannot read %s: %s\n", s->prog, fk ? cp : kp, strerror(errno));
+		fprintf(stderr, _("%s: cannot read %s: %s\n"), s->prog, fk ? cp : kp, strerror(errno));
 		rc = given ? 2 : 1;
 	} else if (!k || !x) {
 		unsigned long e = ERR_get_error();
-		fprintf(stderr, "%s: %s holds no PEM %s: %s\n", s->prog, k ? cp : kp,
-			k ? "certificate" : "private key", e ? ERR_reason_error_string(e) : "?");
+		if (k)
+			fprintf(stderr, _("%s: %s holds no PEM certificate: %s\n"), s->prog, cp,
+				e ? ERR_reason_error_string(e) : "?");
+		else
+			fprintf(stderr, _("%s: %s holds no PEM private key: %s\n"), s->prog, kp,
+				e ? ERR_reason_error_string(e) : "?");
 		rc = given ? 2 : 1;
 	} else if (SSL_CTX_use_certificate(ctx, x) != 1 || SSL_CTX_use_PrivateKey(ctx, k) != 1 ||
 		   SSL_CTX_check_private_key(ctx) != 1) {
 		unsigned long e = ERR_get_error();
-		fprintf(stderr, "%s: %s and %s do not go together: %s\n", s->prog, cp, kp,
+		fprintf(stderr, _("%s: %s and %s do not go together: %s\n"), s->prog, cp, kp,
 			e ? ERR_reason_error_string(e) : "?");
 		rc = given ? 2 : 1;
 	} else {
-		printf("%s: TLS with the certificate %s\n", s->prog, cp);
+		printf(_("%s: TLS with the certificate %s\n"), s->prog, cp);
 	}
 	ERR_clear_error();
 	BIO_free(fk);
@@ -539,8 +544,8 @@ static int server_ctx(struct session *s, SSL_CTX *ctx)
 static int client_ctx(struct session *s, SSL_CTX *ctx)
 {
 	if (s->tls_insecure) {
-		printf("%s: --insecure: the server's certificate is NOT verified (anyone could be "
-		       "answering)\n", s->prog);
+		printf(_("%s: --insecure: the server's certificate is NOT verified (anyone could be "
+		       "answering)\n"), s->prog);
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 		return 0;
 	}
@@ -557,15 +562,15 @@ static int client_ctx(struct session *s, SSL_CTX *ctx)
 		ca = certp;
 		BIO *f = open_nofollow(ca);
 		if (!f) {
-			fprintf(stderr, "%s: no certificate to trust at %s (%s): a --tls server makes it on "
-				"its first run; or name one with --cafile\n", s->prog, ca, strerror(errno));
+			fprintf(stderr, _("%s: no certificate to trust at %s (%s): a --tls server makes it on "
+				"its first run; or name one with --cafile\n"), s->prog, ca, strerror(errno));
 			return 1;
 		}
 		BIO_free(f);
 	}
 	if (SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
 		unsigned long e = ERR_get_error();
-		fprintf(stderr, "%s: %s holds no certificate to trust: %s\n", s->prog, ca,
+		fprintf(stderr, _("%s: %s holds no certificate to trust: %s\n"), s->prog, ca,
 			e ? ERR_reason_error_string(e) : "?");
 		ERR_clear_error();
 		return s->tls_cafile ? 2 : 1;
@@ -606,8 +611,10 @@ void tls_teardown(struct session *s)
 
 static void conn_refused(struct conn *c, struct tls_conn *t)
 {
-	sv_log(c->sv, "%s: TLS %s failed: %s; closing the connection", c->who,
-	       SSL_is_init_finished(t->ssl) ? "connection" : "handshake", t->reason);
+	if (SSL_is_init_finished(t->ssl))
+		sv_log(c->sv, _("%s: TLS connection failed: %s; closing the connection"), c->who, t->reason);
+	else
+		sv_log(c->sv, _("%s: TLS handshake failed: %s; closing the connection"), c->who, t->reason);
 }
 
 static ssize_t tp_recv(struct conn *c, void *buf, size_t n)
@@ -647,7 +654,7 @@ int tls_conn_attach(struct conn *c)
 {
 	struct tls_conn *t = conn_new(c->sv->s->tls_ctx, c->fd, MSG_NOSIGNAL, 0);
 	if (!t) {
-		sv_log(c->sv, "%s: no memory for a TLS connection; closing it", c->who);
+		sv_log(c->sv, _("%s: no memory for a TLS connection; closing it"), c->who);
 		return -1;
 	}
 	SSL_set_accept_state(t->ssl);
@@ -662,7 +669,7 @@ struct tls_conn *tls_client_new(struct session *s, int fd)
 {
 	struct tls_conn *t = conn_new(s->tls_ctx, fd, MSG_NOSIGNAL | MSG_DONTWAIT, MSG_DONTWAIT);
 	if (!t) {
-		ssl_fail(s, "a TLS connection");
+		ssl_fail(s, _("a TLS connection"));
 		return NULL;
 	}
 	SSL_set_connect_state(t->ssl);
@@ -697,14 +704,14 @@ int tls_client_handshake(struct session *s, struct tls_conn *t, int timeout_ms)
 		if (r == 1)
 			break;
 		if (result(t, r) == 0 && !t->broken) {
-			fprintf(stderr, "%s: TLS handshake failed: the server closed the connection\n", s->prog);
+			fprintf(stderr, _("%s: TLS handshake failed: the server closed the connection\n"), s->prog);
 			return -1;
 		}
 		if (errno != EAGAIN) {
 			if (errno == EPROTO)
-				fprintf(stderr, "%s: TLS handshake failed: %s\n", s->prog, t->reason);
+				fprintf(stderr, _("%s: TLS handshake failed: %s\n"), s->prog, t->reason);
 			else
-				skel_fail(s, "recvfrom", errno, "TLS handshake");
+				skel_fail(s, "recvfrom", errno, _("TLS handshake"));
 			return -1;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -714,16 +721,20 @@ int tls_client_handshake(struct session *s, struct tls_conn *t, int timeout_ms)
 		if (n < 0 && errno == EINTR && !io_stop)
 			continue;
 		if (n < 0) {
-			skel_fail(s, "poll", errno, "TLS handshake");
+			skel_fail(s, "poll", errno, _("TLS handshake"));
 			return -1;
 		}
 		if (n == 0) {
-			fprintf(stderr, "%s: TLS handshake failed: no answer from the server in %d ms\n", s->prog,
+			fprintf(stderr, _("%s: TLS handshake failed: no answer from the server in %d ms\n"), s->prog,
 				timeout_ms);
 			return -1;
 		}
 	}
-	printf("%s: TLS: %s, %s%s\n", s->prog, SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl),
-	       s->tls_insecure ? ", the certificate not verified (--insecure)" : ", the certificate verified");
+	if (s->tls_insecure)
+		printf(_("%s: TLS: %s, %s, the certificate not verified (--insecure)\n"), s->prog,
+		       SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl));
+	else
+		printf(_("%s: TLS: %s, %s, the certificate verified\n"), s->prog, SSL_get_version(t->ssl),
+		       SSL_get_cipher_name(t->ssl));
 	return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "decode.h"
 #include "fdview.h"
+#include "i18n.h"
 #include "trace_impl.h"
 
 struct trace_config trace_cfg = { .enabled = 1, .out = NULL };
@@ -254,14 +255,14 @@ static void fds_check(void)
 			struct itimerspec off = { { 0, 0 }, { 0, 0 } };
 			timer_settime(fds_nudge, 0, &off, NULL);
 		}
-		fdview_table(stdout, fds_prog, "on SIGUSR1");
+		fdview_table(stdout, fds_prog, _("on SIGUSR1"));
 	}
 }
 
 static void fds_at_exit(void)
 {
 	if (getpid() == fds_main)
-		fdview_table(stdout, fds_prog, "at exit");
+		fdview_table(stdout, fds_prog, _("at exit"));
 }
 
 void trace_setup(const char *prog)

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "frame.h"
+#include "i18n.h"
 #include "server.h"
 
 #define SHA256_HEX (2 * 32 + 1)
@@ -48,20 +49,20 @@ static EVP_MD_CTX *digest_new(void)
 const char *upload_name_refused(const char *name, size_t n)
 {
 	if (!n)
-		return "the name is empty";
+		return N_("the name is empty");
 	if (n > UPLOAD_NAME_MAX)
-		return "the name is longer than 255 bytes";
+		return N_("the name is longer than 255 bytes");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)name[i];
 		if (ch < 0x20 || ch == 0x7f)
-			return "the name holds a control character";
+			return N_("the name holds a control character");
 		if (ch == '/')
-			return "the name holds a '/' (only a name in the directory is taken)";
+			return N_("the name holds a '/' (only a name in the directory is taken)");
 	}
 	if (memmem(name, n, "..", 2))
-		return "the name holds '..'";
+		return N_("the name holds '..'");
 	if (name[0] == '.')
-		return "the name starts with a dot";
+		return N_("the name starts with a dot");
 	return NULL;
 }
 
@@ -94,14 +95,17 @@ static int up_refuse(struct conn *c, const char *fmt, ...) __attribute__((format
 static int up_refuse(struct conn *c, const char *fmt, ...)
 {
 	struct up_conn *u = c->state;
-	char why[400];
-	va_list ap;
+	char why[400], said[800];
+	va_list ap, again;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	va_copy(again, ap);
+	vsnprintf(why, sizeof why, fmt, ap);   /* the peer's: the protocol's English */
+	vsnprintf(said, sizeof said, _(fmt), again);   /* the log's: the person's language */
+	va_end(again);
 	va_end(ap);
 	if (u)
 		discard(u);
-	sv_log(c->sv, "%s: upload refused: %s; closing the connection", c->who, why);
+	sv_log(c->sv, _("%s: upload refused: %s; closing the connection"), c->who, said);
 	char line[420];
 	int n = snprintf(line, sizeof line, "error: %s", why);
 	conn_send(c, line, n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
@@ -112,13 +116,13 @@ static int up_opened(struct conn *c)
 {
 	struct up_conn *u = calloc(1, sizeof *u);
 	if (!u)
-		return up_refuse(c, "the server is out of memory");
+		return up_refuse(c, N_("the server is out of memory"));
 	u->fd = -1;
 	u->dirfd = open(c->sv->o->upload_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (u->dirfd < 0) {
 		int err = errno;
 		free(u);
-		return up_refuse(c, "the server cannot open its directory (%s)", strerrorname_np(err));
+		return up_refuse(c, N_("the server cannot open its directory (%s)"), strerrorname_np(err));
 	}
 	c->state = u;
 	return 0;
@@ -154,10 +158,12 @@ static int finish(struct conn *c, struct up_conn *u)
 	if (close(fd) < 0 || publish(u, c->sv->o->overwrite) < 0) {
 		int err = errno;
 		unlinkat(u->dirfd, u->tmp, 0);
-		return up_refuse(c, "%s could not be saved (%s)", u->name,
-				 err == EEXIST ? "it exists already: --overwrite replaces it" : strerrorname_np(err));
+		if (err == EEXIST)
+			return up_refuse(c, N_("%s could not be saved (it exists already: --overwrite replaces it)"),
+					 u->name);
+		return up_refuse(c, N_("%s could not be saved (%s)"), u->name, strerrorname_np(err));
 	}
-	sv_log(c->sv, "%s: saved %s: %" PRIu64 " bytes, sha256 %s", c->who, u->name, u->size, hex);
+	sv_log(c->sv, _("%s: saved %s: %" PRIu64 " bytes, sha256 %s"), c->who, u->name, u->size, hex);
 	char line[128];
 	int n = snprintf(line, sizeof line, "OK %" PRIu64 " %s", u->size, hex);
 	return conn_send(c, line, (size_t)n) < 0 ? -1 : 0;
@@ -215,7 +221,7 @@ static int header(struct conn *c, struct up_conn *u, const char *msg, size_t n)
 	u->name[len] = '\0';
 	struct stat st;
 	if (!c->sv->o->overwrite && fstatat(u->dirfd, u->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return up_refuse(c, "%s exists already: --overwrite replaces it", u->name);
+		return up_refuse(c, N_("%s exists already: --overwrite replaces it"), u->name);
 	for (int tries = 0; tries < 16 && u->fd < 0; tries++) {
 		uint32_t r;
 		if (getrandom(&r, sizeof r, 0) != sizeof r)
@@ -226,19 +232,19 @@ static int header(struct conn *c, struct up_conn *u, const char *msg, size_t n)
 			break;
 	}
 	if (u->fd < 0)
-		return up_refuse(c, "the server cannot create a file in its directory (%s)", strerrorname_np(errno));
+		return up_refuse(c, N_("the server cannot create a file in its directory (%s)"), strerrorname_np(errno));
 	if (!(u->md = digest_new()))
-		return up_refuse(c, "the server cannot compute SHA-256");
+		return up_refuse(c, N_("the server cannot compute SHA-256"));
 	u->size = size;
 	u->got = 0;
-	sv_log(c->sv, "%s: receiving %s (%" PRIu64 " bytes) as %s", c->who, u->name, size, u->tmp);
+	sv_log(c->sv, _("%s: receiving %s (%" PRIu64 " bytes) as %s"), c->who, u->name, size, u->tmp);
 	return size ? 0 : finish(c, u);
 }
 
 static int content(struct conn *c, struct up_conn *u, const char *p, size_t n)
 {
 	if (n > u->size - u->got)
-		return up_refuse(c, "%s: more bytes came than the %" PRIu64 " announced (%" PRIu64 " and %zu more)",
+		return up_refuse(c, N_("%s: more bytes came than the %" PRIu64 " announced (%" PRIu64 " and %zu more)"),
 				 u->name, u->size, u->got, n);
 	EVP_DigestUpdate(u->md, p, n);
 	u->got += n;
@@ -248,7 +254,7 @@ static int content(struct conn *c, struct up_conn *u, const char *p, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return up_refuse(c, "writing %s failed (%s)", u->name, strerrorname_np(errno));
+			return up_refuse(c, N_("writing %s failed (%s)"), u->name, strerrorname_np(errno));
 		p += w;
 		n -= (size_t)w;
 	}
@@ -269,8 +275,8 @@ static void up_closed(struct conn *c)
 	if (!u)
 		return;
 	if (u->fd >= 0) {
-		sv_log(c->sv, "%s: the connection ended after %" PRIu64 " of the %" PRIu64 " bytes of %s: "
-		       "nothing saved, %s removed", c->who, u->got, u->size, u->name, u->tmp);
+		sv_log(c->sv, _("%s: the connection ended after %" PRIu64 " of the %" PRIu64 " bytes of %s: "
+		       "nothing saved, %s removed"), c->who, u->got, u->size, u->name, u->tmp);
 		discard(u);
 	}
 	close(u->dirfd);
@@ -294,31 +300,31 @@ int upload_opts_check(struct session *s, struct sbuf *err)
 	int uploads = s->role == ROLE_SERVER ? o->service == &service_upload : s->upload != NULL;
 	if (!uploads) {
 		if (o->upload_dir || o->overwrite) {
-			sb_printf(err, "%s needs --service upload", o->upload_dir ? "--dir" : "--overwrite");
+			sb_printf(err, _("%s needs --service upload"), o->upload_dir ? "--dir" : "--overwrite");
 			return -1;
 		}
 		return 0;
 	}
 	int type = s->kind->type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (type != SOCK_STREAM && type != SOCK_SEQPACKET) {
-		sb_printf(err, "%s needs a connection: a %s socket has none (use a stream kind)",
+		sb_printf(err, _("%s needs a connection: a %s socket has none (use a stream kind)"),
 			  s->role == ROLE_SERVER ? "--service upload" : "--upload", s->kind->label);
 		return -1;
 	}
 	if (!s->framing->cuts) {
-		sb_printf(err, "an upload is length-framed messages: --framing none cannot carry them");
+		sb_printf(err, _("an upload is length-framed messages: --framing none cannot carry them"));
 		return -1;
 	}
 	s->framing = framing_find("length");
 	if (s->max_frame < UPLOAD_CHUNK + 16) {
-		sb_printf(err, "an upload sends messages of %d bytes: --max-frame must be at least %d",
+		sb_printf(err, _("an upload sends messages of %d bytes: --max-frame must be at least %d"),
 			  UPLOAD_CHUNK, UPLOAD_CHUNK + 16);
 		return -1;
 	}
 	struct stat st;
 	if (s->role == ROLE_SERVER) {
 		if (!o->upload_dir) {
-			sb_printf(err, "--service upload needs --dir DIR (where the files go)");
+			sb_printf(err, _("--service upload needs --dir DIR (where the files go)"));
 			return -1;
 		}
 		if (stat(o->upload_dir, &st) < 0) {
@@ -326,17 +332,17 @@ int upload_opts_check(struct session *s, struct sbuf *err)
 			return -1;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			sb_printf(err, "--dir %s: not a directory", o->upload_dir);
+			sb_printf(err, _("--dir %s: not a directory"), o->upload_dir);
 			return -1;
 		}
 		if (access(o->upload_dir, W_OK | X_OK) < 0) {
-			sb_printf(err, "--dir %s: cannot write there: %s", o->upload_dir, strerror(errno));
+			sb_printf(err, _("--dir %s: cannot write there: %s"), o->upload_dir, strerror(errno));
 			return -1;
 		}
 		return 0;
 	}
 	if (s->messages) {
-		sb_printf(err, "--upload sends a file: no MESSAGE operands with it ('%s')", s->messages[0]);
+		sb_printf(err, _("--upload sends a file: no MESSAGE operands with it ('%s')"), s->messages[0]);
 		return -1;
 	}
 	int fd = open(s->upload, O_RDONLY | O_CLOEXEC);
@@ -347,14 +353,14 @@ int upload_opts_check(struct session *s, struct sbuf *err)
 	int r = fstat(fd, &st);
 	close(fd);
 	if (r < 0 || !S_ISREG(st.st_mode)) {
-		sb_printf(err, "--upload %s: not a regular file", s->upload);
+		sb_printf(err, _("--upload %s: not a regular file"), s->upload);
 		return -1;
 	}
 	const char *slash = strrchr(s->upload, '/');
 	const char *base = slash ? slash + 1 : s->upload;
 	const char *why = upload_name_refused(base, strlen(base));
 	if (why) {
-		sb_printf(err, "--upload %s: the server would refuse its name: %s", s->upload, why);
+		sb_printf(err, _("--upload %s: the server would refuse its name: %s"), s->upload, _(why));
 		return -1;
 	}
 	return 0;
@@ -380,7 +386,7 @@ struct upload *upload_open(struct session *s)
 	struct upload *u = calloc(1, sizeof *u);
 	struct stat st;
 	if (!u || !(u->buf = malloc(UPLOAD_CHUNK)) || !(u->md = digest_new())) {
-		fprintf(stderr, "%s: out of memory for the upload\n", s->prog);
+		fprintf(stderr, _("%s: out of memory for the upload\n"), s->prog);
 		goto fail;
 	}
 	u->s = s;
@@ -392,7 +398,7 @@ struct upload *upload_open(struct session *s)
 	const char *slash = strrchr(s->upload, '/');
 	u->name = slash ? slash + 1 : s->upload;
 	u->size = (uint64_t)st.st_size;
-	printf("%s: uploading %s: %" PRIu64 " bytes\n", s->prog, u->name, u->size);
+	printf(_("%s: uploading %s: %" PRIu64 " bytes\n"), s->prog, u->name, u->size);
 	return u;
 fail:
 	if (u) {
@@ -421,8 +427,11 @@ int upload_next(struct upload *u, const char **msg, size_t *len)
 			r = read(u->fd, u->buf, want);
 		while (r < 0 && errno == EINTR);
 		if (r <= 0) {
-			fprintf(stderr, "%s: reading %s: %s\n", u->s->prog, u->s->upload,
-				r < 0 ? strerror(errno) : "it became shorter while being sent");
+			if (r < 0)
+				fprintf(stderr, "%s: reading %s: %s\n", u->s->prog, u->s->upload, strerror(errno));
+			else
+				fprintf(stderr, _("%s: reading %s: it became shorter while being sent\n"), u->s->prog,
+					u->s->upload);
 			return -1;
 		}
 		EVP_DigestUpdate(u->md, u->buf, (size_t)r);
@@ -434,7 +443,7 @@ int upload_next(struct upload *u, const char **msg, size_t *len)
 	if (!u->said_sent) {
 		u->said_sent = 1;
 		hex_digest(u->md, u->hex);
-		printf("%s: sent %" PRIu64 " bytes, sha256 %s\n", u->s->prog, u->sent, u->hex);
+		printf(_("%s: sent %" PRIu64 " bytes, sha256 %s\n"), u->s->prog, u->sent, u->hex);
 	}
 	return 0;
 }
@@ -443,7 +452,7 @@ int upload_answer(struct upload *u, const char *msg, size_t len)
 {
 	const char *prog = u->s->prog;
 	if (len >= 7 && !memcmp(msg, "error: ", 7)) {
-		fprintf(stderr, "%s: the server refused the upload: %.*s\n", prog, (int)(len - 7), msg + 7);
+		fprintf(stderr, _("%s: the server refused the upload: %.*s\n"), prog, (int)(len - 7), msg + 7);
 		u->answered = -1;
 		return -1;
 	}
@@ -453,15 +462,17 @@ int upload_answer(struct upload *u, const char *msg, size_t len)
 	snprintf(text, sizeof text, "%.*s", (int)(len < sizeof text ? len : sizeof text - 1), msg);
 	if (len >= sizeof text || sscanf(text, "OK %" SCNu64 " %64[0-9a-f]", &size, hex) != 2 ||
 	    strlen(hex) != 64 || !u->said_sent) {
-		fprintf(stderr, "%s: an answer that is not an upload's: '%s'\n", prog, text);
+		fprintf(stderr, _("%s: an answer that is not an upload's: '%s'\n"), prog, text);
 		u->answered = -1;
 		return -1;
 	}
 	int same = size == u->sent && !strcmp(hex, u->hex);
-	printf("%s: the server saved %" PRIu64 " bytes, sha256 %s: %s\n", prog, size, hex,
-	       same ? "the same" : "DIFFERENT");
+	if (same)
+		printf(_("%s: the server saved %" PRIu64 " bytes, sha256 %s: the same\n"), prog, size, hex);
+	else
+		printf(_("%s: the server saved %" PRIu64 " bytes, sha256 %s: DIFFERENT\n"), prog, size, hex);
 	if (!same) {
-		fprintf(stderr, "%s: the server's count and SHA-256 differ from what was sent\n", prog);
+		fprintf(stderr, _("%s: the server's count and SHA-256 differ from what was sent\n"), prog);
 		u->answered = -1;
 		return -1;
 	}
@@ -473,7 +484,7 @@ int upload_close(struct upload *u)
 {
 	int rc = u->answered != 1;
 	if (!u->answered)
-		fprintf(stderr, "%s: the server closed without saying whether it saved %s\n", u->s->prog,
+		fprintf(stderr, _("%s: the server closed without saying whether it saved %s\n"), u->s->prog,
 			u->name);
 	close(u->fd);
 	EVP_MD_CTX_free(u->md);
