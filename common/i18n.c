@@ -53,7 +53,10 @@ int i18n_init(const char *lang)
 					setenv("LANGUAGE", want, 1);
 		}
 	}
-	const char *dir = locale_dir();
+	/* the catalogs are looked for (a readlink of /proc/self/exe) only when a
+	 * language with one is asked for: an English run reads nothing it does
+	 * not need (tests/test_fdview.c: no /proc without -y) */
+	const char *dir = i18n_language() ? locale_dir() : NULL;
 	if (dir)
 		bindtextdomain("sockfam", dir);
 	bind_textdomain_codeset("sockfam", "UTF-8");
