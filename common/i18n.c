@@ -36,9 +36,15 @@ int i18n_init(const char *lang)
 	/* gettext ignores LANGUAGE in the C locale: a language whose locale the
 	 * system lacks (LANG=zh_CN.UTF-8 without the locales package) still gets
 	 * its catalog, with C.UTF-8's characters */
-	const char *got = setlocale(LC_ALL, "");
+	/* Only the messages follow the environment. The characters are C.UTF-8's
+	 * whatever it says (UTF-8 out; toupper, isprint and the trace's escaping
+	 * the same for every byte in every language), and numbers and times stay
+	 * C's: a trace's -T <0.000123> and -t 12:00:00.123456 are strace's under
+	 * any LANG. */
+	setlocale(LC_CTYPE, "C.UTF-8");
+	const char *got = setlocale(LC_MESSAGES, "");
 	if (!got || !strcmp(got, "C") || !strcmp(got, "POSIX")) {
-		setlocale(LC_ALL, "C.UTF-8");
+		setlocale(LC_MESSAGES, "C.UTF-8");
 		const char *env = NULL;
 		static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
 		for (size_t i = 0; i < 3 && !env; i++)
