@@ -16,9 +16,10 @@ writes every page again, and a test fails when one is out of step.
 
 With --lang zh_CN the program's help is its Chinese one (bin/PROG --lang
 zh_CN --help, its catalog found beside bin/ in build/locale): headings may
-end with the full-width colon, and a wide character takes two columns
+end with the full-width colon, a wide character takes two columns
 wherever a column is counted (the help is laid out by columns, not by
-characters).
+characters), and the lines of a paragraph are joined with no space where
+the help broke a line between two Chinese characters.
 """
 import os
 import re
@@ -37,11 +38,6 @@ PUNCT = "，。：；、）！？》」】（《「【"
 def wide(ch):
     """A character that takes two columns on a terminal."""
     return unicodedata.east_asian_width(ch) in ("W", "F")
-
-
-def width(text):
-    """Terminal columns of text (common/i18n.c's i18n_width)."""
-    return sum(2 if wide(c) else 1 for c in text)
 
 
 def at_col(line, col):
