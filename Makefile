@@ -7,7 +7,7 @@
 #   make deps     install the Debian packages a fresh machine lacks
 #   make install  bin/* into $(DESTDIR)$(PREFIX)/bin, man/ into $(DESTDIR)$(MANDIR), exercises/ into share/sockfam
 #   make uninstall  what make install put there
-#   make man      every man page again from man/src/ and the programs' --help
+#   make man      every man page again (English and Chinese) from man/src/ and the programs' --help
 #   make pot      the message catalog's template again, merged into po/LANG.po
 #   make clean
 #
@@ -293,6 +293,11 @@ build/common/cli.o: VERSION
 # own); man/mkman.py's installed_name() says the same.
 inst_name = $(if $(findstring -,$(1)),$(1),sockfam-$(1))
 MAN7 := $(wildcard man/*.7)
+# the pages in Chinese: man/zh_CN/NAME.1 (made by make man from
+# man/src/zh_CN/NAME.1.in and bin/NAME --lang zh_CN --help) and sockfam.7,
+# installed under $(MANDIR)/zh_CN, where man looks when LANG is zh_CN
+ZH_MAN7 := $(wildcard man/zh_CN/*.7)
+ZH_MANDIR = $(DESTDIR)$(MANDIR)/zh_CN
 # bin/exercise's exercises, where it looks for them beside an installed bin/
 EXERCISES := $(wildcard exercises/*.txt exercises/README.md)
 EXDIR := $(PREFIX)/share/sockfam/exercises
@@ -305,6 +310,9 @@ install: all
 	$(foreach p,$(PROGS:bin/%=%),install -m 755 bin/$(p) $(DESTDIR)$(PREFIX)/bin/$(call inst_name,$(p)) && \
 	  install -m 644 man/$(p).1 $(DESTDIR)$(MANDIR)/man1/$(call inst_name,$(p)).1 && ) true
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	install -d $(ZH_MANDIR)/man1 $(ZH_MANDIR)/man7
+	$(foreach p,$(PROGS:bin/%=%),install -m 644 man/zh_CN/$(p).1 $(ZH_MANDIR)/man1/$(call inst_name,$(p)).1 && ) true
+	install -m 644 $(ZH_MAN7) $(ZH_MANDIR)/man7/
 	install -d $(DESTDIR)$(EXDIR)
 	install -m 644 $(EXERCISES) $(DESTDIR)$(EXDIR)/
 	$(foreach m,$(MO),install -d $(DESTDIR)$(LOCALEDIR)/$(word 3,$(subst /, ,$(m)))/LC_MESSAGES && \
@@ -314,14 +322,21 @@ uninstall:
 	rm -f $(foreach p,$(PROGS:bin/%=%),$(DESTDIR)$(PREFIX)/bin/$(call inst_name,$(p)) \
 	      $(DESTDIR)$(MANDIR)/man1/$(call inst_name,$(p)).1) \
 	      $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%) $(EXERCISES:exercises/%=$(DESTDIR)$(EXDIR)/%)
+	rm -f $(foreach p,$(PROGS:bin/%=%),$(ZH_MANDIR)/man1/$(call inst_name,$(p)).1) \
+	      $(ZH_MAN7:man/zh_CN/%=$(ZH_MANDIR)/man7/%)
 	rm -f $(foreach m,$(MO),$(DESTDIR)$(LOCALEDIR)/$(word 3,$(subst /, ,$(m)))/LC_MESSAGES/sockfam.mo)
 	-rmdir $(DESTDIR)$(EXDIR) $(DESTDIR)$(PREFIX)/share/sockfam 2>/dev/null
+	-rmdir $(ZH_MANDIR)/man1 $(ZH_MANDIR)/man7 $(ZH_MANDIR) 2>/dev/null
 
-# Each page again from man/src/NAME.1.in and bin/NAME --help (python3).
+# Each page again from man/src/NAME.1.in and bin/NAME --help (python3), and
+# in Chinese from man/src/zh_CN/NAME.1.in and bin/NAME --lang zh_CN --help.
 man: all
 	@set -e; for p in $(PROGS:bin/%=%); do \
 	  test -f man/src/$$p.1.in || { echo "man/src/$$p.1.in: missing (bin/$$p has no man page)"; exit 1; }; \
+	  test -f man/src/zh_CN/$$p.1.in || { echo "man/src/zh_CN/$$p.1.in: missing (bin/$$p has no Chinese man page)"; exit 1; }; \
 	  python3 man/mkman.py man/src/$$p.1.in bin/$$p $(VERSION) > man/$$p.1.tmp && mv man/$$p.1.tmp man/$$p.1; \
+	  python3 man/mkman.py --lang zh_CN man/src/zh_CN/$$p.1.in bin/$$p $(VERSION) > man/zh_CN/$$p.1.tmp && \
+	    mv man/zh_CN/$$p.1.tmp man/zh_CN/$$p.1; \
 	done
 
 clean:
