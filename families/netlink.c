@@ -369,11 +369,11 @@ static void netlink_describe(const struct sockaddr *sa, socklen_t len, struct sb
 {
 	const struct sockaddr_nl *nl = (const struct sockaddr_nl *)sa;
 	if (len < sizeof *nl || sa->sa_family != AF_NETLINK) {
-		sb_puts(out, "(no netlink address)");
+		sb_puts(out, _("(no netlink address)"));
 		return;
 	}
 	if (nl->nl_pid == 0)
-		sb_puts(out, "the kernel (port id 0)");
+		sb_puts(out, _("the kernel (port id 0)"));   /* a port id itself, like a port, stays as it is */
 	else
 		sb_printf(out, "port id %u", nl->nl_pid);
 	if (nl->nl_groups)
