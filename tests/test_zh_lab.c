@@ -266,6 +266,8 @@ Test(zh_lab, netlink_query_tables_in_chinese, .timeout = 60)
 	static const char *const subs[] = { "links", "addrs", "routes", "-4 neigh", "families" };
 	size_t rows = 0;
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+		if (!strcmp(subs[i], "-4 neigh") && !own_netns())
+			continue;   /* the machine's neighbours change state between two runs */
 		char *zo, *ze, *eo, *ee;
 		cr_assert_eq(nlq("zh_CN", subs[i], &zo, &ze), 0, "%s: %s", subs[i], ze);
 		cr_assert_eq(nlq("C", subs[i], &eo, &ee), 0, "%s: %s", subs[i], ee);
