@@ -524,6 +524,8 @@ static void help_in_chinese(const char *prog, const char *usage2)
 	free(v), free(b), free(out);
 }
 
+/* (common/cli.c wraps the intro and the epilog by terminal columns, between
+ * two Chinese characters where there is no space.) */
 Test(zh_lab, help_in_chinese_fits_80_columns, .timeout = 30)
 {
 	help_in_chinese("bin/errlab", NULL);
