@@ -36,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/i18n.h"
 #include "../common/io.h"
 #include "../common/skeleton.h"
 #include "../common/trace.h"
@@ -156,7 +157,7 @@ int nl_transact(struct nl_sock *ns, struct nlmsghdr *req, nl_msg_cb cb, void *da
 			return -1;
 		}
 		if (fromlen < sizeof from || from.nl_family != AF_NETLINK || from.nl_pid != 0) {
-			fprintf(stderr, "%s: ignored a datagram from port id %u: only the kernel (0) answers\n",
+			fprintf(stderr, _("%s: ignored a datagram from port id %u: only the kernel (0) answers\n"),
 				ns->prog, from.nl_pid);
 			continue;
 		}
@@ -164,8 +165,8 @@ int nl_transact(struct nl_sock *ns, struct nlmsghdr *req, nl_msg_cb cb, void *da
 		for (const struct nlmsghdr *h = (const void *)ns->buf; nl_msg_ok(h, len);
 		     h = mnl_nlmsg_next(h, &len)) {
 			if (h->nlmsg_pid != ns->portid || h->nlmsg_seq != req->nlmsg_seq) {
-				fprintf(stderr, "%s: ignored a message for port id %u, sequence %u "
-					"(we are %u, waiting for %u)\n", ns->prog, h->nlmsg_pid,
+				fprintf(stderr, _("%s: ignored a message for port id %u, sequence %u "
+						  "(we are %u, waiting for %u)\n"), ns->prog, h->nlmsg_pid,
 					h->nlmsg_seq, ns->portid, req->nlmsg_seq);
 				continue;
 			}
@@ -195,7 +196,7 @@ int nl_transact(struct nl_sock *ns, struct nlmsghdr *req, nl_msg_cb cb, void *da
 			}
 		}
 		if (len > 0)
-			fprintf(stderr, "%s: %d bytes at the end of a datagram are not a message\n", ns->prog, len);
+			fprintf(stderr, _("%s: %d bytes at the end of a datagram are not a message\n"), ns->prog, len);
 	}
 }
 
@@ -204,14 +205,14 @@ static const struct {
 	int err;
 	const char *text;
 } nl_explanations[] = {
-	{ EPERM, "not permitted: this needs CAP_NET_ADMIN (run it as root)" },
-	{ EACCES, "access denied by the kernel" },
-	{ ENODEV, "no such interface" },
-	{ ENOENT, "the kernel has nothing to answer this with (a module that is not loaded?)" },
-	{ EOPNOTSUPP, "the kernel does not support this request" },
-	{ EINVAL, "the kernel refused the request as invalid" },
-	{ ENOBUFS, "the socket's receive buffer overflowed: messages were lost" },
-	{ EMSGSIZE, "the reply is larger than our receive buffer" },
+	{ EPERM, N_("not permitted: this needs CAP_NET_ADMIN (run it as root)") },
+	{ EACCES, N_("access denied by the kernel") },
+	{ ENODEV, N_("no such interface") },
+	{ ENOENT, N_("the kernel has nothing to answer this with (a module that is not loaded?)") },
+	{ EOPNOTSUPP, N_("the kernel does not support this request") },
+	{ EINVAL, N_("the kernel refused the request as invalid") },
+	{ ENOBUFS, N_("the socket's receive buffer overflowed: messages were lost") },
+	{ EMSGSIZE, N_("the reply is larger than our receive buffer") },
 };
 
 int nl_report(const struct nl_sock *ns, const char *what, const struct nl_error *e)
@@ -219,10 +220,10 @@ int nl_report(const struct nl_sock *ns, const char *what, const struct nl_error 
 	const char *text = strerror(e->err);
 	for (size_t i = 0; i < sizeof nl_explanations / sizeof nl_explanations[0]; i++)
 		if (nl_explanations[i].err == e->err)
-			text = nl_explanations[i].text;
+			text = _(nl_explanations[i].text);
 	if (e->truncated)
-		fprintf(stderr, "%s: %s: a reply of %zu bytes did not fit into our %zu-byte buffer "
-			"(MSG_TRUNC); it was not parsed\n", ns->prog, what, e->truncated, ns->size);
+		fprintf(stderr, _("%s: %s: a reply of %zu bytes did not fit into our %zu-byte buffer "
+				  "(MSG_TRUNC); it was not parsed\n"), ns->prog, what, e->truncated, ns->size);
 	else if (e->msg[0])
 		fprintf(stderr, "%s: %s: %s: %s (%s)\n", ns->prog, what, text, e->msg,
 			strerrorname_np(e->err) ? strerrorname_np(e->err) : "?");
@@ -274,8 +275,8 @@ static const char *netlink_compare_skip(const struct sock_kind *k, const char *s
 {
 	(void)k;
 	if (!strcmp(scenario, "trace"))
-		return "netlink has no server program in this suite (the kernel answers netlink-query): "
-		       "see netlink-query's own trace";
+		return _("netlink has no server program in this suite (the kernel answers netlink-query): "
+			 "see netlink-query's own trace");
 	return NULL;
 }
 
@@ -312,7 +313,7 @@ static int netlink_resolve(struct session *s, const char *addr, int port, struct
 		return 0;
 	}
 	if (addr) {
-		sb_puts(err, "-a: a netlink socket has no address to pick: its peer is always the kernel");
+		sb_puts(err, _("-a: a netlink socket has no address to pick: its peer is always the kernel"));
 		return -1;
 	}
 	if (s->role == ROLE_SERVER) {
@@ -322,23 +323,23 @@ static int netlink_resolve(struct session *s, const char *addr, int port, struct
 		return 0;
 	}
 	if (s->nmessages < 1) {
-		sb_puts(err, "which question? links, addrs, routes, neigh, sockets or families");
+		sb_puts(err, _("which question? links, addrs, routes, neigh, sockets or families"));
 		return -1;
 	}
 	const struct nl_cmd *cmd = find_cmd(s->messages[0]);
 	if (!cmd) {
-		sb_printf(err, "unknown subcommand '%s': use links, addrs, routes, neigh, sockets or families",
+		sb_printf(err, _("unknown subcommand '%s': use links, addrs, routes, neigh, sockets or families"),
 			  s->messages[0]);
 		return -1;
 	}
 	nl_query.cmd = cmd;
 	if (s->nmessages > 2 || (s->nmessages == 2 && !cmd->takes_ifname)) {
-		sb_printf(err, "unexpected argument '%s' after '%s'", s->messages[s->nmessages - 1], cmd->name);
+		sb_printf(err, _("unexpected argument '%s' after '%s'"), s->messages[s->nmessages - 1], cmd->name);
 		return -1;
 	}
 	if (s->nmessages == 2) {
 		if (!valid_ifname(s->messages[1])) {
-			sb_printf(err, "'%s' is not an interface name (1-15 bytes, no '/', ':' or spaces)",
+			sb_printf(err, _("'%s' is not an interface name (1-15 bytes, no '/', ':' or spaces)"),
 				  s->messages[1]);
 			return -1;
 		}
@@ -346,16 +347,16 @@ static int netlink_resolve(struct session *s, const char *addr, int port, struct
 	}
 	if (nl_query.af != AF_UNSPEC && strcmp(cmd->name, "addrs") && strcmp(cmd->name, "routes") &&
 	    strcmp(cmd->name, "neigh")) {
-		sb_printf(err, "-4/-6 apply to addrs, routes and neigh, not to %s", cmd->name);
+		sb_printf(err, _("-4/-6 apply to addrs, routes and neigh, not to %s"), cmd->name);
 		return -1;
 	}
 	if ((nl_query.listening || nl_query.sock_family != AF_UNSPEC || nl_query.sock_proto) &&
 	    strcmp(cmd->name, "sockets")) {
-		sb_printf(err, "--listening, --family and --proto apply to sockets, not to %s", cmd->name);
+		sb_printf(err, _("--listening, --family and --proto apply to sockets, not to %s"), cmd->name);
 		return -1;
 	}
 	if (nl_query.sock_proto && nl_query.sock_family == AF_UNIX) {
-		sb_puts(err, "--proto selects inet sockets; it does not go with --family unix");
+		sb_puts(err, _("--proto selects inet sockets; it does not go with --family unix"));
 		return -1;
 	}
 	for (const struct sock_kind *k = netlink_kinds; k->name; k++)
@@ -368,11 +369,11 @@ static void netlink_describe(const struct sockaddr *sa, socklen_t len, struct sb
 {
 	const struct sockaddr_nl *nl = (const struct sockaddr_nl *)sa;
 	if (len < sizeof *nl || sa->sa_family != AF_NETLINK) {
-		sb_puts(out, "(no netlink address)");
+		sb_puts(out, _("(no netlink address)"));
 		return;
 	}
 	if (nl->nl_pid == 0)
-		sb_puts(out, "the kernel (port id 0)");
+		sb_puts(out, _("the kernel (port id 0)"));   /* a port id itself, like a port, stays as it is */
 	else
 		sb_printf(out, "port id %u", nl->nl_pid);
 	if (nl->nl_groups)
@@ -404,7 +405,7 @@ static int netlink_monitor_before_bind(struct session *s, int fd)
 		/* SO_RCVBUFFORCE may go beyond net.core.rmem_max: it needs CAP_NET_ADMIN */
 		int v = (int)q->rcvbuf;
 		if (t_setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) < 0) {
-			skel_fail(s, "setsockopt", errno, "forcing a receive buffer of %d bytes", v);
+			skel_fail(s, "setsockopt", errno, _("forcing a receive buffer of %d bytes"), v);
 			return -1;
 		}
 	}
@@ -433,7 +434,7 @@ static const char *netlink_explain(const struct session *s, const char *call, in
 	(void)call;
 	for (size_t i = 0; i < sizeof nl_explanations / sizeof nl_explanations[0]; i++)
 		if (nl_explanations[i].err == err)
-			return nl_explanations[i].text;
+			return _(nl_explanations[i].text);
 	return NULL;
 }
 
@@ -448,7 +449,7 @@ static int opt_v4(struct session *s, const char *arg, struct sbuf *err)
 {
 	(void)s, (void)arg;
 	if (nl_query.af == AF_INET6) {
-		sb_puts(err, "-4 and -6 exclude each other (give neither for both)");
+		sb_puts(err, _("-4 and -6 exclude each other (give neither for both)"));
 		return -1;
 	}
 	nl_query.af = AF_INET;
@@ -459,7 +460,7 @@ static int opt_v6(struct session *s, const char *arg, struct sbuf *err)
 {
 	(void)s, (void)arg;
 	if (nl_query.af == AF_INET) {
-		sb_puts(err, "-4 and -6 exclude each other (give neither for both)");
+		sb_puts(err, _("-4 and -6 exclude each other (give neither for both)"));
 		return -1;
 	}
 	nl_query.af = AF_INET6;
@@ -489,7 +490,7 @@ static int opt_family(struct session *s, const char *arg, struct sbuf *err)
 			nl_query.sock_family = sock_families[i].value;
 			return 0;
 		}
-	sb_printf(err, "unknown socket family '%s': use unix, inet or inet6", arg);
+	sb_printf(err, _("unknown socket family '%s': use unix, inet or inet6"), arg);
 	return -1;
 }
 
@@ -501,7 +502,7 @@ static int opt_proto(struct session *s, const char *arg, struct sbuf *err)
 			nl_query.sock_proto = sock_protos[i].value;
 			return 0;
 		}
-	sb_printf(err, "unknown protocol '%s': use tcp, udp, raw, sctp, dccp, udplite or mptcp", arg);
+	sb_printf(err, _("unknown protocol '%s': use tcp, udp, raw, sctp, dccp, udplite or mptcp"), arg);
 	return -1;
 }
 
@@ -512,7 +513,7 @@ static int opt_rcvbuf(struct session *s, const char *arg, struct sbuf *err)
 	errno = 0;
 	long v = strtol(arg, &end, 10);
 	if (errno || *end || end == arg || v < 1 || v > (1L << 30)) {
-		sb_printf(err, "invalid receive buffer size '%s': give bytes, 1 to 1073741824", arg);
+		sb_printf(err, _("invalid receive buffer size '%s': give bytes, 1 to 1073741824"), arg);
 		return -1;
 	}
 	nl_query.rcvbuf = v;
@@ -520,15 +521,15 @@ static int opt_rcvbuf(struct session *s, const char *arg, struct sbuf *err)
 }
 
 static const struct fam_option netlink_options[] = {
-	{ "json", NULL, "print the answer as JSON instead of a table", ROLE_CLIENT, opt_json, 0 },
-	{ "ipv4", NULL, "addrs, routes, neigh: IPv4 only", ROLE_CLIENT, opt_v4, '4' },
-	{ "ipv6", NULL, "addrs, routes, neigh: IPv6 only", ROLE_CLIENT, opt_v6, '6' },
-	{ "listening", NULL, "sockets: listening (and unconnected) sockets only", ROLE_CLIENT,
+	{ "json", NULL, N_("print the answer as JSON instead of a table"), ROLE_CLIENT, opt_json, 0 },
+	{ "ipv4", NULL, N_("addrs, routes, neigh: IPv4 only"), ROLE_CLIENT, opt_v4, '4' },
+	{ "ipv6", NULL, N_("addrs, routes, neigh: IPv6 only"), ROLE_CLIENT, opt_v6, '6' },
+	{ "listening", NULL, N_("sockets: listening (and unconnected) sockets only"), ROLE_CLIENT,
 	  opt_listening, 0 },
-	{ "family", "FAM", "sockets: unix, inet or inet6 only", ROLE_CLIENT, opt_family, 0 },
-	{ "proto", "PROTO", "sockets: inet sockets of tcp, udp, raw, sctp, dccp, udplite, mptcp",
+	{ "family", "FAM", N_("sockets: unix, inet or inet6 only"), ROLE_CLIENT, opt_family, 0 },
+	{ "proto", "PROTO", N_("sockets: inet sockets of tcp, udp, raw, sctp, dccp, udplite, mptcp"),
 	  ROLE_CLIENT, opt_proto, 0 },
-	{ "rcvbuf", "BYTES", "force the event socket's receive buffer (root; small values show ENOBUFS)", ROLE_SERVER,
+	{ "rcvbuf", "BYTES", N_("force the event socket's receive buffer (root; small values show ENOBUFS)"), ROLE_SERVER,
 	  opt_rcvbuf, 0 },
 	{ NULL, NULL, NULL, 0, NULL, 0 },
 };
@@ -538,7 +539,7 @@ const struct family family_netlink = {
 	.title = "AF_NETLINK",
 	.domain = AF_NETLINK,
 	.verbose_arrays = 1,
-	.count_help = "exit after COUNT events",
+	.count_help = N_("exit after COUNT events"),
 	.kinds = netlink_kinds,
 	.addr_help = NULL,       /* no -a: the peer of a netlink socket is always the kernel */
 	.kind_from_operands = 1, /* no -k: the subcommand picks the netlink protocol */
@@ -558,18 +559,19 @@ const struct family family_netlink = {
 	.compare_skip = netlink_compare_skip,
 	.compare_kinds = netlink_compare_kinds,
 	.client_operands = " SUBCOMMAND [IFNAME]",
+	/* N_(): common/cli.c prints them through gettext */
 	.client_intro =
-		"Asks the kernel over netlink and prints the answer as a table, like ip and ss,\n"
-		"printing each socket system call it makes as strace would.\n\n"
-		"Subcommands:\n"
-		"  links [IFNAME]      network interfaces (ip link)\n"
-		"  addrs [IFNAME]      addresses (ip addr); -4 or -6 for one family\n"
-		"  routes              the main routing table (ip route); -4 (default) or -6\n"
-		"  neigh [IFNAME]      neighbour (ARP/NDP) entries (ip neigh); -4 or -6\n"
-		"  sockets             TCP, UDP and UNIX sockets via sock_diag (ss -a)\n"
-		"  families            generic netlink families (genl-ctrl-list)\n",
+		N_("Asks the kernel over netlink and prints the answer as a table, like ip and ss,\n"
+		   "printing each socket system call it makes as strace would.\n\n"
+		   "Subcommands:\n"
+		   "  links [IFNAME]      network interfaces (ip link)\n"
+		   "  addrs [IFNAME]      addresses (ip addr); -4 or -6 for one family\n"
+		   "  routes              the main routing table (ip route); -4 (default) or -6\n"
+		   "  neigh [IFNAME]      neighbour (ARP/NDP) entries (ip neigh); -4 or -6\n"
+		   "  sockets             TCP, UDP and UNIX sockets via sock_diag (ss -a)\n"
+		   "  families            generic netlink families (genl-ctrl-list)\n"),
 	.server_intro =
-		"Joins the rtnetlink groups for links, addresses, routes and neighbours and\n"
-		"prints each event the kernel sends, until Ctrl-C (or -n COUNT events),\n"
-		"printing each socket system call it makes as strace would.\n",
+		N_("Joins the rtnetlink groups for links, addresses, routes and neighbours and\n"
+		   "prints each event the kernel sends, until Ctrl-C (or -n COUNT events),\n"
+		   "printing each socket system call it makes as strace would.\n"),
 };

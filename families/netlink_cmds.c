@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../common/i18n.h"
 #include "../common/io.h"
 #include "../common/trace.h"
 
@@ -41,7 +42,7 @@
 
 struct col {
 	const char *key;    /* JSON key (ip's name where ip has one) */
-	const char *head;   /* table heading */
+	const char *head;   /* table heading, N_()-marked: _() where printed */
 	int num;            /* a number in JSON */
 	int list;           /* comma-separated: a JSON array */
 };
@@ -127,23 +128,28 @@ static void rows_print(const struct rows *r, int json)
 		puts("]");
 		return;
 	}
+	/* columns by terminal width: a heading in Chinese takes two columns a character */
 	int w[MAXCOLS];
+	const char *head[MAXCOLS];
 	for (int c = 0; c < r->ncols; c++) {
-		w[c] = (int)strlen(r->cols[c].head);
-		for (size_t i = 0; i < r->n; i++)
-			if ((int)strlen(r->cell[i][c]) > w[c])
-				w[c] = (int)strlen(r->cell[i][c]);
+		head[c] = _(r->cols[c].head);
+		w[c] = (int)i18n_width(head[c], strlen(head[c]));
+		for (size_t i = 0; i < r->n; i++) {
+			int cw = (int)i18n_width(r->cell[i][c], strlen(r->cell[i][c]));
+			if (cw > w[c])
+				w[c] = cw;
+		}
 	}
 	for (int c = 0; c < r->ncols; c++)
 		if (c + 1 < r->ncols)
-			printf("%-*s  ", w[c], r->cols[c].head);
+			printf("%s%*s  ", head[c], i18n_pad(head[c], w[c]), "");
 		else
-			printf("%s\n", r->cols[c].head);
+			printf("%s\n", head[c]);
 	for (size_t i = 0; i < r->n; i++)
 		for (int c = 0; c < r->ncols; c++) {
 			const char *v = *r->cell[i][c] ? r->cell[i][c] : "-";
 			if (c + 1 < r->ncols)
-				printf("%-*s  ", w[c], v);
+				printf("%s%*s  ", v, i18n_pad(v, w[c]), "");
 			else
 				printf("%s\n", v);
 		}
@@ -175,7 +181,7 @@ static int attr_cb(const struct nlattr *a, void *data)
 	if (type > t->max)
 		return MNL_CB_OK;   /* newer than this program: not read */
 	if (t->types[type] != MNL_TYPE_UNSPEC && mnl_attr_validate(a, t->types[type]) < 0) {
-		fprintf(stderr, "netlink: %s attribute %u is malformed (%s); answer refused\n", t->what, type,
+		fprintf(stderr, _("netlink: %s attribute %u is malformed (%s); answer refused\n"), t->what, type,
 			strerror(errno));
 		return MNL_CB_ERROR;
 	}
@@ -356,9 +362,9 @@ static void link_remember(struct linkmap *m, unsigned idx, const char *name)
 }
 
 static const struct col link_cols[] = {
-	{ "ifindex", "INDEX", 1, 0 }, { "ifname", "NAME", 0, 0 }, { "link_type", "TYPE", 0, 0 },
-	{ "kind", "KIND", 0, 0 }, { "mtu", "MTU", 1, 0 }, { "operstate", "STATE", 0, 0 },
-	{ "flags", "FLAGS", 0, 1 }, { "address", "ADDRESS", 0, 0 },
+	{ "ifindex", N_("INDEX"), 1, 0 }, { "ifname", N_("NAME"), 0, 0 }, { "link_type", N_("TYPE"), 0, 0 },
+	{ "kind", N_("KIND"), 0, 0 }, { "mtu", N_("MTU"), 1, 0 }, { "operstate", N_("STATE"), 0, 0 },
+	{ "flags", N_("FLAGS"), 0, 1 }, { "address", N_("ADDRESS"), 0, 0 },
 };
 
 struct link_ctx {
@@ -426,7 +432,7 @@ static int get_links(struct nl_sock *ns, const char *ifname, struct rows *rows, 
 
 static int no_such_interface(const struct nl_sock *ns, const char *ifname)
 {
-	fprintf(stderr, "%s: no interface named '%s' (see: netlink-query links)\n", ns->prog, ifname);
+	fprintf(stderr, _("%s: no interface named '%s' (see: netlink-query links)\n"), ns->prog, ifname);
 	return 2;
 }
 
@@ -437,7 +443,7 @@ static int run_links(struct nl_sock *ns, const struct nl_query *q)
 	int rc = 0;
 	if (get_links(ns, q->ifname, &rows, NULL, &e) < 0)
 		rc = (q->ifname && e.err == ENODEV) ? no_such_interface(ns, q->ifname)
-						    : nl_report(ns, "asking for the links", &e);
+						    : nl_report(ns, _("asking for the links"), &e);
 	else
 		rows_print(&rows, q->json);
 	free(rows.cell);
@@ -449,7 +455,7 @@ static int load_links(struct nl_sock *ns, const struct nl_query *q, struct linkm
 {
 	struct nl_error e;
 	if (get_links(ns, NULL, NULL, map, &e) < 0)
-		return nl_report(ns, "asking for the interface names", &e);
+		return nl_report(ns, _("asking for the interface names"), &e);
 	*want = 0;
 	if (!q->ifname)
 		return 0;
@@ -462,9 +468,9 @@ static int load_links(struct nl_sock *ns, const struct nl_query *q, struct linkm
 /* ---- addresses ------------------------------------------------------------ */
 
 static const struct col addr_cols[] = {
-	{ "ifindex", "INDEX", 1, 0 }, { "ifname", "DEV", 0, 0 }, { "family", "FAMILY", 0, 0 },
-	{ "local", "ADDRESS", 0, 0 }, { "prefixlen", "PREFIX", 1, 0 }, { "scope", "SCOPE", 0, 0 },
-	{ "label", "LABEL", 0, 0 },
+	{ "ifindex", N_("INDEX"), 1, 0 }, { "ifname", N_("DEV"), 0, 0 }, { "family", N_("FAMILY"), 0, 0 },
+	{ "local", N_("ADDRESS"), 0, 0 }, { "prefixlen", N_("PREFIX"), 1, 0 }, { "scope", N_("SCOPE"), 0, 0 },
+	{ "label", N_("LABEL"), 0, 0 },
 };
 
 struct route_ctx {
@@ -521,7 +527,7 @@ static int run_addrs(struct nl_sock *ns, const struct nl_query *q)
 		struct route_ctx c = { &rows, map };
 		struct nl_error e;
 		if (dump_addrs(ns, q->af, idx, &c, &e) < 0)
-			rc = nl_report(ns, "asking for the addresses", &e);
+			rc = nl_report(ns, _("asking for the addresses"), &e);
 		else
 			rows_print(&rows, q->json);
 	}
@@ -533,9 +539,9 @@ static int run_addrs(struct nl_sock *ns, const struct nl_query *q)
 /* ---- routes ----------------------------------------------------------------- */
 
 static const struct col route_cols[] = {
-	{ "dst", "DESTINATION", 0, 0 }, { "gateway", "GATEWAY", 0, 0 }, { "dev", "DEV", 0, 0 },
-	{ "protocol", "PROTO", 0, 0 }, { "scope", "SCOPE", 0, 0 }, { "type", "TYPE", 0, 0 },
-	{ "prefsrc", "SOURCE", 0, 0 }, { "metric", "METRIC", 1, 0 }, { "table", "TABLE", 1, 0 },
+	{ "dst", N_("DESTINATION"), 0, 0 }, { "gateway", N_("GATEWAY"), 0, 0 }, { "dev", N_("DEV"), 0, 0 },
+	{ "protocol", N_("PROTO"), 0, 0 }, { "scope", N_("SCOPE"), 0, 0 }, { "type", N_("TYPE"), 0, 0 },
+	{ "prefsrc", N_("SOURCE"), 0, 0 }, { "metric", N_("METRIC"), 1, 0 }, { "table", N_("TABLE"), 1, 0 },
 };
 
 static int route_row(const struct nlmsghdr *h, struct rows *rows, const struct linkmap *map)
@@ -595,7 +601,7 @@ static int run_routes(struct nl_sock *ns, const struct nl_query *q)
 		struct route_ctx c = { &rows, map };
 		struct nl_error e;
 		if (dump_routes(ns, q->af == AF_UNSPEC ? AF_INET : q->af, &c, &e) < 0)
-			rc = nl_report(ns, "asking for the routes", &e);
+			rc = nl_report(ns, _("asking for the routes"), &e);
 		else
 			rows_print(&rows, q->json);
 	}
@@ -607,8 +613,8 @@ static int run_routes(struct nl_sock *ns, const struct nl_query *q)
 /* ---- neighbours ------------------------------------------------------------- */
 
 static const struct col neigh_cols[] = {
-	{ "dst", "ADDRESS", 0, 0 }, { "dev", "DEV", 0, 0 }, { "lladdr", "LLADDR", 0, 0 },
-	{ "state", "STATE", 0, 1 },
+	{ "dst", N_("ADDRESS"), 0, 0 }, { "dev", N_("DEV"), 0, 0 }, { "lladdr", N_("LLADDR"), 0, 0 },
+	{ "state", N_("STATE"), 0, 1 },
 };
 
 /* all = 1: also the entries `ip neigh` hides (NOARP, proxy, no state) */
@@ -664,7 +670,7 @@ static int run_neigh(struct nl_sock *ns, const struct nl_query *q)
 		struct route_ctx c = { &rows, map };
 		struct nl_error e;
 		if (dump_neigh(ns, q->af, idx, &c, &e) < 0)
-			rc = nl_report(ns, "asking for the neighbours", &e);
+			rc = nl_report(ns, _("asking for the neighbours"), &e);
 		else
 			rows_print(&rows, q->json);
 	}
@@ -676,9 +682,9 @@ static int run_neigh(struct nl_sock *ns, const struct nl_query *q)
 /* ---- sockets (sock_diag) ------------------------------------------------------ */
 
 static const struct col sock_cols[] = {
-	{ "netid", "NETID", 0, 0 }, { "state", "STATE", 0, 0 }, { "recv_q", "RECV-Q", 1, 0 },
-	{ "send_q", "SEND-Q", 1, 0 }, { "local", "LOCAL", 0, 0 }, { "peer", "PEER", 0, 0 },
-	{ "inode", "INODE", 1, 0 }, { "uid", "UID", 1, 0 }, { "process", "PROCESS", 0, 0 },
+	{ "netid", N_("NETID"), 0, 0 }, { "state", N_("STATE"), 0, 0 }, { "recv_q", N_("RECV-Q"), 1, 0 },
+	{ "send_q", N_("SEND-Q"), 1, 0 }, { "local", N_("LOCAL"), 0, 0 }, { "peer", N_("PEER"), 0, 0 },
+	{ "inode", N_("INODE"), 1, 0 }, { "uid", N_("UID"), 1, 0 }, { "process", N_("PROCESS"), 0, 0 },
 };
 
 /* Who holds each socket: /proc/PID/fd/N links read "socket:[INODE]" (what ss -p
@@ -887,21 +893,21 @@ static int run_sockets(struct nl_sock *ns, const struct nl_query *q)
 		protos[0] = q->sock_proto;
 		nprotos = 1;
 	}
-	char what[64];
+	char what[160];
 	for (int p = 0; !rc && p < nprotos && q->sock_family != AF_UNIX; p++)
 		for (int a = 0; !rc && a < 2; a++) {
 			if (q->sock_family != AF_UNSPEC && q->sock_family != afs[a])
 				continue;
 			if (dump_inet(ns, afs[a], protos[p], q, &rows, own, &e) < 0) {
 				char buf[16];
-				snprintf(what, sizeof what, "asking for %s %s sockets", af_name(afs[a]),
+				snprintf(what, sizeof what, _("asking for %s %s sockets"), af_name(afs[a]),
 					 name_of(inet_netids, (unsigned)protos[p], buf, sizeof buf));
 				rc = nl_report(ns, what, &e);
 			}
 		}
 	if (!rc && (q->sock_family == AF_UNSPEC || q->sock_family == AF_UNIX) && !q->sock_proto &&
 	    dump_unix(ns, q, &rows, own, &e) < 0)
-		rc = nl_report(ns, "asking for unix sockets", &e);
+		rc = nl_report(ns, _("asking for unix sockets"), &e);
 	if (!rc)
 		rows_print(&rows, q->json);
 	free(rows.cell);
@@ -912,9 +918,9 @@ static int run_sockets(struct nl_sock *ns, const struct nl_query *q)
 /* ---- generic netlink families ------------------------------------------------ */
 
 static const struct col family_cols[] = {
-	{ "id", "ID", 1, 0 }, { "name", "NAME", 0, 0 }, { "version", "VERSION", 1, 0 },
-	{ "hdrsize", "HDRSIZE", 1, 0 }, { "maxattr", "MAXATTR", 1, 0 }, { "ops", "OPS", 1, 0 },
-	{ "mcast_groups", "GROUPS", 0, 1 },
+	{ "id", N_("ID"), 1, 0 }, { "name", N_("NAME"), 0, 0 }, { "version", N_("VERSION"), 1, 0 },
+	{ "hdrsize", N_("HDRSIZE"), 1, 0 }, { "maxattr", N_("MAXATTR"), 1, 0 }, { "ops", N_("OPS"), 1, 0 },
+	{ "mcast_groups", N_("GROUPS"), 0, 1 },
 };
 
 static int family_cb(const struct nlmsghdr *h, void *data)
@@ -971,7 +977,7 @@ static int run_families(struct nl_sock *ns, const struct nl_query *q)
 	struct nl_error e;
 	int rc = 0;
 	if (nl_transact(ns, h, family_cb, &rows, &e) < 0)
-		rc = nl_report(ns, "asking for the generic netlink families", &e);
+		rc = nl_report(ns, _("asking for the generic netlink families"), &e);
 	else
 		rows_print(&rows, q->json);
 	free(rows.cell);
@@ -1019,7 +1025,7 @@ static int event_line(const struct nlmsghdr *h, struct monitor *m, char tag)
 		rc = neigh_row(h, &rows, &m->map, 1);
 		break;
 	default:
-		printf("?%u (a message type this monitor does not show)\n", h->nlmsg_type);
+		printf(_("?%u (a message type this monitor does not show)\n"), h->nlmsg_type);
 		return MNL_CB_OK;
 	}
 	if (rc == MNL_CB_OK && rows.n) {
@@ -1066,7 +1072,7 @@ static int read_state(struct monitor *m, int print)
 		mnl_nlmsg_put_extra_header(h, hdr[i]);
 		struct nl_error e;
 		if (nl_transact(&ns, h, print ? state_cb : names_cb, m, &e) < 0)
-			rc = nl_report(&ns, "re-reading the state", &e);
+			rc = nl_report(&ns, _("re-reading the state"), &e);
 	}
 	nl_free(&ns);
 	t_close(fd);
@@ -1115,8 +1121,8 @@ int nl_monitor(struct nl_sock *ns, long count)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == ENOBUFS) {
-			printf("%s: events were lost (ENOBUFS: the receive buffer overflowed); "
-			       "re-reading the state\n", ns->prog);
+			printf(_("%s: events were lost (ENOBUFS: the receive buffer overflowed); "
+				 "re-reading the state\n"), ns->prog);
 			rc = read_state(m, 1);
 			continue;
 		}
@@ -1127,12 +1133,12 @@ int nl_monitor(struct nl_sock *ns, long count)
 			break;
 		}
 		if ((size_t)n > ns->size) {
-			fprintf(stderr, "%s: an event of %zd bytes did not fit into our buffer; skipped\n",
+			fprintf(stderr, _("%s: an event of %zd bytes did not fit into our buffer; skipped\n"),
 				ns->prog, n);
 			continue;
 		}
 		if (fromlen < sizeof from || from.nl_pid != 0) {
-			fprintf(stderr, "%s: ignored a datagram from port id %u: only the kernel sends events\n",
+			fprintf(stderr, _("%s: ignored a datagram from port id %u: only the kernel sends events\n"),
 				ns->prog, from.nl_pid);
 			continue;
 		}

@@ -20,7 +20,7 @@ static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 {
 	(void)arg;
 	if (key != CLI_JSON) {
-		sb_printf(err, "option %s is not errlab's", cli_option_name(key));
+		sb_printf(err, _("option %s is not errlab's"), cli_option_name(key));
 		return -1;
 	}
 	*(int *)ctx = 1;
@@ -104,16 +104,18 @@ int main(int argc, char **argv)
 	for (const struct lab_errno *e = lab_errnos; e->err; e++)
 		sb_printf(&names, "%s%s", e == lab_errnos ? "" : " ", strerrorname_np(e->err));
 	char *epilog = NULL;
-	if (asprintf(&epilog, "ERRNO: one of %s (any case).\n\nExit status: 0 every errno came where it "
-		     "can, 1 one did not, 2 bad usage.", sb_str(&names)) < 0)
+	/* translated here: cli.c's _() finds nothing more to do with it */
+	if (asprintf(&epilog, _("ERRNO: one of %s (any case).\n\nExit status: 0 every errno came where it "
+				"can, 1 one did not, 2 bad usage."), sb_str(&names)) < 0)
 		return 1;
 	const struct cli_tool tool = {
 		.name = "errlab",
 		.id = CLI_TOOL_ERRLAB,
-		.usage = "Usage: errlab [OPTION]... [ERRNO]...\n",
-		.intro = "Provokes each ERRNO (every one it knows when none is given) live on every address "
-			 "family and socket kind where it can happen, shows the traced system calls with the one "
-			 "that returned it marked '>', and explains the cause; where it cannot happen, says why.",
+		/* N_(): common/cli.c prints them through gettext */
+		.usage = N_("Usage: errlab [OPTION]... [ERRNO]...\n"),
+		.intro = N_("Provokes each ERRNO (every one it knows when none is given) live on every address "
+			    "family and socket kind where it can happen, shows the traced system calls with the one "
+			    "that returned it marked '>', and explains the cause; where it cannot happen, says why."),
 		.epilog = epilog,
 		.set = set,
 		.ctx = &json,

@@ -20,7 +20,7 @@ static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 {
 	(void)arg;
 	(void)ctx;
-	sb_printf(err, "option %s is not exercise's", cli_option_name(key));
+	sb_printf(err, _("option %s is not exercise's"), cli_option_name(key));
 	return -1;
 }
 
@@ -109,20 +109,21 @@ int main(int argc, char **argv)
 	const struct cli_tool tool = {
 		.name = "exercise",
 		.id = CLI_TOOL_EXERCISE,
-		.usage = "Usage: exercise list\n"
-			 "       exercise show N\n"
-			 "       exercise answer N\n"
-			 "       exercise check N ANSWER.txt\n",
-		.intro = "\"Predict the trace\" exercises. show prints exercise N: a command of the suite and the "
-			 "question which system calls it makes and what each returns. check runs the command now, "
-			 "normalises what differs from run to run (pointers, and what the exercise names: "
-			 "descriptors, ports, pids, sizes, data) in its trace and in ANSWER.txt, compares them "
-			 "call by call, explains each difference, and gives a score. answer prints the model "
-			 "answer. The exercises are plain files: exercises/README.md says how to write one.",
-		.epilog = "The exercises are read from $SOCKFAM_EXERCISES, else exercises/ beside bin/, else "
-			  "share/sockfam/exercises beside the installed program.\n\n"
-			  "Exit status: 0 success (check: every line right), 1 check found a difference or the "
-			  "command could not run, 2 bad usage.",
+		/* N_(): common/cli.c prints them through gettext */
+		.usage = N_("Usage: exercise list\n"
+			    "       exercise show N\n"
+			    "       exercise answer N\n"
+			    "       exercise check N ANSWER.txt\n"),
+		.intro = N_("\"Predict the trace\" exercises. show prints exercise N: a command of the suite and the "
+			    "question which system calls it makes and what each returns. check runs the command now, "
+			    "normalises what differs from run to run (pointers, and what the exercise names: "
+			    "descriptors, ports, pids, sizes, data) in its trace and in ANSWER.txt, compares them "
+			    "call by call, explains each difference, and gives a score. answer prints the model "
+			    "answer. The exercises are plain files: exercises/README.md says how to write one."),
+		.epilog = N_("The exercises are read from $SOCKFAM_EXERCISES, else exercises/ beside bin/, else "
+			     "share/sockfam/exercises beside the installed program.\n\n"
+			     "Exit status: 0 success (check: every line right), 1 check found a difference or the "
+			     "command could not run, 2 bad usage."),
 		.set = set,
 		.ctx = NULL,
 	};

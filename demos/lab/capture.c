@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../common/i18n.h"
 #include "../../common/io.h"
 #include "../../common/trace.h"
 
@@ -289,12 +290,12 @@ int lab_capture(int host, const struct lab_opts *o)
 		return 1;
 	unsigned idx = port_index(host);
 	if (!idx) {
-		fprintf(stderr, "lab: capture: the link of h%d is not on the switch\n", host);
+		fprintf(stderr, _("lab: capture: the link of h%d is not on the switch\n"), host);
 		return 1;
 	}
 	FILE *pcap = NULL;
 	if (o->pcap && (!(pcap = fopen(o->pcap, "wbe")) || pcap_start(pcap) < 0)) {
-		fprintf(stderr, "lab: capture: cannot write %s: %s\n", o->pcap, strerror(errno));
+		fprintf(stderr, _("lab: capture: cannot write %s: %s\n"), o->pcap, strerror(errno));
 		return 1;
 	}
 	io_catch_signals();
@@ -333,7 +334,7 @@ int lab_capture(int host, const struct lab_opts *o)
 			cut++;
 		seen++;
 		if (pcap && pcap_add(pcap, &ts, frame, caplen, (size_t)n) < 0) {
-			fprintf(stderr, "lab: capture: writing %s: %s\n", o->pcap, strerror(errno));
+			fprintf(stderr, _("lab: capture: writing %s: %s\n"), o->pcap, strerror(errno));
 			rc = 1;
 			break;
 		}
@@ -342,13 +343,14 @@ int lab_capture(int host, const struct lab_opts *o)
 	}
 	t_close(fd);
 	if (pcap && fclose(pcap) != 0 && !rc) {
-		fprintf(stderr, "lab: capture: writing %s: %s\n", o->pcap, strerror(errno));
+		fprintf(stderr, _("lab: capture: writing %s: %s\n"), o->pcap, strerror(errno));
 		rc = 1;
 	}
 	printf("%ld packet%s captured\n", seen, seen == 1 ? "" : "s");
 	if (cut) {
-		fprintf(stderr, "lab: capture: %ld frame%s longer than %d bytes, kept cut (the pcap says so)\n", cut,
-			cut == 1 ? " was" : "s were", SNAPLEN);
+		fprintf(stderr, ngettext("lab: capture: %ld frame was longer than %d bytes, kept cut (the pcap says so)\n",
+					 "lab: capture: %ld frames were longer than %d bytes, kept cut (the pcap says so)\n",
+					 (unsigned long)cut), cut, SNAPLEN);
 		rc = 1;
 	}
 	return rc;

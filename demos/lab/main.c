@@ -24,6 +24,7 @@
 #include "lab.h"
 
 #include "../../common/cli.h"
+#include "../../common/i18n.h"
 #include "../../common/trace.h"
 #include "../../families/netlink.h"
 
@@ -62,35 +63,35 @@ static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 	switch (key) {
 	case CLI_HOSTS:
 		if (cli_number(arg, 2, LAB_MAX_HOSTS, &n))
-			return sb_printf(err, "invalid --hosts '%s': give a number from 2 to %d", arg, LAB_MAX_HOSTS), -1;
+			return sb_printf(err, _("invalid --hosts '%s': give a number from 2 to %d"), arg, LAB_MAX_HOSTS), -1;
 		opts.hosts = (int)n;
 		return 0;
 	case CLI_V6: opts.v6 = 1; return 0;
 	case 'w': opts.pcap = arg; return 0;
 	case 'c':
 		if (cli_number(arg, 1, 1000000000, &n))
-			return sb_printf(err, "invalid count '%s': give a number of packets", arg), -1;
+			return sb_printf(err, _("invalid count '%s': give a number of packets"), arg), -1;
 		opts.count = n;
 		return 0;
 	case CLI_RATE:
 		if (parse_rate(arg, &opts.rate_bps))
-			return sb_printf(err, "invalid --rate '%s': give bits per second, 8k to 100g (1m, 500k, 64000)",
+			return sb_printf(err, _("invalid --rate '%s': give bits per second, 8k to 100g (1m, 500k, 64000)"),
 					 arg), -1;
 		return 0;
 	case CLI_DELAY:
 		if (cli_number(arg, 0, 60000, &opts.delay_ms))
-			return sb_printf(err, "invalid --delay '%s': give milliseconds, 0 to 60000", arg), -1;
+			return sb_printf(err, _("invalid --delay '%s': give milliseconds, 0 to 60000"), arg), -1;
 		return 0;
 	case CLI_LOSS:
 		if (cli_number(arg, 0, 100, &opts.loss_pct))
-			return sb_printf(err, "invalid --loss '%s': give a percentage, 0 to 100", arg), -1;
+			return sb_printf(err, _("invalid --loss '%s': give a percentage, 0 to 100"), arg), -1;
 		return 0;
 	case CLI_MTU:
 		if (cli_number(arg, 68, 9000, &opts.mtu))
-			return sb_printf(err, "invalid --mtu '%s': give bytes, 68 to 9000", arg), -1;
+			return sb_printf(err, _("invalid --mtu '%s': give bytes, 68 to 9000"), arg), -1;
 		return 0;
 	}
-	return sb_printf(err, "unknown option"), -1;
+	return sb_printf(err, "%s", _("unknown option")), -1;
 }
 
 /* The subcommands: their operands and the options that go with them. */
@@ -117,22 +118,23 @@ static int lab_option(int key)
 	return 0;
 }
 
+/* the texts N_()-marked: common/cli.c prints them through gettext */
 static const struct cli_tool tool = {
 	.name = "lab", .id = CLI_TOOL_LAB,
-	.usage = 	"Usage: lab up [--hosts N] [--v6]\n"
-	"       lab run HOST -- COMMAND [ARG]...\n"
-	"       lab capture HOST [-w FILE.pcap] [-c N]\n"
-	"       lab impair HOST [--rate R] [--delay MS] [--loss PCT] [--mtu BYTES]\n"
-	"       lab show | lab ss HOST | lab down\n",
-	.intro = "Several hosts on one machine: each host a network namespace (sockfam-h1, sockfam-h2, ...) whose "
-	"eth0 is cabled by a veth pair to a bridge in a namespace of its own (sockfam-sw), numbered "
-	"192.0.2.N/24 (and 2001:db8::N/64 with --v6). Any program runs in a host with lab run; lab capture "
-	"shows the frames on a host's link (an AF_PACKET socket, traced like every other call); lab ss lists a "
-	"host's sockets and their processes; lab down removes all of it. Nothing is made in the machine's own "
-	"network namespace. Needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN). SOCKFAM_LAB=NAME in the environment "
-	"makes a private lab (sockfam-NAME-h1, ...) beside the default one.",
-	.epilog = "Exit status: 0 success, 1 the kernel refused (its reason is printed) or a command failed, 2 bad usage. "
-	"lab run exits with COMMAND's status.",
+	.usage = N_("Usage: lab up [--hosts N] [--v6]\n"
+		    "       lab run HOST -- COMMAND [ARG]...\n"
+		    "       lab capture HOST [-w FILE.pcap] [-c N]\n"
+		    "       lab impair HOST [--rate R] [--delay MS] [--loss PCT] [--mtu BYTES]\n"
+		    "       lab show | lab ss HOST | lab down\n"),
+	.intro = N_("Several hosts on one machine: each host a network namespace (sockfam-h1, sockfam-h2, ...) whose "
+		    "eth0 is cabled by a veth pair to a bridge in a namespace of its own (sockfam-sw), numbered "
+		    "192.0.2.N/24 (and 2001:db8::N/64 with --v6). Any program runs in a host with lab run; lab capture "
+		    "shows the frames on a host's link (an AF_PACKET socket, traced like every other call); lab ss lists a "
+		    "host's sockets and their processes; lab down removes all of it. Nothing is made in the machine's own "
+		    "network namespace. Needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN). SOCKFAM_LAB=NAME in the environment "
+		    "makes a private lab (sockfam-NAME-h1, ...) beside the default one."),
+	.epilog = N_("Exit status: 0 success, 1 the kernel refused (its reason is printed) or a command failed, 2 bad "
+		     "usage. lab run exits with COMMAND's status."),
 	.set = set,
 };
 
@@ -140,43 +142,43 @@ int main(int argc, char **argv)
 {
 	int first = cli_tool_parse(&tool, argc, argv);
 	if (first >= argc)
-		cli_tool_error(&tool, "which subcommand? up, run, capture, impair, show, ss or down");
+		cli_tool_error(&tool, "%s", _("which subcommand? up, run, capture, impair, show, ss or down"));
 	const char *name = argv[first];
 	const struct sub *sub = NULL;
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
 		if (!strcmp(subs[i].name, name))
 			sub = &subs[i];
 	if (!sub)
-		cli_tool_error(&tool, "unknown subcommand '%s': up, run, capture, impair, show, ss or down", name);
+		cli_tool_error(&tool, _("unknown subcommand '%s': up, run, capture, impair, show, ss or down"), name);
 	for (int i = 0; i < ngiven; i++) {
 		int ok = !lab_option(given[i]);
 		for (const int *o = sub->options; *o; o++)
 			ok |= *o == given[i];
 		if (!ok)
-			cli_tool_error(&tool, "%s does not go with lab %s", cli_tool_option_name(&tool, given[i]), name);
+			cli_tool_error(&tool, _("%s does not go with lab %s"), cli_tool_option_name(&tool, given[i]), name);
 	}
 	int host = 0;
 	int next = first + 1;
 	if (sub->takes_host) {
 		if (next >= argc)
-			cli_tool_error(&tool, "lab %s: which host? (h1, h2, ...)", name);
+			cli_tool_error(&tool, _("lab %s: which host? (h1, h2, ...)"), name);
 		host = lab_host_number(argv[next]);
 		if (!host)
-			cli_tool_error(&tool, "lab %s: '%s' is not a host name: h1, h2, ... (see: lab show)", name,
+			cli_tool_error(&tool, _("lab %s: '%s' is not a host name: h1, h2, ... (see: lab show)"), name,
 				       argv[next]);
 		next++;
 	}
 	int is_run = !strcmp(name, "run");
 	if (is_run && next >= argc)
-		cli_tool_error(&tool, "lab run %s: which command? (lab run %s -- bin/inet-server -a 0.0.0.0)",
+		cli_tool_error(&tool, _("lab run %s: which command? (lab run %s -- bin/inet-server -a 0.0.0.0)"),
 			       argv[next - 1], argv[next - 1]);
 	if (!is_run && next < argc)
-		cli_tool_error(&tool, "unexpected argument '%s'", argv[next]);
+		cli_tool_error(&tool, _("unexpected argument '%s'"), argv[next]);
 	if (!strcmp(name, "impair") && !opts.rate_bps && opts.delay_ms < 0 && opts.loss_pct < 0 && opts.mtu < 0)
-		cli_tool_error(&tool, "lab impair %s: what? give --rate, --delay, --loss or --mtu", argv[next - 1]);
+		cli_tool_error(&tool, _("lab impair %s: what? give --rate, --delay, --loss or --mtu"), argv[next - 1]);
 	if (geteuid() != 0) {
-		fprintf(stderr, "lab: the lab makes network namespaces, which needs root: run it as root "
-			"(sudo bin/lab %s ...)\n", name);
+		fprintf(stderr, _("lab: the lab makes network namespaces, which needs root: run it as root "
+				  "(sudo bin/lab %s ...)\n"), name);
 		return 2;
 	}
 	if (!strcmp(name, "up"))
@@ -185,11 +187,11 @@ int main(int argc, char **argv)
 		return lab_down();
 	int up = lab_hosts_up();
 	if (!up) {
-		fprintf(stderr, "lab: %s: no lab is up (see: lab up)\n", name);
+		fprintf(stderr, _("lab: %s: no lab is up (see: lab up)\n"), name);
 		return 2;
 	}
 	if (host > up) {
-		fprintf(stderr, "lab: %s: there is no host h%d: the lab has h1 to h%d\n", name, host, up);
+		fprintf(stderr, _("lab: %s: there is no host h%d: the lab has h1 to h%d\n"), name, host, up);
 		return 2;
 	}
 	if (!strcmp(name, "show"))

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../common/i18n.h"
 #include "../../common/trace.h"
 #include "../../families/netlink.h"
 
@@ -126,7 +127,7 @@ static int ns_create(int host)
 		errno = e;
 	}
 	if (rc < 0)
-		fprintf(stderr, "lab: making the namespace %s: %s\n", path, strerror(errno));
+		fprintf(stderr, _("lab: making the namespace %s: %s\n"), path, strerror(errno));
 	if (self >= 0)
 		close(self);
 	return rc;
@@ -138,7 +139,7 @@ int lab_enter(int host)
 	ns_path(path, sizeof path, host);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
-		fprintf(stderr, "lab: entering %s: %s\n", path, strerror(errno));
+		fprintf(stderr, _("lab: entering %s: %s\n"), path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -148,7 +149,7 @@ int lab_enter(int host)
 	 * namespace of our own so nobody else's /sys changes */
 	if (unshare(CLONE_NEWNS) < 0 || mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0 ||
 	    umount2("/sys", MNT_DETACH) < 0 || mount("sysfs", "/sys", "sysfs", 0, NULL) < 0) {
-		fprintf(stderr, "lab: remounting /sys for %s: %s\n", path, strerror(errno));
+		fprintf(stderr, _("lab: remounting /sys for %s: %s\n"), path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -203,11 +204,12 @@ static int ns_remove(int host)
 		return 0;
 	int killed = ns_kill_processes(path);
 	if (killed)
-		printf("killed %d process%s in %s\n", killed, killed > 1 ? "es" : "", path + sizeof NETNS_DIR);
+		printf(ngettext("killed %d process in %s\n", "killed %d processes in %s\n", (unsigned long)killed), killed,
+		       path + sizeof NETNS_DIR);
 	/* not mounted after a crash between the two steps: EINVAL, and the file goes anyway */
 	umount2(path, MNT_DETACH);
 	if (unlink(path) < 0)
-		fprintf(stderr, "lab: removing %s: %s\n", path, strerror(errno));
+		fprintf(stderr, _("lab: removing %s: %s\n"), path, strerror(errno));
 	return 1;
 }
 
@@ -223,10 +225,10 @@ static int remove_all(void)
 int lab_down(void)
 {
 	if (!remove_all()) {
-		fprintf(stderr, "lab: down: no lab is up (see: lab up)\n");
+		fputs(_("lab: down: no lab is up (see: lab up)\n"), stderr);
 		return 2;
 	}
-	printf("the lab is down: its namespaces, links and processes are gone\n");
+	fputs(_("the lab is down: its namespaces, links and processes are gone\n"), stdout);
 	return 0;
 }
 
@@ -288,7 +290,7 @@ static unsigned link_index(struct nl_sock *ns, const char *name)
 	h->nlmsg_type = RTM_GETLINK;
 	unsigned idx = 0;
 	char what[64];
-	snprintf(what, sizeof what, "finding %s", name);
+	snprintf(what, sizeof what, _("finding %s"), name);
 	return rt_do(ns, h, index_cb, &idx, what) ? 0 : idx;
 }
 
@@ -316,7 +318,7 @@ static int bridge_make(struct nl_sock *ns)
 	struct nlattr *info = mnl_attr_nest_start(h, IFLA_LINKINFO);
 	mnl_attr_put_strz(h, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(h, info);
-	return rt_do(ns, h, NULL, NULL, "making the bridge " BRIDGE);
+	return rt_do(ns, h, NULL, NULL, _("making the bridge br0"));   /* BRIDGE */
 }
 
 static void host_mac(unsigned char mac[6], int host)
@@ -347,7 +349,7 @@ static int veth_make(struct nl_sock *ns, int host, int host_ns_fd)
 	mnl_attr_nest_end(h, data);
 	mnl_attr_nest_end(h, info);
 	char what[64];
-	snprintf(what, sizeof what, "making the link of h%d", host);
+	snprintf(what, sizeof what, _("making the link of h%d"), host);
 	return rt_do(ns, h, NULL, NULL, what);
 }
 
@@ -369,7 +371,7 @@ static int addr_add(struct nl_sock *ns, int af, unsigned index, const void *addr
 		mnl_attr_put(h, IFA_BROADCAST, len, brd);
 	if (af == AF_INET6)   /* usable at once: no duplicate address detection on a lab link */
 		mnl_attr_put_u32(h, IFA_FLAGS, IFA_F_NODAD);
-	return rt_do(ns, h, NULL, NULL, "adding an address");
+	return rt_do(ns, h, NULL, NULL, _("adding an address"));
 }
 
 /* default dev eth0: every destination is on the link (the broadcast address
@@ -387,7 +389,7 @@ static int route_default(struct nl_sock *ns, unsigned index)
 	rtm->rtm_scope = RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put_u32(h, RTA_OIF, index);
-	return rt_do(ns, h, NULL, NULL, "adding the default route");
+	return rt_do(ns, h, NULL, NULL, _("adding the default route"));
 }
 
 /* ---- up ------------------------------------------------------------------------------ */
@@ -406,7 +408,7 @@ static int up_switch(int hosts)
 		return 1;
 	int rc = bridge_make(&ns);
 	unsigned br = rc ? 0 : link_index(&ns, BRIDGE);
-	if (!br || link_set(&ns, br, 0, 0, "bringing the bridge up"))
+	if (!br || link_set(&ns, br, 0, 0, _("bringing the bridge up")))
 		rc = 1;
 	for (int i = 1; !rc && i <= hosts; i++) {
 		char path[128], port[16];
@@ -421,7 +423,7 @@ static int up_switch(int hosts)
 		close(fd);
 		snprintf(port, sizeof port, "h%d", i);
 		unsigned idx = rc ? 0 : link_index(&ns, port);
-		if (!idx || link_set(&ns, idx, br, 0, "putting the link on the bridge"))
+		if (!idx || link_set(&ns, idx, br, 0, _("putting the link on the bridge")))
 			rc = 1;
 	}
 	rt_close(&ns);
@@ -456,7 +458,7 @@ static int up_host(int host, int v6)
 		return 1;
 	int rc = 0;
 	unsigned lo = link_index(&ns, "lo"), eth = lo ? link_index(&ns, HOST_IF) : 0;
-	if (!eth || link_set(&ns, lo, 0, 0, "bringing lo up") || link_set(&ns, eth, 0, 0, "bringing eth0 up"))
+	if (!eth || link_set(&ns, lo, 0, 0, _("bringing lo up")) || link_set(&ns, eth, 0, 0, _("bringing eth0 up")))
 		rc = 1;
 	struct in_addr a4 = { htonl(0xc0000200u | (unsigned)host) }, b4 = { htonl(0xc00002ffu) };
 	if (!rc)
@@ -505,7 +507,7 @@ int lab_up(const struct lab_opts *o)
 	if (ns_exists(0) || lab_hosts_up()) {
 		char name[64];
 		lab_ns_name(name, sizeof name, 0);
-		fprintf(stderr, "lab: up: a lab is already up (%s exists); run lab down first\n", name);
+		fprintf(stderr, _("lab: up: a lab is already up (%s exists); run lab down first\n"), name);
 		return 2;
 	}
 	int rc = ns_dir_ready() < 0 ? (fprintf(stderr, "lab: " NETNS_DIR ": %s\n", strerror(errno)), 1) : 0;
@@ -519,7 +521,7 @@ int lab_up(const struct lab_opts *o)
 		rc = in_child(up_host, h, o->v6);
 	if (rc) {
 		remove_all();   /* never a half-made lab */
-		fprintf(stderr, "lab: up failed; everything it made is removed\n");
+		fputs(_("lab: up failed; everything it made is removed\n"), stderr);
 		return 1;
 	}
 	return lab_show();
@@ -608,6 +610,33 @@ static int show_qdisc_cb(const struct nlmsghdr *h, void *data)
 	return MNL_CB_OK;
 }
 
+/* The table of lab show: its headings (N_(): _() where printed) and the
+ * columns, each as wide as its English heading's column or its heading in
+ * the language it is printed in, counted in terminal columns. The rows are
+ * printed by children (show_host), which compute the same widths. */
+#define SHOW_COLS 8
+static const char *const show_heads[SHOW_COLS] = {
+	N_("HOST"), N_("NAMESPACE"), N_("INTERFACE"), N_("MAC"), N_("MTU"), N_("IPV4"), N_("IPV6"), N_("QDISC"),
+};
+
+static int show_width(int col, int host)
+{
+	char name[64];
+	lab_ns_name(name, sizeof name, host);
+	const int base[SHOW_COLS] = { 4, (int)strlen(name) + 2, 9, 17, 5, 14, 16, 0 };
+	const char *head = _(show_heads[col]);
+	int w = (int)i18n_width(head, strlen(head));
+	return w > base[col] ? w : base[col];
+}
+
+/* host: whose namespace name the row shows (the headings: 1's) */
+static void show_row(const char *const cells[SHOW_COLS], int host)
+{
+	for (int c = 0; c + 1 < SHOW_COLS; c++)
+		printf("%s%*s  ", cells[c], i18n_pad(cells[c], show_width(c, host)), "");
+	printf("%s\n", cells[SHOW_COLS - 1]);
+}
+
 static int show_host(int host, int unused)
 {
 	(void)unused;
@@ -620,27 +649,28 @@ static int show_host(int host, int unused)
 	char buf[MSG_SIZE] = { 0 };   /* libmnl leaves attribute padding as it finds it */
 	struct nlmsghdr *h = link_msg(buf, 0, 0, HOST_IF);
 	h->nlmsg_type = RTM_GETLINK;
-	int rc = rt_do(&ns, h, show_link_cb, &hi, "reading eth0");
+	int rc = rt_do(&ns, h, show_link_cb, &hi, _("reading eth0"));
 	h = mnl_nlmsg_put_header(buf);
 	h->nlmsg_type = RTM_GETADDR;
 	h->nlmsg_flags = NLM_F_DUMP;
 	mnl_nlmsg_put_extra_header(h, sizeof(struct ifaddrmsg));
 	if (!rc)
-		rc = rt_do(&ns, h, show_addr_cb, &hi, "reading the addresses");
+		rc = rt_do(&ns, h, show_addr_cb, &hi, _("reading the addresses"));
 	h = mnl_nlmsg_put_header(buf);
 	h->nlmsg_type = RTM_GETQDISC;
 	h->nlmsg_flags = NLM_F_DUMP;
 	mnl_nlmsg_put_extra_header(h, sizeof(struct tcmsg));
 	if (!rc)
-		rc = rt_do(&ns, h, show_qdisc_cb, &hi, "reading the qdiscs");
+		rc = rt_do(&ns, h, show_qdisc_cb, &hi, _("reading the qdiscs"));
 	rt_close(&ns);
 	if (!rc) {
-		char name[64], hn[8];
+		char name[64], hn[8], mtu[16];
 		lab_ns_name(name, sizeof name, host);
 		snprintf(hn, sizeof hn, "h%d", host);
-		printf("%-4s  %-*s  %-9s  %-17s  %-5u  %-14s  %-16s  %s\n", hn, (int)strlen(name) + 2, name,
-		       HOST_IF, hi.mac, hi.mtu, hi.v4[0] ? hi.v4 : "-", hi.v6[0] ? hi.v6 : "-",
-		       hi.qdisc[0] ? hi.qdisc : "-");
+		snprintf(mtu, sizeof mtu, "%u", hi.mtu);
+		const char *row[SHOW_COLS] = { hn, name, HOST_IF, hi.mac, mtu, hi.v4[0] ? hi.v4 : "-",
+					       hi.v6[0] ? hi.v6 : "-", hi.qdisc[0] ? hi.qdisc : "-" };
+		show_row(row, host);
 	}
 	return rc;
 }
@@ -649,18 +679,19 @@ int lab_show(void)
 {
 	int n = lab_hosts_up();
 	if (!n) {
-		fprintf(stderr, "lab: no lab is up (see: lab up)\n");
+		fputs(_("lab: no lab is up (see: lab up)\n"), stderr);
 		return 2;
 	}
-	char name[64];
-	lab_ns_name(name, sizeof name, 1);
-	printf("%-4s  %-*s  %-9s  %-17s  %-5s  %-14s  %-16s  %s\n", "HOST", (int)strlen(name) + 2, "NAMESPACE",
-	       "INTERFACE", "MAC", "MTU", "IPV4", "IPV6", "QDISC");
+	const char *head[SHOW_COLS];
+	for (int c = 0; c < SHOW_COLS; c++)
+		head[c] = _(show_heads[c]);
+	show_row(head, 1);
 	int rc = 0;
 	for (int h = 1; h <= n; h++)
 		rc |= in_child(show_host, h, 0);
+	char name[64];
 	lab_ns_name(name, sizeof name, 0);
-	printf("the link: eth0 of each host hN is cabled to port hN of bridge " BRIDGE " in %s\n", name);
+	printf(_("the link: eth0 of each host hN is cabled to port hN of bridge br0 in %s\n"), name);   /* BRIDGE */
 	return rc ? 1 : 0;
 }
 
@@ -704,7 +735,7 @@ static int tbf_set(struct nl_sock *ns, unsigned index, unsigned parent, unsigned
 		mnl_attr_put_u64(h, TCA_TBF_RATE64, bytes);
 	mnl_attr_put_u32(h, TCA_TBF_BURST, burst);
 	mnl_attr_nest_end(h, opts);
-	return rt_do(ns, h, NULL, NULL, "setting the rate (tbf)");
+	return rt_do(ns, h, NULL, NULL, _("setting the rate (tbf)"));
 }
 
 /* netem for delay and loss; 0, 1 when refused, -1 when the kernel has no netem. */
@@ -727,7 +758,7 @@ static int netem_set(struct nl_sock *ns, unsigned index, long delay_ms, long los
 		return 0;
 	if (e.err == ENOENT)
 		return -1;
-	return nl_report(ns, "setting delay and loss (netem)", &e);
+	return nl_report(ns, _("setting delay and loss (netem)"), &e);
 }
 
 struct impair_req {
@@ -751,7 +782,7 @@ static int impair_end(int where, int unused)
 	unsigned idx = link_index(&ns, where ? HOST_IF : port);
 	int rc = idx ? 0 : 1, netem = 0;
 	if (!rc && o->mtu > 0)
-		rc = link_set(&ns, idx, 0, (unsigned)o->mtu, "setting the MTU");
+		rc = link_set(&ns, idx, 0, (unsigned)o->mtu, _("setting the MTU"));
 	if (!rc && (o->delay_ms > 0 || o->loss_pct > 0)) {
 		netem = netem_set(&ns, idx, o->delay_ms, o->loss_pct);
 		if (netem > 0)
@@ -773,8 +804,8 @@ int lab_impair(int host, const struct lab_opts *o)
 	if (r1 == 1 || r2 == 1)
 		return 1;
 	if (r1 == 3 || r2 == 3)
-		fprintf(stderr, "lab: impair: this kernel has no netem (the qdisc kind is unknown: ENOENT), so "
-			"--delay and --loss are not applied; the rest is\n");
+		fputs(_("lab: impair: this kernel has no netem (the qdisc kind is unknown: ENOENT), so "
+			"--delay and --loss are not applied; the rest is\n"), stderr);
 	int rc = lab_show();
 	return r1 == 3 || r2 == 3 ? 1 : rc;
 }
