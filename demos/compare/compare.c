@@ -149,11 +149,11 @@ static void na(struct cmp_ctx *c, const char *why)
 	text(c, _("n/a: %s"), _(why));
 }
 
-/* A result as the cell's text shows it: "ok" and "data" in the language of the
- * messages (the cell's values keep them as they are, for scripts). */
+/* A result as the cell's text shows it: "data" in the language of the messages
+ * (the cell's values keep it as it is, for scripts); "ok" stays, as errno names do. */
 static const char *shown(const char *result)
 {
-	return !strcmp(result, "ok") ? _("ok") : !strcmp(result, "data") ? _("data") : result;
+	return !strcmp(result, "data") ? _("data") : result;
 }
 
 /* ---- helpers around the traced calls ---------------------------------------- */

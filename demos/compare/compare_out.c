@@ -24,7 +24,7 @@ static void kernel(char *out, size_t size)
 static const char *cell_text(const struct cmp_cell *c, char *buf, size_t size)
 {
 	/* the states as a person reads them (--json and --csv keep cmp_status_name's) */
-	static const char *const shown[] = { N_("ok"), N_("n/a"), N_("cannot run"), N_("timeout"), N_("error") };
+	static const char *const shown[] = { "ok", "n/a", N_("cannot run"), N_("timeout"), N_("error") };
 	if (c->status == CELL_OK || c->status == CELL_NA)
 		return c->text;
 	snprintf(buf, size, "[%s] %s", c->status >= 0 && c->status <= CELL_ERROR ? _(shown[c->status]) : "?", c->text);
