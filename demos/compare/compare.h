@@ -219,7 +219,7 @@ struct cmp_actor {
 	int is_thread;       /* made by clone3 (pthread_create) */
 	int parent;          /* the actor that made it, -1 */
 	long spawn, reap;    /* the clone/clone3 and the wait4 call (indexes), -1 */
-	char name[40];       /* "client", "server", "child 4455", "thread 4490" */
+	char name[40];       /* "client", "server", "child 4455", "thread 4490" (English: --json gives it) */
 };
 
 enum cmp_arrow_kind { ARR_CONNECT = 1, ARR_DATA, ARR_EOF, ARR_SPAWN, ARR_REAP };
@@ -229,7 +229,7 @@ struct cmp_arrow {
 	long from, to;        /* call indexes; -1: the lane itself (to: nothing received it) */
 	int from_actor, to_actor;   /* to_actor -1: nobody received it */
 	long bytes;
-	char label[48];       /* "6 B", "connect", "end of stream", "fork", "exit 0" */
+	char label[48];       /* "6 B", "connect", "end of stream", "fork", "exit 0" (in the language of the messages) */
 };
 
 struct cmp_timeline {

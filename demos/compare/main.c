@@ -186,24 +186,26 @@ static int capture(struct cmp_capture *cap, const struct family *f, const struct
  * in the tables, the width rule, the exit status. */
 static char *epilog(void)
 {
-	struct sbuf sb = SBUF_INIT;
-	sb_puts(&sb, _("Scenarios (--only takes the number or the name):"));
+	struct sbuf sb = SBUF_INIT, scenarios = SBUF_INIT, families = SBUF_INIT;
 	int last = 0;
 	for (const struct cmp_scenario *s = cmp_scenarios; s->id; s++) {
 		if (s->number != last)
-			sb_printf(&sb, "%s %d", last ? "," : "", s->number);
-		sb_printf(&sb, " %s", s->id);
+			sb_printf(&scenarios, "%s%d", last ? ", " : "", s->number);
+		sb_printf(&scenarios, " %s", s->id);
 		last = s->number;
 	}
-	sb_puts(&sb, ".\n");
-	sb_puts(&sb, _("Families and their kinds:"));
 	for (const struct family *const *f = sockfam_families; *f; f++) {
-		sb_printf(&sb, "%s %s (", f == sockfam_families ? "" : ",", (*f)->name);
+		sb_printf(&families, "%s%s (", f == sockfam_families ? "" : ", ", (*f)->name);
 		for (const struct sock_kind *k = cmp_kinds(*f); k->name; k++)
-			sb_printf(&sb, "%s%s", k == cmp_kinds(*f) ? "" : " ", k->name);
-		sb_puts(&sb, ")");
+			sb_printf(&families, "%s%s", k == cmp_kinds(*f) ? "" : " ", k->name);
+		sb_puts(&families, ")");
 	}
-	sb_puts(&sb, ".\n\n");
+	sb_printf(&sb, _("Scenarios (--only takes the number or the name): %s."), sb_str(&scenarios));
+	sb_putc(&sb, '\n');
+	sb_printf(&sb, _("Families and their kinds: %s."), sb_str(&families));
+	sb_free(&scenarios);
+	sb_free(&families);
+	sb_puts(&sb, "\n\n");
 	sb_printf(&sb, _("Text is at most COLUMNS columns wide (from the environment, else the terminal's "
 			 "width, else 80; at least %d): a matrix too wide for it is transposed or split into tables "
 			 "that each fit, calls wrap and are never cut. --wide ignores the width."), CMP_MIN_WIDTH);
