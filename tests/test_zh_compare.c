@@ -529,3 +529,88 @@ Test(zh_compare, models_bands_line_up, .timeout = 60)
 		  strstr(out, "| 子进程 "), "%s", out);
 	free(out);
 }
+
+/* ---- every width ------------------------------------------------------------------------- */
+
+/* Made-up Chinese cells (nothing run), at every width from 40 to 220: no line
+ * wider than the width, the tables in line; the traces, the diagram (three
+ * lanes: from 40 columns on they fit) and
+ * the models at 40 and 63 columns too. */
+Test(zh_compare, every_width_by_columns, .timeout = 60)
+{
+	speak_chinese();
+	struct cmp_matrix m;
+	struct sbuf err = SBUF_INIT;
+	cr_assert_eq(cmp_matrix_select(&m, NULL, NULL, &err), 0, "%s", sb_str(&err));
+	static const char *const filler[] = { "保留：3 次接收", "合并：1 次接收 \"onetwothree\"",
+		"残留的名字：connect: ECONNREFUSED；删除后：connect: ENOENT",
+		"内核，在第一次 sendto 之后：0.0.0.0 port 52999；用端口 0 bind：127.0.0.1 port 41114",
+		"不适用：不是字节流", "无人命名：connect之后仍未命名（2 B）（一个很长很长很长很长很长的没有空格的句子）" };
+	for (int r = 0; r < m.nrows; r++)
+		for (int c = 0; c < m.ncols; c++) {
+			struct cmp_cell *cell = CMP_CELL(&m, r, c);
+			cell->status = (r + c) % 7 ? CELL_OK : CELL_CANT;
+			snprintf(cell->text, sizeof cell->text, "w%dx%d %s", r, c, filler[(r + c) % 6]);
+		}
+	for (int width = 40; width <= 220; width += 9) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&text, &len);
+		cmp_print_text(out, &m, width, 0);
+		fclose(out);
+		char *bad = too_wide(text, (size_t)width);
+		cr_expect_null(bad, "%d columns: %s\n%s", width, bad, text);
+		free(bad);
+		int tables;
+		bad = misaligned(text, 0, &tables);
+		cr_expect_null(bad, "%d columns: %s\n%s", width, bad, text);
+		free(bad);
+		cr_expect(has_cjk(text) && strstr(text, "[无法运行]"), "%s", text);
+		for (int r = 0; r < m.nrows; r++)
+			for (int c = 0; c < m.ncols; c++) {
+				char tag[32];
+				snprintf(tag, sizeof tag, "w%dx%d", r, c);
+				cr_expect(strstr(text, tag), "%d columns: %s is missing:\n%s", width, tag, text);
+			}
+		free(text);
+	}
+	cmp_matrix_free(&m);
+
+	static char *msgs[] = { "hello", "compare me" };
+	struct cmp_capture a, b;
+	cr_assert_eq(cmp_capture_run(&a, &family_inet, &family_inet.kinds[0], msgs, 2, &err), 0, "%s", sb_str(&err));
+	cr_assert_eq(cmp_capture_model(&b, &family_unix, &family_unix.kinds[0], model_find("fork"), 0, msgs, 2, &err),
+		     0, "%s", sb_str(&err));
+	struct cmp_models mm;
+	cr_assert_eq(cmp_models_run(&mm, &family_unix, &family_unix.kinds[1], &err), 0, "%s", sb_str(&err));
+	static const int widths[] = { 40, 63 };
+	for (size_t i = 0; i < 2; i++)
+		for (int what = 0; what < 3; what++) {
+			char *text = NULL;
+			size_t len = 0;
+			FILE *out = open_memstream(&text, &len);
+			if (what == 0)
+				cmp_trace_diff(out, &a, &b, widths[i], NULL);
+			else if (what == 1)
+				cmp_diagram_text(out, &b, widths[i]);
+			else
+				cmp_models_text(out, &mm, widths[i]);
+			fclose(out);
+			static const char *const name[] = { "--trace", "--diagram", "--models" };
+			cr_expect(has_cjk(text), "%s at %d: no Chinese", name[what], widths[i]);
+			char *bad = too_wide(text, (size_t)widths[i]);
+			cr_expect_null(bad, "%s at %d: %s\n%s", name[what], widths[i], bad, text);
+			free(bad);
+			if (what == 2) {
+				int bands;
+				bad = misaligned(text, 1, &bands);
+				cr_expect_null(bad, "--models at %d: %s\n%s", widths[i], bad, text);
+				free(bad);
+			}
+			free(text);
+		}
+	cmp_models_free(&mm);
+	cmp_capture_free(&a);
+	cmp_capture_free(&b);
+	sb_free(&err);
+}
