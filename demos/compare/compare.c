@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../../families/families.h"
+#include "../../common/i18n.h"
 #include "../../common/skeleton.h"
 #include "../../common/trace.h"
 
@@ -137,7 +138,7 @@ static void cant(struct cmp_ctx *c, const char *call, int err)
 		? CELL_CANT : CELL_ERROR;
 	c->cell->text[0] = c->cell->detail[0] = '\0';
 	text(c, "%s: %s", call, ename(err));
-	detail(c, "%s failed here: %s (%s), so this cell could not be measured.", call,
+	detail(c, _("%s failed here: %s (%s), so this cell could not be measured."), call,
 	       ename(err), strerror(err));
 }
 
@@ -145,7 +146,14 @@ static void na(struct cmp_ctx *c, const char *why)
 {
 	c->cell->status = CELL_NA;
 	c->cell->text[0] = '\0';
-	text(c, "n/a: %s", why);
+	text(c, _("n/a: %s"), _(why));
+}
+
+/* A result as the cell's text shows it: "data" in the language of the messages
+ * (the cell's values keep it as it is, for scripts); "ok" stays, as errno names do. */
+static const char *shown(const char *result)
+{
+	return !strcmp(result, "data") ? _("data") : result;
 }
 
 /* ---- helpers around the traced calls ---------------------------------------- */
@@ -184,7 +192,7 @@ static int test_addr_port(struct cmp_ctx *c, int n, enum role role, struct endpo
 	int rc = skel_test_endpoint("compare", c->f, c->k, c->dir, n, role, NULL, -1, ep, portp, &err);
 	if (rc && !c->failed++) {
 		c->cell->status = CELL_CANT;
-		snprintf(c->cell->text, sizeof c->cell->text, "no test address: %s", sb_str(&err));
+		snprintf(c->cell->text, sizeof c->cell->text, _("no test address: %s"), sb_str(&err));
 	}
 	sb_free(&err);
 	return rc;
@@ -341,7 +349,8 @@ static const char *explain(struct cmp_ctx *c, const char *call, int err)
 	s.kind = c->k;
 	s.role = ROLE_CLIENT;
 	s.prog = "compare";
-	return c->f->explain(&s, call, err);
+	const char *why = c->f->explain(&s, call, err);
+	return why ? _(why) : NULL;
 }
 
 /* A printable copy of a received buffer, cut to fit. */
@@ -391,14 +400,16 @@ static void sc_boundaries(struct cmp_ctx *c)
 	val_str(c, "got", "%s", got);
 	val_num(c, "kept", n == 3);
 	if (n == 3)
-		text(c, "kept: 3 receives %s", got);
+		text(c, _("kept: 3 receives %s"), got);
 	else
-		text(c, "merged: %d receive%s %s", n, n == 1 ? "" : "s", got);
-	detail(c, "Three sends of 3-5 bytes, then the receiver woke %d ms later and read until "
-	       "nothing was left (buffer %zu): %d receive%s, %ld bytes: %s. %s", SLOW_RECEIVER_MS,
-	       sizeof buf, n, n == 1 ? "" : "s", total, got,
-	       n == 3 ? "Each receive returned one message: this socket type keeps boundaries."
-		      : "A byte stream has no message boundaries: the receiver must frame them.");
+		text(c, ngettext("merged: %d receive %s", "merged: %d receives %s", (unsigned long)n), n, got);
+	detail(c, ngettext("Three sends of 3-5 bytes, then the receiver woke %d ms later and read until "
+			   "nothing was left (buffer %zu): %d receive, %ld bytes: %s. %s",
+			   "Three sends of 3-5 bytes, then the receiver woke %d ms later and read until "
+			   "nothing was left (buffer %zu): %d receives, %ld bytes: %s. %s", (unsigned long)n),
+	       SLOW_RECEIVER_MS, sizeof buf, n, total, got,
+	       n == 3 ? _("Each receive returned one message: this socket type keeps boundaries.")
+		      : _("A byte stream has no message boundaries: the receiver must frame them."));
 out:
 	pair_close(c, &sv, lfd, cfd, sfd);
 }
@@ -421,24 +432,24 @@ static void try_dead(struct cmp_ctx *c, const struct endpoint *dead, char *out, 
 		snprintf(out, size, "connect: %s", ename(errno));
 	} else if (conn_oriented(c->k)) {
 		strcpy(call, "none");
-		snprintf(out, size, "connect: ok (?)");
+		snprintf(out, size, "%s", _("connect: ok (?)"));
 	} else if (t_send(fd, "ping", 4, MSG_NOSIGNAL) < 0) {
 		strcpy(call, "sendto");
 		*err = errno;
-		snprintf(out, size, "connect ok, send: %s", ename(errno));
+		snprintf(out, size, _("connect ok, send: %s"), ename(errno));
 	} else {
 		char buf[64];
 		if (t_recv(fd, buf, sizeof buf, 0) < 0) {
 			*err = errno;
 			strcpy(call, "recvfrom");
 			if (errno == EAGAIN)
-				snprintf(out, size, "connect ok, send ok, recv: nothing (%s after %d ms)",
+				snprintf(out, size, _("connect ok, send ok, recv: nothing (%s after %d ms)"),
 					 ename(errno), QUIET_WAIT_MS);
 			else
-				snprintf(out, size, "connect ok, send ok, recv: %s", ename(errno));
+				snprintf(out, size, _("connect ok, send ok, recv: %s"), ename(errno));
 		} else {
 			strcpy(call, "none");
-			snprintf(out, size, "connect ok, send ok, recv ok (?)");
+			snprintf(out, size, "%s", _("connect ok, send ok, recv ok (?)"));
 		}
 	}
 	t_close(fd);
@@ -451,7 +462,7 @@ static void sc_refused(struct cmp_ctx *c)
 	if (lfd < 0)
 		return;
 	t_close(lfd);   /* the address was ours a moment ago; nobody has it now */
-	char stale[128] = "", gone[128] = "", call[16], call2[16];
+	char stale[256] = "", gone[256] = "", call[16], call2[16];
 	int err = 0, err2 = 0;
 	if (c->f->test_release) {
 		/* what closing left behind (a socket file) is still there */
@@ -467,12 +478,12 @@ static void sc_refused(struct cmp_ctx *c)
 	if (c->f->test_release) {
 		val_str(c, "stale_call", "%s", call2);
 		val_str(c, "stale_errno", "%s", err2 ? ename(err2) : "none");
-		text(c, "left-over name: %s; removed: %s", stale, gone);
-		detail(c, "Right after the server closed, its name still existed: %s. Once it was "
-		       "removed: %s.", stale, gone);
+		text(c, _("left-over name: %s; removed: %s"), stale, gone);
+		detail(c, _("Right after the server closed, its name still existed: %s. Once it was "
+			    "removed: %s."), stale, gone);
 	} else {
 		text(c, "%s", gone);
-		detail(c, "A client of a closed server: %s.", gone);
+		detail(c, _("A client of a closed server: %s."), gone);
 	}
 	if (!conn_oriented(c->k)) {
 		/* the unconnected way: sendto and wait */
@@ -483,14 +494,14 @@ static void sc_refused(struct cmp_ctx *c)
 			ssize_t s = t_sendto(fd, "ping", 4, 0, (const struct sockaddr *)&dead.ss, dead.len);
 			int serr = errno;
 			if (s < 0) {
-				detail(c, " Unconnected, sendto fails at once: %s.", ename(serr));
+				detail(c, _(" Unconnected, sendto fails at once: %s."), ename(serr));
 				val_str(c, "unconnected", "sendto: %s", ename(serr));
 			} else {
 				ssize_t r = t_recvfrom(fd, buf, sizeof buf, 0, NULL, NULL);
 				int rerr = errno;
-				detail(c, " Unconnected, sendto succeeds and the next recvfrom gets %s: "
-				       "errors are reported only to connected datagram sockets.",
-				       r < 0 ? ename(rerr) : "data (?)");
+				detail(c, _(" Unconnected, sendto succeeds and the next recvfrom gets %s: "
+					    "errors are reported only to connected datagram sockets."),
+				       r < 0 ? ename(rerr) : _("data (?)"));
 				val_str(c, "unconnected", "recvfrom: %s", r < 0 ? ename(rerr) : "data");
 			}
 			t_close(fd);
@@ -562,29 +573,29 @@ static void sc_restart(struct cmp_ctx *c)
 			return;
 		val_str(c, "released", "%s", released);
 	}
-	text(c, "bind again: %s; with SO_REUSEADDR: %s", plain, reuse);
+	text(c, _("bind again: %s; with SO_REUSEADDR: %s"), shown(plain), shown(reuse));
 	if (e3 >= 0)
-		text(c, "; name removed first: %s", released);
-	detail(c, "A server served one client and exited (closing the connection first); a new "
-	       "server bound the same address at once: %s without SO_REUSEADDR, %s with it on "
-	       "both servers.", plain, reuse);
+		text(c, _("; name removed first: %s"), shown(released));
+	detail(c, _("A server served one client and exited (closing the connection first); a new "
+		    "server bound the same address at once: %s without SO_REUSEADDR, %s with it on "
+		    "both servers."), shown(plain), shown(reuse));
 	if (e3 >= 0) {
-		detail(c, " With the old server's name removed first (a socket file stays after close "
-		       "until someone unlinks it): %s.", released);
+		detail(c, _(" With the old server's name removed first (a socket file stays after close "
+			    "until someone unlinks it): %s."), shown(released));
 		if (e3 == 0 && e2 > 0)
-			detail(c, " SO_REUSEADDR does not help: what holds the address is the name the "
-			       "closed socket left behind, not a socket in the middle of closing.");
+			detail(c, "%s", _(" SO_REUSEADDR does not help: what holds the address is the name the "
+					  "closed socket left behind, not a socket in the middle of closing."));
 		return;
 	}
 	const char *why = e1 > 0 ? explain(c, "bind", e1) : NULL;
 	if (why)
 		detail(c, " (%s)", why);
 	if (e1 > 0 && conn_oriented(c->k) && e2 == 0)
-		detail(c, " The old connection still holds the address while it closes; "
-		       "SO_REUSEADDR lets a listener bind next to it.");
+		detail(c, "%s", _(" The old connection still holds the address while it closes; "
+				  "SO_REUSEADDR lets a listener bind next to it."));
 	else if (e1 > 0 && e2 > 0)
-		detail(c, " SO_REUSEADDR does not help: what holds the address is not a socket "
-		       "in the middle of closing.");
+		detail(c, "%s", _(" SO_REUSEADDR does not help: what holds the address is not a socket "
+				  "in the middle of closing."));
 }
 
 /* ---- 4. largest single message ---------------------------------------------- */
@@ -611,10 +622,10 @@ static void sc_maxmsg(struct cmp_ctx *c)
 		ssize_t r = t_send(cfd, buf, big, MSG_DONTWAIT | MSG_NOSIGNAL);
 		val_num(c, "max", -1);
 		val_num(c, "first_send", (long)r);
-		text(c, "no limit: a stream (a 4 MiB send takes %zd at once)", r);
-		detail(c, "A byte stream has no messages, so no largest one: a non-blocking send of "
-		       "4 MiB took %zd bytes at once (what fits in the send buffer, SO_SNDBUF %d); a "
-		       "blocking send waits until all of it is taken.", r, sndbuf);
+		text(c, _("no limit: a stream (a 4 MiB send takes %zd at once)"), r);
+		detail(c, _("A byte stream has no messages, so no largest one: a non-blocking send of "
+			    "4 MiB took %zd bytes at once (what fits in the send buffer, SO_SNDBUF %d); a "
+			    "blocking send waits until all of it is taken."), r, sndbuf);
 	} else {
 		/* grow until refused, then halve the gap: the largest size sent whole */
 		size_t ok = 0, bad = 0, size = 1024;
@@ -643,19 +654,19 @@ static void sc_maxmsg(struct cmp_ctx *c)
 			size = bad ? ok + (bad - ok) / 2 : size * 2;
 		}
 		if (other) {
-			text(c, "search stopped: %s at %zu bytes", ename(other), size);
+			text(c, _("search stopped: %s at %zu bytes"), ename(other), size);
 			c->cell->status = CELL_ERROR;
 		} else if (!bad) {
 			val_num(c, "max", (long)ok);
-			text(c, "at least %zu B accepted", ok);
+			text(c, _("at least %zu B accepted"), ok);
 		} else {
 			val_num(c, "max", (long)ok);
 			val_num(c, "refused", (long)bad);
 			val_str(c, "errno", "%s", ename(bad_err));
 			text(c, "%zu B (%zu: %s)", ok, bad, ename(bad_err));
-			detail(c, "Searched with %d sends: %zu bytes went as one message, received whole; "
-			       "%zu bytes were refused with %s (%s). The sender's SO_SNDBUF is %d, "
-			       "%ld bytes above the limit.", steps - 1, ok, bad, ename(bad_err),
+			detail(c, _("Searched with %d sends: %zu bytes went as one message, received whole; "
+				    "%zu bytes were refused with %s (%s). The sender's SO_SNDBUF is %d, "
+				    "%ld bytes above the limit."), steps - 1, ok, bad, ename(bad_err),
 			       strerror(bad_err), sndbuf, (long)sndbuf - (long)ok);
 		}
 	}
@@ -678,13 +689,11 @@ static void naming(struct cmp_ctx *c, int which)
 	if (fd < 0)
 		goto out;
 	t_getsockname(fd, EP_SA(&before), &before.len);
-	const char *when;
-	if (conn_oriented(c->k)) {
-		when = "after connect";
+	int conn = conn_oriented(c->k);   /* named (or not) after connect, else after the first sendto */
+	if (conn) {
 		if (t_connect(fd, EP_SA(&sv), sv.len) < 0)
 			cant(c, "connect", errno);
 	} else {
-		when = "after the first sendto";
 		if (t_sendto(fd, "x", 1, 0, EP_SA(&sv), sv.len) < 0)
 			cant(c, "sendto", errno);
 	}
@@ -695,7 +704,7 @@ static void naming(struct cmp_ctx *c, int which)
 	/* A second client binds its own test address: with port 0 the kernel picks. */
 	struct endpoint want, got = { .len = sizeof got.ss };
 	int port = -1, bfd = -1;
-	char gd[128] = "";
+	char gd[256] = "";
 	if (which == 1 && test_addr_port(c, 1, ROLE_CLIENT, &want, &port) == 0 &&
 	    (bfd = new_socket(c)) >= 0) {
 		if (t_bind(bfd, EP_SA(&want), want.len) < 0)
@@ -718,10 +727,10 @@ static void naming(struct cmp_ctx *c, int which)
 		val_num(c, "server_len", (long)sv.len);
 		val_num(c, "client_len", (long)me.len);
 		val_num(c, "storage", (long)sizeof(struct sockaddr_storage));
-		text(c, "sizeof %u B; server's %u B, client's %u B", (unsigned)c->f->addr_size,
+		text(c, _("sizeof %u B; server's %u B, client's %u B"), (unsigned)c->f->addr_size,
 		     (unsigned)sv.len, (unsigned)me.len);
-		detail(c, "The family's socket address structure is %u bytes (sockaddr_storage: %zu). "
-		       "getsockname returned %u bytes for the server (%s) and %u for the client (%s).",
+		detail(c, _("The family's socket address structure is %u bytes (sockaddr_storage: %zu). "
+			    "getsockname returned %u bytes for the server (%s) and %u for the client (%s)."),
 		       (unsigned)c->f->addr_size, sizeof(struct sockaddr_storage), (unsigned)sv.len, sd,
 		       (unsigned)me.len, md);
 	} else {
@@ -733,20 +742,29 @@ static void naming(struct cmp_ctx *c, int which)
 		val_str(c, "bound", "%s", gd);
 		val_num(c, "bound_port0", port == 0);
 		if (unnamed)
-			text(c, "nobody: %s still unnamed (%u B)", when, (unsigned)me.len);
+			text(c, conn ? _("nobody: after connect still unnamed (%u B)")
+				     : _("nobody: after the first sendto still unnamed (%u B)"), (unsigned)me.len);
 		else
-			text(c, "kernel, %s: %s", when, md);
+			text(c, conn ? _("kernel, after connect: %s") : _("kernel, after the first sendto: %s"), md);
 		if (port == 0 && gd[0])
-			text(c, "; bind with port 0: %s", gd);
-		detail(c, "The client never called bind. Before it was used, getsockname gave %s "
-		       "(%u bytes); %s %s %s (%u bytes).", bd, (unsigned)before.len, when,
-		       unnamed ? "it was still" : "the kernel had named it", md, (unsigned)me.len);
+			text(c, _("; bind with port 0: %s"), gd);
+		const char *story =
+			unnamed ? (conn ? _("The client never called bind. Before it was used, getsockname gave %s "
+					    "(%u bytes); after connect it was still %s (%u bytes).")
+					: _("The client never called bind. Before it was used, getsockname gave %s "
+					    "(%u bytes); after the first sendto it was still %s (%u bytes)."))
+				: (conn ? _("The client never called bind. Before it was used, getsockname gave %s "
+					    "(%u bytes); after connect the kernel had named it %s (%u bytes).")
+					: _("The client never called bind. Before it was used, getsockname gave %s "
+					    "(%u bytes); after the first sendto the kernel had named it %s (%u bytes)."));
+		detail(c, story, bd, (unsigned)before.len, md, (unsigned)me.len);
 		if (unnamed)
-			detail(c, " Nobody names such a client: a server sees an unnamed peer and cannot "
-			       "send a datagram back to it unless the client binds a name first.");
+			detail(c, "%s", _(" Nobody names such a client: a server sees an unnamed peer and cannot "
+					  "send a datagram back to it unless the client binds a name first."));
 		if (gd[0])
-			detail(c, " A client that binds its own %s gets: %s.",
-			       port == 0 ? "address with port 0 (the kernel picks)" : "name", gd);
+			detail(c, port == 0 ? _(" A client that binds its own address with port 0 (the kernel picks) "
+						"gets: %s.")
+					    : _(" A client that binds its own name gets: %s."), gd);
 	}
 out:
 	drop(fd);
@@ -781,7 +799,7 @@ static void sc_peer(struct cmp_ctx *c)
 	val_num(c, "peer_len", (long)peer.len);
 	struct ucred cr = { 0, 0, 0 };
 	socklen_t crl = sizeof cr;
-	char cred[96];
+	char cred[160];
 	if (t_getsockopt(sfd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0) {
 		val_str(c, "peercred", "%s", ename(errno));
 		snprintf(cred, sizeof cred, "SO_PEERCRED: %s", ename(errno));
@@ -796,15 +814,16 @@ static void sc_peer(struct cmp_ctx *c)
 			snprintf(cred, sizeof cred, "SO_PEERCRED pid=%d uid=%u gid=%u", (int)cr.pid,
 				 (unsigned)cr.uid, (unsigned)cr.gid);
 		else
-			snprintf(cred, sizeof cred, "no credentials (pid=%d uid=%d)", (int)cr.pid,
+			snprintf(cred, sizeof cred, _("no credentials (pid=%d uid=%d)"), (int)cr.pid,
 				 (int)cr.uid);
 	}
 	text(c, "%s: %s (%u B); %s", how, pd, (unsigned)peer.len, cred);
-	detail(c, "%s gave the peer's address: %s (%u bytes). getsockopt(SO_PEERCRED) on the "
-	       "server's socket: %s%s.", how, pd, (unsigned)peer.len, cred,
-	       cmp_num(c->cell, "cred_real", 0) ? " (the client is this process: the kernel knows "
-						   "who is on the other end)"
-						 : " (the kernel has no process behind this peer)");
+	detail(c, cmp_num(c->cell, "cred_real", 0)
+		  ? _("%s gave the peer's address: %s (%u bytes). getsockopt(SO_PEERCRED) on the server's "
+		      "socket: %s (the client is this process: the kernel knows who is on the other end).")
+		  : _("%s gave the peer's address: %s (%u bytes). getsockopt(SO_PEERCRED) on the server's "
+		      "socket: %s (the kernel has no process behind this peer)."),
+	       how, pd, (unsigned)peer.len, cred);
 out:
 	pair_close(c, &sv, lfd, cfd, sfd);
 }
@@ -835,11 +854,11 @@ static void sc_buffers(struct cmp_ctx *c)
 	val_num(c, "set", set);
 	val_num(c, "rcvbuf_read", got);
 	val_num(c, "sndbuf_read", gots);
-	text(c, "snd %d, rcv %d; set %d, read %d", snd, rcv, set, got);
-	detail(c, "A fresh socket: SO_SNDBUF %d, SO_RCVBUF %d. After setsockopt(SO_RCVBUF, %d) "
-	       "getsockopt reads %d, and SO_SNDBUF %d reads %d: %s", snd, rcv, set, got, set, gots,
-	       got == 2 * set ? "the kernel doubles the value for its bookkeeping overhead."
-			      : "not simply twice the value (a minimum or maximum applies).");
+	text(c, _("snd %d, rcv %d; set %d, read %d"), snd, rcv, set, got);
+	detail(c, _("A fresh socket: SO_SNDBUF %d, SO_RCVBUF %d. After setsockopt(SO_RCVBUF, %d) "
+		    "getsockopt reads %d, and SO_SNDBUF %d reads %d: %s"), snd, rcv, set, got, set, gots,
+	       got == 2 * set ? _("the kernel doubles the value for its bookkeeping overhead.")
+			      : _("not simply twice the value (a minimum or maximum applies)."));
 }
 
 /* ---- 8. half-close and sending to a closed peer --------------------------------- */
@@ -850,7 +869,7 @@ static void sc_halfclose(struct cmp_ctx *c)
 	int lfd, cfd, sfd;
 	if (pair_open(c, 0, &sv, NULL, &lfd, &cfd, &sfd) < 0)
 		return;
-	char buf[64], peer[64], back[64], after[64];
+	char buf[64], peer[128], lost[64] = "", after[64];
 	if (t_shutdown(cfd, SHUT_WR) < 0) {
 		val_str(c, "shutdown", "%s", ename(errno));
 		text(c, "shutdown(SHUT_WR): %s", ename(errno));
@@ -862,29 +881,38 @@ static void sc_halfclose(struct cmp_ctx *c)
 	if (r == 0)
 		snprintf(peer, sizeof peer, "EOF (0)");
 	else if (r < 0)
-		snprintf(peer, sizeof peer, "nothing (%s after %d ms)", ename(errno), QUIET_WAIT_MS);
+		snprintf(peer, sizeof peer, _("nothing (%s after %d ms)"), ename(errno), QUIET_WAIT_MS);
 	else
-		snprintf(peer, sizeof peer, "%zd bytes (?)", r);
+		snprintf(peer, sizeof peer, _("%zd bytes (?)"), r);
 	val_str(c, "peer_reads", "%s", r == 0 ? "EOF" : r < 0 ? ename(errno) : "data");
-	/* the other direction */
-	back[0] = '\0';
+	/* the other direction: 0 not tried (a datagram socket), 1 the answer arrives, 2 it is lost */
+	int back = 0;
 	if (conn_oriented(c->k)) {
-		if (t_send(sfd, "late", 4, MSG_NOSIGNAL) == 4 && t_recv(cfd, buf, sizeof buf, 0) == 4)
-			snprintf(back, sizeof back, "the answer still arrives");
-		else
-			snprintf(back, sizeof back, "the answer is lost: %s", ename(errno));
-		val_str(c, "reverse", "%s", strncmp(back, "the answer still", 16) ? "closed" : "open");
+		if (t_send(sfd, "late", 4, MSG_NOSIGNAL) == 4 && t_recv(cfd, buf, sizeof buf, 0) == 4) {
+			back = 1;
+		} else {
+			back = 2;
+			snprintf(lost, sizeof lost, "%s", ename(errno));
+		}
+		val_str(c, "reverse", "%s", back == 2 ? "closed" : "open");
 	}
 	ssize_t s = t_send(cfd, "more", 4, MSG_NOSIGNAL);
 	snprintf(after, sizeof after, "%s", s < 0 ? ename(errno) : "ok");
 	val_str(c, "send_after", "%s", after);
-	text(c, "peer reads %s;%s own send: %s", peer,
-	     !back[0] ? "" : strncmp(back, "the answer still", 16) ? " answer lost;" : " answer still arrives;",
-	     after);
-	detail(c, "The client called shutdown(SHUT_WR). The server's next read: %s. %s%s%s"
-	       "The client's own send afterwards: %s.", peer, back, back[0] ? " in the other "
-	       "direction. " : "", back[0] ? "" : "A datagram socket sends no end-of-stream mark. ",
-	       after);
+	text(c, back == 0 ? _("peer reads %s; own send: %s")
+	     : back == 1 ? _("peer reads %s; answer still arrives; own send: %s")
+			 : _("peer reads %s; answer lost; own send: %s"), peer, shown(after));
+	if (back == 2)
+		detail(c, _("The client called shutdown(SHUT_WR). The server's next read: %s. the answer is lost: "
+			    "%s in the other direction. The client's own send afterwards: %s."), peer, lost,
+		       shown(after));
+	else
+		detail(c, back == 1 ? _("The client called shutdown(SHUT_WR). The server's next read: %s. the "
+					"answer still arrives in the other direction. The client's own send "
+					"afterwards: %s.")
+				    : _("The client called shutdown(SHUT_WR). The server's next read: %s. A datagram "
+					"socket sends no end-of-stream mark. The client's own send afterwards: %s."),
+		       peer, shown(after));
 out:
 	pair_close(c, &sv, lfd, cfd, sfd);
 }
@@ -912,9 +940,9 @@ static void sc_afterclose(struct cmp_ctx *c)
 	val_str(c, "send1", "%s", res[0]);
 	val_str(c, "send2", "%s", res[1]);
 	val_str(c, "recv", "%s", rd);
-	text(c, "send: %s, again: %s; recv: %s", res[0], res[1], rd);
-	detail(c, "The server closed; the client then sent twice (20 ms apart) with MSG_NOSIGNAL: "
-	       "%s, then %s; a read gave %s.", res[0], res[1], rd);
+	text(c, _("send: %s, again: %s; recv: %s"), shown(res[0]), shown(res[1]), shown(rd));
+	detail(c, _("The server closed; the client then sent twice (20 ms apart) with MSG_NOSIGNAL: "
+		    "%s, then %s; a read gave %s."), shown(res[0]), shown(res[1]), shown(rd));
 	t_close(cfd);
 }
 
@@ -1014,10 +1042,10 @@ static void sc_rtt(struct cmp_ctx *c)
 	val_num(c, "p10_ns", p10);
 	val_num(c, "p90_ns", p90);
 	val_num(c, "n", N);
-	text(c, "%.1f us (p10 %.1f, p90 %.1f)", med / 1e3, p10 / 1e3, p90 / 1e3);
-	detail(c, "%d round trips of 64 bytes (after %d to warm up), server in another process: "
-	       "median %.1f us, 10%% under %.1f us, 90%% under %.1f us. Measured now; not a "
-	       "benchmark.", N, WARMUP, med / 1e3, p10 / 1e3, p90 / 1e3);
+	text(c, _("%.1f us (p10 %.1f, p90 %.1f)"), med / 1e3, p10 / 1e3, p90 / 1e3);
+	detail(c, _("%d round trips of 64 bytes (after %d to warm up), server in another process: "
+		    "median %.1f us, 10%% under %.1f us, 90%% under %.1f us. Measured now; not a "
+		    "benchmark."), N, WARMUP, med / 1e3, p10 / 1e3, p90 / 1e3);
 out:
 	free(ns);
 	drop(cfd);
@@ -1034,7 +1062,7 @@ static void sc_throughput(struct cmp_ctx *c)
 {
 	enum { WINDOWS = 5, WINDOW_MS = 50, CHUNK = 128 * 1024 };
 	if (c->k->type != SOCK_STREAM) {
-		na(c, "not a byte stream");
+		na(c, N_("not a byte stream"));
 		return;
 	}
 	struct endpoint sv;
@@ -1065,8 +1093,8 @@ static void sc_throughput(struct cmp_ctx *c)
 	val_num(c, "min_mbs", mbs[0]);
 	val_num(c, "max_mbs", mbs[WINDOWS - 1]);
 	text(c, "%ld MB/s (%ld-%ld)", mbs[WINDOWS / 2], mbs[0], mbs[WINDOWS - 1]);
-	detail(c, "%d windows of %d ms, %d KiB sends to a reader in another process: median %ld "
-	       "MB/s, lowest %ld, highest %ld. Measured now; not a benchmark.", WINDOWS, WINDOW_MS,
+	detail(c, _("%d windows of %d ms, %d KiB sends to a reader in another process: median %ld "
+		    "MB/s, lowest %ld, highest %ld. Measured now; not a benchmark."), WINDOWS, WINDOW_MS,
 	       CHUNK / 1024, mbs[WINDOWS / 2], mbs[0], mbs[WINDOWS - 1]);
 out:
 	free(buf);
@@ -1079,18 +1107,18 @@ out:
 }
 
 const struct cmp_scenario cmp_scenarios[] = {
-	{ "boundaries", 1, "Message boundaries (3 sends, slow receiver)", 3000, sc_boundaries },
-	{ "refused", 2, "Nobody listening", 3000, sc_refused },
-	{ "restart", 3, "Restart on the same address", 3000, sc_restart },
-	{ "maxmsg", 4, "Largest single message", 5000, sc_maxmsg },
-	{ "addrsize", 5, "Address size", 3000, sc_addrsize },
-	{ "clientname", 5, "Who names the client", 3000, sc_clientname },
-	{ "peer", 6, "What the server learns about its peer", 3000, sc_peer },
-	{ "buffers", 7, "SO_SNDBUF / SO_RCVBUF (set 4096)", 3000, sc_buffers },
-	{ "halfclose", 8, "Half-close: shutdown(SHUT_WR)", 3000, sc_halfclose },
-	{ "afterclose", 8, "Sending after the peer closed", 3000, sc_afterclose },
-	{ "rtt", 9, "Round trip, 64 bytes", 5000, sc_rtt },
-	{ "throughput", 9, "Stream throughput", 5000, sc_throughput },
+	{ "boundaries", 1, N_("Message boundaries (3 sends, slow receiver)"), 3000, sc_boundaries },
+	{ "refused", 2, N_("Nobody listening"), 3000, sc_refused },
+	{ "restart", 3, N_("Restart on the same address"), 3000, sc_restart },
+	{ "maxmsg", 4, N_("Largest single message"), 5000, sc_maxmsg },
+	{ "addrsize", 5, N_("Address size"), 3000, sc_addrsize },
+	{ "clientname", 5, N_("Who names the client"), 3000, sc_clientname },
+	{ "peer", 6, N_("What the server learns about its peer"), 3000, sc_peer },
+	{ "buffers", 7, N_("SO_SNDBUF / SO_RCVBUF (set 4096)"), 3000, sc_buffers },
+	{ "halfclose", 8, N_("Half-close: shutdown(SHUT_WR)"), 3000, sc_halfclose },
+	{ "afterclose", 8, N_("Sending after the peer closed"), 3000, sc_afterclose },
+	{ "rtt", 9, N_("Round trip, 64 bytes"), 5000, sc_rtt },
+	{ "throughput", 9, N_("Stream throughput"), 5000, sc_throughput },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -1135,17 +1163,17 @@ void cmp_run_cell(const struct cmp_scenario *sc, const struct family *f,
 	memset(out, 0, sizeof *out);
 	const char *why = f->compare_skip ? f->compare_skip(k, sc->id) : NULL;
 	if (!f->test_address)
-		why = "this family has no test_address (family.h)";
+		why = N_("this family has no test_address (family.h)");
 	if (why) {
 		out->status = CELL_NA;
-		snprintf(out->text, sizeof out->text, "n/a: %s", why);
+		snprintf(out->text, sizeof out->text, _("n/a: %s"), _(why));
 		return;
 	}
 	char dir[256];
 	int pfd[2];
 	if (cmp_scratch(dir, sizeof dir) || pipe(pfd) < 0) {
 		out->status = CELL_ERROR;
-		snprintf(out->text, sizeof out->text, "no scratch space: %s", strerror(errno));
+		snprintf(out->text, sizeof out->text, _("no scratch space: %s"), strerror(errno));
 		return;
 	}
 	fflush(NULL);
@@ -1190,10 +1218,10 @@ void cmp_run_cell(const struct cmp_scenario *sc, const struct family *f,
 		memset(out, 0, sizeof *out);
 		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGALRM) {
 			out->status = CELL_ERROR;
-			snprintf(out->text, sizeof out->text, "crashed: %s", strsignal(WTERMSIG(status)));
+			snprintf(out->text, sizeof out->text, _("crashed: %s"), strsignal(WTERMSIG(status)));
 		} else {
 			out->status = CELL_TIMEOUT;
-			snprintf(out->text, sizeof out->text, "timed out after %d ms", sc->timeout_ms);
+			snprintf(out->text, sizeof out->text, _("timed out after %d ms"), sc->timeout_ms);
 		}
 	} else {
 		waitpid(pid, &status, 0);
@@ -1233,16 +1261,18 @@ int cmp_find(const char *spec, const struct family **fp, const struct sock_kind 
 				*kp = k;
 				return 0;
 			}
-		sb_printf(err, "family %s has no socket kind '%s' (it has:", (*f)->name, slash + 1);
+		struct sbuf has = SBUF_INIT;
 		for (const struct sock_kind *k = cmp_kinds(*f); k->name; k++)
-			sb_printf(err, " %s", k->name);
-		sb_puts(err, ")");
+			sb_printf(&has, "%s%s", has.len ? " " : "", k->name);
+		sb_printf(err, _("family %s has no socket kind '%s' (it has: %s)"), (*f)->name, slash + 1, sb_str(&has));
+		sb_free(&has);
 		return -1;
 	}
-	sb_printf(err, "unknown family '%.*s' (known:", (int)flen, spec);
+	struct sbuf known = SBUF_INIT;
 	for (const struct family *const *f = sockfam_families; *f; f++)
-		sb_printf(err, " %s", (*f)->name);
-	sb_puts(err, ")");
+		sb_printf(&known, "%s%s", known.len ? " " : "", (*f)->name);
+	sb_printf(err, _("unknown family '%.*s' (known: %s)"), (int)flen, spec, sb_str(&known));
+	sb_free(&known);
 	return -1;
 }
 
@@ -1272,10 +1302,12 @@ int cmp_matrix_select(struct cmp_matrix *m, const char *only, const char *famili
 				hit = 1;
 		}
 		if (!hit) {
-			sb_printf(err, "unknown scenario '%.*s' (give a number 1-9 or one of:", (int)n, p);
+			struct sbuf ids = SBUF_INIT;
 			for (size_t i = 0; i < nsc; i++)
-				sb_printf(err, " %s", cmp_scenarios[i].id);
-			sb_puts(err, ")");
+				sb_printf(&ids, "%s%s", ids.len ? " " : "", cmp_scenarios[i].id);
+			sb_printf(err, _("unknown scenario '%.*s' (give a number 1-9 or one of: %s)"), (int)n, p,
+				  sb_str(&ids));
+			sb_free(&ids);
 			return -1;
 		}
 		p = e ? e + 1 : NULL;

@@ -41,8 +41,8 @@ struct cmp_value {
 /* One cell; a flat struct so that the child can hand it back through a pipe. */
 struct cmp_cell {
 	int status;
-	char text[200];     /* what the matrix shows */
-	char detail[640];   /* the longer story: --json, --markdown, --details */
+	char text[400];     /* what the matrix shows (in the language of the messages) */
+	char detail[1400];  /* the longer story: --json, --markdown, --details */
 	int nvalues;
 	struct cmp_value v[CMP_MAXVAL];  /* measured values by name, for scripts and tests */
 };
@@ -52,7 +52,7 @@ struct cmp_ctx;
 struct cmp_scenario {
 	const char *id;      /* "boundaries": --only takes it (or the number) */
 	int number;          /* the scenario number, 1..9 */
-	const char *title;
+	const char *title;   /* N_()-marked: _() it where it is shown */
 	int timeout_ms;      /* the cell is killed after this */
 	void (*run)(struct cmp_ctx *c);
 };
@@ -102,6 +102,23 @@ int cmp_term_width(void);
  * '/', ',', ';' or '|'); continuation lines indented by `indent`. width 0:
  * one line. */
 void cmp_print_wrapped(FILE *out, const char *text, int width, int indent);
+
+/* Terminal columns, where a CJK character takes 2 (common/i18n.h): the first
+ * `bytes` bytes of s. Text is wrapped and padded by columns, so that a
+ * translated table lines up. */
+size_t cmp_cols(const char *s, size_t bytes);
+/* s (its first `bytes` bytes) and the spaces that pad it to `width` columns. */
+void cmp_put_padded(struct sbuf *sb, const char *s, size_t bytes, size_t width);
+/* The next line of s of at most w columns (its bytes): broken at the last
+ * space that fits or between two CJK characters, else after a '/', ',', ';'
+ * or '|', else at w. */
+size_t cmp_wrap_next(const char *s, size_t w);
+/* The bytes of the UTF-8 character at s (1 for a stray byte). */
+size_t cmp_u8len(const char *s);
+/* A line may break between the character at `before` and the one at `after`:
+ * one of them is wide (CJK), `after` is no closing punctuation that must not
+ * start a line and `before` no opening one that must not end it. */
+int cmp_cjk_break(const char *before, const char *after);
 
 /* Output. The text table is at most `width` columns wide: when the whole
  * matrix would not fit, it is transposed (a row per socket kind) or split
@@ -202,7 +219,7 @@ struct cmp_actor {
 	int is_thread;       /* made by clone3 (pthread_create) */
 	int parent;          /* the actor that made it, -1 */
 	long spawn, reap;    /* the clone/clone3 and the wait4 call (indexes), -1 */
-	char name[40];       /* "client", "server", "child 4455", "thread 4490" */
+	char name[40];       /* "client", "server", "child 4455", "thread 4490" (English: --json gives it) */
 };
 
 enum cmp_arrow_kind { ARR_CONNECT = 1, ARR_DATA, ARR_EOF, ARR_SPAWN, ARR_REAP };
@@ -212,7 +229,7 @@ struct cmp_arrow {
 	long from, to;        /* call indexes; -1: the lane itself (to: nothing received it) */
 	int from_actor, to_actor;   /* to_actor -1: nobody received it */
 	long bytes;
-	char label[48];       /* "6 B", "connect", "end of stream", "fork", "exit 0" */
+	char label[48];       /* "6 B", "connect", "end of stream", "fork", "exit 0" (in the language of the messages) */
 };
 
 struct cmp_timeline {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/i18n.h"
 #include "../../common/server.h"
 
 /* ---- rows ----------------------------------------------------------------------- */
@@ -54,9 +55,11 @@ static void drawing_build(struct drawing *d, const struct cmp_capture *cap)
 	d->alive_to = calloc(na + 1, sizeof *d->alive_to);
 	for (size_t a = 0; a < na; a++) {
 		const struct cmp_actor *ac = &d->t.actors[a];
-		const char *what = a == 0 ? "client" : a == 1 ? "server" : ac->is_thread ? "thread" : "child";
-		snprintf(d->head[a], sizeof d->head[a], "%s %s %d", what, ac->is_thread ? "tid" : "pid", ac->tid);
-		d->nat[a] = strlen(d->head[a]);
+		/* "client pid 4450": its first word alone when the lane is narrow */
+		const char *fmt = a == 0 ? _("client pid %d") : a == 1 ? _("server pid %d")
+				: ac->is_thread ? _("thread tid %d") : _("child pid %d");
+		snprintf(d->head[a], sizeof d->head[a], fmt, ac->tid);
+		d->nat[a] = cmp_cols(d->head[a], strlen(d->head[a]));
 		d->alive_from[a] = ac->spawn >= 0 ? -2 : 0;   /* -2: from its spawn arrow */
 		d->alive_to[a] = -1;                          /* -1: to the end */
 	}
@@ -69,8 +72,9 @@ static void drawing_build(struct drawing *d, const struct cmp_capture *cap)
 		sb_free(&sb);
 		d->uses_dir |= cap->scratch[0] && strstr(c->call, cap->scratch) != NULL;
 		int a = d->t.actor_of[i];
-		if (a >= 0 && strlen(d->text[i]) > d->nat[a])
-			d->nat[a] = strlen(d->text[i]);
+		size_t cols = cmp_cols(d->text[i], strlen(d->text[i]));
+		if (a >= 0 && cols > d->nat[a])
+			d->nat[a] = cols;
 	}
 	for (size_t r = 0; r < n; r++) {
 		size_t i = d->t.order[r];
@@ -124,29 +128,41 @@ static void arrow_lanes(const struct drawing *d, const struct cmp_arrow *ar, int
 
 static void arrow_label(const struct cmp_arrow *ar, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s", ar->label,
-		 ar->to < 0 && ar->kind != ARR_SPAWN && ar->kind != ARR_REAP ? " (not read)" : "");
+	if (ar->to < 0 && ar->kind != ARR_SPAWN && ar->kind != ARR_REAP)
+		snprintf(buf, size, _("%s (not read)"), ar->label);
+	else
+		snprintf(buf, size, "%s", ar->label);
 }
 
-/* The next piece of s that fits in w columns: broken after a space (but not
- * between " = " and the result, or "[110 => 38]"'s arrow and its value), else
- * after a '|', a ',' or a '/', else at w. */
+/* The next piece of s that fits in w columns (its bytes): broken after a space
+ * (but not between " = " and the result, or "[110 => 38]"'s arrow and its
+ * value) or between two CJK characters, else after a '|', a ',' or a '/',
+ * else at w. */
 static size_t wrap_piece(const char *s, size_t w)
 {
 	size_t n = strlen(s);
-	if (n <= w)
+	if (cmp_cols(s, n) <= w)
 		return n;
-	for (size_t i = w; i > w / 3; i--)
-		if (s[i - 1] == ' ' && !(i >= 2 && s[i - 2] == '=') && !(i >= 3 && s[i - 2] == '>' && s[i - 3] == '=') &&
-		    !(s[i] == '=' && s[i + 1] == '>'))
-			return i;
-	for (size_t i = w; i > w / 3; i--)
-		if (s[i - 1] == '|' || s[i - 1] == ',' || s[i - 1] == '/')
-			return i;
-	for (size_t i = w / 3; i > 1; i--)
-		if (s[i - 1] == ' ')
-			return i;
-	return w;
+	/* each boundary i between two characters, c the columns before it */
+	size_t late = 0, punct = 0, early = 0, hard = 0, prev = 0, c = 0;
+	for (size_t i = 0; s[i] && c <= w;) {
+		if (i > 0) {
+			int space = s[i - 1] == ' ' && !(i >= 2 && s[i - 2] == '=') &&
+				    !(i >= 3 && s[i - 2] == '>' && s[i - 3] == '=') && !(s[i] == '=' && s[i + 1] == '>');
+			if (c > w / 3 && (space || cmp_cjk_break(s + prev, s + i)))
+				late = i;
+			if (c > w / 3 && (s[i - 1] == '|' || s[i - 1] == ',' || s[i - 1] == '/'))
+				punct = i;
+			if (c <= w / 3 && i > 1 && s[i - 1] == ' ')
+				early = i;
+			hard = i;
+		}
+		size_t l = cmp_u8len(s + i);
+		c += cmp_cols(s + i, l);
+		prev = i;
+		i += l;
+	}
+	return late ? late : punct ? punct : early ? early : hard ? hard : cmp_u8len(s);
 }
 
 size_t cmp_wrap_lines(const char *s, size_t w, char ***out)
@@ -206,31 +222,74 @@ static void fit_widths(const size_t *nat, size_t n, size_t total, size_t gap, si
 
 /* ---- text ------------------------------------------------------------------------- */
 
+/* A line of text by terminal columns: each column holds its character, a
+ * wide (CJK) one its left half, and "" its right half. */
 struct canvas {
-	char *p;
+	char (*c)[5];
 	size_t w;
 };
 
-static void canvas_start(struct canvas *cv, const struct drawing *d, const size_t *x, size_t item)
+static void canvas_blank(struct canvas *cv)
 {
-	memset(cv->p, ' ', cv->w);
-	for (size_t a = 0; a < d->t.nactors; a++)
-		if (alive(d, a, item))
-			cv->p[x[a]] = '|';
+	for (size_t i = 0; i < cv->w; i++)
+		strcpy(cv->c[i], " ");
 }
 
+/* column i made a blank, with the other half of a wide character it held */
+static void canvas_clear(struct canvas *cv, size_t i)
+{
+	if (i >= cv->w)
+		return;
+	if (!cv->c[i][0] && i > 0)
+		strcpy(cv->c[i - 1], " ");
+	else if (i + 1 < cv->w && !cv->c[i + 1][0])
+		strcpy(cv->c[i + 1], " ");
+	strcpy(cv->c[i], " ");
+}
+
+static void canvas_set(struct canvas *cv, size_t i, char ch)
+{
+	if (i >= cv->w)
+		return;
+	canvas_clear(cv, i);
+	cv->c[i][0] = ch;
+}
+
+static void canvas_start(struct canvas *cv, const struct drawing *d, const size_t *x, size_t item)
+{
+	canvas_blank(cv);
+	for (size_t a = 0; a < d->t.nactors; a++)
+		if (alive(d, a, item))
+			canvas_set(cv, x[a], '|');
+}
+
+/* s from column `at` on, as far as the line goes */
 static void canvas_put(struct canvas *cv, size_t at, const char *s)
 {
-	for (; *s && at < cv->w; s++, at++)
-		cv->p[at] = *s;
+	while (*s) {
+		size_t l = cmp_u8len(s), cw = cmp_cols(s, l);
+		if (at + cw > cv->w)
+			break;
+		canvas_clear(cv, at);
+		if (cw == 2)
+			canvas_clear(cv, at + 1);
+		memcpy(cv->c[at], s, l);
+		cv->c[at][l] = '\0';
+		if (cw == 2)
+			cv->c[at + 1][0] = '\0';
+		at += cw;
+		s += l;
+	}
 }
 
 static void canvas_print(FILE *out, struct canvas *cv)
 {
 	size_t n = cv->w;
-	while (n > 0 && cv->p[n - 1] == ' ')
+	while (n > 0 && !strcmp(cv->c[n - 1], " "))
 		n--;
-	fprintf(out, "%.*s\n", (int)n, cv->p);
+	for (size_t i = 0; i < n; i++)
+		fputs(cv->c[i], out);
+	fputc('\n', out);
 }
 
 void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
@@ -247,47 +306,54 @@ void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
 		x[a + 1] = x[a] + w[a] + 3;
 	/* a label beside its arrow may need room past the last lane, never past the width */
 	struct canvas cv = { NULL, width > 0 && total > x[na] ? total : x[na] + 64 };
-	cv.p = malloc(cv.w + 1);
+	cv.c = calloc(cv.w + 1, sizeof *cv.c);
 
-	char pool[16] = "", line[600];
+	char pool[16] = "", line[800];
 	if (cap->pool)
 		snprintf(pool, sizeof pool, "=%d", cap->pool);
-	snprintf(line, sizeof line, "%s-client and %s-server (%s), --model %s%s: one lane per process or thread, "
-		 "time going down", cap->fam->name, cap->fam->name, cap->kind->label, cap->model->name, pool);
+	snprintf(line, sizeof line, _("%s-client and %s-server (%s), --model %s%s: one lane per process or thread, "
+				      "time going down"), cap->fam->name, cap->fam->name, cap->kind->label,
+		 cap->model->name, pool);
 	cmp_print_wrapped(out, line, width, 0);
 	if (d.uses_dir) {
-		snprintf(line, sizeof line, "($DIR is %s, the run's scratch directory, removed afterwards)", cap->scratch);
+		snprintf(line, sizeof line, _("($DIR is %s, the run's scratch directory, removed afterwards)"),
+			 cap->scratch);
 		cmp_print_wrapped(out, line, width, 1);
 	}
 	if (width > 0 && x[na] - 1 > (size_t)width) {
-		snprintf(line, sizeof line, "(%zu lanes of at least %zu columns do not fit in %d: %zu columns; "
-			 "--svg draws it as a picture)", na, minw, width, x[na] - 1);
+		snprintf(line, sizeof line, _("(%zu lanes of at least %zu columns do not fit in %d: %zu columns; "
+					      "--svg draws it as a picture)"), na, minw, width, x[na] - 1);
 		cmp_print_wrapped(out, line, width, 1);
 	}
 	fputc('\n', out);
 	/* the lanes' names, on two lines ("child" / "pid 4455") when a lane is narrower */
 	size_t hl = 1;
 	for (size_t a = 0; a < na; a++)
-		if (strlen(d.head[a]) > w[a] + 2)
+		if (d.nat[a] && cmp_cols(d.head[a], strlen(d.head[a])) > w[a] + 2 && strchr(d.head[a], ' '))
 			hl = 2;
 	for (size_t l = 0; l < hl; l++) {
-		memset(cv.p, ' ', cv.w);
+		canvas_blank(&cv);
 		for (size_t a = 0; a < na; a++) {
 			const char *h = d.head[a], *sp = strchr(h, ' ');
-			if (hl == 1)
-				canvas_put(&cv, x[a], h);
-			else if (l == 0)
-				snprintf(cv.p + x[a], (size_t)(sp - h) + 1, "%s", h), cv.p[x[a] + (size_t)(sp - h)] = ' ';
-			else
+			if (hl == 1 || !sp) {
+				if (!l)
+					canvas_put(&cv, x[a], h);
+			} else if (l == 0) {
+				char first[64];
+				snprintf(first, sizeof first, "%.*s", (int)(sp - h), h);
+				canvas_put(&cv, x[a], first);
+			} else {
 				canvas_put(&cv, x[a], sp + 1);
+			}
 		}
 		canvas_print(out, &cv);
 	}
-	memset(cv.p, ' ', cv.w);
+	canvas_blank(&cv);
 	for (size_t a = 0; a < na; a++) {
-		size_t hw = hl == 1 ? strlen(d.head[a]) : strlen(strchr(d.head[a], ' ') + 1);
+		const char *h = hl == 1 || !strchr(d.head[a], ' ') ? d.head[a] : strchr(d.head[a], ' ') + 1;
+		size_t hw = cmp_cols(h, strlen(h));
 		for (size_t k = 0; k < w[a] + 2 && k < hw + 2; k++)
-			cv.p[x[a] + k] = '=';
+			canvas_set(&cv, x[a] + k, '=');
 	}
 	canvas_print(out, &cv);
 
@@ -319,48 +385,50 @@ void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
 			continue;
 		}
 		for (size_t k = lo + 1; k < hi; k++)
-			cv.p[k] = line;
+			canvas_set(&cv, k, line);
 		if (xa < xb)
-			cv.p[hi - 1] = '>';
+			canvas_set(&cv, hi - 1, '>');
 		else
-			cv.p[lo + 1] = '<';
+			canvas_set(&cv, lo + 1, '<');
 		/* the label next to where the arrow starts (the sender's lane is empty
 		 * in this row), else anywhere between its ends, else beside it */
-		size_t ll = strlen(lab) + 2, span = hi - lo - 3;
+		size_t labw = cmp_cols(lab, strlen(lab));
+		size_t ll = labw + 2, span = hi - lo - 3;
 		size_t slo = fa < ta ? xa : x[fa - 1], shi = fa < ta ? x[fa + 1] : xa;
 		if (shi - slo - 3 >= ll + 2) {
 			size_t at = slo + 2 + (shi - slo - 3 - ll) / 2;
-			cv.p[at] = ' ';
+			canvas_set(&cv, at, ' ');
 			canvas_put(&cv, at + 1, lab);
-			cv.p[at + ll - 1] = ' ';
+			canvas_set(&cv, at + ll - 1, ' ');
 		} else if (span >= ll + 2) {
 			size_t at = lo + 2 + (span - ll) / 2;
-			cv.p[at] = ' ';
+			canvas_set(&cv, at, ' ');
 			canvas_put(&cv, at + 1, lab);
-			cv.p[at + ll - 1] = ' ';
-		} else if (hi + 2 + strlen(lab) <= cv.w || lo < strlen(lab) + 3) {
+			canvas_set(&cv, at + ll - 1, ' ');
+		} else if (hi + 2 + labw <= cv.w || lo < labw + 3) {
 			/* no room between the ends: beside the arrow, never over it */
 			canvas_put(&cv, hi + 2, lab);
 		} else {
 			/* ... on the side that stays within the width */
-			canvas_put(&cv, lo - 1 - strlen(lab), lab);
+			canvas_put(&cv, lo - 1 - labw, lab);
 		}
 		canvas_print(out, &cv);
 	}
 	fputc('\n', out);
-	static const char *const legend[] = { "--> connection, data, end of stream",
-		"==> fork/pthread_create (clone, clone3)", "..> exit, reaped by wait4" };
+	static const char *const legend[] = { N_("--> connection, data, end of stream"),
+		N_("==> fork/pthread_create (clone, clone3)"), N_("..> exit, reaped by wait4") };
 	struct sbuf sb = SBUF_INIT;
 	for (size_t i = 0; i < 3; i++) {
-		if (sb.len && width > 0 && sb.len + 3 + strlen(legend[i]) > (size_t)width) {
+		const char *l = _(legend[i]);
+		if (sb.len && width > 0 && cmp_cols(sb.p, sb.len) + 3 + cmp_cols(l, strlen(l)) > (size_t)width) {
 			fprintf(out, "%s\n", sb_str(&sb));
 			sb_reset(&sb);
 		}
-		sb_printf(&sb, "%s%s", sb.len ? "   " : "", legend[i]);
+		sb_printf(&sb, "%s%s", sb.len ? "   " : "", l);
 	}
 	fprintf(out, "%s\n", sb_str(&sb));
 	sb_free(&sb);
-	free(cv.p);
+	free(cv.c);
 	free(w);
 	free(x);
 	drawing_free(&d);
@@ -437,16 +505,18 @@ void cmp_diagram_svg(FILE *out, const struct cmp_capture *cap)
 			k, arrow_colour(k ? ARR_SPAWN : ARR_DATA));
 	fputs("</defs>\n", out);
 	fprintf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n", width, height);
+	char model[48], line[800];
+	snprintf(model, sizeof model, cap->pool ? "%s=%d" : "%s", cap->model->name, cap->pool);
+	snprintf(line, sizeof line, _("%s, --model %s: one exchange, one lane per process or thread"), cap->label, model);
 	fprintf(out, "<text x=\"24\" y=\"24\" font-size=\"14\" font-weight=\"bold\">");
-	xml_text(out, cap->label);
-	fprintf(out, ", --model %s", cap->model->name);
-	if (cap->pool)
-		fprintf(out, "=%d", cap->pool);
-	fputs(": one exchange, one lane per process or thread</text>\n", out);
+	xml_text(out, line);
+	fputs("</text>\n", out);
 	if (d.uses_dir) {
-		fputs("<text x=\"24\" y=\"42\" font-size=\"10\" fill=\"#555\">$DIR is ", out);
-		xml_text(out, cap->scratch);
-		fputs(", the run's scratch directory (each call's tooltip has the full text)</text>\n", out);
+		snprintf(line, sizeof line, _("$DIR is %s, the run's scratch directory (each call's tooltip has the "
+					      "full text)"), cap->scratch);
+		fputs("<text x=\"24\" y=\"42\" font-size=\"10\" fill=\"#555\">", out);
+		xml_text(out, line);
+		fputs("</text>\n", out);
 	}
 	/* lanes: a header, a faint line until the lane exists, a solid one while it lives */
 	for (size_t a = 0; a < na; a++) {
@@ -499,7 +569,7 @@ void cmp_diagram_svg(FILE *out, const struct cmp_capture *cap)
 				xa, ly, xb + (xa < xb ? -2 : 2), ly, col,
 				ar->kind == ARR_SPAWN || ar->kind == ARR_REAP, dash);
 		/* the label above its own arrow, on a white ground (lifelines pass behind it) */
-		double lw = (double)strlen(lab) * 6.1 + 8, lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
+		double lw = (double)cmp_cols(lab, strlen(lab)) * 6.1 + 8, lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
 		double slo = fa < ta ? xa : x[fa - 1], shi = fa < ta ? x[fa + 1] : xa;
 		double lx = shi - slo >= lw + 16 ? (slo + shi) / 2 : hi - lo >= lw + 16 ? (lo + hi) / 2 : hi + 8 + lw / 2;
 		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"white\"/>"

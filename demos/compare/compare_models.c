@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/i18n.h"
 #include "../../common/server.h"
 
 static char *messages[] = { "hello", "compare me" };
@@ -317,7 +318,7 @@ int cmp_models_run(struct cmp_models *mm, const struct family *f, const struct s
 		snprintf(r->why, sizeof r->why, "%s", sb_str(&e));
 		sb_free(&e);
 		if (i == 0 && r->status) {
-			sb_printf(err, "%s (under --model %s, the reference)", r->why, r->model->name);
+			sb_printf(err, _("%s (under --model %s, the reference)"), r->why, r->model->name);
 			return -1;
 		}
 	}
@@ -385,21 +386,43 @@ static void model_title(char *buf, size_t size, const struct cmp_mrun *r)
 		snprintf(buf, size, "%s", r->model->name);
 }
 
+/* An actor's name ("client", "child 4455": the timeline's, as --json gives
+ * them) as the text shows it, in the language of the messages. */
+static const char *who_shown(const char *who, char *buf, size_t size)
+{
+	int id;
+	char rest;
+	if (!strcmp(who, "client"))
+		return _("client");
+	if (!strcmp(who, "server"))
+		return _("server");
+	if (sscanf(who, "child %d%c", &id, &rest) == 1)
+		snprintf(buf, size, _("child %d"), id);
+	else if (sscanf(who, "thread %d%c", &id, &rest) == 1)
+		snprintf(buf, size, _("thread %d"), id);
+	else if (sscanf(who, "task %d%c", &id, &rest) == 1)
+		snprintf(buf, size, _("task %d"), id);
+	else
+		return who;
+	return buf;
+}
+
 /* What an entry says: "+ 8x server: clone(...) = 4514, 4515, ...". */
 static void entry_text(struct sbuf *sb, const struct cmp_mentry *e, const char *scratch)
 {
+	char who[80];
 	sb_printf(sb, "%s ", cmp_mark_sign(e->mark));
 	if (e->mark == MARK_MOVED) {
-		sb_printf(sb, "%s makes it", e->who);
+		sb_printf(sb, _("%s makes it"), who_shown(e->who, who, sizeof who));
 		return;
 	}
 	if (e->mark == MARK_MISSING) {
-		sb_puts(sb, "not made");
+		sb_puts(sb, _("not made"));
 		return;
 	}
 	if (e->count > 1)
 		sb_printf(sb, "%dx ", e->count);
-	sb_printf(sb, "%s: ", e->who);
+	sb_printf(sb, "%s: ", who_shown(e->who, who, sizeof who));
 	cmp_put_short(sb, e->call->call, scratch);
 	sb_printf(sb, " = %s", e->results ? e->results : e->call->result);
 }
@@ -435,7 +458,7 @@ static void print_cells(FILE *out, struct sbuf *cells, size_t ncols, size_t w)
 			const char *s = r < nl[c] ? lines[c][r] : "";
 			if (c)
 				sb_puts(&line, " | ");
-			sb_printf(&line, "%-*s", (int)w, s);
+			cmp_put_padded(&line, s, strlen(s), w);
 		}
 		while (line.len && line.p[line.len - 1] == ' ')
 			line.p[--line.len] = '\0';
@@ -452,28 +475,29 @@ void cmp_models_text(FILE *out, const struct cmp_models *mm, int width)
 {
 	const struct cmp_capture *rc = &mm->runs[0].cap;
 	struct sbuf sb = SBUF_INIT;
-	sb_printf(&sb, "%s/%s (%s): one exchange (the client sends", mm->fam->name, mm->kind->name, mm->kind->label);
-	for (int i = 0; i < NMESSAGES; i++)
-		sb_printf(&sb, "%s \"%s\"", i ? " and" : "", messages[i]);
-	sb_printf(&sb, ") under every server model, against --model %s", mm->runs[0].model->name);
+	/* NMESSAGES is 2 */
+	sb_printf(&sb, _("%s/%s (%s): one exchange (the client sends \"%s\" and \"%s\") under every server model, "
+			 "against --model %s"), mm->fam->name, mm->kind->name, mm->kind->label, messages[0], messages[1],
+		  mm->runs[0].model->name);
 	cmp_print_wrapped(out, sb_str(&sb), width, 0);
 	static const char *const legend[] = {
-		"  + a call iterative does not make", "  ! the same step, other arguments",
-		"  > the same call, made by another process or thread",
-		"  - a call iterative makes and the model does not",
-		"  Nx: N calls in a row that differ only in pids, pointers or ports (the first is shown)",
+		N_("  + a call iterative does not make"), N_("  ! the same step, other arguments"),
+		N_("  > the same call, made by another process or thread"),
+		N_("  - a call iterative makes and the model does not"),
+		N_("  Nx: N calls in a row that differ only in pids, pointers or ports (the first is shown)"),
 	};
 	/* prose reads best within 80 columns, whatever the width */
 	int prose = width > 0 && width < 80 ? width : 80;
 	for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++)
-		cmp_print_wrapped(out, legend[i], prose, 4);
-	cmp_print_wrapped(out, "Each call is \"WHO: call = result\"; WHO is the server, or the child process or "
-			  "thread (by its pid) that made it. Pids, ports, pointers and descriptor numbers are set "
-			  "aside to align the calls; a blank means the same call as iterative, by the server.",
+		cmp_print_wrapped(out, _(legend[i]), prose, 4);
+	cmp_print_wrapped(out, _("Each call is \"WHO: call = result\"; WHO is the server, or the child process or "
+				 "thread (by its pid) that made it. Pids, ports, pointers and descriptor numbers are "
+				 "set aside to align the calls; a blank means the same call as iterative, by the "
+				 "server."),
 			  prose, 0);
 	if (rc->scratch[0]) {
 		sb_reset(&sb);
-		sb_printf(&sb, "($DIR is each run's scratch directory, like %s, removed afterwards)", rc->scratch);
+		sb_printf(&sb, _("($DIR is each run's scratch directory, like %s, removed afterwards)"), rc->scratch);
 		cmp_print_wrapped(out, sb_str(&sb), width, 1);
 	}
 	/* columns of 30 at least, the reference first in every band; width 0
@@ -494,7 +518,7 @@ void cmp_models_text(FILE *out, const struct cmp_models *mm, int width)
 			char t[48];
 			sb_reset(&cells[c]);
 			if (c == 0) {
-				sb_printf(&cells[c], "%s (the reference)", mm->runs[0].model->name);
+				sb_printf(&cells[c], _("%s (the reference)"), mm->runs[0].model->name);
 			} else {
 				model_title(t, sizeof t, &band[c - 1]);
 				sb_puts(&cells[c], t);
@@ -512,7 +536,7 @@ void cmp_models_text(FILE *out, const struct cmp_models *mm, int width)
 		for (size_t c = 0; c <= nm; c++) {
 			sb_reset(&cells[c]);
 			if (c && band[c - 1].status) {
-				sb_printf(&cells[c], "%s: %s", band[c - 1].status > 0 ? "does not apply" : "failed",
+				sb_printf(&cells[c], band[c - 1].status > 0 ? _("does not apply: %s") : _("failed: %s"),
 					  band[c - 1].why);
 				any = 1;
 			}
@@ -566,10 +590,10 @@ void cmp_models_text(FILE *out, const struct cmp_models *mm, int width)
 			sb_printf(&differ, " %s", mm->runs[i].model->name);
 	sb_reset(&sb);
 	if (differ.len)
-		sb_printf(&sb, "The client's calls differ under:%s (compare --diagram A --model M shows them)",
+		sb_printf(&sb, _("The client's calls differ under:%s (compare --diagram A --model M shows them)"),
 			  sb_str(&differ));
 	else
-		sb_printf(&sb, "The client made the same %zu calls under every model (ports and names aside).",
+		sb_printf(&sb, _("The client made the same %zu calls under every model (ports and names aside)."),
 			  mm->nclient);
 	fputc('\n', out);
 	cmp_print_wrapped(out, sb_str(&sb), width, 0);
@@ -596,24 +620,28 @@ static void md_code(FILE *out, const char *s, const char *scratch)
 
 void cmp_models_markdown(FILE *out, const struct cmp_models *mm)
 {
-	fprintf(out, "### %s/%s: what each server model adds or changes against --model %s\n\n",
-		mm->fam->name, mm->kind->name, mm->runs[0].model->name);
-	fputs("One exchange (the client sends", out);
-	for (int i = 0; i < NMESSAGES; i++)
-		fprintf(out, "%s \"%s\"", i ? " and" : "", messages[i]);
-	fputs("), traced under each model. `+` a call the reference does not make, `!` the same step "
-	      "with other arguments, `>` the same call made by another process or thread, `-` a call "
-	      "the model leaves out; `Nx`: N calls in a row that differ only in pids, pointers or ports.\n\n"
-	      "| model | | who | call |\n|---|---|---|---|\n", out);
+	fputs("### ", out);
+	fprintf(out, _("%s/%s: what each server model adds or changes against --model %s"), mm->fam->name,
+		mm->kind->name, mm->runs[0].model->name);
+	fputs("\n\n", out);
+	/* NMESSAGES is 2 */
+	fprintf(out, _("One exchange (the client sends \"%s\" and \"%s\"), traced under each model. `+` a call the "
+		       "reference does not make, `!` the same step with other arguments, `>` the same call made by "
+		       "another process or thread, `-` a call the model leaves out; `Nx`: N calls in a row that "
+		       "differ only in pids, pointers or ports."), messages[0], messages[1]);
+	fprintf(out, "\n\n%s\n|---|---|---|---|\n", _("| model | | who | call |"));
 	for (size_t i = 1; i < mm->nruns; i++) {
 		const struct cmp_mrun *r = &mm->runs[i];
 		char t[48];
 		model_title(t, sizeof t, r);
 		if (r->status) {
-			fprintf(out, "| %s | | | %s: ", t, r->status > 0 ? "does not apply" : "failed");
+			struct sbuf why = SBUF_INIT;
 			for (const char *p = r->why; *p; p++)
-				fputs(*p == '|' ? "\\|" : (char[]){ *p, 0 }, out);
+				sb_puts(&why, *p == '|' ? "\\|" : (char[]){ *p, 0 });
+			fprintf(out, "| %s | | | ", t);
+			fprintf(out, r->status > 0 ? _("does not apply: %s") : _("failed: %s"), sb_str(&why));
 			fputs(" |\n", out);
+			sb_free(&why);
 			continue;
 		}
 		int shown = 0;
@@ -621,19 +649,24 @@ void cmp_models_markdown(FILE *out, const struct cmp_models *mm)
 			const struct cmp_mentry *e = &r->entries[x];
 			if (e->mark == MARK_SAME)
 				continue;
-			fprintf(out, "| %s | %s | %s | ", t, cmp_mark_sign(e->mark), e->mark == MARK_MISSING ? "" : e->who);
+			char who[80];
+			fprintf(out, "| %s | %s | %s | ", t, cmp_mark_sign(e->mark),
+				e->mark == MARK_MISSING ? "" : who_shown(e->who, who, sizeof who));
 			if (e->count > 1)
 				fprintf(out, "%dx ", e->count);
 			struct sbuf sb = SBUF_INIT;
 			sb_printf(&sb, "%s = %s", e->call->call, e->results ? e->results : e->call->result);
 			md_code(out, sb_str(&sb), r->cap.scratch);
 			sb_free(&sb);
-			fputs(e->mark == MARK_MISSING ? " (not made)" : "", out);
+			fputs(e->mark == MARK_MISSING ? _(" (not made)") : "", out);
 			fputs(" |\n", out);
 			shown++;
 		}
-		if (!shown)
-			fprintf(out, "| %s | | | the same calls as --model %s |\n", t, mm->runs[0].model->name);
+		if (!shown) {
+			fprintf(out, "| %s | | | ", t);
+			fprintf(out, _("the same calls as --model %s"), mm->runs[0].model->name);
+			fputs(" |\n", out);
+		}
 	}
 }
 

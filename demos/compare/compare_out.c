@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../../common/i18n.h"
 #include "../../common/json.h"
 
 static void kernel(char *out, size_t size)
@@ -22,9 +23,11 @@ static void kernel(char *out, size_t size)
 /* The text of a cell as the matrix shows it. */
 static const char *cell_text(const struct cmp_cell *c, char *buf, size_t size)
 {
+	/* the states as a person reads them (--json and --csv keep cmp_status_name's) */
+	static const char *const shown[] = { "ok", "n/a", N_("cannot run"), N_("timeout"), N_("error") };
 	if (c->status == CELL_OK || c->status == CELL_NA)
 		return c->text;
-	snprintf(buf, size, "[%s] %s", cmp_status_name(c->status), c->text);
+	snprintf(buf, size, "[%s] %s", c->status >= 0 && c->status <= CELL_ERROR ? _(shown[c->status]) : "?", c->text);
 	return buf;
 }
 
@@ -44,21 +47,72 @@ int cmp_term_width(void)
 	return n < CMP_MIN_WIDTH ? CMP_MIN_WIDTH : (int)n;
 }
 
-/* The next line of at most w characters of s: broken at the last space that
- * fits, else after a '/', ',', ';' or '|', else (a word longer than the
- * column) at w. */
-static size_t wrap_next(const char *s, size_t w)
+size_t cmp_cols(const char *s, size_t bytes)
+{
+	return i18n_width(s, bytes);
+}
+
+void cmp_put_padded(struct sbuf *sb, const char *s, size_t bytes, size_t width)
+{
+	sb_putn(sb, s, bytes);
+	for (size_t w = cmp_cols(s, bytes); w < width; w++)
+		sb_putc(sb, ' ');
+}
+
+size_t cmp_u8len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
+	for (size_t i = 1; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			return i;
+	return n;
+}
+
+static int is_one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strncmp(s, *set, strlen(*set)))
+			return 1;
+	return 0;
+}
+
+int cmp_cjk_break(const char *before, const char *after)
+{
+	static const char *const closing[] = { "\xef\xbc\x8c", "\xe3\x80\x82", "\xef\xbc\x9a", "\xef\xbc\x9b",
+		"\xe3\x80\x81", "\xef\xbc\x89", "\xef\xbc\x81", "\xef\xbc\x9f", "\xe2\x80\x9d", "\xe2\x80\x99",
+		"\xe3\x80\x8b", "\xe3\x80\x8d", ")", ",", ".", ":", ";", NULL };   /* ，。：；、）！？”’》」 */
+	static const char *const opening[] = { "\xef\xbc\x88", "\xe2\x80\x9c", "\xe2\x80\x98", "\xe3\x80\x8a",
+		"\xe3\x80\x8c", "(", NULL };   /* （“‘《「 */
+	if (!*before || !*after || *before == ' ' || *after == ' ')
+		return 0;
+	size_t lb = cmp_u8len(before), la = cmp_u8len(after);
+	if (cmp_cols(before, lb) < 2 && cmp_cols(after, la) < 2)
+		return 0;
+	return !is_one_of(after, closing) && !is_one_of(before, opening);
+}
+
+size_t cmp_wrap_next(const char *s, size_t w)
 {
 	size_t n = strlen(s);
-	if (n <= w)
+	if (cmp_cols(s, n) <= w)
 		return n;
-	for (size_t i = w; i > 0; i--)
-		if (s[i] == ' ')
-			return i;
-	for (size_t i = w; i > 1; i--)
-		if (strchr("/,;|", s[i - 1]))
-			return i;
-	return w;
+	/* each boundary i between two characters, with the columns before it */
+	size_t brk = 0, punct = 0, hard = 0, col = 0, prev = 0;
+	for (size_t i = 0; s[i] && col <= w;) {
+		if (i > 0) {
+			if (s[i] == ' ' || cmp_cjk_break(s + prev, s + i))
+				brk = i;
+			if (i > 1 && strchr("/,;|", s[i - 1]))
+				punct = i;
+			hard = i;
+		}
+		size_t l = cmp_u8len(s + i);
+		col += cmp_cols(s + i, l);
+		prev = i;
+		i += l;
+	}
+	return brk ? brk : punct ? punct : hard ? hard : cmp_u8len(s);
 }
 
 void cmp_print_wrapped(FILE *out, const char *text, int width, int indent)
@@ -67,7 +121,7 @@ void cmp_print_wrapped(FILE *out, const char *text, int width, int indent)
 	int first = 1;
 	do {
 		size_t room = width > 0 ? (size_t)(width - (first ? 0 : indent)) : strlen(p);
-		size_t len = wrap_next(p, room);
+		size_t len = cmp_wrap_next(p, room);
 		fprintf(out, "%*s%.*s\n", first ? 0 : indent, "", (int)len, p);
 		p += len;
 		p += strspn(p, " ");
@@ -87,8 +141,10 @@ static void print_row(FILE *out, const char *const *cells, const int *widths, in
 		more = 0;
 		sb_reset(&line);
 		for (int i = 0; i < n; i++) {
-			size_t len = wrap_next(pos[i], (size_t)widths[i]);
-			sb_printf(&line, "%s%-*.*s", i ? " | " : "", widths[i], (int)len, pos[i]);
+			size_t len = cmp_wrap_next(pos[i], (size_t)widths[i]);
+			if (i)
+				sb_puts(&line, " | ");
+			cmp_put_padded(&line, pos[i], len, (size_t)widths[i]);
 			pos[i] += len;
 			while (*pos[i] == ' ')
 				pos[i]++;
@@ -174,29 +230,40 @@ void cmp_print_text(FILE *out, const struct cmp_matrix *m, int width, int flags)
 	kernel(k, sizeof k);
 	if (width < CMP_MIN_WIDTH)
 		width = CMP_MIN_WIDTH;
-	snprintf(head, sizeof head, "sockfam compare: %d scenario%s x %d socket kind%s, measured now on %s in %.1f s",
-		 m->nrows, m->nrows == 1 ? "" : "s", m->ncols, m->ncols == 1 ? "" : "s", k, m->seconds);
+	const char *fmt = m->nrows == 1
+		? (m->ncols == 1 ? _("sockfam compare: %d scenario x %d socket kind, measured now on %s in %.1f s")
+				 : _("sockfam compare: %d scenario x %d socket kinds, measured now on %s in %.1f s"))
+		: (m->ncols == 1 ? _("sockfam compare: %d scenarios x %d socket kind, measured now on %s in %.1f s")
+				 : _("sockfam compare: %d scenarios x %d socket kinds, measured now on %s in %.1f s"));
+	snprintf(head, sizeof head, fmt, m->nrows, m->ncols, k, m->seconds);
 	cmp_print_wrapped(out, head, width, 0);
 	struct layout l;
 	layout_for(&l, m, width, flags & CMP_WIDE);
 	int nlines = l.transposed ? m->ncols : m->nrows;   /* rows of each table */
 	int ncells = l.transposed ? m->nrows : m->ncols;   /* columns in all */
 	if (l.transposed || l.ntables > 1) {
-		char note[256];
-		int n = snprintf(note, sizeof note, "(to fit %d columns:", width);
-		if (l.transposed)
-			n += snprintf(note + n, sizeof note - (size_t)n, " a row per socket kind, a column per scenario%s",
-				      l.ntables > 1 ? "," : "");
-		if (l.ntables > 1)
-			snprintf(note + n, sizeof note - (size_t)n, " %d tables of %d %s%s; --wide: one table)", l.ntables,
-				 l.per, l.transposed ? "scenario" : "socket kind", l.per == 1 ? "" : "s");
+		char note[512];
+		if (l.transposed && l.ntables > 1)
+			snprintf(note, sizeof note,
+				 ngettext("(to fit %d columns: a row per socket kind, a column per scenario, %d tables of "
+					  "%d scenario; --wide: one table)",
+					  "(to fit %d columns: a row per socket kind, a column per scenario, %d tables of "
+					  "%d scenarios; --wide: one table)", (unsigned long)l.per),
+				 width, l.ntables, l.per);
+		else if (l.transposed)
+			snprintf(note, sizeof note, _("(to fit %d columns: a row per socket kind, a column per scenario; "
+						      "--wide: a row per scenario)"), width);
 		else
-			snprintf(note + n, sizeof note - (size_t)n, "; --wide: a row per scenario)");
+			snprintf(note, sizeof note,
+				 ngettext("(to fit %d columns: %d tables of %d socket kind; --wide: one table)",
+					  "(to fit %d columns: %d tables of %d socket kinds; --wide: one table)",
+					  (unsigned long)l.per),
+				 width, l.ntables, l.per);
 		cmp_print_wrapped(out, note, width, 1);
 	}
 	int widths[65];
 	const char *cells[65];
-	char names[65][96], bufs[65][256];
+	char names[65][160], bufs[65][sizeof m->cells[0].text + 64];
 	int f = l.first ? 1 : 0;   /* the cells' first column */
 	for (int t0 = 0; t0 < ncells; t0 += l.per) {
 		int n = ncells - t0 < l.per ? ncells - t0 : l.per;
@@ -205,11 +272,12 @@ void cmp_print_text(FILE *out, const struct cmp_matrix *m, int width, int flags)
 		for (int i = 0; i < n; i++)
 			widths[f + i] = l.cell;
 		/* the header: what the rows are, then a column's name each */
-		cells[0] = l.transposed ? "socket kind" : "scenario";
+		cells[0] = l.transposed ? _("socket kind") : _("scenario");
 		for (int i = 0; i < n; i++) {
 			int c = t0 + i;
 			if (l.transposed)
-				snprintf(names[1 + i], sizeof names[1 + i], "%d %s", m->rows[c]->number, m->rows[c]->title);
+				snprintf(names[1 + i], sizeof names[1 + i], "%d %s", m->rows[c]->number,
+					 _(m->rows[c]->title));
 			else
 				snprintf(names[1 + i], sizeof names[1 + i], "%s", m->cols[c].label);
 			cells[f + i] = names[1 + i];
@@ -224,7 +292,7 @@ void cmp_print_text(FILE *out, const struct cmp_matrix *m, int width, int flags)
 			if (l.transposed)
 				snprintf(names[0], sizeof names[0], "%s", m->cols[r].label);
 			else
-				snprintf(names[0], sizeof names[0], "%d %s%s", m->rows[r]->number, m->rows[r]->title,
+				snprintf(names[0], sizeof names[0], "%d %s%s", m->rows[r]->number, _(m->rows[r]->title),
 					 f ? "" : ":");
 			if (f)
 				cells[0] = names[0];
@@ -242,13 +310,13 @@ void cmp_print_text(FILE *out, const struct cmp_matrix *m, int width, int flags)
 	}
 	if (!(flags & CMP_DETAILS))
 		return;
-	fputs("\nDetails:\n", out);
+	fprintf(out, "\n%s\n", _("Details:"));
 	for (int r = 0; r < m->nrows; r++)
 		for (int c = 0; c < m->ncols; c++) {
 			const struct cmp_cell *cell = CMP_CELL(m, r, c);
 			if (!cell->detail[0])
 				continue;
-			char line[1024];
+			char line[sizeof cell->detail + 128];
 			snprintf(line, sizeof line, "- %s, %s: %s", m->rows[r]->id, m->cols[c].label, cell->detail);
 			cmp_print_wrapped(out, line, width, 2);
 		}
@@ -270,9 +338,9 @@ static void md_escape(FILE *out, const char *s)
 
 void cmp_print_markdown(FILE *out, const struct cmp_matrix *m)
 {
-	char k[128], buf[256];
+	char k[128], buf[sizeof m->cells[0].text + 64];
 	kernel(k, sizeof k);
-	fputs("| scenario |", out);
+	fprintf(out, "| %s |", _("scenario"));
 	for (int c = 0; c < m->ncols; c++)
 		fprintf(out, " %s |", m->cols[c].label);
 	fputs("\n|---|", out);
@@ -280,7 +348,7 @@ void cmp_print_markdown(FILE *out, const struct cmp_matrix *m)
 		fputs("---|", out);
 	fputc('\n', out);
 	for (int r = 0; r < m->nrows; r++) {
-		fprintf(out, "| %d. %s |", m->rows[r]->number, m->rows[r]->title);
+		fprintf(out, "| %d. %s |", m->rows[r]->number, _(m->rows[r]->title));
 		for (int c = 0; c < m->ncols; c++) {
 			fputc(' ', out);
 			md_escape(out, cell_text(CMP_CELL(m, r, c), buf, sizeof buf));
@@ -288,7 +356,8 @@ void cmp_print_markdown(FILE *out, const struct cmp_matrix *m)
 		}
 		fputc('\n', out);
 	}
-	fprintf(out, "\nMeasured on %s in %.1f s.\n", k, m->seconds);
+	fputc('\n', out);
+	fprintf(out, _("Measured on %s in %.1f s.\n"), k, m->seconds);
 }
 
 /* ---- JSON ---------------------------------------------------------------------- */
@@ -319,7 +388,7 @@ void cmp_print_json(FILE *out, const struct cmp_matrix *m)
 		fprintf(out, "%s\n    {\"id\": ", r ? "," : "");
 		cmp_json_str(out, m->rows[r]->id);
 		fprintf(out, ", \"number\": %d, \"title\": ", m->rows[r]->number);
-		cmp_json_str(out, m->rows[r]->title);
+		cmp_json_str(out, _(m->rows[r]->title));
 		fputs(", \"cells\": [", out);
 		for (int c = 0; c < m->ncols; c++) {
 			const struct cmp_cell *cell = CMP_CELL(m, r, c);
@@ -370,7 +439,7 @@ void cmp_print_csv(FILE *out, const struct cmp_matrix *m)
 		for (int c = 0; c < m->ncols; c++) {
 			const struct cmp_cell *cell = CMP_CELL(m, r, c);
 			fprintf(out, "%s,%d,", m->rows[r]->id, m->rows[r]->number);
-			csv_field(out, m->rows[r]->title);
+			csv_field(out, _(m->rows[r]->title));
 			fprintf(out, ",%s,%s,%s,", m->cols[c].fam->name, m->cols[c].kind->name,
 				cmp_status_name(cell->status));
 			csv_field(out, cell->text);

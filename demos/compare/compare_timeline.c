@@ -18,6 +18,8 @@
 #define _GNU_SOURCE
 #include "compare.h"
 
+#include "../../common/i18n.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,11 +102,11 @@ static void reap_label(const struct cmp_call *c, char *buf, size_t size)
 {
 	const char *p;
 	if ((p = strstr(c->call, "WEXITSTATUS(s) == ")) != NULL)
-		snprintf(buf, size, "exit %d", atoi(p + 18));
+		snprintf(buf, size, _("exit %d"), atoi(p + 18));
 	else if ((p = strstr(c->call, "WTERMSIG(s) == ")) != NULL)
-		snprintf(buf, size, "killed by %.*s", (int)strcspn(p + 15, "}] "), p + 15);
+		snprintf(buf, size, _("killed by %.*s"), (int)strcspn(p + 15, "}] "), p + 15);
 	else
-		snprintf(buf, size, "reaped");
+		snprintf(buf, size, "%s", _("reaped"));
 }
 
 /* The descriptor tables: per process, fd -> connection (0 none). */
@@ -259,7 +261,7 @@ void cmp_timeline_build(const struct cmp_capture *cap, struct cmp_timeline *t)
 				T.ended[conn] = 1;
 				struct cmp_arrow *ar = add_arrow(t, &arcap, ARR_EOF, (long)i, a);
 				if (ar)
-					snprintf(ar->label, sizeof ar->label, "end of stream");
+					snprintf(ar->label, sizeof ar->label, "%s", _("end of stream"));
 			}
 		}
 	}

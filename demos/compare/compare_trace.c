@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../common/i18n.h"
 #include "../../common/server.h"
 #include "../../common/skeleton.h"
 #include "../../common/trace.h"
@@ -190,20 +191,23 @@ int cmp_model_parse(const char *spec, const struct model **m, int *pool, struct 
 	*m = len < sizeof name ? (snprintf(name, sizeof name, "%.*s", (int)len, spec), model_find(name)) : NULL;
 	*pool = 0;
 	if (!*m) {
-		sb_printf(err, "unknown model '%s': choose one of", spec);
+		struct sbuf names = SBUF_INIT;
 		for (const struct model *const *p = models; *p; p++)
-			sb_printf(err, "%s %s", p == models ? "" : ",", (*p)->name);
+			sb_printf(&names, "%s%s", p == models ? "" : ", ", (*p)->name);
+		sb_printf(err, _("unknown model '%s': choose one of %s"), spec, sb_str(&names));
+		sb_free(&names);
 		return -1;
 	}
 	if (eq) {
 		char *end;
 		long n = strtol(eq + 1, &end, 10);
 		if (!(*m)->pool) {
-			sb_printf(err, "--model %s takes no =N (only prefork=N and prethread=N do)", (*m)->name);
+			sb_printf(err, _("--model %s takes no =N (only prefork=N and prethread=N do)"), (*m)->name);
 			return -1;
 		}
 		if (end == eq + 1 || *end || n < 1 || n > 1024) {
-			sb_printf(err, "invalid pool size '%s' in --model %s: give a number from 1 to 1024", eq + 1, spec);
+			sb_printf(err, _("invalid pool size '%s' in --model %s: give a number from 1 to 1024"), eq + 1,
+				  spec);
 			return -1;
 		}
 		*pool = (int)n;
@@ -227,12 +231,12 @@ int cmp_capture_model(struct cmp_capture *cap, const struct family *f, const str
 	cap->nmessages = nmsg;
 	snprintf(cap->label, sizeof cap->label, "%s %s", f->name, k->label);
 	if (!f->test_address) {
-		sb_printf(err, "the family %s has no test_address (family.h)", f->name);
+		sb_printf(err, _("the family %s has no test_address (family.h)"), f->name);
 		return -1;
 	}
 	const char *why = f->compare_skip ? f->compare_skip(k, "trace") : NULL;
 	if (why) {
-		sb_printf(err, "no exchange to trace: %s", why);
+		sb_printf(err, _("no exchange to trace: %s"), _(why));
 		return -1;
 	}
 	/* the model's own check, as the server programs make it (no system call) */
@@ -243,7 +247,7 @@ int cmp_capture_model(struct cmp_capture *cap, const struct family *f, const str
 	if (server_opts_check(&probe, &perr)) {
 		const struct model *m = probe.srv.model;
 		if (k->type == SOCK_DGRAM && m && !(m->kinds & MK_DGRAM) && m->no_dgram)
-			sb_printf(err, "%s", m->no_dgram);
+			sb_printf(err, "%s", _(m->no_dgram));
 		else
 			sb_printf(err, "%s", sb_str(&perr));
 		sb_free(&perr);
@@ -308,7 +312,7 @@ int cmp_capture_model(struct cmp_capture *cap, const struct family *f, const str
 	close(rp[0]);
 	if (got < sizeof bound) {
 		cap->server_status = spid > 0 ? wait_child(spid, 100) : -1;
-		sb_printf(err, "the %s server did not start", cap->label);
+		sb_printf(err, _("the %s server did not start"), cap->label);
 		append_file(err, serr[0]);
 		cmp_remove_tree(cap->scratch);
 		return -1;
@@ -350,7 +354,7 @@ int cmp_capture_model(struct cmp_capture *cap, const struct family *f, const str
 	read_trace(cap, strace_[1], SIDE_CLIENT, cpid);
 	int rc = 0;
 	if (cap->client_status || cap->server_status) {
-		sb_printf(err, "the %s exchange failed (client exit %d, server exit %d)", cap->label,
+		sb_printf(err, _("the %s exchange failed (client exit %d, server exit %d)"), cap->label,
 			  cap->client_status, cap->server_status);
 		append_file(err, serr[1]);
 		append_file(err, serr[0]);
@@ -477,18 +481,17 @@ static void arg_change(struct sbuf *sb, int idx, const char *a, const char *b)
 	if (a[0] == '{' && fa && fb) {
 		int la = (int)strcspn(fa + 10, ",}"), lb = (int)strcspn(fb + 10, ",}");
 		if (la != lb || strncmp(fa + 10, fb + 10, (size_t)la))
-			sb_printf(sb, "arg %d sockaddr %.*s -> %.*s", idx, la, fa + 10, lb, fb + 10);
+			sb_printf(sb, _("arg %d sockaddr %.*s -> %.*s"), idx, la, fa + 10, lb, fb + 10);
 		else
-			sb_printf(sb, "arg %d sockaddr differs", idx);
+			sb_printf(sb, _("arg %d sockaddr differs"), idx);
 	} else if (fa || fb) {
 		const char *f = fa ? fa : fb;
 		int l = (int)strcspn(f + 10, ",}");
-		sb_printf(sb, "arg %d %s%.*s%s", idx, fa ? "sockaddr " : "NULL -> sockaddr ", l, f + 10,
-			  fa ? " -> NULL" : "");
+		sb_printf(sb, fa ? _("arg %d sockaddr %.*s -> NULL") : _("arg %d NULL -> sockaddr %.*s"), idx, l, f + 10);
 	} else if (strlen(a) <= 28 && strlen(b) <= 28) {
-		sb_printf(sb, "arg %d %s -> %s", idx, a, b);
+		sb_printf(sb, _("arg %d %s -> %s"), idx, a, b);
 	} else {
-		sb_printf(sb, "arg %d differs", idx);
+		sb_printf(sb, _("arg %d differs"), idx);
 	}
 }
 
@@ -548,7 +551,9 @@ static void print_pair(FILE *out, const char *a0, const char *b0, char mark, siz
 	struct sbuf line = SBUF_INIT;
 	for (size_t i = 0; i < na || i < nb; i++) {
 		sb_reset(&line);
-		sb_printf(&line, "%-*s %c %s", (int)w, i < na ? la[i] : "", i ? ' ' : mark, i < nb ? lb[i] : "");
+		const char *left = i < na ? la[i] : "";
+		cmp_put_padded(&line, left, strlen(left), w);
+		sb_printf(&line, " %c %s", i ? ' ' : mark, i < nb ? lb[i] : "");
 		while (line.len && line.p[line.len - 1] == ' ')
 			line.p[--line.len] = '\0';
 		fprintf(out, "%s\n", sb_str(&line));
@@ -615,7 +620,7 @@ static void diff_side(FILE *out, const struct cmp_capture *a, const struct cmp_c
 					na = nb = 0;
 				}
 				for (int k = 0; k < (na > nb ? na : nb); k++) {
-					const char *x = k < na ? aa[k] : "(none)", *y = k < nb ? ab[k] : "(none)";
+					const char *x = k < na ? aa[k] : _("(none)"), *y = k < nb ? ab[k] : _("(none)");
 					if (!strcmp(x, y))
 						continue;
 					char *nx = normalize(x, a->scratch), *ny = normalize(y, b->scratch);
@@ -627,9 +632,11 @@ static void diff_side(FILE *out, const struct cmp_capture *a, const struct cmp_c
 					free(nx);
 					free(ny);
 				}
-				if (strcmp(sa.v[i]->result, sb_.v[j]->result))
-					sb_printf(&note, "%sresult %s -> %s", note.len ? "; " : "",
-						  sa.v[i]->result, sb_.v[j]->result);
+				if (strcmp(sa.v[i]->result, sb_.v[j]->result)) {
+					if (note.len)
+						sb_puts(&note, "; ");
+					sb_printf(&note, _("result %s -> %s"), sa.v[i]->result, sb_.v[j]->result);
+				}
 				print_note(out, sb_str(&note), w);
 			}
 			i++, j++;
@@ -670,8 +677,8 @@ void cmp_trace_diff(FILE *out, const struct cmp_capture *a, const struct cmp_cap
 			for (size_t i = 0; i < both[k]->ncalls; i++) {
 				struct sbuf sb = SBUF_INIT;
 				cmp_call_line(&sb, &both[k]->calls[i]);
-				if (sb.len > w)
-					w = sb.len;
+				if (cmp_cols(sb.p, sb.len) > w)
+					w = cmp_cols(sb.p, sb.len);
 				sb_free(&sb);
 			}
 		if (w < 40)
@@ -689,11 +696,14 @@ void cmp_trace_diff(FILE *out, const struct cmp_capture *a, const struct cmp_cap
 		fputc('\n', out);
 		diff_side(out, a, b, side, w, st);
 	}
-	char sum[512];
-	snprintf(sum, sizeof sum, "%d call%s identical, %d differ only in ports, pids or private names, "
-		 "%d with other arguments or results (!), %d only in %s (<), %d only in %s (>)",
-		 st->same, st->same == 1 ? "" : "s", st->volatile_, st->changed, st->only_a, a->label, st->only_b,
-		 b->label);
+	char sum[1024];
+	snprintf(sum, sizeof sum,
+		 ngettext("%d call identical, %d differ only in ports, pids or private names, "
+			  "%d with other arguments or results (!), %d only in %s (<), %d only in %s (>)",
+			  "%d calls identical, %d differ only in ports, pids or private names, "
+			  "%d with other arguments or results (!), %d only in %s (<), %d only in %s (>)",
+			  (unsigned long)st->same),
+		 st->same, st->volatile_, st->changed, st->only_a, a->label, st->only_b, b->label);
 	fputc('\n', out);
 	cmp_print_wrapped(out, sum, width, 0);
 }

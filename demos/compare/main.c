@@ -23,6 +23,7 @@
 #include "compare.h"
 
 #include "../../common/cli.h"
+#include "../../common/i18n.h"
 #include "../../common/server.h"
 #include "../../families/families.h"
 
@@ -46,19 +47,19 @@ static const struct {
 	const char *why;
 } goes_with[] = {
 	{ CLI_ONLY, RUN_MATRIX, 0, NULL },
-	{ CLI_FAMILIES, RUN_MATRIX, ~0u, "--trace, --diagram and --models name theirs as operands" },
+	{ CLI_FAMILIES, RUN_MATRIX, ~0u, N_("--trace, --diagram and --models name theirs as operands") },
 	{ CLI_DETAILS, RUN_MATRIX, 0, NULL },
 	{ CLI_CSV, RUN_MATRIX, 0, NULL },
 	{ CLI_MARKDOWN, RUN_MATRIX | RUN_MODELS, 0, NULL },
 	{ CLI_JSON, RUN_MATRIX | RUN_MODELS, 0, NULL },
 	{ CLI_SVG, RUN_DIAGRAM, 0, NULL },
-	{ CLI_MODEL, RUN_DIAGRAM, RUN_MODELS, "--models runs every model" },
+	{ CLI_MODEL, RUN_DIAGRAM, RUN_MODELS, N_("--models runs every model") },
 };
 
 static const char *run_name(unsigned run)
 {
-	return run == RUN_MATRIX ? "the matrix" : run == RUN_TRACE ? "--trace" : run == RUN_DIAGRAM ? "--diagram"
-											    : "--models";
+	return run == RUN_MATRIX ? _("the matrix") : run == RUN_TRACE ? "--trace" : run == RUN_DIAGRAM ? "--diagram"
+											       : "--models";
 }
 
 static int set(void *ctx, int key, const char *arg, struct sbuf *err)
@@ -80,20 +81,20 @@ static int set(void *ctx, int key, const char *arg, struct sbuf *err)
 	case CLI_SVG: str = &o->svg; break;
 	case CLI_MODEL: str = &o->model; break;
 	default:
-		sb_printf(err, "option %s is not compare's", cli_option_name(key));
+		sb_printf(err, _("option %s is not compare's"), cli_option_name(key));
 		return -1;
 	}
 	if (one) {
 		if (*one && *one != key) {
-			sb_printf(err, "%s and %s: %s", cli_option_name(*one), cli_option_name(key),
-				  one == &o->format ? "one output format at a time" : "one at a time");
+			sb_printf(err, one == &o->format ? _("%s and %s: one output format at a time") : _("%s and %s: one at a time"),
+				  cli_option_name(*one), cli_option_name(key));
 			return -1;
 		}
 		*one = key;
 	}
 	if (str) {
 		if (*str && strcmp(*str, arg)) {
-			sb_printf(err, "%s given twice ('%s', then '%s'): give it once", cli_option_name(key), *str, arg);
+			sb_printf(err, _("%s given twice ('%s', then '%s'): give it once"), cli_option_name(key), *str, arg);
 			return -1;
 		}
 		*str = arg;
@@ -114,38 +115,46 @@ static void check(const struct cli_tool *t, const struct opts *o, unsigned run, 
 		for (size_t g = 0; g < sizeof goes_with / sizeof goes_with[0]; g++) {
 			if (goes_with[g].key != o->given[i] || (goes_with[g].runs & run))
 				continue;
-			char with[64] = "";
+			/* one run, or two (the matrix or --models) */
+			unsigned r1 = 0, r2 = 0;
 			for (unsigned r = RUN_MATRIX; r <= RUN_MODELS; r <<= 1)
 				if (goes_with[g].runs & r)
-					snprintf(with + strlen(with), sizeof with - strlen(with), "%s%s",
-						 with[0] ? " or " : "", run_name(r));
-			int why = (goes_with[g].why_runs & run) != 0;
-			cli_tool_error(t, "%s goes with %s, not %s%s%s", cli_option_name(o->given[i]), with,
-				       run_name(run), why ? ": " : "", why ? goes_with[g].why : "");
+					*(r1 ? &r2 : &r1) = r;
+			char with[128];
+			if (r2)
+				snprintf(with, sizeof with, _("%s or %s"), run_name(r1), run_name(r2));
+			else
+				snprintf(with, sizeof with, "%s", run_name(r1));
+			if (goes_with[g].why_runs & run)
+				cli_tool_error(t, _("%s goes with %s, not %s: %s"), cli_option_name(o->given[i]), with,
+					       run_name(run), _(goes_with[g].why));
+			cli_tool_error(t, _("%s goes with %s, not %s"), cli_option_name(o->given[i]), with, run_name(run));
 		}
 	if (o->format && o->wide)
-		cli_tool_error(t, "--wide and %s: --wide is for text, and %s has no width", cli_option_name(o->format),
+		cli_tool_error(t, _("--wide and %s: --wide is for text, and %s has no width"), cli_option_name(o->format),
 			       cli_option_name(o->format));
 	if (o->format && o->details)
-		cli_tool_error(t, "--details and %s: --details is for the text table (%s)", cli_option_name(o->format),
-			       o->format == CLI_JSON ? "--json has every cell's detail" : "give --json for every detail");
+		cli_tool_error(t, o->format == CLI_JSON
+					  ? _("--details and %s: --details is for the text table (--json has every cell's detail)")
+					  : _("--details and %s: --details is for the text table (give --json for every detail)"),
+			       cli_option_name(o->format));
 	switch (run) {
 	case RUN_MATRIX:
 		if (nops)
-			cli_tool_error(t, "unexpected argument '%s' (the matrix takes --only and --families; "
-				       "FAMILY operands go with --trace, --diagram, --models)", ops[0]);
+			cli_tool_error(t, _("unexpected argument '%s' (the matrix takes --only and --families; "
+					    "FAMILY operands go with --trace, --diagram, --models)"), ops[0]);
 		break;
 	case RUN_TRACE:
 		if (nops != 2)
-			cli_tool_error(t, "--trace takes two families, like: --trace inet unix (given %d)", nops);
+			cli_tool_error(t, _("--trace takes two families, like: --trace inet unix (given %d)"), nops);
 		break;
 	case RUN_DIAGRAM:
 		if (nops != 1)
-			cli_tool_error(t, "--diagram takes one family, like: --diagram inet (given %d)", nops);
+			cli_tool_error(t, _("--diagram takes one family, like: --diagram inet (given %d)"), nops);
 		break;
 	case RUN_MODELS:
 		if (nops > 1)
-			cli_tool_error(t, "--models takes one family, like: --models unix/seqpacket (given %d)", nops);
+			cli_tool_error(t, _("--models takes one family, like: --models unix/seqpacket (given %d)"), nops);
 		break;
 	}
 }
@@ -165,7 +174,7 @@ static int capture(struct cmp_capture *cap, const struct family *f, const struct
 	struct sbuf err = SBUF_INIT;
 	int rc = cmp_capture_model(cap, f, k, m, pool, msgs, 2, &err);
 	if (rc > 0)
-		fprintf(stderr, "compare: --model %s does not apply to %s/%s: %s\n", m->name, f->name, k->name,
+		fprintf(stderr, _("compare: --model %s does not apply to %s/%s: %s\n"), m->name, f->name, k->name,
 			sb_str(&err));
 	else if (rc)
 		fprintf(stderr, "compare: %s/%s: %s\n", f->name, k->name, sb_str(&err));
@@ -177,45 +186,51 @@ static int capture(struct cmp_capture *cap, const struct family *f, const struct
  * in the tables, the width rule, the exit status. */
 static char *epilog(void)
 {
-	struct sbuf sb = SBUF_INIT;
-	sb_puts(&sb, "Scenarios (--only takes the number or the name):");
+	struct sbuf sb = SBUF_INIT, scenarios = SBUF_INIT, families = SBUF_INIT;
 	int last = 0;
 	for (const struct cmp_scenario *s = cmp_scenarios; s->id; s++) {
 		if (s->number != last)
-			sb_printf(&sb, "%s %d", last ? "," : "", s->number);
-		sb_printf(&sb, " %s", s->id);
+			sb_printf(&scenarios, "%s%d", last ? ", " : "", s->number);
+		sb_printf(&scenarios, " %s", s->id);
 		last = s->number;
 	}
-	sb_puts(&sb, ".\nFamilies and their kinds:");
 	for (const struct family *const *f = sockfam_families; *f; f++) {
-		sb_printf(&sb, "%s %s (", f == sockfam_families ? "" : ",", (*f)->name);
+		sb_printf(&families, "%s%s (", f == sockfam_families ? "" : ", ", (*f)->name);
 		for (const struct sock_kind *k = cmp_kinds(*f); k->name; k++)
-			sb_printf(&sb, "%s%s", k == cmp_kinds(*f) ? "" : " ", k->name);
-		sb_puts(&sb, ")");
+			sb_printf(&families, "%s%s", k == cmp_kinds(*f) ? "" : " ", k->name);
+		sb_puts(&families, ")");
 	}
-	sb_printf(&sb, ".\n\nText is at most COLUMNS columns wide (from the environment, else the terminal's "
-		  "width, else 80; at least %d): a matrix too wide for it is transposed or split into tables "
-		  "that each fit, calls wrap and are never cut. --wide ignores the width.\n\n"
-		  "Exit status: 0 success, 1 a run failed, 2 bad usage.", CMP_MIN_WIDTH);
+	sb_printf(&sb, _("Scenarios (--only takes the number or the name): %s."), sb_str(&scenarios));
+	sb_putc(&sb, '\n');
+	sb_printf(&sb, _("Families and their kinds: %s."), sb_str(&families));
+	sb_free(&scenarios);
+	sb_free(&families);
+	sb_puts(&sb, "\n\n");
+	sb_printf(&sb, _("Text is at most COLUMNS columns wide (from the environment, else the terminal's "
+			 "width, else 80; at least %d): a matrix too wide for it is transposed or split into tables "
+			 "that each fit, calls wrap and are never cut. --wide ignores the width."), CMP_MIN_WIDTH);
+	sb_puts(&sb, "\n\n");
+	sb_puts(&sb, _("Exit status: 0 success, 1 a run failed, 2 bad usage."));
 	return sb.p;
 }
 
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
+	cli_lang("compare", argc, argv);   /* the epilog is made translated, before cli_tool_parse */
 	char *tail = epilog();
 	const struct cli_tool tool = {
 		.name = "compare",
 		.id = CLI_TOOL_COMPARE,
-		.usage = "Usage: compare [OPTION]...\n"
-			 "       compare --trace FAMILY[/KIND] FAMILY[/KIND]\n"
-			 "       compare --diagram FAMILY[/KIND] [--model NAME[=N]] [--svg FILE]\n"
-			 "       compare --models [FAMILY[/KIND]]\n",
-		.intro = "Runs the same scenarios on every address family and socket kind and prints what "
-			 "the kernel did, measured now: a row per scenario, a column per FAMILY/KIND. A FAMILY "
-			 "alone is every kind of it in --families (inet: inet/tcp and inet/udp), its first kind "
-			 "for --trace, --diagram and --models (inet: inet/tcp). Options may come anywhere on the "
-			 "line.",
+		.usage = N_("Usage: compare [OPTION]...\n"
+			    "       compare --trace FAMILY[/KIND] FAMILY[/KIND]\n"
+			    "       compare --diagram FAMILY[/KIND] [--model NAME[=N]] [--svg FILE]\n"
+			    "       compare --models [FAMILY[/KIND]]\n"),
+		.intro = N_("Runs the same scenarios on every address family and socket kind and prints what "
+			    "the kernel did, measured now: a row per scenario, a column per FAMILY/KIND. A FAMILY "
+			    "alone is every kind of it in --families (inet: inet/tcp and inet/udp), its first kind "
+			    "for --trace, --diagram and --models (inet: inet/tcp). Options may come anywhere on the "
+			    "line."),
 		.epilog = tail,
 		.set = set,
 		.ctx = &o,
@@ -254,7 +269,7 @@ int main(int argc, char **argv)
 	}
 	FILE *svg = NULL;
 	if (o.svg && !(svg = fopen(o.svg, "w")))
-		cli_tool_error(&tool, "cannot write the SVG to '%s': %s", o.svg, strerror(errno));
+		cli_tool_error(&tool, _("cannot write the SVG to '%s': %s"), o.svg, strerror(errno));
 	free(tail);
 
 	if (run == RUN_MODELS) {
@@ -304,11 +319,12 @@ int main(int argc, char **argv)
 		if (svg) {
 			cmp_diagram_svg(svg, &a);
 			if (fclose(svg)) {
-				fprintf(stderr, "compare: writing '%s': %s\n", o.svg, strerror(errno));
+				fprintf(stderr, _("compare: writing '%s': %s\n"), o.svg, strerror(errno));
 				cmp_capture_free(&a);
 				return 1;
 			}
-			printf("\nwrote %s\n", o.svg);
+			putchar('\n');
+			printf(_("wrote %s\n"), o.svg);
 		}
 		cmp_capture_free(&a);
 		return 0;
