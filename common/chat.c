@@ -86,7 +86,7 @@ static void chat_keyboard(struct server *sv, const char *line, size_t n)
 
 const struct service service_chat = {
 	.name = "chat",
-	.summary = "a conversation; a room under thread, prethread, select, poll, epoll",
+	.summary = N_("a conversation; a room under thread, prethread, select, poll, epoll"),
 	.opened = chat_opened,
 	.data = chat_data,
 	.closed = chat_closed,

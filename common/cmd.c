@@ -558,7 +558,7 @@ static void cmd_closed(struct conn *c)
 
 const struct service service_cmd = {
 	.name = "cmd",
-	.summary = "runs allow-listed commands (no shell); try help",
+	.summary = N_("runs allow-listed commands (no shell); try help"),
 	.data = cmd_data,
 	.side = cmd_side,
 	.closed = cmd_closed,

@@ -286,7 +286,7 @@ static void up_closed(struct conn *c)
 
 const struct service service_upload = {
 	.name = "upload",
-	.summary = "a file into --dir DIR: name, size, content; the SHA-256 back (--upload FILE)",
+	.summary = N_("a file into --dir DIR: name, size, content; the SHA-256 back (--upload FILE)"),
 	.opened = up_opened,
 	.data = up_data,
 	.closed = up_closed,

@@ -667,7 +667,7 @@ static void remove_dir(const char *dir)
 		unlink(path);
 	}
 	if (rmdir(dir))
-		fprintf(stderr, "errlab: could not remove %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, _("errlab: could not remove %s: %s\n"), dir, strerror(errno));
 }
 
 void lab_free(struct lab_result *r)
@@ -699,7 +699,7 @@ void lab_run(const struct lab_errno *e, const struct family *f, const struct soc
 	snprintf(dir, sizeof dir, "%s/errlab-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	int fds[2];
 	if (!mkdtemp(dir) || pipe2(fds, O_CLOEXEC)) {
-		snprintf(r->note, sizeof r->note, "no scratch directory or pipe: %s", strerror(errno));
+		snprintf(r->note, sizeof r->note, _("no scratch directory or pipe: %s"), strerror(errno));
 		return;
 	}
 	/* the pipe's end out of the way, so the experiment's sockets are 3, 4, ...
