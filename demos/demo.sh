@@ -7,6 +7,9 @@
 # other call where it started. "server|" and "client|" say whose line it is.
 set -eu
 cd "$(dirname "$0")/.."
+# the programs' messages in English, whatever LANG says: this script reads
+# the server's "listening on ... port N" line (--lang zh_CN would say it in Chinese)
+export LANGUAGE=C
 out=$(mktemp -d /tmp/sockfam-demo-XXXXXX)
 trap 'rm -rf "$out"' EXIT
 

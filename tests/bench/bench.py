@@ -96,6 +96,10 @@ notes = []      # printed after the tables
 settle_misses = 0
 
 
+# the programs' messages in English, whatever LANG says: the runs are found by
+# their "listening on ... port N" lines
+os.environ["LANGUAGE"] = "C"
+
 def model_arg(model):
     return "%s=%d" % (model, POOL) if model in ("prefork", "prethread") else model
 
