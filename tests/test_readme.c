@@ -892,12 +892,18 @@ static const char *rt_enter_namespaces(const char *root)
 		return "out of memory";
 	int binfd = open(bin, O_PATH | O_DIRECTORY);
 	free(bin);
-	/* exercises/ beside bin/, where bin/exercise looks for them */
-	char *ex;
-	if (asprintf(&ex, "%s/exercises", root) < 0)
-		return "out of memory";
-	int exfd = open(ex, O_PATH | O_DIRECTORY);
-	free(ex);
+	/* exercises/ beside bin/, where bin/exercise looks for them, and the
+	 * message catalogs in build/locale/, where every program looks for them
+	 * (a README command with --lang zh_CN speaks Chinese here too) */
+	static const char *const beside[] = { "exercises", "build/locale" };
+	int besidefd[2];
+	for (size_t i = 0; i < 2; i++) {
+		char *ex;
+		if (asprintf(&ex, "%s/%s", root, beside[i]) < 0)
+			return "out of memory";
+		besidefd[i] = open(ex, O_PATH | O_DIRECTORY);
+		free(ex);
+	}
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || binfd < 0 ||
 	    mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777") < 0) {
 		snprintf(why, sizeof why, "a private /tmp (tmpfs in a mount namespace): %s", strerror(errno));
@@ -916,13 +922,18 @@ static const char *rt_enter_namespaces(const char *root)
 		return why;
 	}
 	close(binfd);
-	if (exfd >= 0) {
-		snprintf(self, sizeof self, "/proc/self/fd/%d", exfd);
-		if (mkdir("/tmp/work/exercises", 0755) < 0 || mount(self, "/tmp/work/exercises", NULL, MS_BIND, NULL) < 0) {
-			snprintf(why, sizeof why, "the scratch directory's exercises/: %s", strerror(errno));
+	for (size_t i = 0; i < 2; i++) {
+		if (besidefd[i] < 0)
+			continue;
+		char at[64];
+		snprintf(self, sizeof self, "/proc/self/fd/%d", besidefd[i]);
+		snprintf(at, sizeof at, "/tmp/work/%s", beside[i]);
+		if ((strchr(beside[i], '/') && mkdir("/tmp/work/build", 0755) < 0) || mkdir(at, 0755) < 0 ||
+		    mount(self, at, NULL, MS_BIND, NULL) < 0) {
+			snprintf(why, sizeof why, "the scratch directory's %s/: %s", beside[i], strerror(errno));
 			return why;
 		}
-		close(exfd);
+		close(besidefd[i]);
 	}
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr = { 0 };
