@@ -621,3 +621,28 @@ int h_zombies_of(pid_t pid)
 	h_children(pid, &z, kids, 0);
 	return z;
 }
+
+int h_utf8_ok(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+		if (more < 0)
+			return 0;
+		p++;
+		for (int k = 0; k < more; k++, p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+int h_has_chinese(const char *s)
+{
+	/* U+4E00..U+9FFF: E4 B8 80 .. E9 BF BF */
+	for (const unsigned char *p = (const unsigned char *)s; p[0] && p[1] && p[2]; p++) {
+		unsigned c = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+		if ((p[0] & 0xf0) == 0xe0 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 && c >= 0x4e00 && c <= 0x9fff)
+			return 1;
+	}
+	return 0;
+}

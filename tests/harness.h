@@ -47,6 +47,11 @@ char *h_slurp(const char *path, size_t *len);
 /* Lines of a text, split on '\n' (the text is modified); returns the count. */
 size_t h_lines(char *text, char ***lines);
 
+/* Valid UTF-8 from end to end. */
+int h_utf8_ok(const char *s);
+/* A Chinese character (a CJK ideograph, U+4E00 to U+9FFF) somewhere in s. */
+int h_has_chinese(const char *s);
+
 /*
  * The differential check: `strace_dir` holds one strace -ff file per process
  * (prefix "st"), `own` is the program's own trace (-o FILE). Compares them

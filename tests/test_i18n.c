@@ -163,21 +163,6 @@ Test(i18n, every_message_has_a_chinese_translation, .timeout = 60)
 	h_tmpdir_free(dir);
 }
 
-/* Valid UTF-8, and the columns a line takes. */
-static int utf8_ok(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-		if (more < 0)
-			return 0;
-		p++;
-		for (int k = 0; k < more; k++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
-
 static int is_trace(const char *line)
 {
 	/* "    socket(...) = 3", "  > connect(...)": a call, as strace prints it */
@@ -192,7 +177,7 @@ Test(i18n, chinese_output_renders_and_the_trace_stays_straces, .timeout = 60)
 	char *eargv[] = { "bin/errlab", "EPROTONOSUPPORT", "EAFNOSUPPORT", "--lang", "C", NULL };
 	cr_assert_eq(h_run(zargv, NULL, 0, &zh, NULL), 0);
 	cr_assert_eq(h_run(eargv, NULL, 0, &en, NULL), 0);
-	cr_expect(utf8_ok(zh), "not UTF-8");
+	cr_expect(h_utf8_ok(zh), "not UTF-8");
 	cr_expect(strstr(zh, "这里不会发生"), "no Chinese:\n%s", zh);
 	/* the text wraps at 80 columns by width; the trace lines are the English run's */
 	struct sbuf_lines {
@@ -229,7 +214,7 @@ Test(i18n, chinese_json_is_utf8_text)
 	char *argv[] = { "bin/errlab", "--json", "--lang", "zh_CN", "EISCONN", NULL };
 	char *out = NULL;
 	cr_assert_eq(h_run(argv, NULL, 0, &out, NULL), 0);
-	cr_expect(utf8_ok(out));
+	cr_expect(h_utf8_ok(out));
 	cr_expect(strstr(out, "\"why_not\": \"数据报套接字可以再次 connect"), "%s", out);
 	cr_expect_null(strstr(out, "\\u00"), "bytes escaped one by one:\n%s", out);
 	free(out);
@@ -253,7 +238,7 @@ Test(i18n, lang_from_the_environment_and_aligned_labels, .timeout = 60)
 	char *argv[] = { "bin/exercise", "check", "2", path, NULL };
 	char *out = NULL;
 	cr_assert_eq(h_run(argv, NULL, 0, &out, NULL), 1);
-	cr_expect(utf8_ok(out));
+	cr_expect(h_utf8_ok(out));
 	cr_expect(strstr(out, "得分："), "%s", out);
 	static const char *const labels[] = { "正确", "缺少", "多余", "错误" };
 	int seen = 0;

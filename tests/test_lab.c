@@ -21,31 +21,15 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "lab_fixture.h"
 
-static char lab_name[32];
 
 /* where Debian's iproute2 puts ip (h_spawn takes a path) */
 #define IP "/usr/sbin/ip"
 
 static void need_lab(void)
 {
-	if (geteuid() != 0)
-		cr_skip_test("needs root to make network namespaces (run make test as root)");
-	if (system("unshare -n true 2>/dev/null") != 0)
-		cr_skip_test("unshare -n does not work here (no network namespace support?)");
-	if (access("bin/lab", X_OK) != 0)
-		cr_skip_test("bin/lab is not built (run make)");
-	snprintf(lab_name, sizeof lab_name, "t%d", (int)getpid());
-	setenv("SOCKFAM_LAB", lab_name, 1);
-}
-
-/* After every test, also a failed one: nothing of the lab may stay. */
-static void lab_cleanup(void)
-{
-	if (!lab_name[0])
-		return;
-	char *const argv[] = { "bin/lab", "down", NULL };
-	h_run(argv, NULL, 0, NULL, NULL);
+	need_lab_named('t');
 }
 
 /* A file for a command's standard error (template ends in XXXXXX), and its text, the file removed. */

@@ -43,32 +43,9 @@ static unsigned code_at(const char *s, size_t *len)
 	return c;
 }
 
-static int utf8_ok(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-		if (more < 0)
-			return 0;
-		p++;
-		for (int k = 0; k < more; k++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
-
 static int ideograph(unsigned c)
 {
 	return c >= 0x4e00 && c <= 0x9fff;
-}
-
-static int has_chinese(const char *s)
-{
-	size_t len;
-	for (; *s; s += len)
-		if (ideograph(code_at(s, &len)))
-			return 1;
-	return 0;
 }
 
 /* Punctuation a line must not start with. */
@@ -153,9 +130,9 @@ static void check_help(const char *prog, int env)
 	char *en = NULL, *zh = NULL;
 	cr_assert_eq(h_run(en_argv, NULL, 0, &en, NULL), 0, "%s --help --lang C: not exit 0", prog);
 	cr_assert_eq(h_run(env ? env_argv : zh_argv, NULL, 0, &zh, NULL), 0, "%s --help in Chinese: not exit 0", prog);
-	cr_assert(utf8_ok(zh), "%s --help: not UTF-8", prog);
-	cr_expect(has_chinese(zh), "%s --help: no Chinese:\n%s", prog, zh);
-	cr_expect(!has_chinese(en), "%s --help --lang C: Chinese in English:\n%s", prog, en);
+	cr_assert(h_utf8_ok(zh), "%s --help: not UTF-8", prog);
+	cr_expect(h_has_chinese(zh), "%s --help: no Chinese:\n%s", prog, zh);
+	cr_expect(!h_has_chinese(en), "%s --help --lang C: Chinese in English:\n%s", prog, en);
 
 	char **el, **zl;
 	size_t ne = h_lines(en, &el), nz = h_lines(zh, &zl);
@@ -198,7 +175,7 @@ static void check_help(const char *prog, int env)
 		if (!strcmp(zr[j].left, "-h, --help")) {
 			/* a row of cli.c's own table, translated whatever the tool's other texts are */
 			help_row = 1;
-			cr_expect(has_chinese(zr[j].text), "%s --help: -h's row is not Chinese: %s", prog, zr[j].text);
+			cr_expect(h_has_chinese(zr[j].text), "%s --help: -h's row is not Chinese: %s", prog, zr[j].text);
 		}
 	}
 	cr_expect(help_row, "%s --help: no -h, --help row", prog);
@@ -292,8 +269,8 @@ static void check_refused(const char *prog, const char *const args[], const char
 	cr_expect_eq(h_run(argv, NULL, 0, NULL, errf), 2);
 	char *err = h_slurp(errf, NULL);
 	cr_assert(err);
-	cr_expect(utf8_ok(err), "%s: not UTF-8: %s", prog, err);
-	cr_expect(has_chinese(err), "%s: not Chinese: %s", prog, err);
+	cr_expect(h_utf8_ok(err), "%s: not UTF-8: %s", prog, err);
+	cr_expect(h_has_chinese(err), "%s: not Chinese: %s", prog, err);
 	cr_expect(strstr(err, "（参见 --help）\n"), "%s: %s", prog, err);
 	free(err);
 	h_tmpdir_free(dir);
@@ -377,7 +354,7 @@ Test(zh_cli, a_family_message_in_chinese_and_the_same_trace, .timeout = 30)
 		cr_assert(text[k]);
 	}
 	cr_expect(strstr(text[0], "exists and is not a socket"), "%s", text[0]);
-	cr_expect(utf8_ok(text[1]));
+	cr_expect(h_utf8_ok(text[1]));
 	cr_expect(!strncmp(text[1], "unix-server: ", 13) && strstr(text[1], "已存在且不是套接字：不去动它"), "%s",
 		  text[1]);
 	char *t0 = h_slurp(trace[0], NULL), *t1 = h_slurp(trace[1], NULL);

@@ -18,29 +18,6 @@
 #include "../families/families.h"
 #include "harness.h"
 
-static int utf8_ok(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-		if (more < 0)
-			return 0;
-		p++;
-		for (int k = 0; k < more; k++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
-
-/* A CJK character (three bytes of UTF-8, two columns) in s. */
-static int has_cjk(const char *s)
-{
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p >= 0xe0 && i18n_width(p, 3) == 2)
-			return 1;
-	return 0;
-}
-
 /* The lines of text, empty ones too (h_lines leaves them out); text is modified. */
 static size_t split(char *text, char ***lines)
 {
@@ -179,8 +156,8 @@ static void speak_chinese(void)
 
 static void in_chinese_within(const char *what, const char *out, int width)
 {
-	cr_expect(utf8_ok(out), "%s: not UTF-8", what);
-	cr_expect(has_cjk(out), "%s: no Chinese:\n%s", what, out);
+	cr_expect(h_utf8_ok(out), "%s: not UTF-8", what);
+	cr_expect(h_has_chinese(out), "%s: no Chinese:\n%s", what, out);
 	char *bad = too_wide(out, (size_t)width);
 	cr_expect_null(bad, "%s, COLUMNS=%d: %s\n%s", what, width, bad, out);
 	free(bad);
@@ -240,7 +217,7 @@ Test(zh_compare, details_wrap_by_columns, .timeout = 60)
 		cr_expect(!strncmp(v[i], "- ", 2) || !strncmp(v[i], "  ", 2), "%s", v[i]);
 		if (!strncmp(v[i], "- ", 2)) {
 			items++;
-			cr_expect(has_cjk(v[i]) || (i + 1 < n && has_cjk(v[i + 1])), "a detail not in Chinese: %s", v[i]);
+			cr_expect(h_has_chinese(v[i]) || (i + 1 < n && h_has_chinese(v[i + 1])), "a detail not in Chinese: %s", v[i]);
 		}
 	}
 	cr_expect_eq(items, 2 * 5, "a detail per cell:\n%s", d);
@@ -276,7 +253,7 @@ Test(zh_compare, lang_from_the_environment, .timeout = 60)
 	free(out);
 	const char *json[] = { "--json", "--only", "maxmsg", "--families", "inet/udp", NULL };
 	out = run(80, json);
-	cr_expect(utf8_ok(out));
+	cr_expect(h_utf8_ok(out));
 	cr_expect(strstr(out, "\"status\": \"ok\"") && strstr(out, "\"title\": \"最大的单条消息\"") &&
 		  strstr(out, "\"max\": 65507"), "%s", out);
 	free(out);
@@ -372,12 +349,12 @@ Test(zh_compare, trace_side_by_side, .timeout = 60)
 		cmp_trace_diff(f, &a, &b, 90, NULL);
 		fclose(f);
 	}
-	cr_expect(!has_cjk(text[0]) && has_cjk(text[1]), "%s\n%s", text[0], text[1]);
+	cr_expect(!h_has_chinese(text[0]) && h_has_chinese(text[1]), "%s\n%s", text[0], text[1]);
 	char **en, **zh;
 	size_t ne = trace_lines(text[0], w, &en), nz = trace_lines(text[1], w, &zh);
 	cr_expect_eq(ne, nz, "%zu lines of traces in English, %zu in Chinese", ne, nz);
 	for (size_t i = 0; i < ne && i < nz; i++) {
-		cr_expect(!has_cjk(zh[i]), "a trace line in Chinese: %s", zh[i]);
+		cr_expect(!h_has_chinese(zh[i]), "a trace line in Chinese: %s", zh[i]);
 		cr_expect_str_eq(zh[i], en[i], "line %zu differs", i);
 	}
 	cr_expect_gt(ne, 20);
@@ -444,7 +421,7 @@ Test(zh_compare, diagram_lanes_line_up, .timeout = 60)
 	cr_expect_eq(h_run(check, NULL, 0, &py, NULL), 0, "the Chinese SVG: %s", py ? py : "");
 	free(py);
 	char *s = h_slurp(svg, NULL);
-	cr_expect(s && utf8_ok(s) && strstr(s, "一次交换") && strstr(s, "<svg xmlns="), "%s", s ? s : "");
+	cr_expect(s && h_utf8_ok(s) && strstr(s, "一次交换") && strstr(s, "<svg xmlns="), "%s", s ? s : "");
 	free(s);
 	free(out);
 
@@ -487,10 +464,10 @@ Test(zh_compare, diagram_lanes_line_up, .timeout = 60)
 		char he[256], hz[256];
 		heads(en[ie], he, sizeof he);
 		heads(zh[iz], hz, sizeof hz);
-		if (has_cjk(zh[iz]) && he[0])
+		if (h_has_chinese(zh[iz]) && he[0])
 			arrows++;
 		cr_expect_str_eq(hz, he, "the arrow is elsewhere in Chinese:\n%s\n%s", en[ie], zh[iz]);
-		if (!has_cjk(zh[iz]))
+		if (!h_has_chinese(zh[iz]))
 			cr_expect_str_eq(zh[iz], en[ie], "a line of calls differs in Chinese");
 	}
 	cr_expect(ie < ne && iz < nz && !en[ie][0] && !zh[iz][0], "not as many rows in English and Chinese");
@@ -525,7 +502,7 @@ Test(zh_compare, models_bands_line_up, .timeout = 60)
 	}
 	const char *md[] = { "--models", "inet", "--markdown", "--lang", "zh_CN", NULL };
 	char *out = run(80, md);
-	cr_expect(utf8_ok(out) && !strncmp(out, "### inet/tcp：", strlen("### inet/tcp：")) && strstr(out, "| 模型 | | 发出者 | 调用 |") &&
+	cr_expect(h_utf8_ok(out) && !strncmp(out, "### inet/tcp：", strlen("### inet/tcp：")) && strstr(out, "| 模型 | | 发出者 | 调用 |") &&
 		  strstr(out, "| 子进程 "), "%s", out);
 	free(out);
 }
@@ -565,7 +542,7 @@ Test(zh_compare, every_width_by_columns, .timeout = 60)
 		bad = misaligned(text, 0, &tables);
 		cr_expect_null(bad, "%d columns: %s\n%s", width, bad, text);
 		free(bad);
-		cr_expect(has_cjk(text) && strstr(text, "[无法运行]"), "%s", text);
+		cr_expect(h_has_chinese(text) && strstr(text, "[无法运行]"), "%s", text);
 		for (int r = 0; r < m.nrows; r++)
 			for (int c = 0; c < m.ncols; c++) {
 				char tag[32];
@@ -597,7 +574,7 @@ Test(zh_compare, every_width_by_columns, .timeout = 60)
 				cmp_models_text(out, &mm, widths[i]);
 			fclose(out);
 			static const char *const name[] = { "--trace", "--diagram", "--models" };
-			cr_expect(has_cjk(text), "%s at %d: no Chinese", name[what], widths[i]);
+			cr_expect(h_has_chinese(text), "%s at %d: no Chinese", name[what], widths[i]);
 			char *bad = too_wide(text, (size_t)widths[i]);
 			cr_expect_null(bad, "%s at %d: %s\n%s", name[what], widths[i], bad, text);
 			free(bad);

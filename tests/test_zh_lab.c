@@ -25,40 +25,13 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "lab_fixture.h"
 #include "../common/i18n.h"
 
 #define IP "/usr/sbin/ip"
 #define UNSHARE "/usr/bin/unshare"
 
 /* ---- text ------------------------------------------------------------------------ */
-
-static int utf8_ok(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-		if (more < 0)
-			return 0;
-		p++;
-		for (int k = 0; k < more; k++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
-
-/* A character that takes two columns (Chinese) somewhere in s. */
-static int has_wide(const char *s)
-{
-	for (const char *p = s; *p;) {
-		size_t len = 1;
-		while (((unsigned char)p[len] & 0xc0) == 0x80)
-			len++;
-		if (i18n_width(p, len) == 2)
-			return 1;
-		p += len;
-	}
-	return 0;
-}
 
 /* A copy of text split into lines (the copy is *buf, to free). */
 static size_t lines_of(const char *text, char **buf, char ***v)
@@ -115,7 +88,7 @@ static void same_trace(const char *what, const char *zh_err, const char *en_err,
 			j++;
 		if (i >= nz || j >= ne)
 			break;
-		cr_expect(utf8_ok(z[i]), "%s: a trace line is not UTF-8", what);
+		cr_expect(h_utf8_ok(z[i]), "%s: a trace line is not UTF-8", what);
 		size_t zl = strlen(z[i]) + 1, el = strlen(e[j]) + 1;
 		char *a = malloc(zl), *b = malloc(el);
 		cr_assert(a && b);
@@ -190,9 +163,9 @@ static size_t same_table(const char *what, const char *zh, const char *en, size_
 	size_t nz = lines_of(zh, &zb, &z), ne = lines_of(en, &eb, &e);
 	cr_assert_geq(nz, 1 + foot, "%s: no table:\n%s", what, zh);
 	cr_assert_eq(nz, ne, "%s: %zu lines in Chinese, %zu in English:\n%s\n%s", what, nz, ne, zh, en);
-	cr_expect(utf8_ok(zh), "%s: not UTF-8", what);
-	cr_expect(has_wide(z[0]), "%s: the headings are not Chinese: %s", what, z[0]);
-	cr_expect(!has_wide(e[0]), "%s: English headings with Chinese in them: %s", what, e[0]);
+	cr_expect(h_utf8_ok(zh), "%s: not UTF-8", what);
+	cr_expect(h_has_chinese(z[0]), "%s: the headings are not Chinese: %s", what, z[0]);
+	cr_expect(!h_has_chinese(e[0]), "%s: English headings with Chinese in them: %s", what, e[0]);
 	struct fields head, ehead, row, erow;
 	fields_of(z[0], &head);
 	fields_of(e[0], &ehead);
@@ -377,7 +350,7 @@ Test(zh_lab, netlink_monitor_events_and_trace, .timeout = 60)
 		no_numbers(z[i], a, sizeof a);
 		no_numbers(e[j], b, sizeof b);
 		cr_expect_str_eq(a, b, "an event line differs:\n%s\n%s", z[i], e[j]);
-		cr_expect(utf8_ok(z[i]) && !has_wide(z[i]), "an event line with Chinese in it: %s", z[i]);
+		cr_expect(h_utf8_ok(z[i]) && !h_has_chinese(z[i]), "an event line with Chinese in it: %s", z[i]);
 		events++, j++;
 	}
 	cr_expect_geq(events, 1, "no event line:\n%s", text[0][0]);
@@ -408,7 +381,7 @@ Test(zh_lab, netlink_monitor_enobufs_note_in_chinese, .timeout = 60)
 	char *out = in_netns(script, &st);
 	cr_assert_eq(st, 0, "%s", out);
 	cr_expect(strstr(out, "@@rc 0"), "%s", out);
-	cr_expect(utf8_ok(out));
+	cr_expect(h_utf8_ok(out));
 	cr_expect(strstr(out, "netlink-monitor: 丢失了事件（ENOBUFS：接收缓冲区溢出了）；正在重新读取状态\n"), "%s", out);
 	cr_expect(strstr(out, "\n=addr ifindex=1 ifname=lo family=inet local=10.8.60.1 prefixlen=24"),
 		  "the state re-read, in English key=value lines:\n%s", out);
@@ -419,27 +392,10 @@ Test(zh_lab, netlink_monitor_enobufs_note_in_chinese, .timeout = 60)
 
 /* ---- the lab -------------------------------------------------------------------------- */
 
-static char lab_name[32];
 
 static void need_lab(void)
 {
-	if (geteuid() != 0)
-		cr_skip_test("needs root to make network namespaces (run make test as root)");
-	if (system("unshare -n true 2>/dev/null") != 0)
-		cr_skip_test("unshare -n does not work here (no network namespace support?)");
-	if (access("bin/lab", X_OK) != 0)
-		cr_skip_test("bin/lab is not built (run make)");
-	snprintf(lab_name, sizeof lab_name, "z%d", (int)getpid());
-	setenv("SOCKFAM_LAB", lab_name, 1);
-}
-
-/* After every test, also a failed one: nothing of the lab may stay. */
-static void lab_cleanup(void)
-{
-	if (!lab_name[0])
-		return;
-	char *const argv[] = { "bin/lab", "down", NULL };
-	h_run(argv, NULL, 0, NULL, NULL);
+	need_lab_named('z');
 }
 
 Test(zh_lab, lab_show_and_ss_in_chinese, .fini = lab_cleanup, .timeout = 60)
@@ -504,7 +460,7 @@ static void help_in_chinese(const char *prog, const char *usage2)
 	char *const argv[] = { (char *)prog, "--lang", "zh_CN", "--help", NULL };
 	char *out = NULL;
 	cr_assert_eq(h_run(argv, NULL, 0, &out, NULL), 0, "%s --help", prog);
-	cr_expect(utf8_ok(out), "%s --help is not UTF-8", prog);
+	cr_expect(h_utf8_ok(out), "%s --help is not UTF-8", prog);
 	cr_expect(!strncmp(out, "用法：", strlen("用法：")), "%s --help:\n%s", prog, out);
 	char *b, **v;
 	size_t n = lines_of(out, &b, &v);
@@ -512,7 +468,7 @@ static void help_in_chinese(const char *prog, const char *usage2)
 	for (size_t i = 0; i < n; i++) {
 		size_t w = i18n_width(v[i], strlen(v[i]));
 		cr_expect_leq(w, 80, "%s --help: a line of %zu columns:\n%s", prog, w, v[i]);
-		wide += has_wide(v[i]);
+		wide += h_has_chinese(v[i]);
 	}
 	cr_expect_geq(wide, 3, "%s --help: only %zu lines in Chinese:\n%s", prog, wide, out);
 	/* the usage's next line starts under the program's name after "用法：" (6 columns) */

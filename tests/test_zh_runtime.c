@@ -25,29 +25,6 @@
 
 /* ---- checks on a text ------------------------------------------------------------ */
 
-static int utf8_ok(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-		if (more < 0)
-			return 0;
-		p++;
-		for (int k = 0; k < more; k++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
-
-/* A CJK ideograph (U+4E00..U+9FFF) somewhere in s. */
-static int has_chinese(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p >= 0xe4 && *p <= 0xe9 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
-			return 1;
-	return 0;
-}
-
 /* s with every run of digits as "N" (ports, pids, inodes, lengths that hold
  * them) and every run of spaces as one (the column "= " is padded to moves
  * with them); what only the timing decides set aside: whether the peer had
@@ -165,8 +142,8 @@ static char *peer_bytes_of(const char *out, const char *prog)
  * client's sentences left (a family's own notes are its own catalog's). */
 static void expect_chinese_words(const char *text, const char *prog, const char *what)
 {
-	cr_expect(utf8_ok(text), "%s: not UTF-8:\n%s", what, text);
-	cr_expect(has_chinese(text), "%s: no Chinese:\n%s", what, text);
+	cr_expect(h_utf8_ok(text), "%s: not UTF-8:\n%s", what, text);
+	cr_expect(h_has_chinese(text), "%s: no Chinese:\n%s", what, text);
 	static const char *const english[] = { "listening on", "connection from", "closed its side", "closing ours",
 					       "our address is", "datagram of", "bytes from", "uploading", "the server",
 					       "descriptors on", "descriptors at exit", "nobody is listening", NULL };
@@ -529,7 +506,7 @@ Test(zh_runtime, client_to_nobody, .timeout = 30)
 	cr_expect(strstr(en, ": nobody is listening there; is the server running? (ECONNREFUSED)\n"), "%s", en);
 	cr_expect(strstr(zh, ": 那里没有人在监听；服务器在运行吗？ (ECONNREFUSED)\n"), "%s", zh);
 	cr_expect(strstr(zh, "inet-client: 连接到 127.0.0.1 "), "%s", zh);
-	cr_expect(utf8_ok(zh));
+	cr_expect(h_utf8_ok(zh));
 	close(fd);
 	free(zh);
 	free(en);
@@ -626,7 +603,7 @@ Test(zh_runtime, fds_table_in_chinese_lines_up, .timeout = 60)
 		size_t zs = strspn(z.v[zi], " "), es = strspn(e.v[ei], " ");
 		cr_expect_eq(zs, es, "a line of the table starts at another column in Chinese:\n%s\n%s", z.v[zi],
 			     e.v[ei]);
-		cr_expect(utf8_ok(z.v[zi]));
+		cr_expect(h_utf8_ok(z.v[zi]));
 		if (strstr(e.v[ei], " -> ")) {   /* "  N -> what": the descriptors themselves */
 			char *a = digits_out(z.v[zi]), *b = digits_out(e.v[ei]);
 			if (!strstr(b, "/tmp/") && !strstr(b, "pipe:"))

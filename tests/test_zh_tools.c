@@ -21,34 +21,11 @@
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-static int utf8_ok(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-		if (more < 0)
-			return 0;
-		p++;
-		for (int k = 0; k < more; k++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
-
 /* The bytes of the UTF-8 character at p. */
 static size_t char_len(const char *p)
 {
 	unsigned char c = (unsigned char)*p;
 	return c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
-}
-
-/* A CJK ideograph (U+4E00..U+9FFF) anywhere in s. */
-static int has_cjk(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p >= 0xe4 && *p <= 0xe9 && (p[1] & 0xc0) == 0x80)
-			return 1;
-	return 0;
 }
 
 static int ascii_only(const char *s)
@@ -164,8 +141,8 @@ static char *run(char *const argv[], int want_status, char **err)
 
 static void chinese_utf8(const char *out, const char *must, const char *what)
 {
-	cr_expect(utf8_ok(out), "%s: not UTF-8", what);
-	cr_expect(has_cjk(out), "%s: no Chinese:\n%s", what, out);
+	cr_expect(h_utf8_ok(out), "%s: not UTF-8", what);
+	cr_expect(h_has_chinese(out), "%s: no Chinese:\n%s", what, out);
 	if (must)
 		cr_expect(strstr(out, must), "%s: no \"%s\" in\n%s", what, must, out);
 }
