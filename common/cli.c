@@ -385,6 +385,8 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 									 : _("the table in Markdown"));
 		return;
 	case -CLI_JSON:
+		if (o->help)
+			break;   /* a row with its own text (errlab's) */
 		snprintf(buf, size, "%s", w->tool == CLI_TOOL_COMPARE ? _("JSON, every value (the matrix, --models)")
 									 : _("JSON, every value"));
 		return;
