@@ -414,12 +414,21 @@ static int link_cb(const struct nlmsghdr *h, void *data)
 	return link_row(h, c->rows, c->map);
 }
 
+/* A request's header at the start of req, every byte of req zero first: the
+ * padding libmnl leaves after an attribute goes to the kernel as zeros, not
+ * as whatever the stack held. */
+static struct nlmsghdr *request(char *req, size_t size)
+{
+	memset(req, 0, size);
+	return mnl_nlmsg_put_header(req);
+}
+
 /* RTM_GETLINK: a dump, or one interface by name (IFLA_IFNAME). */
 static int get_links(struct nl_sock *ns, const char *ifname, struct rows *rows, struct linkmap *map,
 		     struct nl_error *e)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(req);
+	struct nlmsghdr *h = request(req, sizeof req);
 	h->nlmsg_type = RTM_GETLINK;
 	h->nlmsg_flags = ifname ? 0 : NLM_F_DUMP;
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(h, sizeof *ifi);
@@ -508,7 +517,7 @@ static int addr_cb(const struct nlmsghdr *h, void *data)
 static int dump_addrs(struct nl_sock *ns, int af, unsigned ifindex, struct route_ctx *c, struct nl_error *e)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(req);
+	struct nlmsghdr *h = request(req, sizeof req);
 	h->nlmsg_type = RTM_GETADDR;
 	h->nlmsg_flags = NLM_F_DUMP;
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(h, sizeof *ifa);
@@ -582,7 +591,7 @@ static int route_cb(const struct nlmsghdr *h, void *data)
 static int dump_routes(struct nl_sock *ns, int af, struct route_ctx *c, struct nl_error *e)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(req);
+	struct nlmsghdr *h = request(req, sizeof req);
 	h->nlmsg_type = RTM_GETROUTE;
 	h->nlmsg_flags = NLM_F_DUMP;
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(h, sizeof *rtm);
@@ -650,7 +659,7 @@ static int neigh_cb(const struct nlmsghdr *h, void *data)
 static int dump_neigh(struct nl_sock *ns, int af, unsigned ifindex, struct route_ctx *c, struct nl_error *e)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(req);
+	struct nlmsghdr *h = request(req, sizeof req);
 	h->nlmsg_type = RTM_GETNEIGH;
 	h->nlmsg_flags = NLM_F_DUMP;
 	struct ndmsg *nd = mnl_nlmsg_put_extra_header(h, sizeof *nd);
@@ -852,7 +861,7 @@ static int dump_inet(struct nl_sock *ns, int af, int proto, const struct nl_quer
 		     const struct owners *owners, struct nl_error *e)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(req);
+	struct nlmsghdr *h = request(req, sizeof req);
 	h->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	h->nlmsg_flags = NLM_F_DUMP;
 	struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(h, sizeof *r);
@@ -867,7 +876,7 @@ static int dump_unix(struct nl_sock *ns, const struct nl_query *q, struct rows *
 		     struct nl_error *e)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(req);
+	struct nlmsghdr *h = request(req, sizeof req);
 	h->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	h->nlmsg_flags = NLM_F_DUMP;
 	struct unix_diag_req *r = mnl_nlmsg_put_extra_header(h, sizeof *r);
@@ -967,7 +976,7 @@ static int family_cb(const struct nlmsghdr *h, void *data)
 static int run_families(struct nl_sock *ns, const struct nl_query *q)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(req);
+	struct nlmsghdr *h = request(req, sizeof req);
 	h->nlmsg_type = GENL_ID_CTRL;
 	h->nlmsg_flags = NLM_F_DUMP;
 	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(h, sizeof *g);
@@ -1063,7 +1072,7 @@ static int read_state(struct monitor *m, int print)
 	static const int types[] = { RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETNEIGH };
 	for (size_t i = 0; !rc && i < (print ? 4u : 1u); i++) {
 		char req[MNL_SOCKET_BUFFER_SIZE];
-		struct nlmsghdr *h = mnl_nlmsg_put_header(req);
+		struct nlmsghdr *h = request(req, sizeof req);
 		h->nlmsg_type = (uint16_t)types[i];
 		h->nlmsg_flags = NLM_F_DUMP;
 		/* each dump's header struct; all zero asks for everything */
