@@ -198,26 +198,36 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer)
 	 * waiting client. When the reserve can be had back at once, descriptors
 	 * came free meanwhile (a blocking accept waits for the client, and others
 	 * may have left by then): the client is served. Otherwise it is reset
-	 * (told, instead of hanging in the backlog) and the reserve taken back. */
-	if (sv->spare_fd >= 0) {
+	 * (told, instead of hanging in the backlog) and the reserve taken back.
+	 * The accept itself runs without the lock: another thread may have taken
+	 * the waiting client, and then this one waits for the next with nothing
+	 * held (a thread that meets EMFILE meanwhile finds no reserve, and waits
+	 * as the model does without one). */
+	int spare = sv->spare_fd >= 0;
+	if (spare) {
 		close(sv->spare_fd);
 		sv->spare_fd = -1;
-		struct endpoint p = { .len = addr_room(sv->s) };
-		int got = flags ? t_accept4(sv->lfd, EP_SA(&p), &p.len, flags)
-				: t_accept(sv->lfd, EP_SA(&p), &p.len);
-		if (got >= 0) {
-			open_spare(sv, 0);
-			if (sv->spare_fd >= 0) {
-				sv->emfile_said = 0;
-				fprintf(stderr, _("%s: descriptors are free again: accepting clients\n"), sv->s->prog);
-				pthread_mutex_unlock(&sv->lock);
-				*peer = p;
-				return got;
-			}
-			shed(sv, got, &p);
-		}
-		open_spare(sv, 0);
 	}
+	pthread_mutex_unlock(&sv->lock);
+	if (!spare) {
+		errno = err;
+		return -1;
+	}
+	struct endpoint p = { .len = addr_room(sv->s) };
+	int got = flags ? t_accept4(sv->lfd, EP_SA(&p), &p.len, flags) : t_accept(sv->lfd, EP_SA(&p), &p.len);
+	pthread_mutex_lock(&sv->lock);
+	if (got >= 0) {
+		open_spare(sv, 0);
+		if (sv->spare_fd >= 0) {
+			sv->emfile_said = 0;
+			fprintf(stderr, _("%s: descriptors are free again: accepting clients\n"), sv->s->prog);
+			pthread_mutex_unlock(&sv->lock);
+			*peer = p;
+			return got;
+		}
+		shed(sv, got, &p);
+	}
+	open_spare(sv, 0);
 	pthread_mutex_unlock(&sv->lock);
 	errno = err;
 	return -1;
