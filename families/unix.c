@@ -74,7 +74,7 @@ static socklen_t make_sun(struct sockaddr_un *sun, const char *name, const char 
 	size_t n = strlen(name);
 	if (name[0] == '@') {
 		if (n == 1) {
-			sb_printf(err, _("%s '@' names no abstract socket: write @NAME"), what);
+			sb_printf(err, _("%s: an abstract name needs a character after the @: write @NAME"), what);
 			return 0;
 		}
 		if (n > SUN_PATH_MAX) {
@@ -542,7 +542,7 @@ static const char *unix_explain(const struct session *s, const char *call, int e
 		return _("permission denied: connecting needs write permission on the socket file "
 		       "(and search permission on its directories)");
 	if (reach && err == EPROTOTYPE)
-		return _("the socket there is of another type: use the server's -t");
+		return _("the socket there is of another type: use the server's -k");
 	if (reach && err == ENOTDIR)
 		return _("a component of the path is not a directory");
 	if (!strcmp(call, "bind") && err == EADDRINUSE)

@@ -166,7 +166,7 @@ Test(families, bad_input_is_refused_before_any_socket)
 		{ { "bin/unix-client", "-a", long_path }, "is 200 bytes; sun_path holds at most 107" },
 		{ { "bin/unix-server", "-a", long_path }, "is 200 bytes; sun_path holds at most 107" },
 		{ { "bin/unix-server", "-a", long_abstract }, "is 119 bytes; sun_path holds 107" },
-		{ { "bin/unix-server", "-a", "@" }, "names no abstract socket" },
+		{ { "bin/unix-server", "-a", "@" }, "an abstract name needs a character after the @" },
 		{ { "bin/unix-server", "-k", "raw" }, "unknown socket kind 'raw': unix offers stream, dgram, seqpacket" },
 		{ { "bin/unix-server", "-p", "2345" }, "option '-p' does not apply to unix-server" },
 		{ { "bin/unix-server", "--mode", "0999" }, "invalid mode" },
