@@ -27,10 +27,11 @@ struct ossl_functions ossl_fn = { OSSL_FUNCTIONS(OSSL_UNSET) };
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int loaded;   /* the parts whose functions are all in ossl_fn */
 
-/* The library of a part: its Debian name, or the environment's. */
+/* The library of a part: its Debian name, or the environment's (not in a
+ * set-user-ID run: secure_getenv). */
 static const char *library(enum ossl_part part)
 {
-	const char *env = getenv(part == OSSL_SSL ? "SOCKFAM_LIBSSL" : "SOCKFAM_LIBCRYPTO");
+	const char *env = secure_getenv(part == OSSL_SSL ? "SOCKFAM_LIBSSL" : "SOCKFAM_LIBCRYPTO");
 	if (env && *env)
 		return env;
 	return part == OSSL_SSL ? "libssl.so.3" : "libcrypto.so.3";

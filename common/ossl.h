@@ -5,8 +5,10 @@
  * --upload or --service upload dlopen()s Debian's libssl3 (libcrypto.so.3,
  * libssl.so.3) once, in the main process before any socket (so prefork and
  * prethread workers inherit it and no connection loads anything), and every
- * other run maps neither. A linked OpenSSL costs every fork() its mappings:
- * the fork model's servers were ~25% slower for it.
+ * other run maps neither. A linked OpenSSL costs every fork() its mappings
+ * and every child the pages it faults in again: a bare fork()+waitpid() took
+ * ~20% longer in a program linked with it, and so did a connection of the
+ * fork model (README.md, "How fast").
  *
  * tls.c and upload.c include this header in place of OpenSSL's: their calls
  * stay as OpenSSL spells them (SSL_read, EVP_DigestUpdate, and the macros
