@@ -33,8 +33,6 @@ MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 CRIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
 CRIT_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
-CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
-CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
 
 # CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are the user's (`make CFLAGS=-O0`
 # replaces only the optimisation); what the project needs to build at all is
@@ -42,18 +40,20 @@ CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcryp
 CFLAGS ?= -O2 -g
 SF_CFLAGS := -std=gnu11 -Wall -Wextra -MMD -MP -pthread
 SF_LDFLAGS := -pthread
-SF_CPPFLAGS := $(MNL_CFLAGS) $(CRYPTO_CFLAGS)
-SF_LIBS := $(MNL_LIBS) $(CRYPTO_LIBS)
+SF_CPPFLAGS := $(MNL_CFLAGS)
+SF_LIBS := $(MNL_LIBS)
 # make check-sanitize builds a copy of the tree with these (see below).
 SF_CFLAGS += $(SANITIZE)
 SF_LDFLAGS += $(SANITIZE)
 SF_LIBS += $(SANITIZE_LIBS)
 
-# --tls (common/tls.c): OpenSSL's libssl, from Debian's libssl-dev
+# --tls (common/tls.c) and SHA-256 for uploads (common/upload.c): OpenSSL's
+# headers from Debian's libssl-dev at build time; the programs are not linked
+# with it: a run that needs it dlopen()s libssl3's libraries (common/ossl.h),
+# so every other run (and each fork() of its server) is without them.
+# dlopen is in glibc's libc since 2.34.
 SSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)
-SSL_LIBS := $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null || echo -lssl -lcrypto)
 SF_CPPFLAGS += $(SSL_CFLAGS)
-SF_LIBS += $(SSL_LIBS)
 
 COMPILE = $(CC) $(SF_CPPFLAGS) $(CPPFLAGS) $(SF_CFLAGS) $(CFLAGS)
 LINK = $(CC) $(SF_LDFLAGS) $(LDFLAGS)

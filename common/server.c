@@ -30,6 +30,7 @@
 #include "io.h"
 #include "skeleton.h"
 #include "tls.h"
+#include "upload.h"
 #include "trace.h"
 
 /* A stream is read in windows this large and each window answered with one
@@ -1298,6 +1299,8 @@ int server_run(struct session *s)
 			return 2;
 	}
 
+	if (upload_load(s))   /* --service upload: SHA-256, before any worker */
+		return 1;
 	int tls_rc = tls_setup(s);   /* --tls: the certificate, before any socket */
 	if (tls_rc)
 		return tls_rc;

@@ -745,6 +745,8 @@ int client_run(struct session *s)
 	io_catch_signals();
 	skel_defaults(s);
 
+	if (upload_load(s))   /* --upload: SHA-256 */
+		return 1;
 	int tls_rc = tls_setup(s);   /* --tls: what to trust, before any socket */
 	if (tls_rc)
 		return tls_rc;

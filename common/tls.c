@@ -14,16 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
-
 #include "i18n.h"
 #include "io.h"
+#include "ossl.h"   /* OpenSSL's headers, and its calls through ossl_fn (loaded by tls_setup) */
 #include "server.h"
 #include "skeleton.h"
 #include "trace.h"
@@ -424,14 +417,25 @@ static void cert_paths(const char dir[PATH_MAX - 64], char *keyp, char *certp)
 
 /* ---- options -------------------------------------------------------------------------- */
 
+/* The file read through as open_nofollow() will, without OpenSSL (which
+ * is loaded only once the options are right). */
 static int readable(const char *opt, const char *path, struct sbuf *err)
 {
-	BIO *b = open_nofollow(path);
-	if (!b) {
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char buf[4096];
+	ssize_t r = fd < 0 ? -1 : 1;
+	while (r != 0) {
+		if (r < 0 && errno != EINTR)
+			break;
+		r = read(fd, buf, sizeof buf);
+	}
+	if (r < 0) {
 		sb_printf(err, "%s %s: %s", opt, path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	BIO_free(b);
+	close(fd);
 	return 0;
 }
 
@@ -583,6 +587,10 @@ int tls_setup(struct session *s)
 {
 	if (!s->tls)
 		return 0;
+	/* OpenSSL itself, here in the main process before any socket: what the
+	 * server's workers inherit, never loaded per connection */
+	if (ossl_need(OSSL_SSL, s->prog, "--tls"))
+		return 1;
 	int server = s->role == ROLE_SERVER;
 	SSL_CTX *ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
 	if (!ctx)
@@ -603,6 +611,8 @@ int tls_setup(struct session *s)
 
 void tls_teardown(struct session *s)
 {
+	if (!s->tls_ctx)
+		return;   /* (and OpenSSL may not be loaded: no --tls) */
 	SSL_CTX_free(s->tls_ctx);
 	s->tls_ctx = NULL;
 }

@@ -18,10 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "frame.h"
 #include "i18n.h"
+#include "ossl.h"   /* EVP_*: SHA-256 from libcrypto, loaded at run time (upload_load) */
 #include "server.h"
 
 #define SHA256_HEX (2 * 32 + 1)
@@ -36,8 +35,22 @@ static void hex_digest(EVP_MD_CTX *md, char out[SHA256_HEX])
 	out[2 * (n < 32 ? n : 32)] = '\0';
 }
 
+int upload_load(struct session *s)
+{
+	int uploads = s->role == ROLE_SERVER ? s->srv.service == &service_upload : s->upload != NULL;
+	if (!uploads)
+		return 0;
+	return ossl_need(OSSL_CRYPTO, s->prog, s->role == ROLE_SERVER ? "--service upload" : "--upload");
+}
+
 static EVP_MD_CTX *digest_new(void)
 {
+	/* loaded already by upload_load (at once when it was) */
+	struct sbuf err = SBUF_INIT;
+	int loaded = ossl_load(OSSL_CRYPTO, &err) == 0;
+	sb_free(&err);
+	if (!loaded)
+		return NULL;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(md);
@@ -85,7 +98,8 @@ static void discard(struct up_conn *u)
 	close(u->fd);
 	u->fd = -1;
 	unlinkat(u->dirfd, u->tmp, 0);
-	EVP_MD_CTX_free(u->md);
+	if (u->md)
+		EVP_MD_CTX_free(u->md);
 	u->md = NULL;
 }
 
@@ -383,6 +397,8 @@ struct upload {
 
 struct upload *upload_open(struct session *s)
 {
+	if (ossl_need(OSSL_CRYPTO, s->prog, "--upload"))
+		return NULL;
 	struct upload *u = calloc(1, sizeof *u);
 	struct stat st;
 	if (!u || !(u->buf = malloc(UPLOAD_CHUNK)) || !(u->md = digest_new())) {
@@ -404,7 +420,8 @@ fail:
 	if (u) {
 		if (u->fd > 0)
 			close(u->fd);
-		EVP_MD_CTX_free(u->md);
+		if (u->md)
+			EVP_MD_CTX_free(u->md);
 		free(u->buf);
 		free(u);
 	}

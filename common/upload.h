@@ -39,6 +39,12 @@ extern const struct service service_upload;
  * Makes no socket call. */
 int upload_opts_check(struct session *s, struct sbuf *err);
 
+/* Before the first socket, in the main process: libcrypto (for SHA-256)
+ * loaded when this run uploads (--upload, --service upload), so no
+ * connection loads it and a run that does not never maps it (ossl.h). 0, or
+ * 1 after saying why on stderr. */
+int upload_load(struct session *s);
+
 /* Why the server refuses name (n bytes), or NULL when it takes it. */
 const char *upload_name_refused(const char *name, size_t n);
 
