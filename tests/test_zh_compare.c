@@ -198,6 +198,26 @@ Test(zh_compare, matrix_and_details_are_chinese_and_aligned, .timeout = 120)
 	h_tmpdir_free(scratch);
 }
 
+/* Every cell of the whole matrix, text and details, in English and in Chinese
+ * (whose bytes are half as many again): none was too long for its cell and
+ * ended in CMP_CUT. Exit 0 also says every cell ran. */
+Test(zh_compare, no_cell_of_the_matrix_is_cut, .timeout = 180)
+{
+	char *scratch = h_tmpdir();
+	setenv("TMPDIR", scratch, 1);
+	static const char *const langs[] = { "C", "zh_CN" };
+	for (size_t i = 0; i < 2; i++) {
+		const char *args[] = { "--json", "--lang", langs[i], NULL };
+		char *out = run(80, args);
+		cr_expect(strstr(out, "\"detail\""), "--lang %s: no details in the JSON:\n%.2000s", langs[i], out);
+		cr_expect_null(strstr(out, CMP_CUT), "--lang %s: a cell was cut:\n%s", langs[i],
+			       strstr(out, CMP_CUT) ? strstr(out, CMP_CUT) - (strstr(out, CMP_CUT) - out > 600 ? 600 : 0) : "");
+		cr_expect(h_utf8_ok(out), "--lang %s: not UTF-8", langs[i]);
+		free(out);
+	}
+	h_tmpdir_free(scratch);
+}
+
 Test(zh_compare, details_wrap_by_columns, .timeout = 60)
 {
 	char *scratch = h_tmpdir();

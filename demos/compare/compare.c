@@ -51,11 +51,21 @@ static const char *ename(int err)
 	return n ? n : "E???";
 }
 
+/* A cell's text grows by fmt. It never ends cut silently, nor in the middle
+ * of a UTF-8 character: text that does not fit ends with CMP_CUT (a test
+ * checks that no cell of the matrix, in any language, ever does). */
 static void vappend(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	size_t len = strlen(buf);
-	if (len + 1 < size)
-		vsnprintf(buf + len, size - len, fmt, ap);
+	size_t len = strlen(buf), mark = sizeof CMP_CUT;
+	if (strstr(buf, CMP_CUT) || size <= mark)
+		return;
+	int n = vsnprintf(buf + len, size - len, fmt, ap);
+	if (n < 0 || len + (size_t)n < size)
+		return;
+	size_t end = size - mark;
+	while (end > 0 && ((unsigned char)buf[end] & 0xc0) == 0x80)
+		end--;
+	memcpy(buf + end, CMP_CUT, mark);
 }
 
 __attribute__((format(printf, 2, 3)))
