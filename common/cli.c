@@ -436,75 +436,6 @@ static void help_for(const struct cli_opt *o, const struct who *w, char *buf, si
 
 /* ---- text wrapped by terminal columns ---------------------------------------------------- */
 
-/* The code point of the UTF-8 character at s, its length in *len. */
-static unsigned utf8_at(const char *s, size_t *len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = u[0] < 0xc0 ? 1 : u[0] < 0xe0 ? 2 : u[0] < 0xf0 ? 3 : 4;
-	for (size_t i = 1; i < n; i++)
-		if ((u[i] & 0xc0) != 0x80) {
-			n = 1;
-			break;
-		}
-	*len = n;
-	if (n == 1)
-		return u[0];
-	unsigned c = u[0] & (0x7f >> n);
-	for (size_t i = 1; i < n; i++)
-		c = c << 6 | (u[i] & 0x3f);
-	return c;
-}
-
-/* Chinese punctuation that must not start a line: ，。：；、）！？ and the closing quotes and brackets */
-static int no_line_start(unsigned c)
-{
-	static const unsigned marks[] = { 0xff0c, 0x3002, 0xff1a, 0xff1b, 0x3001, 0xff09, 0xff01, 0xff1f,
-					  0x201d, 0x2019, 0x300b, 0x300d, 0x300f, 0x3011, 0x2026, 0xff0e };
-	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		if (c == marks[i])
-			return 1;
-	return 0;
-}
-
-/* ... and the opening ones, which must not end one: （“‘《「『【 */
-static int no_line_end(unsigned c)
-{
-	return c == 0xff08 || c == 0x201c || c == 0x2018 || c == 0x300a || c == 0x300c || c == 0x300e ||
-	       c == 0x3010;
-}
-
-/*
- * The next piece of text at s that a line may not break inside: a word (up
- * to a space, a newline or a wide character), or one wide (CJK) character;
- * either with the punctuation after it that must not start a line, an
- * opening bracket with what follows it. Its length in bytes; its columns in
- * *width. ASCII text: the word up to the next space or newline.
- */
-static size_t wrap_unit(const char *s, int *width)
-{
-	size_t n = 0, len;
-	int glue = 1;   /* the next character belongs to this piece, whatever it is */
-	while (s[n] && s[n] != ' ' && s[n] != '\n') {
-		unsigned c = utf8_at(s + n, &len);
-		int wide = i18n_width(s + n, len) == 2;
-		if (wide && !glue && !no_line_start(c))
-			break;
-		glue = 0;
-		n += len;
-		if (!wide)
-			continue;
-		if (no_line_end(c)) {
-			glue = 1;
-			continue;
-		}
-		while (s[n] && no_line_start(utf8_at(s + n, &len)))
-			n += len;
-		break;
-	}
-	*width = (int)i18n_width(s, n);
-	return n;
-}
-
 /* "  -k, --kind KIND       text": the text from column 25, wrapped at 80
  * columns (and at its own newlines), continuation lines under it. A line of
  * the text that starts with spaces (a list: "\n  NAME      what it is") keeps
@@ -532,7 +463,7 @@ static void print_opt(const char *left, const char *help)
 		int gap = (int)strspn(p, " ");
 		const char *word = p + gap;
 		int w;
-		int bytes = (int)wrap_unit(word, &w);
+		int bytes = (int)i18n_unit(word, &w);
 		p = word + bytes;
 		if (!bytes)
 			continue;
@@ -565,7 +496,7 @@ static void print_wrapped(const char *text)
 			continue;
 		}
 		int w;
-		size_t bytes = wrap_unit(p, &w);
+		size_t bytes = i18n_unit(p, &w);
 		if (col && col + space + w > 80) {
 			putchar('\n');
 			col = 0;

@@ -84,28 +84,21 @@ const char *i18n_language(void)
 	return NULL;
 }
 
-/* the code point at s (UTF-8), its length in *len */
-static unsigned code_point(const unsigned char *s, size_t *len)
+size_t i18n_char(const char *s, unsigned *cp)
 {
-	if (s[0] < 0x80 || !s[1]) {
-		*len = 1;
-		return s[0];
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		*len = 2;
-		return (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-	}
-	if ((s[0] & 0xf0) == 0xe0 && s[2]) {
-		*len = 3;
-		return (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-	}
-	if (s[2] && s[3]) {
-		*len = 4;
-		return (unsigned)(s[0] & 0x07) << 18 | (unsigned)(s[1] & 0x3f) << 12 | (unsigned)(s[2] & 0x3f) << 6 |
-		       (s[3] & 0x3f);
-	}
-	*len = 1;
-	return s[0];
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = u[0] < 0xc0 ? 1 : u[0] < 0xe0 ? 2 : u[0] < 0xf0 ? 3 : 4;
+	for (size_t i = 1; i < n; i++)
+		if ((u[i] & 0xc0) != 0x80) {
+			n = 1;   /* not a whole character: the byte alone */
+			break;
+		}
+	unsigned c = n == 1 ? u[0] : u[0] & (0x7fu >> n);
+	for (size_t i = 1; i < n; i++)
+		c = c << 6 | (u[i] & 0x3f);
+	if (cp)
+		*cp = c;
+	return n;
 }
 
 static int wide(unsigned c)
@@ -117,12 +110,11 @@ static int wide(unsigned c)
 
 size_t i18n_width(const char *s, size_t bytes)
 {
-	size_t w = 0, len;
-	const unsigned char *p = (const unsigned char *)s, *end = p + bytes;
-	while (p < end && *p) {
-		unsigned c = code_point(p, &len);
+	size_t w = 0;
+	for (const char *p = s, *end = s + bytes; p < end && *p;) {
+		unsigned c;
+		p += i18n_char(p, &c);
 		w += wide(c) ? 2 : 1;
-		p += len;
 	}
 	return w;
 }
@@ -133,39 +125,65 @@ int i18n_pad(const char *s, int width)
 	return w >= (size_t)width ? 0 : width - (int)w;
 }
 
+static int one_of(unsigned c, const unsigned *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c == set[i])
+			return 1;
+	return 0;
+}
+
+int i18n_may_break(const char *before, const char *after)
+{
+	/* ，。：；、）！？”’》」』】…． and their ASCII kin must not start a line;
+	 * （“‘《「『【 and ( must not end one */
+	static const unsigned closing[] = { 0xff0c, 0x3002, 0xff1a, 0xff1b, 0x3001, 0xff09, 0xff01, 0xff1f,
+					    0x201d, 0x2019, 0x300b, 0x300d, 0x300f, 0x3011, 0x2026, 0xff0e,
+					    ')', ',', '.', ':', ';', '!', '?' };
+	static const unsigned opening[] = { 0xff08, 0x201c, 0x2018, 0x300a, 0x300c, 0x300e, 0x3010, '(' };
+	unsigned b, a;
+	if (!*before || !*after || *before == ' ' || *after == ' ' || *before == '\n' || *after == '\n')
+		return 0;
+	i18n_char(before, &b);
+	i18n_char(after, &a);
+	if (!wide(b) && !wide(a))
+		return 0;   /* inside a word */
+	return !one_of(a, closing, sizeof closing / sizeof closing[0]) &&
+	       !one_of(b, opening, sizeof opening / sizeof opening[0]);
+}
+
+size_t i18n_unit(const char *s, int *width)
+{
+	size_t n = 0;
+	while (s[n] && s[n] != ' ' && s[n] != '\n') {
+		size_t len = i18n_char(s + n, NULL);
+		n += len;
+		if (i18n_may_break(s + n - len, s + n))
+			break;
+	}
+	if (width)
+		*width = (int)i18n_width(s, n);
+	return n;
+}
+
 void i18n_wrap(const char *text, int indent, int width)
 {
 	int col = 0;
-	const unsigned char *p = (const unsigned char *)text;
+	const char *p = text;
 	while (*p) {
 		while (*p == ' ')
 			p++;
 		if (!*p)
 			break;
-		/* the next unit: a word, or one wide character (a line may break after it) */
-		size_t len, n = 0;
-		unsigned c = code_point(p, &len);
-		if (wide(c)) {
-			n = len;
-			/* punctuation that must not start a line goes with it */
-			while (p[n]) {
-				size_t l2;
-				unsigned c2 = code_point(p + n, &l2);
-				if (c2 != 0xff0c && c2 != 0x3002 && c2 != 0xff1a && c2 != 0xff1b && c2 != 0x3001 &&
-				    c2 != 0xff09 && c2 != 0xff01 && c2 != 0xff1f)
-					break;
-				n += l2;
-			}
-		} else {
-			while (p[n] && p[n] != ' ') {
-				unsigned c2 = code_point(p + n, &len);
-				if (wide(c2))
-					break;
-				n += len;
-			}
+		if (*p == '\n') {   /* a line of its own */
+			putchar('\n');
+			col = 0;
+			p++;
+			continue;
 		}
-		int w = (int)i18n_width((const char *)p, n);
-		int space = col > indent && p > (const unsigned char *)text && p[-1] == ' ';
+		int w;
+		size_t n = i18n_unit(p, &w);
+		int space = col > indent && p > text && p[-1] == ' ';
 		if (col && col + space + w > width) {
 			putchar('\n');
 			col = 0;

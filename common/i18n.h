@@ -30,6 +30,22 @@ const char *i18n_language(void);
 /* The columns a UTF-8 text takes on a terminal (a CJK character: 2). */
 size_t i18n_width(const char *s, size_t bytes);
 
+/* The UTF-8 character at s: its length in bytes (1 for a byte that starts
+ * no whole character, taken alone), its code point in *cp (may be NULL). */
+size_t i18n_char(const char *s, unsigned *cp);
+
+/* Where a line may break with no space (Chinese has none between words):
+ * between the adjacent characters at `before` and `after` when either is
+ * wide (CJK), unless `after` is punctuation that must not start a line
+ * (，。：）…, and ASCII ) , . : ; ! ?) or `before` one that must not end
+ * one (（“《…, and ASCII (). Never inside an ASCII word, never at a space. */
+int i18n_may_break(const char *before, const char *after);
+
+/* The piece of text at s a line may not break inside: up to a space, a
+ * newline or the end, or to where i18n_may_break allows a break. Its length
+ * in bytes; its columns in *width (may be NULL). */
+size_t i18n_unit(const char *s, int *width);
+
 /* The spaces that pad s (a NUL-terminated UTF-8 text) to `width` terminal
  * columns, 0 when it is as wide or wider: a table's column lines up in every
  * language, where printf's %-20s counts bytes:
@@ -37,7 +53,7 @@ size_t i18n_width(const char *s, size_t bytes);
 int i18n_pad(const char *s, int width);
 
 /* text wrapped at `width` columns, each line `indent` columns in; breaks at
- * spaces, and between two wide (CJK) characters. */
+ * spaces, and where i18n_may_break allows. */
 void i18n_wrap(const char *text, int indent, int width);
 
 #endif

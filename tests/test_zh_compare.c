@@ -65,7 +65,7 @@ static const char *at_col(const char *line, size_t col)
 			return p;
 		if (c > col)
 			return NULL;
-		size_t l = cmp_u8len(p);
+		size_t l = i18n_char(p, NULL);
 		c += i18n_width(p, l);
 		p += l;
 	}

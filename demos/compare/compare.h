@@ -107,22 +107,13 @@ int cmp_term_width(void);
  * one line. */
 void cmp_print_wrapped(FILE *out, const char *text, int width, int indent);
 
-/* Terminal columns, where a CJK character takes 2 (common/i18n.h): the first
- * `bytes` bytes of s. Text is wrapped and padded by columns, so that a
- * translated table lines up. */
-size_t cmp_cols(const char *s, size_t bytes);
-/* s (its first `bytes` bytes) and the spaces that pad it to `width` columns. */
+/* s (its first `bytes` bytes) and the spaces that pad it to `width` columns
+ * (i18n_width's: a CJK character takes 2). */
 void cmp_put_padded(struct sbuf *sb, const char *s, size_t bytes, size_t width);
 /* The next line of s of at most w columns (its bytes): broken at the last
  * space that fits or between two CJK characters, else after a '/', ',', ';'
  * or '|', else at w. */
 size_t cmp_wrap_next(const char *s, size_t w);
-/* The bytes of the UTF-8 character at s (1 for a stray byte). */
-size_t cmp_u8len(const char *s);
-/* A line may break between the character at `before` and the one at `after`:
- * one of them is wide (CJK), `after` is no closing punctuation that must not
- * start a line and `before` no opening one that must not end it. */
-int cmp_cjk_break(const char *before, const char *after);
 
 /* Output. The text table is at most `width` columns wide: when the whole
  * matrix would not fit, it is transposed (a row per socket kind) or split

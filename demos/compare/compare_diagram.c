@@ -59,7 +59,7 @@ static void drawing_build(struct drawing *d, const struct cmp_capture *cap)
 		const char *fmt = a == 0 ? _("client pid %d") : a == 1 ? _("server pid %d")
 				: ac->is_thread ? _("thread tid %d") : _("child pid %d");
 		snprintf(d->head[a], sizeof d->head[a], fmt, ac->tid);
-		d->nat[a] = cmp_cols(d->head[a], strlen(d->head[a]));
+		d->nat[a] = i18n_width(d->head[a], strlen(d->head[a]));
 		d->alive_from[a] = ac->spawn >= 0 ? -2 : 0;   /* -2: from its spawn arrow */
 		d->alive_to[a] = -1;                          /* -1: to the end */
 	}
@@ -72,7 +72,7 @@ static void drawing_build(struct drawing *d, const struct cmp_capture *cap)
 		sb_free(&sb);
 		d->uses_dir |= cap->scratch[0] && strstr(c->call, cap->scratch) != NULL;
 		int a = d->t.actor_of[i];
-		size_t cols = cmp_cols(d->text[i], strlen(d->text[i]));
+		size_t cols = i18n_width(d->text[i], strlen(d->text[i]));
 		if (a >= 0 && cols > d->nat[a])
 			d->nat[a] = cols;
 	}
@@ -141,7 +141,7 @@ static void arrow_label(const struct cmp_arrow *ar, char *buf, size_t size)
 static size_t wrap_piece(const char *s, size_t w)
 {
 	size_t n = strlen(s);
-	if (cmp_cols(s, n) <= w)
+	if (i18n_width(s, n) <= w)
 		return n;
 	/* each boundary i between two characters, c the columns before it */
 	size_t late = 0, punct = 0, early = 0, hard = 0, prev = 0, c = 0;
@@ -149,7 +149,7 @@ static size_t wrap_piece(const char *s, size_t w)
 		if (i > 0) {
 			int space = s[i - 1] == ' ' && !(i >= 2 && s[i - 2] == '=') &&
 				    !(i >= 3 && s[i - 2] == '>' && s[i - 3] == '=') && !(s[i] == '=' && s[i + 1] == '>');
-			if (c > w / 3 && (space || cmp_cjk_break(s + prev, s + i)))
+			if (c > w / 3 && (space || i18n_may_break(s + prev, s + i)))
 				late = i;
 			if (c > w / 3 && (s[i - 1] == '|' || s[i - 1] == ',' || s[i - 1] == '/'))
 				punct = i;
@@ -157,12 +157,12 @@ static size_t wrap_piece(const char *s, size_t w)
 				early = i;
 			hard = i;
 		}
-		size_t l = cmp_u8len(s + i);
-		c += cmp_cols(s + i, l);
+		size_t l = i18n_char(s + i, NULL);
+		c += i18n_width(s + i, l);
 		prev = i;
 		i += l;
 	}
-	return late ? late : punct ? punct : early ? early : hard ? hard : cmp_u8len(s);
+	return late ? late : punct ? punct : early ? early : hard ? hard : i18n_char(s, NULL);
 }
 
 size_t cmp_wrap_lines(const char *s, size_t w, char ***out)
@@ -267,7 +267,7 @@ static void canvas_start(struct canvas *cv, const struct drawing *d, const size_
 static void canvas_put(struct canvas *cv, size_t at, const char *s)
 {
 	while (*s) {
-		size_t l = cmp_u8len(s), cw = cmp_cols(s, l);
+		size_t l = i18n_char(s, NULL), cw = i18n_width(s, l);
 		if (at + cw > cv->w)
 			break;
 		canvas_clear(cv, at);
@@ -329,7 +329,7 @@ void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
 	/* the lanes' names, on two lines ("child" / "pid 4455") when a lane is narrower */
 	size_t hl = 1;
 	for (size_t a = 0; a < na; a++)
-		if (d.nat[a] && cmp_cols(d.head[a], strlen(d.head[a])) > w[a] + 2 && strchr(d.head[a], ' '))
+		if (d.nat[a] && i18n_width(d.head[a], strlen(d.head[a])) > w[a] + 2 && strchr(d.head[a], ' '))
 			hl = 2;
 	for (size_t l = 0; l < hl; l++) {
 		canvas_blank(&cv);
@@ -351,7 +351,7 @@ void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
 	canvas_blank(&cv);
 	for (size_t a = 0; a < na; a++) {
 		const char *h = hl == 1 || !strchr(d.head[a], ' ') ? d.head[a] : strchr(d.head[a], ' ') + 1;
-		size_t hw = cmp_cols(h, strlen(h));
+		size_t hw = i18n_width(h, strlen(h));
 		for (size_t k = 0; k < w[a] + 2 && k < hw + 2; k++)
 			canvas_set(&cv, x[a] + k, '=');
 	}
@@ -392,7 +392,7 @@ void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
 			canvas_set(&cv, lo + 1, '<');
 		/* the label next to where the arrow starts (the sender's lane is empty
 		 * in this row), else anywhere between its ends, else beside it */
-		size_t labw = cmp_cols(lab, strlen(lab));
+		size_t labw = i18n_width(lab, strlen(lab));
 		size_t ll = labw + 2, span = hi - lo - 3;
 		size_t slo = fa < ta ? xa : x[fa - 1], shi = fa < ta ? x[fa + 1] : xa;
 		if (shi - slo - 3 >= ll + 2) {
@@ -420,7 +420,7 @@ void cmp_diagram_text(FILE *out, const struct cmp_capture *cap, int width)
 	struct sbuf sb = SBUF_INIT;
 	for (size_t i = 0; i < 3; i++) {
 		const char *l = _(legend[i]);
-		if (sb.len && width > 0 && cmp_cols(sb.p, sb.len) + 3 + cmp_cols(l, strlen(l)) > (size_t)width) {
+		if (sb.len && width > 0 && i18n_width(sb.p, sb.len) + 3 + i18n_width(l, strlen(l)) > (size_t)width) {
 			fprintf(out, "%s\n", sb_str(&sb));
 			sb_reset(&sb);
 		}
@@ -569,7 +569,7 @@ void cmp_diagram_svg(FILE *out, const struct cmp_capture *cap)
 				xa, ly, xb + (xa < xb ? -2 : 2), ly, col,
 				ar->kind == ARR_SPAWN || ar->kind == ARR_REAP, dash);
 		/* the label above its own arrow, on a white ground (lifelines pass behind it) */
-		double lw = (double)cmp_cols(lab, strlen(lab)) * 6.1 + 8, lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
+		double lw = (double)i18n_width(lab, strlen(lab)) * 6.1 + 8, lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
 		double slo = fa < ta ? xa : x[fa - 1], shi = fa < ta ? x[fa + 1] : xa;
 		double lx = shi - slo >= lw + 16 ? (slo + shi) / 2 : hi - lo >= lw + 16 ? (lo + hi) / 2 : hi + 8 + lw / 2;
 		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"white\"/>"

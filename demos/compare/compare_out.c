@@ -47,72 +47,34 @@ int cmp_term_width(void)
 	return n < CMP_MIN_WIDTH ? CMP_MIN_WIDTH : (int)n;
 }
 
-size_t cmp_cols(const char *s, size_t bytes)
-{
-	return i18n_width(s, bytes);
-}
-
 void cmp_put_padded(struct sbuf *sb, const char *s, size_t bytes, size_t width)
 {
 	sb_putn(sb, s, bytes);
-	for (size_t w = cmp_cols(s, bytes); w < width; w++)
+	for (size_t w = i18n_width(s, bytes); w < width; w++)
 		sb_putc(sb, ' ');
-}
-
-size_t cmp_u8len(const char *s)
-{
-	unsigned char c = (unsigned char)*s;
-	size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
-	for (size_t i = 1; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			return i;
-	return n;
-}
-
-static int is_one_of(const char *s, const char *const *set)
-{
-	for (; *set; set++)
-		if (!strncmp(s, *set, strlen(*set)))
-			return 1;
-	return 0;
-}
-
-int cmp_cjk_break(const char *before, const char *after)
-{
-	static const char *const closing[] = { "\xef\xbc\x8c", "\xe3\x80\x82", "\xef\xbc\x9a", "\xef\xbc\x9b",
-		"\xe3\x80\x81", "\xef\xbc\x89", "\xef\xbc\x81", "\xef\xbc\x9f", "\xe2\x80\x9d", "\xe2\x80\x99",
-		"\xe3\x80\x8b", "\xe3\x80\x8d", ")", ",", ".", ":", ";", NULL };   /* ，。：；、）！？”’》」 */
-	static const char *const opening[] = { "\xef\xbc\x88", "\xe2\x80\x9c", "\xe2\x80\x98", "\xe3\x80\x8a",
-		"\xe3\x80\x8c", "(", NULL };   /* （“‘《「 */
-	if (!*before || !*after || *before == ' ' || *after == ' ')
-		return 0;
-	size_t lb = cmp_u8len(before), la = cmp_u8len(after);
-	if (cmp_cols(before, lb) < 2 && cmp_cols(after, la) < 2)
-		return 0;
-	return !is_one_of(after, closing) && !is_one_of(before, opening);
 }
 
 size_t cmp_wrap_next(const char *s, size_t w)
 {
 	size_t n = strlen(s);
-	if (cmp_cols(s, n) <= w)
+	if (i18n_width(s, n) <= w)
 		return n;
 	/* each boundary i between two characters, with the columns before it */
 	size_t brk = 0, punct = 0, hard = 0, col = 0, prev = 0;
 	for (size_t i = 0; s[i] && col <= w;) {
 		if (i > 0) {
-			if (s[i] == ' ' || cmp_cjk_break(s + prev, s + i))
+			if (s[i] == ' ' || i18n_may_break(s + prev, s + i))
 				brk = i;
 			if (i > 1 && strchr("/,;|", s[i - 1]))
 				punct = i;
 			hard = i;
 		}
-		size_t l = cmp_u8len(s + i);
-		col += cmp_cols(s + i, l);
+		size_t l = i18n_char(s + i, NULL);
+		col += i18n_width(s + i, l);
 		prev = i;
 		i += l;
 	}
-	return brk ? brk : punct ? punct : hard ? hard : cmp_u8len(s);
+	return brk ? brk : punct ? punct : hard ? hard : i18n_char(s, NULL);
 }
 
 void cmp_print_wrapped(FILE *out, const char *text, int width, int indent)

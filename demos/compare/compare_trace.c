@@ -677,8 +677,8 @@ void cmp_trace_diff(FILE *out, const struct cmp_capture *a, const struct cmp_cap
 			for (size_t i = 0; i < both[k]->ncalls; i++) {
 				struct sbuf sb = SBUF_INIT;
 				cmp_call_line(&sb, &both[k]->calls[i]);
-				if (cmp_cols(sb.p, sb.len) > w)
-					w = cmp_cols(sb.p, sb.len);
+				if (i18n_width(sb.p, sb.len) > w)
+					w = i18n_width(sb.p, sb.len);
 				sb_free(&sb);
 			}
 		if (w < 40)
