@@ -316,10 +316,14 @@ Test(zh_lab, netlink_monitor_events_and_trace, .timeout = 60)
 	static const char *const langs[] = { "zh_CN", "C" };
 	for (int l = 0; l < 2; l++) {
 		char *script;
-		/* lo goes up once the monitor has read the interface names (its second socket closed:
-		 * the first close() of its trace) */
+		/* lo is taken down first (a new namespace's lo may already be up on some kernels,
+		 * and then "up" would make no event), and goes up once the monitor has read the
+		 * interface names (its second socket closed: the first close() of its trace);
+		 * timeout: a missing event fails the test instead of holding it for ever */
 		cr_assert(asprintf(&script,
-				   "bin/netlink-monitor --lang %s -n 1 > %s/mon.out 2> %s/mon.err & pid=$!; i=0; "
+				   IP " link set lo down; "
+				   "timeout -s INT 20 bin/netlink-monitor --lang %s -n 1 > %s/mon.out 2> %s/mon.err & "
+				   "pid=$!; i=0; "
 				   "while ! grep -q '^close(' %s/mon.err && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
 				   IP " link set lo up; wait $pid; echo \"@@rc $?\"",
 				   langs[l], dir, dir, dir) > 0);
