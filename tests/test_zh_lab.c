@@ -316,17 +316,18 @@ Test(zh_lab, netlink_monitor_events_and_trace, .timeout = 60)
 	static const char *const langs[] = { "zh_CN", "C" };
 	for (int l = 0; l < 2; l++) {
 		char *script;
-		/* lo is taken down first (a new namespace's lo may already be up on some kernels,
-		 * and then "up" would make no event), and goes up once the monitor has read the
-		 * interface names (its second socket closed: the first close() of its trace);
-		 * timeout: a missing event fails the test instead of holding it for ever */
+		/* lo goes up once the monitor has read the interface names (its second socket
+		 * closed: the first close() of its trace), from down whatever it was, so "up" is a
+		 * change. The previous language's files go first: their close() lines, read before
+		 * the background shell truncated them, once let lo go up before this monitor
+		 * listened, and it waited for ever; timeout makes a missing event a failure */
 		cr_assert(asprintf(&script,
-				   IP " link set lo down; "
+				   "rm -f %s/mon.out %s/mon.err; " IP " link set lo down; "
 				   "timeout -s INT 20 bin/netlink-monitor --lang %s -n 1 > %s/mon.out 2> %s/mon.err & "
 				   "pid=$!; i=0; "
 				   "while ! grep -q '^close(' %s/mon.err && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
 				   IP " link set lo up; wait $pid; echo \"@@rc $?\"",
-				   langs[l], dir, dir, dir) > 0);
+				   dir, dir, langs[l], dir, dir, dir) > 0);
 		int st;
 		char *out = in_netns(script, &st);
 		cr_assert_eq(st, 0, "%s", out);
