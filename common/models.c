@@ -235,13 +235,20 @@ static void reap_finished(struct server *sv, struct children *ch)
 
 /* At the end: ask the children to stop (only when we were asked to stop:
  * after -n clients they finish their client), and reap every one; after
- * STOP_GRACE_S seconds the rest are killed. */
-static void reap_all(struct server *sv, struct children *ch)
+ * STOP_GRACE_S seconds the rest are killed. shut_listener: the children
+ * block in accept() on our listening socket (prefork). A worker that had
+ * just looked at io_stop when SIGTERM came would block in accept() all the
+ * same, signal handled and all; shutting the listening socket down after
+ * the signals wakes it (accept returns EINVAL), as it does prethread's. */
+static void reap_all(struct server *sv, struct children *ch, int shut_listener)
 {
 	sv_log_flush();
-	if (io_stop)
+	if (io_stop) {
 		for (int i = 0; i < ch->n; i++)
 			t_kill(ch->pids[i], SIGTERM);
+		if (shut_listener && ch->n)
+			t_shutdown(sv->lfd, SHUT_RD);
+	}
 	int killed = 0;
 	child_exited = 0;
 	alarm(io_stop ? STOP_GRACE_S : 0);
@@ -299,7 +306,7 @@ static int serve_fork(struct server *sv)
 	catch_children();
 	if (!sv->conn_oriented) {
 		serve_datagrams_blocking(sv, dgram_in_child, reap_dgram_children);
-		reap_all(sv, &ch);
+		reap_all(sv, &ch, 0);
 		return 0;
 	}
 	while (!sv_done(sv)) {
@@ -345,7 +352,7 @@ static int serve_fork(struct server *sv)
 		}
 		t_close(fd);   /* the child has it; ours would keep the connection open */
 	}
-	reap_all(sv, &ch);
+	reap_all(sv, &ch, 0);
 	return 0;
 }
 
@@ -406,7 +413,7 @@ static int serve_prefork(struct server *sv)
 			spawn_worker(sv, &ch);
 		}
 	}
-	reap_all(sv, &ch);
+	reap_all(sv, &ch, 1);
 	return 0;
 }
 

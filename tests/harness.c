@@ -232,6 +232,18 @@ int h_have_strace(void)
 	return access("/usr/bin/strace", X_OK) == 0;
 }
 
+int h_use_shim(void)
+{
+	if (access(H_SHIM, R_OK) != 0)
+		return -1;
+	setenv("LD_PRELOAD", H_SHIM, 1);
+	const char *asan = getenv("ASAN_OPTIONS");
+	char opts[1024];
+	snprintf(opts, sizeof opts, "%s%sverify_asan_link_order=0", asan ? asan : "", asan && *asan ? ":" : "");
+	setenv("ASAN_OPTIONS", opts, 1);
+	return 0;
+}
+
 char *h_strace_compare_all(const char *dir, const char *prefix, const char *own, pid_t main_pid, size_t *same,
 			   size_t *total, int *files)
 {

@@ -116,6 +116,14 @@ int h_zombies_of(pid_t pid);
 /* 1 when the strace binary is installed. */
 int h_have_strace(void);
 
+/* tests/shim_io.c, an LD_PRELOAD library that bends a few libc calls. */
+#define H_SHIM "build/tests/shim_io.so"
+/* The programs started from now on get the shim (and, when they are built
+ * with AddressSanitizer, are told not to mind that it loads first); its
+ * knobs are environment variables (see shim_io.c). 0, or -1 when it is not
+ * built (the caller skips). */
+int h_use_shim(void);
+
 /* strace's -e for the calls a server model is made of, besides the network ones. */
 #define H_MODEL_CALLS "trace=%network,close,clone,clone3,wait4,kill,poll,pselect6,epoll_create1,epoll_ctl," \
 		      "epoll_wait,fcntl"

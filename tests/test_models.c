@@ -636,6 +636,66 @@ Test(models, sigterm_mid_load_exits_clean, .timeout = 120)
 	}
 }
 
+/* ---- a stop signal just before accept() ------------------------------------------------ */
+
+/*
+ * prefork: a worker that looked at its stop flag just before SIGTERM came
+ * handles the signal and then blocks in accept() all the same. The shim holds
+ * that moment open (each worker waits before its first accept, and the signal
+ * lands in the wait). The parent's shutdown() of the listening socket after
+ * its kill()s wakes such a worker at once (accept returns EINVAL): the server
+ * exits 0 and no worker needs the SIGKILL that comes 2 s later.
+ */
+Test(models, prefork_stop_wakes_a_worker_that_missed_the_signal, .timeout = 120)
+{
+	if (h_use_shim() < 0)
+		cr_skip_test("%s is not built here (make test builds it)", H_SHIM);
+	setenv("SHIM_ACCEPT_LATE_MS", "4000", 1);
+	for (size_t i = 0; i < NKINDS; i++) {
+		const struct kind *k = &kinds[i];
+		if (k->type == SOCK_DGRAM)
+			continue;
+		char *tdir = h_tmpdir();
+		char trace[300];
+		snprintf(trace, sizeof trace, "%s/trace", tdir);
+		const char *extra[] = { "--no-log", "-o", trace, NULL };
+		struct server sv;
+		start(&sv, k, "prefork=2", extra, NULL, NULL);
+		pid_t kids[4];
+		int z, nk = 0;
+		for (int w = 0; w < 300 && (nk = h_children(sv.p.pid, &z, kids, 4)) < 2; w++)
+			usleep(10000);
+		cr_assert_eq(nk, 2, "%s: %d workers", k->name, nk);
+		usleep(300000);   /* both are in the shim's wait before accept */
+		kill(sv.p.pid, SIGTERM);
+		int st = h_wait(&sv.p, 10);
+		sv.p.pid = 0;
+		cr_expect_eq(st, 0, "%s --model prefork=2: exit %d after SIGTERM", k->name, st);
+		char *err = server_err(&sv);
+		cr_expect(!strstr(err, "SIGKILL"), "%s --model prefork=2: a worker had to be killed:\n%s", k->name, err);
+		free(err);
+		/* the parent's stop, in its trace: a kill per worker, then the shutdown */
+		char *tr = h_slurp(trace, NULL);
+		cr_assert(tr, "%s: no trace in %s", k->name, trace);
+		const char *kill1 = strstr(tr, "kill(");
+		const char *kill2 = kill1 ? strstr(kill1 + 1, "kill(") : NULL;
+		const char *shut = strstr(tr, "shutdown(");
+		const char *eol = shut ? strchr(shut, '\n') : NULL;
+		int shut_ok = eol && strstr(shut, ", SHUT_RD)") < eol && !strncmp(eol - 4, " = 0", 4);
+		cr_expect(kill1 && strstr(kill1, "SIGTERM)") && kill2 && shut_ok && shut > kill2,
+			  "%s: the parent's trace has no kill(SIGTERM) for each worker followed by shutdown(SHUT_RD):\n%s",
+			  k->name, tr);
+		/* and the workers saw accept() fail because of it */
+		cr_expect(strstr(tr, "EINVAL (Invalid argument)"), "%s: no worker's accept() returned EINVAL:\n%s",
+			  k->name, tr);
+		free(tr);
+		for (int w = 0; w < nk; w++)
+			cr_expect(!alive(kids[w]), "%s: worker %d outlived the server", k->name, (int)kids[w]);
+		finish(&sv);
+		h_tmpdir_free(tdir);
+	}
+}
+
 /* ---- the trace against strace -f ------------------------------------------------------ */
 
 /* Every model's server on kind k, its own trace (with `topt`: -yy, or NULL)

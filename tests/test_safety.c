@@ -310,21 +310,6 @@ Test(safety, a_symlink_swap_never_changes_the_targets_mode, .timeout = 60)
 
 /* ---- 5. nothing cut, nothing dropped without a word ------------------------------------ */
 
-#define SHIM "build/tests/shim_io.so"
-
-/* The programs this test starts from now on get the shim (and, when they are
- * built with AddressSanitizer, are told not to mind that it loads first). */
-static void use_shim(void)
-{
-	if (access(SHIM, R_OK) != 0)
-		cr_skip_test("%s is not built here (make test builds it)", SHIM);
-	setenv("LD_PRELOAD", SHIM, 1);
-	const char *asan = getenv("ASAN_OPTIONS");
-	char opts[1024];
-	snprintf(opts, sizeof opts, "%s%sverify_asan_link_order=0", asan ? asan : "", asan && *asan ? ":" : "");
-	setenv("ASAN_OPTIONS", opts, 1);
-}
-
 /* A message of n copies of c (malloc'd, NUL-terminated). */
 static char *repeat(char c, size_t n)
 {
@@ -542,7 +527,8 @@ Test(safety, a_lost_udp_answer_makes_exit_1_and_the_next_is_sent, .timeout = 30)
  * does not end it: the message goes again, and the next one too. */
 Test(safety, eintr_on_the_udp_clients_sendto_does_not_end_it, .timeout = 30)
 {
-	use_shim();
+	if (h_use_shim() < 0)
+		cr_skip_test("%s is not built here (make test builds it)", H_SHIM);
 	char *server[] = { "bin/inet-server", "-q", "-u", "-p", "0", NULL };
 	struct h_proc sv;
 	cr_assert_eq(h_start_server(&sv, server, NULL), 0);
@@ -575,7 +561,8 @@ Test(safety, eintr_on_the_udp_clients_sendto_does_not_end_it, .timeout = 30)
  * in both programs): everything arrives, nothing deadlocks. */
 Test(safety, the_unix_stream_pair_through_one_byte_writes, .timeout = 120)
 {
-	use_shim();
+	if (h_use_shim() < 0)
+		cr_skip_test("%s is not built here (make test builds it)", H_SHIM);
 	setenv("SHIM_ONE_BYTE", "1", 1);
 	char *dir = h_tmpdir();
 	char *sock = path_in(dir, "s.sock"), *errf = path_in(dir, "client.err");
