@@ -39,7 +39,7 @@ CRIT_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriter
 # in the SF_ variables, which every rule adds whatever the command line says.
 CFLAGS ?= -O2 -g
 SF_CFLAGS := -std=gnu11 -Wall -Wextra -MMD -MP -pthread
-SF_LDFLAGS := -pthread
+SF_LDFLAGS := -pthread -Wl,-z,now
 SF_CPPFLAGS := $(MNL_CFLAGS)
 SF_LIBS := $(MNL_LIBS)
 # make check-sanitize builds a copy of the tree with these (see below).

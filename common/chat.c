@@ -27,14 +27,14 @@ static void tell(struct conn *c, const char *fmt, const char *a, const char *b, 
 static void announce(struct server *sv, struct conn *from, const char *text, const char *local)
 {
 	sv_broadcast(sv, from, text, strlen(text));
-	sv_say(sv, local, from->who);
+	sv_say(sv, local, conn_who(from));
 }
 
 static int chat_opened(struct conn *c)
 {
 	tell(c, "*** you are in %s's chat; type /quit to leave%.*s", c->sv->s->prog, "", 0);
 	char text[256];
-	snprintf(text, sizeof text, "*** %s joined", c->who);
+	snprintf(text, sizeof text, "*** %s joined", conn_who(c));
 	announce(c->sv, c, text, _("*** %s joined"));
 	return 0;
 }
@@ -53,9 +53,9 @@ static int chat_data(struct conn *c, char *buf, size_t n)
 		return -1;
 	}
 	char line[1200];
-	int len = snprintf(line, sizeof line, "%s: %.*s", c->who, (int)(n < 1024 ? n : 1024), buf);
+	int len = snprintf(line, sizeof line, "%s: %.*s", conn_who(c), (int)(n < 1024 ? n : 1024), buf);
 	if (n > 1024)
-		len = snprintf(line, sizeof line, "%s: %.*s [... %zu more bytes not shown]", c->who, 1024, buf,
+		len = snprintf(line, sizeof line, "%s: %.*s [... %zu more bytes not shown]", conn_who(c), 1024, buf,
 			       n - 1024);
 	sv_broadcast(c->sv, c, line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
 	sv_say(c->sv, "%s", line);
@@ -65,7 +65,7 @@ static int chat_data(struct conn *c, char *buf, size_t n)
 static void chat_closed(struct conn *c)
 {
 	char text[256];
-	snprintf(text, sizeof text, "*** %s left", c->who);
+	snprintf(text, sizeof text, "*** %s left", conn_who(c));
 	announce(c->sv, c, text, _("*** %s left"));
 }
 

@@ -327,7 +327,7 @@ static int job_start(struct conn *c, struct job *j, const struct command *cmd, c
 	close(devnull);
 	if (pid < 0) {
 		close(p[0]);
-		sv_log(sv, _("%s: no process for %s (%s): not run"), c->who, cmd->name, strerrorname_np(fork_errno));
+		sv_log(sv, _("%s: no process for %s (%s): not run"), conn_who(c), cmd->name, strerrorname_np(fork_errno));
 		sb_printf(status, "[error: no process for the command (%s): not run]", strerrorname_np(fork_errno));
 		return -1;
 	}
@@ -383,7 +383,7 @@ static void job_finish(struct conn *c, struct job *j, enum job_end end, struct s
 		sb_printf(status, "; output cut: %zu of %s%zu bytes sent (the limit is %zu)", j->out.len,
 			  end == RAN ? "" : "at least ", j->total, j->max);
 	sb_putc(status, ']');
-	sv_log(c->sv, _("%s: ran %s (pid %d, %s) in %ld ms: %s"), c->who, j->cmd->name, (int)j->pid, j->cmd->path,
+	sv_log(c->sv, _("%s: ran %s (pid %d, %s) in %ld ms: %s"), conn_who(c), j->cmd->name, (int)j->pid, j->cmd->path,
 	       ms, sb_str(status));
 }
 
@@ -511,7 +511,7 @@ static int cmd_data(struct conn *c, char *buf, size_t n)
 				  max);
 			sb_printf(&status, "[exit 0]");
 		} else if (!cmd) {
-			sv_log(c->sv, _("%s: refused a command of %zu bytes: %s"), c->who, n, sb_str(&err));
+			sv_log(c->sv, _("%s: refused a command of %zu bytes: %s"), conn_who(c), n, sb_str(&err));
 			sb_printf(&status, "[error: %s]", sb_str(&err));
 		}
 	}

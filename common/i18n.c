@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 const char *const i18n_languages[] = { "zh_CN", NULL };
+int i18n_catalog;
 
 /* The catalogs: $SOCKFAM_LOCALEDIR, else build/locale beside bin/ (the tree),
  * else share/locale beside the installed bin/. */
@@ -62,7 +63,8 @@ int i18n_init(const char *lang)
 	/* the catalogs are looked for (a readlink of /proc/self/exe) only when a
 	 * language with one is asked for: an English run reads nothing it does
 	 * not need (tests/test_fdview.c: no /proc without -y) */
-	const char *dir = i18n_language() ? locale_dir() : NULL;
+	i18n_catalog = i18n_language() != NULL;
+	const char *dir = i18n_catalog ? locale_dir() : NULL;
 	if (dir)
 		bindtextdomain("sockfam", dir);
 	bind_textdomain_codeset("sockfam", "UTF-8");

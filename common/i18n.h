@@ -14,8 +14,14 @@
 #include <libintl.h>
 #include <stddef.h>
 
-#define _(s) gettext(s)
+/* gettext when a catalog language was asked for; English is the text itself,
+ * with no look-up (a forked server's child would otherwise fault in
+ * gettext's code and data for every connection). */
+#define _(s) (i18n_catalog ? gettext(s) : (char *)(s))
 #define N_(s) (s)   /* marks a string of a table for xgettext; _() it where it is used */
+
+/* 1 once i18n_init chose a language there is a catalog for. */
+extern int i18n_catalog;
 
 /* The languages there are catalogs for ("zh_CN"), besides C (English); ends with NULL. */
 extern const char *const i18n_languages[];

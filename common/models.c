@@ -1283,9 +1283,9 @@ static int ev_idle(struct evloop *L, struct timespec *oldest)
 			char why[256];
 			if (c->q)
 				snprintf(why, sizeof why, _("%s took none of its answers for %d s (--idle): dropping it"),
-					 c->who, sv->o->idle_s);
+					 conn_who(c), sv->o->idle_s);
 			else
-				snprintf(why, sizeof why, _("%s sent nothing for %d s (--idle): dropping it"), c->who,
+				snprintf(why, sizeof why, _("%s sent nothing for %d s (--idle): dropping it"), conn_who(c),
 					 sv->o->idle_s);
 			ev_close(L, c, why);
 			continue;

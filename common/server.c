@@ -42,10 +42,8 @@
 
 /* ---- the log -------------------------------------------------------------------- */
 
-void sv_log(const struct server *sv, const char *fmt, ...)
+void sv_log_line(const struct server *sv, const char *fmt, ...)
 {
-	if (sv->o->no_log)
-		return;
 	char line[768];
 	int n = snprintf(line, sizeof line, "%s: ", sv->s->prog);
 	va_list ap;
@@ -82,10 +80,12 @@ void sv_restore_signals(const sigset_t *old)
 
 void sv_log_flush(void)
 {
-	flockfile(stdout);
-	size_t pending = __fpending(stdout);
-	funlockfile(stdout);
-	if (!pending)
+	/* Read without stdout's lock: taking it writes to the C library's data,
+	 * and after a fork() that write copies a page, in the child and again in
+	 * the parent, for every connection of a server that logs nothing. A
+	 * thread sees its own lines (it calls this before it blocks); another
+	 * thread's, half written, are that thread's to send before it blocks. */
+	if (!__fpending(stdout))
 		return;
 	sigset_t old;
 	sv_block_stop_signals(&old);
@@ -245,6 +245,17 @@ static void now(struct timespec *t)
 	clock_gettime(CLOCK_MONOTONIC, t);
 }
 
+const char *conn_who(struct conn *c)
+{
+	if (!c->who_made) {
+		struct sbuf text = SBUF_INIT;
+		snprintf(c->who, sizeof c->who, "%s", skel_describe(c->sv->s, EP_SA(&c->peer), c->peer.len, &text));
+		sb_free(&text);
+		c->who_made = 1;
+	}
+	return c->who;
+}
+
 int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoint *peer, int nonblocking)
 {
 	memset(c, 0, sizeof *c);
@@ -259,13 +270,10 @@ int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoin
 	c->framed = sv->s->kind->type == SOCK_STREAM && sv->s->framing->cuts;
 	if (c->framed)
 		deframer_init(&c->frames, sv->s->framing, sv->s->max_frame);
-	if (peer) {
+	if (peer)
 		c->peer = *peer;
-		struct sbuf who = SBUF_INIT;
-		snprintf(c->who, sizeof c->who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
-		sb_free(&who);
-	}
-	sv_log(sv, _("connection from %s"), c->who);
+	c->who_made = !peer;   /* conn_who() writes it when someone reads it */
+	sv_log(sv, _("connection from %s"), conn_who(c));
 	if (sv->s->fam->server_peer)
 		sv->s->fam->server_peer(sv->s, fd);
 	if (sv->s->tls && tls_conn_attach(c) < 0)
@@ -356,7 +364,7 @@ static const struct transport plain_transport = { "plain", plain_recv, plain_sen
  * log, and the connection ends once that answer has gone. */
 static void refuse_said(struct server *sv, struct conn *c, const char *why, const char *said)
 {
-	sv_log(sv, _("%s: %s; closing the connection"), c->who, said);
+	sv_log(sv, _("%s: %s; closing the connection"), conn_who(c), said);
 	char line[300];
 	int n = snprintf(line, sizeof line, "error: %s", why);
 	c->partial = 0;
@@ -437,9 +445,9 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 	if (n == 0) {
 		if (c->mid_line)
 			sv_log(sv, _("%s closed its side after %lu bytes, in the middle of a line; closing ours"),
-			       c->who, c->in);
+			       conn_who(c), c->in);
 		else
-			sv_log(sv, _("%s closed its side after %lu bytes; closing ours"), c->who, c->in);
+			sv_log(sv, _("%s closed its side after %lu bytes; closing ours"), conn_who(c), c->in);
 		if (c->framed && deframer_pending(&c->frames))
 			deliver_frames(sv, c, 1);
 		if (c->side_fd >= 0 && !c->failed) {
@@ -458,7 +466,7 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 		if (errno == EPROTO)
 			return 0;   /* the transport refused the peer's bytes (TLS) and said why */
 		if (errno == EMSGSIZE) {
-			said_cut(sv, c->who);
+			said_cut(sv, conn_who(c));
 			char why[96], said[192];
 			snprintf(why, sizeof why, "a message larger than %zu bytes was cut by the kernel", sv->bufsize);
 			snprintf(said, sizeof said, _("a message larger than %zu bytes was cut by the kernel"), sv->bufsize);
@@ -466,20 +474,20 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 			return c->failed ? -1 : c->ending && !c->q ? 0 : 1;
 		}
 		if (errno == EAGAIN) {
-			sv_log(sv, _("%s sent nothing for %d s (--idle): dropping it"), c->who, sv->o->idle_s);
+			sv_log(sv, _("%s sent nothing for %d s (--idle): dropping it"), conn_who(c), sv->o->idle_s);
 			return 0;
 		}
 		if (errno == ECONNRESET || errno == ETIMEDOUT) {
 			/* the client's doing, not a failure of the server */
 			if (errno == ECONNRESET)
-				sv_log(sv, _("%s reset the connection after %lu bytes; closing ours"), c->who, c->in);
+				sv_log(sv, _("%s reset the connection after %lu bytes; closing ours"), conn_who(c), c->in);
 			else
 				sv_log(sv, _("%s stopped answering (ETIMEDOUT) after %lu bytes; closing ours"),
-				       c->who, c->in);
+				       conn_who(c), c->in);
 			return 0;
 		}
 		if (!io_stop)
-			skel_fail(sv->s, "recvfrom", errno, _("reading from %s"), c->who);
+			skel_fail(sv->s, "recvfrom", errno, _("reading from %s"), conn_who(c));
 		return -1;
 	}
 	c->in += (unsigned long)n;
@@ -564,7 +572,7 @@ void sv_conn_close(struct server *sv, struct conn *c, const char *why)
 	if (why)
 		sv_log(sv, "%s", why);
 	if (c->queued)
-		sv_log(sv, _("%zu bytes of answers to %s were never taken by it: dropped"), c->queued, c->who);
+		sv_log(sv, _("%zu bytes of answers to %s were never taken by it: dropped"), c->queued, conn_who(c));
 	leave_room(sv, c);
 	const struct service *svc = sv->o->service;
 	if (svc->closed)
@@ -660,7 +668,7 @@ static int join_room(struct server *sv, struct conn *c)
 {
 	struct mailbox *mb = calloc(1, sizeof *mb);
 	if (!mb || (mb->efd = eventfd(0, EFD_CLOEXEC)) < 0) {
-		sv_log(sv, _("%s: no mailbox for the room (%s); closing the connection"), c->who,
+		sv_log(sv, _("%s: no mailbox for the room (%s); closing the connection"), conn_who(c),
 		       strerrorname_np(errno));
 		free(mb);
 		return -1;
@@ -734,7 +742,7 @@ static void deliver_mail(struct server *sv, struct conn *c)
 		int k = snprintf(line, sizeof line, "*** %lu lines of the room were not kept for you: you did not read "
 				 "them in time; closing the connection", lost);
 		sv_log(sv, _("%s did not read the room's lines: %lu not kept for it (over %d bytes waiting); "
-		       "closing the connection"), c->who, lost, ROOM_BACKLOG);
+		       "closing the connection"), conn_who(c), lost, ROOM_BACKLOG);
 		conn_send(c, line, (size_t)k);
 		c->ending = 1;
 	}
@@ -783,11 +791,11 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 				continue;
 			if (n < 0) {
 				skel_fail(sv->s, "poll", errno, c.mbox ? _("waiting for %s and the room")
-								     : _("waiting for %s and the keyboard"), c.who);
+								     : _("waiting for %s and the keyboard"), conn_who(&c));
 				break;
 			}
 			if (n == 0) {
-				sv_log(sv, _("%s sent nothing for %d s (--idle): dropping it"), c.who, sv->o->idle_s);
+				sv_log(sv, _("%s sent nothing for %d s (--idle): dropping it"), conn_who(&c), sv->o->idle_s);
 				break;
 			}
 			if (p[1].revents && c.mbox)
@@ -942,13 +950,13 @@ static int write_failed(struct conn *c, int err)
 {
 	if (!c->failed && !io_stop && err != EPROTO) {   /* EPROTO: the transport said why */
 		if (err == EAGAIN && !c->nonblocking)
-			sv_log(c->sv, _("%s did not take its answer for %d s (--idle): dropping it"), c->who,
+			sv_log(c->sv, _("%s did not take its answer for %d s (--idle): dropping it"), conn_who(c),
 			       c->sv->o->idle_s);
 		else if (err == EPIPE || err == ECONNRESET)
-			sv_log(c->sv, _("%s went away before taking its answer (%s); closing ours"), c->who,
+			sv_log(c->sv, _("%s went away before taking its answer (%s); closing ours"), conn_who(c),
 			       strerrorname_np(err));
 		else
-			skel_fail(c->sv->s, "sendto", err, _("answering %s"), c->who);
+			skel_fail(c->sv->s, "sendto", err, _("answering %s"), conn_who(c));
 	}
 	c->failed = 1;
 	return -1;
@@ -959,7 +967,7 @@ static int queue(struct conn *c, const char *p, size_t n)
 	struct out_chunk *k = malloc(sizeof *k + n);
 	if (!k) {
 		fprintf(stderr, _("%s: out of memory for %zu bytes of answer to %s: closing it\n"),
-			c->sv->s->prog, n, c->who);
+			c->sv->s->prog, n, conn_who(c));
 		c->failed = 1;
 		return -1;
 	}
@@ -1007,9 +1015,9 @@ int conn_write(struct conn *c, const void *buf, size_t n)
 		if (t_sendto(c->fd, buf, n, MSG_DONTWAIT, EP_SA(&c->peer), c->peer.len) < 0) {
 			if (errno == EAGAIN)
 				sv_log(c->sv, _("%s is not reading: its receive queue is full, the answer "
-				       "(%zu bytes) was dropped"), c->who, n);
+				       "(%zu bytes) was dropped"), conn_who(c), n);
 			else
-				skel_fail(c->sv->s, "sendto", errno, _("answering %s"), c->who);
+				skel_fail(c->sv->s, "sendto", errno, _("answering %s"), conn_who(c));
 			c->sv->rc = 1;
 			return -1;
 		}
@@ -1091,9 +1099,7 @@ static void dgram_conn(struct server *sv, struct conn *c, const struct endpoint 
 	c->side_fd = -1;
 	c->peer = *peer;
 	c->qtail = &c->q;
-	struct sbuf who = SBUF_INIT;
-	snprintf(c->who, sizeof c->who, "%s", skel_describe(sv->s, EP_SA(peer), peer->len, &who));
-	sb_free(&who);
+	c->who_made = 0;
 }
 
 long sv_dgram_read(struct server *sv, char *buf, struct endpoint *peer)
@@ -1104,7 +1110,7 @@ long sv_dgram_read(struct server *sv, char *buf, struct endpoint *peer)
 		/* cut: said, and the sender is told (when it can be answered) */
 		struct conn c;
 		dgram_conn(sv, &c, peer);
-		said_cut(sv, c.who);
+		said_cut(sv, conn_who(&c));
 		char why[96];
 		int k = snprintf(why, sizeof why, "error: a message larger than %zu bytes was cut by the kernel",
 				 sv->bufsize);
@@ -1119,7 +1125,7 @@ void sv_dgram_serve(struct server *sv, char *buf, size_t n, const struct endpoin
 {
 	struct conn c;
 	dgram_conn(sv, &c, peer);
-	sv_log(sv, _("datagram of %zu bytes from %s"), n, c.who);
+	sv_log(sv, _("datagram of %zu bytes from %s"), n, conn_who(&c));
 	if (peer->len <= sizeof(sa_family_t)) {
 		sv_log(sv, _("the sender has no address, so there is no way to answer it"));
 		return;

@@ -96,7 +96,8 @@ struct conn {
 	void *tp_state;               /* the transport's (TLS: the SSL) */
 	int out_waits_in;             /* queued output goes on once input came (a TLS handshake) */
 	int in_waits_out;             /* reading goes on once the socket takes output */
-	char who[160];                /* the peer, for people */
+	char who[160];                /* the peer, for people: read it with conn_who() */
+	int who_made;                 /* who[] is written (made when first read) */
 	struct endpoint peer;         /* datagrams: where answers go */
 	int dgram;                    /* answers go with sendto(peer) */
 	int nonblocking;              /* writes that would block are queued */
@@ -207,6 +208,9 @@ int sv_accept(struct server *sv, int flags, struct endpoint *peer);
 /* A new connection: fills c (who, peer hooks, log line, service opened). 0, or
  * -1 when it should be closed at once. */
 int sv_conn_open(struct server *sv, struct conn *c, int fd, const struct endpoint *peer, int nonblocking);
+/* The peer as people read it ("127.0.0.1 port 5000"), formatted the first
+ * time it is asked for: a server that logs nothing never formats it. */
+const char *conn_who(struct conn *c);
 /* One read for c and what the service makes of it: 1 go on, 0 closed by
  * the peer or the service, -1 failed; EAGAIN (non-blocking) returns 2. */
 int sv_conn_read(struct server *sv, struct conn *c, char *buf);
@@ -251,8 +255,15 @@ int sv_keyboard(struct server *sv);
 /* A line on stdout whatever --no-log says (what a person at the server reads). */
 void sv_say(const struct server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* A line on stdout, unless --no-log ("prog: " in front). */
-void sv_log(const struct server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line on stdout, unless --no-log ("prog: " in front). A macro, so that
+ * under --no-log its arguments (a message looked up in the catalog, a
+ * peer's name formatted) are not even made. */
+#define sv_log(sv, ...)                                  \
+	do {                                             \
+		if (!(sv)->o->no_log)                    \
+			sv_log_line((sv), __VA_ARGS__); \
+	} while (0)
+void sv_log_line(const struct server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sends what stdout holds, with the stop signals held off (stdio does not retry
  * a write a signal interrupted). Models call it before they block. */
 void sv_log_flush(void);

@@ -622,9 +622,9 @@ void tls_teardown(struct session *s)
 static void conn_refused(struct conn *c, struct tls_conn *t)
 {
 	if (SSL_is_init_finished(t->ssl))
-		sv_log(c->sv, _("%s: TLS connection failed: %s; closing the connection"), c->who, t->reason);
+		sv_log(c->sv, _("%s: TLS connection failed: %s; closing the connection"), conn_who(c), t->reason);
 	else
-		sv_log(c->sv, _("%s: TLS handshake failed: %s; closing the connection"), c->who, t->reason);
+		sv_log(c->sv, _("%s: TLS handshake failed: %s; closing the connection"), conn_who(c), t->reason);
 }
 
 static ssize_t tp_recv(struct conn *c, void *buf, size_t n)
@@ -664,7 +664,7 @@ int tls_conn_attach(struct conn *c)
 {
 	struct tls_conn *t = conn_new(c->sv->s->tls_ctx, c->fd, MSG_NOSIGNAL, 0);
 	if (!t) {
-		sv_log(c->sv, _("%s: no memory for a TLS connection; closing it"), c->who);
+		sv_log(c->sv, _("%s: no memory for a TLS connection; closing it"), conn_who(c));
 		return -1;
 	}
 	SSL_set_accept_state(t->ssl);

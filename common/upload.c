@@ -119,7 +119,7 @@ static int up_refuse(struct conn *c, const char *fmt, ...)
 	va_end(ap);
 	if (u)
 		discard(u);
-	sv_log(c->sv, _("%s: upload refused: %s; closing the connection"), c->who, said);
+	sv_log(c->sv, _("%s: upload refused: %s; closing the connection"), conn_who(c), said);
 	char line[420];
 	int n = snprintf(line, sizeof line, "error: %s", why);
 	conn_send(c, line, n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
@@ -177,7 +177,7 @@ static int finish(struct conn *c, struct up_conn *u)
 					 u->name);
 		return up_refuse(c, N_("%s could not be saved (%s)"), u->name, strerrorname_np(err));
 	}
-	sv_log(c->sv, _("%s: saved %s: %" PRIu64 " bytes, sha256 %s"), c->who, u->name, u->size, hex);
+	sv_log(c->sv, _("%s: saved %s: %" PRIu64 " bytes, sha256 %s"), conn_who(c), u->name, u->size, hex);
 	char line[128];
 	int n = snprintf(line, sizeof line, "OK %" PRIu64 " %s", u->size, hex);
 	return conn_send(c, line, (size_t)n) < 0 ? -1 : 0;
@@ -251,7 +251,7 @@ static int header(struct conn *c, struct up_conn *u, const char *msg, size_t n)
 		return up_refuse(c, N_("the server cannot compute SHA-256"));
 	u->size = size;
 	u->got = 0;
-	sv_log(c->sv, _("%s: receiving %s (%" PRIu64 " bytes) as %s"), c->who, u->name, size, u->tmp);
+	sv_log(c->sv, _("%s: receiving %s (%" PRIu64 " bytes) as %s"), conn_who(c), u->name, size, u->tmp);
 	return size ? 0 : finish(c, u);
 }
 
@@ -290,7 +290,7 @@ static void up_closed(struct conn *c)
 		return;
 	if (u->fd >= 0) {
 		sv_log(c->sv, _("%s: the connection ended after %" PRIu64 " of the %" PRIu64 " bytes of %s: "
-		       "nothing saved, %s removed"), c->who, u->got, u->size, u->name, u->tmp);
+		       "nothing saved, %s removed"), conn_who(c), u->got, u->size, u->name, u->tmp);
 		discard(u);
 	}
 	close(u->dirfd);

@@ -24,6 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct server sv = { .s = &s, .o = &o, .each_conn = no_conns };
 	struct conn c = { .sv = &sv, .fd = -1, .framed = 1, .batching = 1 };
 	snprintf(c.who, sizeof c.who, "peer");
+	c.who_made = 1;   /* conn_who() reads it as it is */
 	const struct service *chat = service_find("chat");
 	char *buf = malloc(size + 1);
 	if (!chat || !buf)
