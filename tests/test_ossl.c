@@ -93,11 +93,11 @@ static void stop(struct run *r)
 	cr_expect_eq(h_wait(&r->sv, 10), 0, "the server's exit status");
 }
 
-/* What ldd says a program needs. */
-static char *ldd(const char *prog)
+/* What `tool prog` prints (ldd, readelf -d), stderr included. */
+static char *tool_on(const char *tool, const char *prog)
 {
 	char cmd[512];
-	snprintf(cmd, sizeof cmd, "ldd %s 2>&1", prog);
+	snprintf(cmd, sizeof cmd, "%s %s 2>&1", tool, prog);
 	FILE *p = popen(cmd, "r");
 	cr_assert(p);
 	char *text = NULL;
@@ -123,9 +123,31 @@ Test(ossl, no_program_is_linked_with_openssl)
 			continue;
 		char path[300];
 		snprintf(path, sizeof path, "bin/%s", e->d_name);
-		char *text = ldd(path);
+		char *text = tool_on("ldd", path);
 		cr_expect(!strstr(text, "libssl") && !strstr(text, "libcrypto"), "%s needs OpenSSL:\n%s", path, text);
 		cr_expect(strstr(text, "libc.so"), "ldd %s:\n%s", path, text);
+		free(text);
+		seen++;
+	}
+	closedir(d);
+	cr_expect_gt(seen, 10);
+}
+
+/* Linked -z now: a child of the fork model binds no symbol of its own (lazy
+ * binding would look each one up, and write the table, in every child). */
+Test(ossl, every_program_binds_its_symbols_at_start)
+{
+	DIR *d = opendir("bin");
+	cr_assert(d, "no bin/");
+	int seen = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[300];
+		snprintf(path, sizeof path, "bin/%s", e->d_name);
+		char *text = tool_on("readelf -d", path);
+		cr_expect(strstr(text, "BIND_NOW"), "%s is not linked -z now:\n%s", path, text);
 		free(text);
 		seen++;
 	}
