@@ -154,8 +154,12 @@ build/tests/tool_%: build/tests/tool_%.o $(LIB)
 test: deps
 	@$(MAKE) --no-print-directory run-tests
 
+# The runner runs under tests/tool_subreap.c: a process a test leaves behind
+# comes to it instead of init, and is named, killed and counted as a failure
+# when the run ends (and cannot hold the run's output open after it).
+SUBREAP := $(CURDIR)/build/tests/tool_subreap --
 run-tests: all $(TEST_RUNNER) $(TOOLS) fuzz-replay
-	$(TEST_LOCALE) $(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
+	$(SUBREAP) $(TEST_LOCALE) $(TEST_RUNNER) --jobs=$(TEST_JOBS) --short-filename
 
 # ---- fuzzing (tests/fuzz/) ------------------------------------------------------------
 #
@@ -237,13 +241,13 @@ define san_tree
 	@for e in $$(ls -A | grep -v -x -e build -e bin -e .git); do ln -sfn ../../../$$e build/sanitize/$(1)/$$e; done
 endef
 
-check-sanitize:
+check-sanitize: build/tests/tool_subreap
 	$(call san_tree,asan)
 	$(MAKE) -C build/sanitize/asan SANITIZE="$(SAN_ASAN)" SANITIZE_LIBS=build/tests/san/lsan_hook.o \
 	  build/tests/san/lsan_hook.o
 	cd build/sanitize/asan && $(SAN_ENV_ASAN) $(MAKE) SANITIZE="$(SAN_ASAN)" \
 	  SANITIZE_LIBS=build/tests/san/lsan_hook.o all build/tests/run $(TOOLS) fuzz-replay
-	cd build/sanitize/asan && $(TEST_LOCALE) $(SAN_ENV_ASAN) build/tests/run --jobs=$(TEST_JOBS) --short-filename \
+	cd build/sanitize/asan && $(SUBREAP) $(TEST_LOCALE) $(SAN_ENV_ASAN) build/tests/run --jobs=$(TEST_JOBS) --short-filename \
 	  --filter '$(ASAN_TESTS)'
 	$(call san_tree,tsan)
 	$(MAKE) $(TEST_RUNNER)
@@ -251,7 +255,7 @@ check-sanitize:
 	  build/tests/san/tsan_start.o
 	$(MAKE) -C build/sanitize/tsan SANITIZE="$(SAN_TSAN)" SANITIZE_LIBS=build/tests/san/tsan_start.o \
 	  all $(TOOLS)
-	cd build/sanitize/tsan && $(TEST_LOCALE) $(SAN_ENV_TSAN) $(CURDIR)/$(TEST_RUNNER) --jobs=$(TEST_JOBS) \
+	cd build/sanitize/tsan && $(SUBREAP) $(TEST_LOCALE) $(SAN_ENV_TSAN) $(CURDIR)/$(TEST_RUNNER) --jobs=$(TEST_JOBS) \
 	  --short-filename --filter '$(TSAN_TESTS)'
 
 # Speed is measured here, never asserted by a test.

@@ -112,7 +112,8 @@ static char *tool_on(const char *tool, const char *prog)
 	return text;
 }
 
-Test(ossl, no_program_is_linked_with_openssl)
+/* Runs `tool` on every program in bin/ and hands check its output. */
+static void each_program(const char *tool, void (*check)(const char *path, const char *out))
 {
 	DIR *d = opendir("bin");
 	cr_assert(d, "no bin/");
@@ -123,9 +124,8 @@ Test(ossl, no_program_is_linked_with_openssl)
 			continue;
 		char path[300];
 		snprintf(path, sizeof path, "bin/%s", e->d_name);
-		char *text = tool_on("ldd", path);
-		cr_expect(!strstr(text, "libssl") && !strstr(text, "libcrypto"), "%s needs OpenSSL:\n%s", path, text);
-		cr_expect(strstr(text, "libc.so"), "ldd %s:\n%s", path, text);
+		char *text = tool_on(tool, path);
+		check(path, text);
 		free(text);
 		seen++;
 	}
@@ -133,26 +133,27 @@ Test(ossl, no_program_is_linked_with_openssl)
 	cr_expect_gt(seen, 10);
 }
 
+static void links_no_openssl(const char *path, const char *ldd)
+{
+	cr_expect(!strstr(ldd, "libssl") && !strstr(ldd, "libcrypto"), "%s needs OpenSSL:\n%s", path, ldd);
+	cr_expect(strstr(ldd, "libc.so"), "ldd %s:\n%s", path, ldd);
+}
+
+Test(ossl, no_program_is_linked_with_openssl)
+{
+	each_program("ldd", links_no_openssl);
+}
+
+static void binds_now(const char *path, const char *dynamic)
+{
+	cr_expect(strstr(dynamic, "BIND_NOW"), "%s is not linked -z now:\n%s", path, dynamic);
+}
+
 /* Linked -z now: a child of the fork model binds no symbol of its own (lazy
  * binding would look each one up, and write the table, in every child). */
 Test(ossl, every_program_binds_its_symbols_at_start)
 {
-	DIR *d = opendir("bin");
-	cr_assert(d, "no bin/");
-	int seen = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[300];
-		snprintf(path, sizeof path, "bin/%s", e->d_name);
-		char *text = tool_on("readelf -d", path);
-		cr_expect(strstr(text, "BIND_NOW"), "%s is not linked -z now:\n%s", path, text);
-		free(text);
-		seen++;
-	}
-	closedir(d);
-	cr_expect_gt(seen, 10);
+	each_program("readelf -d", binds_now);
 }
 
 Test(ossl, a_plain_run_maps_no_openssl, .timeout = 60)

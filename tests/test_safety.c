@@ -908,3 +908,35 @@ Test(safety, the_projects_flags_survive_a_users_cflags_and_make_test_installs_fi
 	cr_expect(deps && run && deps < run, "make test does not install what is missing first:\n%s", out);
 	free(out);
 }
+
+/* make test's runner runs under tests/tool_subreap.c: a process a test leaves
+ * running is named, killed and makes the run fail, once the run has ended. */
+Test(safety, a_process_left_running_by_the_tests_is_named_killed_and_fails_the_run, .timeout = 30)
+{
+	char *dir = h_tmpdir();
+	char errf[300], pidf[300], cmd[700];
+	snprintf(errf, sizeof errf, "%s/err", dir);
+	snprintf(pidf, sizeof pidf, "%s/pid", dir);
+	/* a test that passes (exit 0) and leaves a sleep behind it */
+	snprintf(cmd, sizeof cmd, "sleep 67 & echo $! > %s; exit 0", pidf);
+	char *argv[] = { "build/tests/tool_subreap", "--grace", "1", "--", "/bin/sh", "-c", cmd, NULL };
+	char *out = NULL;
+	int st = h_run(argv, NULL, 0, &out, errf);
+	char *err = h_slurp(errf, NULL);
+	char *pidtext = h_slurp(pidf, NULL);
+	cr_assert(err && pidtext, "no stderr or pid file");
+	cr_expect_eq(st, 1, "exit %d, not 1: %s", st, err);
+	char want[64];
+	snprintf(want, sizeof want, "pid %d: sleep 67; killed", atoi(pidtext));
+	cr_expect(strstr(err, want), "stderr does not say '%s':\n%s", want, err);
+	cr_expect(kill(atoi(pidtext), 0) < 0 && errno == ESRCH, "the sleep (pid %d) still runs", atoi(pidtext));
+	/* and a run that leaves nothing keeps its own status */
+	char *clean[] = { "build/tests/tool_subreap", "--", "/bin/sh", "-c", "sleep 0.1 & exit 3", NULL };
+	char *out2 = NULL;
+	cr_expect_eq(h_run(clean, NULL, 0, &out2, NULL), 3);
+	free(out);
+	free(out2);
+	free(err);
+	free(pidtext);
+	h_tmpdir_free(dir);
+}
