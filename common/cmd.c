@@ -327,7 +327,8 @@ static int job_start(struct conn *c, struct job *j, const struct command *cmd, c
 	close(devnull);
 	if (pid < 0) {
 		close(p[0]);
-		sv_log(sv, _("%s: no process for %s (%s): not run"), conn_who(c), cmd->name, strerrorname_np(fork_errno));
+		sv_log(sv, _("%s: no process for %s (%s): not run"), conn_who(c), cmd->name,
+		       strerrorname_np(fork_errno));
 		sb_printf(status, "[error: no process for the command (%s): not run]", strerrorname_np(fork_errno));
 		return -1;
 	}

@@ -1285,8 +1285,8 @@ static int ev_idle(struct evloop *L, struct timespec *oldest)
 				snprintf(why, sizeof why, _("%s took none of its answers for %d s (--idle): dropping it"),
 					 conn_who(c), sv->o->idle_s);
 			else
-				snprintf(why, sizeof why, _("%s sent nothing for %d s (--idle): dropping it"), conn_who(c),
-					 sv->o->idle_s);
+				snprintf(why, sizeof why, _("%s sent nothing for %d s (--idle): dropping it"),
+					 conn_who(c), sv->o->idle_s);
 			ev_close(L, c, why);
 			continue;
 		}

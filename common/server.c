@@ -480,7 +480,8 @@ int sv_conn_read(struct server *sv, struct conn *c, char *buf)
 		if (errno == ECONNRESET || errno == ETIMEDOUT) {
 			/* the client's doing, not a failure of the server */
 			if (errno == ECONNRESET)
-				sv_log(sv, _("%s reset the connection after %lu bytes; closing ours"), conn_who(c), c->in);
+				sv_log(sv, _("%s reset the connection after %lu bytes; closing ours"), conn_who(c),
+				       c->in);
 			else
 				sv_log(sv, _("%s stopped answering (ETIMEDOUT) after %lu bytes; closing ours"),
 				       conn_who(c), c->in);
@@ -790,12 +791,15 @@ void sv_conn_serve_blocking(struct server *sv, int fd, const struct endpoint *pe
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0) {
-				skel_fail(sv->s, "poll", errno, c.mbox ? _("waiting for %s and the room")
-								     : _("waiting for %s and the keyboard"), conn_who(&c));
+				skel_fail(sv->s, "poll", errno,
+					  c.mbox ? _("waiting for %s and the room")
+						 : _("waiting for %s and the keyboard"),
+					  conn_who(&c));
 				break;
 			}
 			if (n == 0) {
-				sv_log(sv, _("%s sent nothing for %d s (--idle): dropping it"), conn_who(&c), sv->o->idle_s);
+				sv_log(sv, _("%s sent nothing for %d s (--idle): dropping it"), conn_who(&c),
+				       sv->o->idle_s);
 				break;
 			}
 			if (p[1].revents && c.mbox)

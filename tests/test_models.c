@@ -672,7 +672,8 @@ Test(models, prefork_stop_wakes_a_worker_that_missed_the_signal, .timeout = 120)
 		sv.p.pid = 0;
 		cr_expect_eq(st, 0, "%s --model prefork=2: exit %d after SIGTERM", k->name, st);
 		char *err = server_err(&sv);
-		cr_expect(!strstr(err, "SIGKILL"), "%s --model prefork=2: a worker had to be killed:\n%s", k->name, err);
+		cr_expect(!strstr(err, "SIGKILL"), "%s --model prefork=2: a worker had to be killed:\n%s", k->name,
+			  err);
 		free(err);
 		/* the parent's stop, in its trace: a kill per worker, then the shutdown */
 		char *tr = h_slurp(trace, NULL);
@@ -683,7 +684,7 @@ Test(models, prefork_stop_wakes_a_worker_that_missed_the_signal, .timeout = 120)
 		const char *eol = shut ? strchr(shut, '\n') : NULL;
 		int shut_ok = eol && strstr(shut, ", SHUT_RD)") < eol && !strncmp(eol - 4, " = 0", 4);
 		cr_expect(kill1 && strstr(kill1, "SIGTERM)") && kill2 && shut_ok && shut > kill2,
-			  "%s: the parent's trace has no kill(SIGTERM) for each worker followed by shutdown(SHUT_RD):\n%s",
+			  "%s: the parent's trace has no kill(SIGTERM) for each worker, then shutdown(SHUT_RD):\n%s",
 			  k->name, tr);
 		/* and the workers saw accept() fail because of it */
 		cr_expect(strstr(tr, "EINVAL (Invalid argument)"), "%s: no worker's accept() returned EINVAL:\n%s",

@@ -163,8 +163,8 @@ int main(int argc, char **argv)
 		for (int k = 0; k < n; k++) {
 			char line[300];
 			cmdline_of(kids[k], line, sizeof line);
-			fprintf(stderr, "tool_subreap: left running after the tests (%d s after they ended): pid %d: %s; "
-				"killed\n", grace, (int)kids[k], line);
+			fprintf(stderr, "tool_subreap: left running after the tests (%d s after they ended): "
+					"pid %d: %s; killed\n", grace, (int)kids[k], line);
 			kill(kids[k], SIGKILL);
 			left++;
 		}
