@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -636,6 +637,20 @@ Test(models, sigterm_mid_load_exits_clean, .timeout = 120)
 	}
 }
 
+/* 1 when pid is blocked in system call nr (/proc/PID/syscall starts with it). */
+static int in_syscall(pid_t pid, long nr)
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	long got = -1;
+	int ok = fgets(buf, sizeof buf, f) && sscanf(buf, "%ld", &got) == 1;
+	fclose(f);
+	return ok && got == nr;
+}
+
 /* ---- a stop signal just before accept() ------------------------------------------------ */
 
 /*
@@ -666,7 +681,13 @@ Test(models, prefork_stop_wakes_a_worker_that_missed_the_signal, .timeout = 120)
 		for (int w = 0; w < 300 && (nk = h_children(sv.p.pid, &z, kids, 4)) < 2; w++)
 			usleep(10000);
 		cr_assert_eq(nk, 2, "%s: %d workers", k->name, nk);
-		usleep(300000);   /* both are in the shim's wait before accept */
+		/* both are in the shim's wait before accept (clock_nanosleep) */
+		for (int w = 0; w < nk; w++) {
+			int in = 0;
+			for (int t = 0; t < 500 && !(in = in_syscall(kids[w], SYS_clock_nanosleep)); t++)
+				usleep(10000);
+			cr_assert(in, "%s: worker %d never reached the shim's wait", k->name, (int)kids[w]);
+		}
 		kill(sv.p.pid, SIGTERM);
 		int st = h_wait(&sv.p, 10);
 		sv.p.pid = 0;
