@@ -484,36 +484,6 @@ static void print_opt(const char *left, const char *help)
 	printf("\n");
 }
 
-/* A paragraph, wrapped at 80 columns (a '\n' starts a line), as print_opt wraps. */
-static void print_wrapped(const char *text)
-{
-	int col = 0, space = 0;
-	for (const char *p = text; *p;) {
-		if (*p == '\n') {
-			putchar('\n');
-			col = 0;
-			p++;
-			continue;
-		}
-		int w;
-		size_t bytes = i18n_unit(p, &w);
-		if (col && col + space + w > 80) {
-			putchar('\n');
-			col = 0;
-		} else if (col && space) {
-			putchar(' ');
-			col++;
-		}
-		fwrite(p, 1, bytes, stdout);
-		col += w;
-		p += bytes;
-		space = *p == ' ';
-		while (*p == ' ')
-			p++;
-	}
-	putchar('\n');
-}
-
 /* The option rows a program takes, group by group, each under its title. */
 static void print_groups(const struct who *w, const char *run_title)
 {
@@ -612,7 +582,7 @@ static void usage(const struct session *s)
 							"answer, and each socket system call it makes as strace "
 							"would. Options may come anywhere; after -- every word is a "
 							"message, even one that starts with a dash."), _(f->title));
-		print_wrapped(intro);
+		i18n_wrap(intro, 0, 80);
 		putchar('\n');
 	}
 	struct who w = { s->prog, f, s->role, 0 };
@@ -1010,12 +980,12 @@ static void tool_usage(const struct cli_tool *t, const struct who *w)
 	/* a tool's texts are N_()-marked in its table, or made translated */
 	fputs(_(t->usage), stdout);
 	if (t->intro)
-		print_wrapped(_(t->intro));
+		i18n_wrap(_(t->intro), 0, 80);
 	putchar('\n');
 	print_groups(w, t->run_title);
 	if (t->epilog) {
 		putchar('\n');
-		print_wrapped(_(t->epilog));
+		i18n_wrap(_(t->epilog), 0, 80);
 	}
 }
 

@@ -658,3 +658,13 @@ int h_has_chinese(const char *s)
 	}
 	return 0;
 }
+
+char *h_squeeze(const char *s)
+{
+	char *r = malloc(strlen(s) + 1), *p = r;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '|' && *s != '\n')
+			*p++ = *s;
+	*p = '\0';
+	return r;
+}

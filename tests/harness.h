@@ -51,6 +51,9 @@ size_t h_lines(char *text, char ***lines);
 int h_utf8_ok(const char *s);
 /* A Chinese character (a CJK ideograph, U+4E00 to U+9FFF) somewhere in s. */
 int h_has_chinese(const char *s);
+/* s without spaces, '|' and newlines (what wrapping and a diagram's lifelines
+ * add to a call's text), malloc'd. */
+char *h_squeeze(const char *s);
 
 /*
  * The differential check: `strace_dir` holds one strace -ff file per process

@@ -755,17 +755,6 @@ Test(compare, models_on_datagrams_say_which_do_not_apply, .timeout = 60)
 	sb_free(&err);
 }
 
-/* s without spaces and '|' (what wrapping and lifelines add to a call's text) */
-static char *squeeze(const char *s)
-{
-	char *r = malloc(strlen(s) + 1), *p = r;
-	for (; *s; s++)
-		if (*s != ' ' && *s != '|' && *s != '\n')
-			*p++ = *s;
-	*p = '\0';
-	return r;
-}
-
 Test(compare, diagram_has_a_lane_per_process, .timeout = 60)
 {
 	static char *msgs[] = { "hello", "compare me" };
@@ -801,12 +790,12 @@ Test(compare, diagram_has_a_lane_per_process, .timeout = 60)
 	fclose(out);
 	cr_expect(strstr(text, "client pid ") && strstr(text, "server pid ") && strstr(text, "child pid "), "%s", text);
 	cr_expect(strstr(text, " fork ") && strstr(text, " exit 0 "), "%s", text);
-	char *all = squeeze(text);
+	char *all = h_squeeze(text);
 	for (size_t i = 0; i < cap.ncalls; i++) {
 		struct sbuf sb = SBUF_INIT;
 		cmp_put_short(&sb, cap.calls[i].call, cap.scratch);
 		sb_printf(&sb, " = %s", cap.calls[i].result);
-		char *want = squeeze(sb_str(&sb));
+		char *want = h_squeeze(sb_str(&sb));
 		cr_expect(strstr(all, want), "not drawn whole: %s\n%s", sb_str(&sb), text);
 		free(want);
 		sb_free(&sb);

@@ -87,6 +87,20 @@ static void start(struct run *r, const struct fam *f, const char *const *extra)
 	}
 }
 
+/* The client, with `extra` (may be NULL) before its message, says hello and
+ * gets HELLO back; `what` names the run in a failure. */
+static void hello(struct run *r, const char *extra, const char *what)
+{
+	if (extra)
+		r->cl[r->n++] = extra;
+	r->cl[r->n++] = "hello";
+	r->cl[r->n] = NULL;
+	char *out = NULL;
+	cr_expect_eq(h_run((char *const *)r->cl, NULL, 0, &out, NULL), 0, "%s", what);
+	cr_expect(out && strstr(out, "HELLO"), "%s: %s", what, out ? out : "");
+	free(out);
+}
+
 static void stop(struct run *r)
 {
 	kill(r->sv.pid, SIGTERM);
@@ -162,12 +176,7 @@ Test(ossl, a_plain_run_maps_no_openssl, .timeout = 60)
 		struct run r;
 		start(&r, &fams[i], NULL);
 		cr_expect_eq(openssl_mapped(r.sv.pid), 0, "%s: a plain server maps OpenSSL", fams[i].name);
-		r.cl[r.n++] = "hello";
-		r.cl[r.n] = NULL;
-		char *out = NULL;
-		cr_expect_eq(h_run((char *const *)r.cl, NULL, 0, &out, NULL), 0, "%s", fams[i].name);
-		cr_expect(out && strstr(out, "HELLO"), "%s: %s", fams[i].name, out ? out : "");
-		free(out);
+		hello(&r, NULL, fams[i].name);
 		cr_expect_eq(openssl_mapped(r.sv.pid), 0, "%s: a plain server maps OpenSSL after a client",
 			     fams[i].name);
 		stop(&r);
@@ -183,13 +192,7 @@ Test(ossl, tls_and_upload_load_it_before_the_first_connection, .timeout = 60)
 	static const char *const tls[] = { "--tls", NULL };
 	start(&r, &fams[0], tls);
 	cr_expect_eq(openssl_mapped(r.sv.pid), 3, "a --tls server maps libssl and libcrypto before serving");
-	r.cl[r.n++] = "--tls";
-	r.cl[r.n++] = "hello";
-	r.cl[r.n] = NULL;
-	char *out = NULL;
-	cr_expect_eq(h_run((char *const *)r.cl, NULL, 0, &out, NULL), 0);
-	cr_expect(out && strstr(out, "HELLO"), "%s", out ? out : "");
-	free(out);
+	hello(&r, "--tls", "a --tls client");
 	stop(&r);
 
 	char up[400];
@@ -207,6 +210,7 @@ Test(ossl, tls_and_upload_load_it_before_the_first_connection, .timeout = 60)
 	r.cl[r.n++] = "--upload";
 	r.cl[r.n++] = file;
 	r.cl[r.n] = NULL;
+	char *out = NULL;
 	cr_expect_eq(h_run((char *const *)r.cl, NULL, 0, &out, NULL), 0);
 	/* sha256sum of "abc" */
 	cr_expect(out && strstr(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad: the same"),
@@ -271,12 +275,7 @@ Test(ossl, a_library_that_cannot_be_loaded_is_one_line_and_exit_1, .timeout = 60
 	/* a run that needs neither library does not look for them */
 	struct run r;
 	start(&r, &fams[0], NULL);
-	r.cl[r.n++] = "hello";
-	r.cl[r.n] = NULL;
-	char *out = NULL;
-	cr_expect_eq(h_run((char *const *)r.cl, NULL, 0, &out, NULL), 0);
-	cr_expect(out && strstr(out, "HELLO"), "%s", out ? out : "");
-	free(out);
+	hello(&r, NULL, "a plain client");
 	stop(&r);
 	h_tmpdir_free(dir);
 }

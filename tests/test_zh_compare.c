@@ -389,17 +389,6 @@ Test(zh_compare, trace_side_by_side, .timeout = 60)
 
 /* ---- the sequence diagram ------------------------------------------------------------ */
 
-/* s without spaces and '|' (what wrapping and lifelines add to a call's text) */
-static char *squeeze(const char *s)
-{
-	char *r = malloc(strlen(s) + 1), *p = r;
-	for (; *s; s++)
-		if (*s != ' ' && *s != '|' && *s != '\n')
-			*p++ = *s;
-	*p = '\0';
-	return r;
-}
-
 /* The display columns of the arrowheads ('<' after a '-', '=' or '.', '>' before one) of a line. */
 static void heads(const char *line, char *out, size_t size)
 {
@@ -461,12 +450,12 @@ Test(zh_compare, diagram_lanes_line_up, .timeout = 60)
 		cmp_diagram_text(f, &cap, 100);
 		fclose(f);
 	}
-	char *all = squeeze(text[1]);
+	char *all = h_squeeze(text[1]);
 	for (size_t i = 0; i < cap.ncalls; i++) {
 		struct sbuf sb = SBUF_INIT;
 		cmp_put_short(&sb, cap.calls[i].call, cap.scratch);
 		sb_printf(&sb, " = %s", cap.calls[i].result);
-		char *want = squeeze(sb_str(&sb));
+		char *want = h_squeeze(sb_str(&sb));
 		cr_expect(strstr(all, want), "not drawn whole in Chinese: %s\n%s", sb_str(&sb), text[1]);
 		free(want);
 		sb_free(&sb);
